@@ -1,0 +1,171 @@
+#include "openvpn/control/tls_engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include "unit/control/test_pki.hpp"
+
+using namespace ovpn;
+using namespace ovpn::control;
+
+namespace {
+
+struct Pair {
+    std::unique_ptr<TlsSession> c, s;
+};
+
+Pair make_pair(const TlsConfig& cc, const TlsConfig& sc)
+{
+    auto cctx = TlsContext::create(cc);
+    auto sctx = TlsContext::create(sc);
+    EXPECT_TRUE(cctx) << (cctx ? "" : cctx.error());
+    EXPECT_TRUE(sctx) << (sctx ? "" : sctx.error());
+    auto c = TlsSession::create(*cctx);
+    auto s = TlsSession::create(*sctx);
+    return {std::move(*c), std::move(*s)};
+}
+
+// pump: shuttle ciphertext in small chunks until neither side has any.
+Status<> pump(Pair& p)
+{
+    for (int i = 0; i < 100; ++i) {
+        if (auto r = p.c->advance(); !r)
+            return r;
+        if (auto r = p.s->advance(); !r)
+            return r;
+        bool moved = false;
+        while (p.c->has_ciphertext()) {
+            p.s->put_ciphertext(p.c->take_ciphertext(100));
+            moved = true;
+        }
+        while (p.s->has_ciphertext()) {
+            p.c->put_ciphertext(p.s->take_ciphertext(100));
+            moved = true;
+        }
+        if (!moved && p.c->established() && p.s->established())
+            return Ok{};
+    }
+    return Err(std::string("no progress"));
+}
+
+TEST(TlsEngine, HandshakeRecordsAndExporter)
+{
+    auto cc = testpki::config(false);
+    cc.remote_cert_tls = RemoteCertTls::Server;
+    cc.verify_x509_name = VerifyX509Name{"test-server", X509NameType::Name};
+    auto sc = testpki::config(true);
+    sc.remote_cert_tls = RemoteCertTls::Client;
+    auto p = make_pair(cc, sc);
+    ASSERT_TRUE(p.c && p.s);
+    const std::string hello = "key method 2 goes here";
+    ASSERT_TRUE(p.c->write_record(as_bytes(hello))); // before the handshake: kept
+    auto st = pump(p);
+    ASSERT_TRUE(st) << st.error();
+    auto rec = p.s->read_record();
+    ASSERT_TRUE(rec);
+    ASSERT_TRUE(rec->has_value());
+    EXPECT_EQ(std::string((*rec)->begin(), (*rec)->end()), hello);
+    EXPECT_FALSE(p.s->read_record()->has_value());
+    EXPECT_EQ(p.c->peer_common_name(), "test-server");
+    EXPECT_EQ(p.s->peer_subject(), "C=XX, O=ovpn-test, CN=test-client");
+    auto k1 = p.c->export_keying_material("EXPORTER-OpenVPN-datakeys", 256);
+    auto k2 = p.s->export_keying_material("EXPORTER-OpenVPN-datakeys", 256);
+    ASSERT_TRUE(k1 && k2);
+    ASSERT_EQ(k1->size(), 256u);
+    EXPECT_EQ(std::vector<std::uint8_t>(k1->span().begin(), k1->span().end()),
+              std::vector<std::uint8_t>(k2->span().begin(), k2->span().end()));
+    EXPECT_NE(p.c->description().find("TLSv1.3"), std::string::npos);
+}
+
+TEST(TlsEngine, VerifyX509NameMismatchFails)
+{
+    auto cc = testpki::config(false);
+    cc.verify_x509_name = VerifyX509Name{"C=XX, O=ovpn-test, CN=other", X509NameType::Subject};
+    auto p = make_pair(cc, testpki::config(true));
+    EXPECT_FALSE(pump(p));
+}
+
+TEST(TlsEngine, VerifyX509SubjectAndPrefixMatch)
+{
+    for (auto v : {VerifyX509Name{"C=XX, O=ovpn-test, CN=test-server", X509NameType::Subject},
+                   VerifyX509Name{"test-", X509NameType::NamePrefix}}) {
+        auto cc = testpki::config(false);
+        cc.verify_x509_name = v;
+        auto p = make_pair(cc, testpki::config(true));
+        auto st = pump(p);
+        EXPECT_TRUE(st) << v.name;
+    }
+}
+
+TEST(TlsEngine, RemoteCertTlsRejectsWrongRole)
+{
+    // The client insists on a server certificate but the "server" uses the
+    // client's certificate.
+    auto cc = testpki::config(false);
+    cc.remote_cert_tls = RemoteCertTls::Server;
+    auto sc = testpki::config(true);
+    sc.cert_pem = testpki::read_text("client.crt");
+    std::string k = testpki::read_text("client.key");
+    sc.key_pem = SecureBytes(as_bytes(k));
+    auto p = make_pair(cc, sc);
+    auto st = pump(p);
+    ASSERT_FALSE(st);
+    EXPECT_NE(st.error().find("certificate"), std::string::npos) << st.error();
+}
+
+TEST(TlsEngine, VersionRangeMismatchFails)
+{
+    auto cc = testpki::config(false);
+    cc.tls_version_min = "1.3";
+    auto sc = testpki::config(true);
+    sc.tls_version_max = "1.2";
+    auto p = make_pair(cc, sc);
+    EXPECT_FALSE(pump(p));
+}
+
+TEST(TlsEngine, Tls12WithCipherListAndGroups)
+{
+    auto cc = testpki::config(false);
+    cc.tls_version_max = "1.2";
+    cc.tls_cipher = "ECDHE-ECDSA-AES128-GCM-SHA256";
+    cc.tls_groups = "X25519:prime256v1";
+    auto p = make_pair(cc, testpki::config(true));
+    ASSERT_TRUE(pump(p));
+    EXPECT_NE(p.s->description().find("ECDHE-ECDSA-AES128-GCM-SHA256"), std::string::npos);
+}
+
+TEST(TlsEngine, Pkcs12Client)
+{
+    auto cc = testpki::config(false);
+    std::string p12 = testpki::read_text("client.p12");
+    cc.cert_pem.clear();
+    cc.key_pem.wipe();
+    cc.ca_pem.clear(); // trusted CA comes from the bundle
+    cc.pkcs12_der.assign(p12.begin(), p12.end());
+    auto p = make_pair(cc, testpki::config(true));
+    ASSERT_TRUE(pump(p));
+    EXPECT_EQ(p.s->peer_common_name(), "test-client");
+}
+
+TEST(TlsEngine, BadConfigErrors)
+{
+    auto cc = testpki::config(false);
+    cc.tls_version_min = "9";
+    EXPECT_FALSE(TlsContext::create(cc));
+    cc = testpki::config(false);
+    cc.key_pem = SecureBytes(as_bytes(std::string("garbage")));
+    EXPECT_FALSE(TlsContext::create(cc));
+    cc = testpki::config(false);
+    cc.tls_groups = "nonsense-group";
+    EXPECT_FALSE(TlsContext::create(cc));
+}
+
+TEST(TlsEngine, GarbageCiphertextFails)
+{
+    auto p = make_pair(testpki::config(false), testpki::config(true));
+    ASSERT_TRUE(p.c->advance());
+    std::vector<std::uint8_t> junk(64, 0x42);
+    p.s->put_ciphertext(junk);
+    EXPECT_FALSE(p.s->advance());
+}
+
+} // namespace
