@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# tests/kernel/run.sh: boot Debian's kernel under qemu with an initramfs that
+# holds the ovpn-dco-v2 module under test, run the scenarios inside (one boot),
+# and report. Exit code = number of failed scenarios (+1 if the VM did not
+# finish). See tests/kernel/README.md.
+#
+# usage: run.sh [--real | --module KO] [--known-findings-ok] [--timeout SECS]
+#               [--kver VER] [--out DIR] [--keep] [scenario ...]
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+module=""
+label=""
+tolerate=0
+vm_timeout=900
+kver=""
+out=""
+keep=0
+scenarios=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --real) module=real; shift ;;
+  --module) module=$2; shift 2 ;;
+  --known-findings-ok) tolerate=1; shift ;;
+  --timeout) vm_timeout=$2; shift 2 ;;
+  --kver) kver=$2; shift 2 ;;
+  --out) out=$2; shift 2 ;;
+  --keep) keep=1; shift ;;
+  -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+  -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+  *) scenarios+=("${1%.sh}"); shift ;;
+  esac
+done
+die() { echo "run.sh: $*" >&2; exit 1; }
+
+if [ -z "$kver" ]; then
+  kver=$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n1)
+fi
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || die "no readable $kernel (install linux-image-amd64; run as root)"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (qemu-system-x86)"
+
+if [ -z "$module" ] || [ "$module" = real ]; then
+  label=real
+  module=$(ls /lib/modules/"$kver"/updates/dkms/ovpn-dco-v2.ko* 2>/dev/null | head -n1)
+  [ -n "$module" ] || die "the real module is not built for $kver: dkms build/install ovpn-dco (openvpn-dco-dkms) first"
+else
+  label=ours
+  [ -f "$module" ] || die "module $module not found"
+  module=$(readlink -f "$module")
+fi
+
+if [ -n "$out" ]; then
+  work=$out
+  mkdir -p "$work"
+else
+  work=$(mktemp -d /tmp/kvmt-run.XXXXXX)
+fi
+cleanup() {
+  [ -n "${qpid:-}" ] && kill "$qpid" 2>/dev/null
+  [ "$keep" -eq 1 ] || [ -n "$out" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "== kernel tests: module $module ($label), kernel $kver"
+"$here/build-initramfs.sh" --module "$module" --out "$work/initrd.cpio.gz" --kver "$kver" --label "$label" ||
+  die "initramfs build failed"
+
+append="console=ttyS0 quiet panic=-1 loglevel=3"
+if [ "${#scenarios[@]}" -gt 0 ]; then
+  only=$(IFS=,; echo "${scenarios[*]}")
+  append="$append ktest.only=$only"
+fi
+
+log=$work/console.log
+: >"$log"
+t0=$SECONDS
+timeout --foreground -k 10 "$vm_timeout" qemu-system-x86_64 \
+  -machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
+  -nodefaults -display none -monitor none -serial stdio -no-reboot -net none \
+  -kernel "$kernel" -initrd "$work/initrd.cpio.gz" -append "$append" \
+  </dev/null 2>&1 | tr -d '\r' | tee "$log" | grep --line-buffered -E '^(KTEST|  \|)' &
+qpid=$!
+wait "$qpid"
+qpid=""
+echo "== VM ran $((SECONDS - t0)) s"
+
+fails=0
+findings=0
+passes=0
+while IFS= read -r line; do
+  set -- $line
+  name=${2:-?}
+  res=${3:-?}
+  detail=${line#KTEST "$name" "$res"}
+  detail=${detail# }
+  case "$res" in
+  PASS) passes=$((passes + 1)) ;;
+  FAIL)
+    if [ "$tolerate" -eq 1 ] && [ "${detail#dmesg: }" != "$detail" ]; then
+      findings=$((findings + 1))
+      echo "FINDING (control group, not counted): $name: $detail"
+    else
+      fails=$((fails + 1))
+      echo "FAILED: $name: $detail"
+    fi
+    ;;
+  esac
+done < <(grep -E '^KTEST [^ ]+ (PASS|FAIL)' "$log")
+
+if ! grep -q '^KTEST-END' "$log"; then
+  fails=$((fails + 1))
+  echo "FAILED: the VM did not finish (timeout ${vm_timeout}s, panic or hang); console tail:"
+  tail -n 60 "$log" | sed 's/^/  > /'
+fi
+if [ "$passes" -eq 0 ] && [ "$fails" -eq 0 ] && [ "$findings" -eq 0 ]; then
+  fails=1
+  echo "FAILED: no scenario ran"
+fi
+if [ "$findings" -gt 0 ]; then
+  echo "== $findings dmesg finding(s) in the control group ($label module); excerpts above (KTEST-DMESG)."
+fi
+echo "== kernel tests ($label): $passes passed, $fails failed, $findings findings"
+[ "$keep" -eq 1 ] && echo "== work dir kept: $work"
+exit "$fails"

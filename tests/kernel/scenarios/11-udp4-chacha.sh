@@ -1,0 +1,7 @@
+#!/bin/sh
+# Client and server (Debian's openvpn 2.6, DCO) over udp/IPv4 with CHACHA20-POLY1305:
+# ping and a 4 MB TCP transfer through the tunnel.
+# ktest-timeout: 180
+. "$KT_LIB"
+kt_setup
+kt_basic udp 4 CHACHA20-POLY1305

@@ -1,0 +1,270 @@
+# tests/kernel/scenarios/lib.sh: helpers for the guest scenarios (busybox sh).
+# Sourced by every scenario: `. "$KT_LIB"; kt_setup`. See ../README.md for
+# the environment. Every helper fails loudly through kt_fail.
+
+KT_NAME=$(basename "$0" .sh)
+: "${KT_WORK:=/tmp/kt/$KT_NAME}"
+: "${KT_IP:=/usr/sbin/ip}"
+: "${KT_PING:=/usr/bin/ping}"
+: "${KT_IPERF3:=/usr/bin/iperf3}"
+: "${KT_OPENVPN:=/usr/sbin/openvpn}"
+: "${KT_KEYS:=/ktest/keys}"
+
+kt_fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+kt_info() {
+  echo "INFO: $*"
+}
+
+kt_log() {
+  echo "[$(date +%H:%M:%S)] $*"
+}
+
+kt_cleanup() {
+  if [ -f "$KT_WORK/pids" ]; then
+    for p in $(cat "$KT_WORK/pids"); do kill "$p" 2>/dev/null; done
+    sleep 1
+    for p in $(cat "$KT_WORK/pids"); do kill -9 "$p" 2>/dev/null; done
+    rm -f "$KT_WORK/pids"
+  fi
+  if [ -f "$KT_WORK/netns" ]; then
+    for n in $(cat "$KT_WORK/netns"); do "$KT_IP" netns delete "$n" 2>/dev/null; done
+    rm -f "$KT_WORK/netns"
+  fi
+}
+
+kt_setup() {
+  mkdir -p "$KT_WORK"
+  trap kt_cleanup EXIT
+  trap 'exit 143' TERM
+  trap 'exit 130' INT
+}
+
+kt_require() {
+  for f in "$@"; do
+    [ -x "$f" ] || kt_fail "required binary $f is missing from the guest (not built?)"
+  done
+}
+
+# kt_netns NAME... : new namespaces with lo up.
+kt_netns() {
+  for n in "$@"; do
+    "$KT_IP" netns add "$n" || kt_fail "ip netns add $n"
+    echo "$n" >>"$KT_WORK/netns"
+    "$KT_IP" -n "$n" link set lo up || kt_fail "lo up in $n"
+  done
+}
+
+# kt_in NS CMD... : run CMD inside NS.
+kt_in() {
+  ns=$1
+  shift
+  "$KT_IP" netns exec "$ns" "$@"
+}
+
+kt_link_n=0
+# kt_link NS1 ADDR1/LEN NS2 ADDR2/LEN [ADDR6_1/LEN ADDR6_2/LEN]
+kt_link() {
+  kt_link_n=$((kt_link_n + 1))
+  a=kt${kt_link_n}a
+  b=kt${kt_link_n}b
+  "$KT_IP" link add "$a" netns "$1" type veth peer name "$b" netns "$3" ||
+    kt_fail "veth $a/$b between $1 and $3"
+  "$KT_IP" -n "$1" addr add "$2" dev "$a" || kt_fail "addr $2 on $1"
+  "$KT_IP" -n "$3" addr add "$4" dev "$b" || kt_fail "addr $4 on $3"
+  if [ $# -ge 6 ]; then
+    "$KT_IP" -n "$1" addr add "$5" dev "$a" nodad || kt_fail "addr $5 on $1"
+    "$KT_IP" -n "$3" addr add "$6" dev "$b" nodad || kt_fail "addr $6 on $3"
+  fi
+  "$KT_IP" -n "$1" link set "$a" up || kt_fail "up $a"
+  "$KT_IP" -n "$3" link set "$b" up || kt_fail "up $b"
+}
+
+# kt_openvpn NAME NS ARGS... : start openvpn (KT_OVPN_BIN, default Debian's)
+# in NS, logging to $KT_WORK/NAME.log.
+kt_openvpn() {
+  name=$1
+  ns=$2
+  shift 2
+  bin=${KT_OVPN_BIN:-$KT_OPENVPN}
+  kt_require "$bin"
+  : >"$KT_WORK/$name.log"
+  "$KT_IP" netns exec "$ns" "$bin" --log "$KT_WORK/$name.log" "$@" >"$KT_WORK/$name.stdout" 2>&1 &
+  echo $! >"$KT_WORK/$name.pid"
+  echo $! >>"$KT_WORK/pids"
+  kt_log "started $name in $ns (pid $!): $bin $*"
+}
+
+kt_pid() {
+  cat "$KT_WORK/$1.pid"
+}
+
+kt_alive() {
+  kill -0 "$(kt_pid "$1")" 2>/dev/null
+}
+
+kt_tail() {
+  echo "---- tail of $1.log" >&2
+  tail -n 30 "$KT_WORK/$1.log" >&2
+}
+
+# kt_wait_log NAME EREGEX [SECS]: wait until NAME's log matches.
+kt_wait_log() {
+  name=$1
+  re=$2
+  secs=${3:-90}
+  i=0
+  while [ "$i" -lt "$secs" ]; do
+    grep -q -E "$re" "$KT_WORK/$name.log" 2>/dev/null && return 0
+    if ! kt_alive "$name"; then
+      grep -q -E "$re" "$KT_WORK/$name.log" 2>/dev/null && return 0
+      kt_tail "$name"
+      kt_fail "$name exited before logging /$re/"
+    fi
+    sleep 1
+    i=$((i + 1))
+  done
+  kt_tail "$name"
+  kt_fail "$name did not log /$re/ within ${secs}s"
+}
+
+# kt_count_log NAME EREGEX: number of matching lines.
+kt_count_log() {
+  grep -c -E "$2" "$KT_WORK/$1.log" 2>/dev/null || true
+}
+
+# kt_wait_dco NAME NS: the DCO device was opened, the link kind is ovpn-dco,
+# and initialization completed.
+kt_wait_dco() {
+  kt_wait_log "$1" 'DCO device [^ ]+ opened'
+  kt_wait_log "$1" 'Initialization Sequence Completed'
+  grep -q 'TUN/TAP device' "$KT_WORK/$1.log" && kt_fail "$1 fell back to a tun device"
+  dev=$(sed -n 's/.*DCO device \([^ ]*\) opened.*/\1/p' "$KT_WORK/$1.log" | head -n1)
+  "$KT_IP" -n "$2" -d link show dev "$dev" | grep -q 'ovpn-dco' ||
+    kt_fail "$1: $dev in $2 is not an ovpn-dco link: $("$KT_IP" -n "$2" -d link show dev "$dev" 2>&1)"
+}
+
+# kt_ping NS ADDR: ping across the tunnel (a few tries while routes settle).
+kt_ping() {
+  i=0
+  while [ "$i" -lt 10 ]; do
+    if kt_in "$1" timeout 20 "$KT_PING" -c 3 -i 0.3 -W 2 "$2" >"$KT_WORK/ping.out" 2>&1; then
+      kt_log "ping $1 -> $2 ok"
+      return 0
+    fi
+    i=$((i + 1))
+    sleep 1
+  done
+  cat "$KT_WORK/ping.out" >&2
+  kt_fail "ping from $1 to $2 failed"
+}
+
+kt_iperf_port=5201
+# kt_tcp_transfer SRV_NS SRV_ADDR CLI_NS [IPERF_ARGS]: an iperf3 TCP transfer
+# (default "-n 4M") from CLI_NS to SRV_ADDR that must complete.
+kt_tcp_transfer() {
+  srv=$1
+  addr=$2
+  cli=$3
+  len_args=${4:--n 4M}
+  kt_iperf_port=$((kt_iperf_port + 1))
+  port=$kt_iperf_port
+  kt_in "$srv" timeout 300 "$KT_IPERF3" -s -1 -p "$port" -B "$addr" >"$KT_WORK/iperf-s-$port.out" 2>&1 &
+  spid=$!
+  echo "$spid" >>"$KT_WORK/pids"
+  i=0
+  while :; do
+    # shellcheck disable=SC2086
+    if kt_in "$cli" timeout 240 "$KT_IPERF3" -c "$addr" -p "$port" --connect-timeout 3000 $len_args \
+      >"$KT_WORK/iperf-c-$port.out" 2>&1; then
+      break
+    fi
+    i=$((i + 1))
+    if [ "$i" -ge 5 ] || ! grep -q -i -E 'connect|refused|unreachable' "$KT_WORK/iperf-c-$port.out"; then
+      cat "$KT_WORK/iperf-c-$port.out" >&2
+      kill "$spid" 2>/dev/null
+      kt_fail "iperf3 $cli -> $addr:$port did not complete"
+    fi
+    sleep 1
+  done
+  grep -q 'receiver' "$KT_WORK/iperf-c-$port.out" || kt_fail "iperf3 printed no receiver summary"
+  rate=$(grep 'receiver' "$KT_WORK/iperf-c-$port.out" | tail -n1 | awk '{print $(NF-2), $(NF-1)}')
+  kt_log "iperf3 $cli -> $addr ok ($rate)"
+  kt_last_rate=$rate
+  wait "$spid" 2>/dev/null
+  return 0
+}
+
+# kt_server_conf FILE PROTO CIPHER [extra config lines...]
+kt_server_conf() {
+  f=$1
+  cat >"$f" <<EOF
+dev tun
+proto $2
+port 1194
+server 10.8.0.0 255.255.255.0
+server-ipv6 fd00:8::/64
+topology subnet
+ca $KT_KEYS/ca.crt
+cert $KT_KEYS/server.crt
+key $KT_KEYS/server.key
+dh none
+data-ciphers $3
+keepalive 10 60
+verb 4
+EOF
+  shift 3
+  for l in "$@"; do echo "$l" >>"$f"; done
+}
+
+# kt_client_conf FILE PROTO REMOTE CIPHER N [extra config lines...]
+kt_client_conf() {
+  f=$1
+  cat >"$f" <<EOF
+client
+dev tun
+proto $2
+remote $3 1194
+nobind
+ca $KT_KEYS/ca.crt
+cert $KT_KEYS/client$5.crt
+key $KT_KEYS/client$5.key
+remote-cert-tls server
+data-ciphers $4
+connect-retry 1 2
+verb 4
+EOF
+  shift 5
+  for l in "$@"; do echo "$l" >>"$f"; done
+}
+
+# kt_basic PROTO FAMILY CIPHER: one server, one client over a veth; DCO on
+# both ends; ping (v4 and v6 inside the tunnel) and a TCP transfer.
+kt_basic() {
+  proto=$1
+  fam=$2
+  cipher=$3
+  kt_netns kts ktc1
+  kt_link kts 10.200.0.1/24 ktc1 10.200.0.2/24 fd00:200::1/64 fd00:200::2/64
+  if [ "$fam" = 6 ]; then remote=fd00:200::1; else remote=10.200.0.1; fi
+  case "$proto" in
+  udp) sp=udp$fam; cp=udp$fam ;;
+  tcp) sp=tcp$fam-server; cp=tcp$fam-client ;;
+  esac
+  kt_server_conf "$KT_WORK/server.conf" "$sp" "$cipher"
+  kt_client_conf "$KT_WORK/client1.conf" "$cp" "$remote" "$cipher" 1
+  kt_openvpn server kts --config "$KT_WORK/server.conf"
+  kt_wait_log server 'Initialization Sequence Completed'
+  kt_openvpn client1 ktc1 --config "$KT_WORK/client1.conf"
+  kt_wait_dco server kts
+  kt_wait_dco client1 ktc1
+  kt_wait_log client1 "Data Channel: cipher '$cipher'"
+  kt_ping ktc1 10.8.0.1
+  kt_ping kts 10.8.0.2
+  kt_ping ktc1 fd00:8::1
+  kt_tcp_transfer kts 10.8.0.1 ktc1
+  kt_info "$proto$fam $cipher: dco on both ends, ping ok, 4 MB at $kt_last_rate"
+}
