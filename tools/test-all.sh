@@ -30,7 +30,16 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 stage format tools/check-format.sh
-stage unit ctest --test-dir build --output-on-failure -j"$(nproc)" -L unit
+unit_log=$(mktemp)
+run_unit() {
+  ctest --test-dir build --output-on-failure -j"$(nproc)" -L unit 2>&1 | tee "$unit_log"
+  return "${PIPESTATUS[0]}"
+}
+stage unit run_unit
+# ctest's summary: "NN% tests passed, F tests failed out of T"
+unit_total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$unit_log" | tail -1)
+unit_failed=$(sed -n 's/.* \([0-9]*\) tests failed out of.*/\1/p' "$unit_log" | tail -1)
+rm -f "$unit_log"
 
 for s in tests/stages.d/*.sh; do
   [ -e "$s" ] || continue
@@ -38,5 +47,6 @@ for s in tests/stages.d/*.sh; do
 done
 
 [ "$failed" -eq 0 ] || echo "failed stages: ${failed_names[*]}"
+echo "unit tests: $((${unit_total:-0} - ${unit_failed:-0})) passed, ${unit_failed:-0} failed"
 echo "stages: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
