@@ -5,6 +5,10 @@
 //
 //   ovpn-dco-cli [--expect-errno N] COMMAND ARGS...
 //
+// new-peer, new-key, swap-keys, del-key and set-peer go through
+// KernelDataPlane (the daemon's path); get-peer, del-peer, listen, bad and
+// new-key --raw use GenlSocket directly so that every errno stays visible.
+//
 // Exit 0 on success; 1 with "error: ..." on failure. With --expect-errno N
 // the command must fail with exactly errno N (exit 0), anything else is exit 1
 // -- that is how negative scenarios check the module's answers.
@@ -25,6 +29,7 @@
 #include <vector>
 
 #include "dco/genl_socket.hpp"
+#include "dco/kernel_data_plane.hpp"
 #include "dco/link.hpp"
 #include "dco/messages.hpp"
 
@@ -39,9 +44,10 @@ const char* kUsage = "usage: ovpn-dco-cli [--expect-errno N] COMMAND ARGS...\n"
                      "  new-peer IFACE PEER_ID LOCAL_PORT REMOTE_ADDR REMOTE_PORT [VPN_IP]\n"
                      "      opens a UDP socket bound to LOCAL_PORT, adds the peer, prints 'ready'\n"
                      "      and keeps running (holding the socket) until SIGTERM/SIGINT\n"
-                     "  new-key IFACE PEER_ID primary|secondary KEY_ID aes|chacha 0|1 KEYFILE\n"
+                     "  new-key [--raw] IFACE PEER_ID primary|secondary KEY_ID aes|chacha|none 0|1 KEYFILE\n"
                      "      KEYFILE: hex, two halves A|B of (key + 8-byte nonce tail) each;\n"
-                     "      direction 0 encrypts with A, 1 with B; key length = half - 8\n"
+                     "      direction 0 encrypts with A, 1 with B; key length = half - 8;\n"
+                     "      --raw sends it unchecked (negative tests)\n"
                      "  swap-keys IFACE PEER_ID\n"
                      "  del-key IFACE PEER_ID primary|secondary\n"
                      "  set-peer IFACE PEER_ID INTERVAL TIMEOUT\n"
@@ -110,6 +116,20 @@ std::uint8_t parse_slot(const std::string& s)
 std::unique_ptr<GenlSocket> genl()
 {
     return must(GenlSocket::open());
+}
+
+// data_plane: a KernelDataPlane on the existing interface IFACE.
+std::unique_ptr<KernelDataPlane> data_plane(const std::string& ifname)
+{
+    KernelDataPlaneConfig cfg;
+    cfg.ifname = ifname;
+    cfg.create = false;
+    return must(KernelDataPlane::open(cfg));
+}
+
+data::KeySlot parse_dp_slot(const std::string& s)
+{
+    return parse_slot(s) == uapi::KEY_SLOT_PRIMARY ? data::KeySlot::Primary : data::KeySlot::Secondary;
 }
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -201,22 +221,26 @@ void cmd_new_peer(const std::vector<std::string>& a)
 {
     if (a.size() != 5 && a.size() != 6)
         fail("new-peer IFACE PEER_ID LOCAL_PORT REMOTE_ADDR REMOTE_PORT [VPN_IP]");
-    auto ifindex = ifindex_of(a[0]);
-    NewPeerMsg m;
-    m.peer_id = parse_u32(a[1], "peer id");
+    auto dp = data_plane(a[0]);
+    data::PeerSpec peer;
+    peer.id = parse_u32(a[1], "peer id");
     auto lport = parse_u32(a[2], "local port");
     auto rport = parse_u32(a[4], "remote port");
     if (lport > 0xffff || rport > 0xffff)
         fail("ports are 0..65535");
-    m.remote = parse_remote(a[3], static_cast<std::uint16_t>(rport));
-    if (a.size() == 6)
-        set_vpn_ip(m, a[5]);
+    peer.remote = parse_remote(a[3], static_cast<std::uint16_t>(rport));
+    if (a.size() == 6) {
+        NewPeerMsg tmp;
+        set_vpn_ip(tmp, a[5]);
+        peer.vpn_ipv4 = tmp.vpn_ipv4;
+        peer.vpn_ipv6 = tmp.vpn_ipv6;
+    }
     install_signals();
-    int fd = udp_socket(m.remote->ss_family, static_cast<std::uint16_t>(lport));
-    m.socket_fd = static_cast<std::uint32_t>(fd);
-    must(genl()->new_peer(ifindex, m));
-    std::printf("ready: peer %u on %s via UDP port %u -> %s\n", m.peer_id, a[0].c_str(), lport,
-                sockaddr_to_string(*m.remote).c_str());
+    int fd = udp_socket(peer.remote.ss_family, static_cast<std::uint16_t>(lport));
+    peer.transport_fd = fd;
+    must(dp->add_peer(peer));
+    std::printf("ready: peer %u on %s via UDP port %u -> %s\n", peer.id, a[0].c_str(), lport,
+                sockaddr_to_string(peer.remote).c_str());
     std::fflush(stdout);
     while (!g_stop)
         pause();
@@ -265,10 +289,35 @@ KeyDirMsg key_half(const std::vector<std::uint8_t>& all, std::size_t half, std::
     return k;
 }
 
-void cmd_new_key(const std::vector<std::string>& a)
+data::DirectionKeys dp_half(const KeyDirMsg& k)
 {
+    data::DirectionKeys d;
+    d.cipher_key = k.cipher_key;
+    d.implicit_iv = k.nonce_tail;
+    return d;
+}
+
+// dp_cipher: the DataPlane cipher for `name` and a key length.
+data::CipherAlg dp_cipher(const std::string& name, std::size_t key_len)
+{
+    if (name == "chacha")
+        return data::CipherAlg::Chacha20Poly1305;
+    if (name == "aes" && key_len == 16)
+        return data::CipherAlg::Aes128Gcm;
+    if (name == "aes" && key_len == 24)
+        return data::CipherAlg::Aes192Gcm;
+    if (name == "aes")
+        return data::CipherAlg::Aes256Gcm;
+    return data::CipherAlg::None;
+}
+
+void cmd_new_key(std::vector<std::string> a)
+{
+    bool raw_mode = !a.empty() && a[0] == "--raw";
+    if (raw_mode)
+        a.erase(a.begin());
     if (a.size() != 7)
-        fail("new-key IFACE PEER_ID primary|secondary KEY_ID aes|chacha 0|1 KEYFILE");
+        fail("new-key [--raw] IFACE PEER_ID primary|secondary KEY_ID aes|chacha|none 0|1 KEYFILE");
     auto ifindex = ifindex_of(a[0]);
     NewKeyMsg m;
     m.peer_id = parse_u32(a[1], "peer id");
@@ -288,15 +337,25 @@ void cmd_new_key(const std::vector<std::string>& a)
     if (a[5] != "0" && a[5] != "1")
         fail("direction must be 0 or 1");
     SecureBytes all(read_hex_file(a[6]));
-    std::vector<std::uint8_t> raw(all.span().begin(), all.span().end());
-    if (raw.size() % 2 != 0 || raw.size() / 2 <= uapi::kNonceTailSize)
+    if (all.size() % 2 != 0 || all.size() / 2 <= uapi::kNonceTailSize)
         fail("key file must hold two equal halves of key + 8-byte nonce tail");
-    std::size_t half = raw.size() / 2;
+    std::size_t half = all.size() / 2;
+    std::vector<std::uint8_t> raw(all.span().begin(), all.span().end());
     std::size_t enc = a[5] == "0" ? 0 : 1;
     m.encrypt = key_half(raw, half, enc);
     m.decrypt = key_half(raw, half, 1 - enc);
     OPENSSL_cleanse(raw.data(), raw.size());
-    must(genl()->new_key(ifindex, m));
+    if (raw_mode) {
+        must(genl()->new_key(ifindex, m));
+    } else {
+        data::DataKeys keys;
+        keys.key_id = m.key_id;
+        keys.cipher = dp_cipher(a[4], half - uapi::kNonceTailSize);
+        keys.cipher_name = a[4];
+        keys.encrypt = dp_half(m.encrypt);
+        keys.decrypt = dp_half(m.decrypt);
+        must(data_plane(a[0])->install_key(m.peer_id, parse_dp_slot(a[2]), keys));
+    }
     std::printf("key installed: peer %u slot %s key_id %u\n", m.peer_id, a[2].c_str(), key_id);
 }
 
@@ -304,7 +363,7 @@ void cmd_swap_keys(const std::vector<std::string>& a)
 {
     if (a.size() != 2)
         fail("swap-keys IFACE PEER_ID");
-    must(genl()->swap_keys(ifindex_of(a[0]), parse_u32(a[1], "peer id")));
+    must(data_plane(a[0])->swap_keys(parse_u32(a[1], "peer id")));
     std::printf("keys swapped\n");
 }
 
@@ -312,7 +371,7 @@ void cmd_del_key(const std::vector<std::string>& a)
 {
     if (a.size() != 3)
         fail("del-key IFACE PEER_ID primary|secondary");
-    must(genl()->del_key(ifindex_of(a[0]), parse_u32(a[1], "peer id"), parse_slot(a[2])));
+    must(data_plane(a[0])->del_key(parse_u32(a[1], "peer id"), parse_dp_slot(a[2])));
     std::printf("key deleted\n");
 }
 
@@ -320,8 +379,9 @@ void cmd_set_peer(const std::vector<std::string>& a)
 {
     if (a.size() != 4)
         fail("set-peer IFACE PEER_ID INTERVAL TIMEOUT");
-    must(genl()->set_peer(ifindex_of(a[0]), parse_u32(a[1], "peer id"), parse_u32(a[2], "interval"),
-                          parse_u32(a[3], "timeout")));
+    must(data_plane(a[0])->set_keepalive(parse_u32(a[1], "peer id"),
+                                         std::chrono::seconds(parse_u32(a[2], "interval")),
+                                         std::chrono::seconds(parse_u32(a[3], "timeout"))));
     std::printf("keepalive set\n");
 }
 
