@@ -80,7 +80,7 @@ timeout --foreground -k 10 "$vm_timeout" qemu-system-x86_64 \
   -machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
   -nodefaults -display none -monitor none -serial stdio -no-reboot -net none \
   -kernel "$kernel" -initrd "$work/initrd.cpio.gz" -append "$append" \
-  </dev/null 2>&1 | tr -d '\r' | tee "$log" | grep --line-buffered -E '^(KTEST|  \|)' &
+  </dev/null 2>&1 | sed -u 's/\r$//' | tee "$log" | grep --line-buffered -E '^(KTEST|  \|)' &
 qpid=$!
 wait "$qpid"
 qpid=""

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Client and server (Debian's openvpn 2.6, DCO) over udp/IPv6 with AES-256-GCM:
-# ping and a 4 MB TCP transfer through the tunnel.
+# ping and a 2 MB TCP transfer through the tunnel.
 # ktest-timeout: 180
 . "$KT_LIB"
 kt_setup

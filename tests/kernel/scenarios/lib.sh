@@ -44,6 +44,7 @@ kt_setup() {
 }
 
 kt_require() {
+  local f
   for f in "$@"; do
     [ -x "$f" ] || kt_fail "required binary $f is missing from the guest (not built?)"
   done
@@ -51,6 +52,7 @@ kt_require() {
 
 # kt_netns NAME... : new namespaces with lo up.
 kt_netns() {
+  local n
   for n in "$@"; do
     "$KT_IP" netns add "$n" || kt_fail "ip netns add $n"
     echo "$n" >>"$KT_WORK/netns"
@@ -60,7 +62,7 @@ kt_netns() {
 
 # kt_in NS CMD... : run CMD inside NS.
 kt_in() {
-  ns=$1
+  local ns=$1
   shift
   "$KT_IP" netns exec "$ns" "$@"
 }
@@ -68,6 +70,7 @@ kt_in() {
 kt_link_n=0
 # kt_link NS1 ADDR1/LEN NS2 ADDR2/LEN [ADDR6_1/LEN ADDR6_2/LEN]
 kt_link() {
+  local a b
   kt_link_n=$((kt_link_n + 1))
   a=kt${kt_link_n}a
   b=kt${kt_link_n}b
@@ -86,8 +89,7 @@ kt_link() {
 # kt_openvpn NAME NS ARGS... : start openvpn (KT_OVPN_BIN, default Debian's)
 # in NS, logging to $KT_WORK/NAME.log.
 kt_openvpn() {
-  name=$1
-  ns=$2
+  local name=$1 ns=$2 bin
   shift 2
   bin=${KT_OVPN_BIN:-$KT_OPENVPN}
   kt_require "$bin"
@@ -113,10 +115,7 @@ kt_tail() {
 
 # kt_wait_log NAME EREGEX [SECS]: wait until NAME's log matches.
 kt_wait_log() {
-  name=$1
-  re=$2
-  secs=${3:-90}
-  i=0
+  local name=$1 re=$2 secs=${3:-90} i=0
   while [ "$i" -lt "$secs" ]; do
     grep -q -E "$re" "$KT_WORK/$name.log" 2>/dev/null && return 0
     if ! kt_alive "$name"; then
@@ -139,6 +138,7 @@ kt_count_log() {
 # kt_wait_dco NAME NS: the DCO device was opened, the link kind is ovpn-dco,
 # and initialization completed.
 kt_wait_dco() {
+  local dev
   kt_wait_log "$1" 'DCO device [^ ]+ opened'
   kt_wait_log "$1" 'Initialization Sequence Completed'
   grep -q 'TUN/TAP device' "$KT_WORK/$1.log" && kt_fail "$1 fell back to a tun device"
@@ -149,7 +149,7 @@ kt_wait_dco() {
 
 # kt_ping NS ADDR: ping across the tunnel (a few tries while routes settle).
 kt_ping() {
-  i=0
+  local i=0
   while [ "$i" -lt 10 ]; do
     if kt_in "$1" timeout 20 "$KT_PING" -c 3 -i 0.3 -W 2 "$2" >"$KT_WORK/ping.out" 2>&1; then
       kt_log "ping $1 -> $2 ok"
@@ -164,12 +164,9 @@ kt_ping() {
 
 kt_iperf_port=5201
 # kt_tcp_transfer SRV_NS SRV_ADDR CLI_NS [IPERF_ARGS]: an iperf3 TCP transfer
-# (default "-n 4M") from CLI_NS to SRV_ADDR that must complete.
+# (default "-n 2M") from CLI_NS to SRV_ADDR that must complete.
 kt_tcp_transfer() {
-  srv=$1
-  addr=$2
-  cli=$3
-  len_args=${4:--n 4M}
+  local srv=$1 addr=$2 cli=$3 len_args=${4:--n 2M} port spid rate i
   kt_iperf_port=$((kt_iperf_port + 1))
   port=$kt_iperf_port
   kt_in "$srv" timeout 300 "$KT_IPERF3" -s -1 -p "$port" -B "$addr" >"$KT_WORK/iperf-s-$port.out" 2>&1 &
@@ -200,7 +197,7 @@ kt_tcp_transfer() {
 
 # kt_server_conf FILE PROTO CIPHER [extra config lines...]
 kt_server_conf() {
-  f=$1
+  local f=$1 l
   cat >"$f" <<EOF
 dev tun
 proto $2
@@ -213,7 +210,7 @@ cert $KT_KEYS/server.crt
 key $KT_KEYS/server.key
 dh none
 data-ciphers $3
-keepalive 10 60
+keepalive ${KT_KEEPALIVE:-10 60}
 verb 4
 EOF
   shift 3
@@ -222,7 +219,7 @@ EOF
 
 # kt_client_conf FILE PROTO REMOTE CIPHER N [extra config lines...]
 kt_client_conf() {
-  f=$1
+  local f=$1 l
   cat >"$f" <<EOF
 client
 dev tun
@@ -244,9 +241,7 @@ EOF
 # kt_basic PROTO FAMILY CIPHER: one server, one client over a veth; DCO on
 # both ends; ping (v4 and v6 inside the tunnel) and a TCP transfer.
 kt_basic() {
-  proto=$1
-  fam=$2
-  cipher=$3
+  local proto=$1 fam=$2 cipher=$3 remote sp cp
   kt_netns kts ktc1
   kt_link kts 10.200.0.1/24 ktc1 10.200.0.2/24 fd00:200::1/64 fd00:200::2/64
   if [ "$fam" = 6 ]; then remote=fd00:200::1; else remote=10.200.0.1; fi
@@ -266,5 +261,52 @@ kt_basic() {
   kt_ping kts 10.8.0.2
   kt_ping ktc1 fd00:8::1
   kt_tcp_transfer kts 10.8.0.1 ktc1
-  kt_info "$proto$fam $cipher: dco on both ends, ping ok, 4 MB at $kt_last_rate"
+  kt_info "$proto$fam $cipher: dco on both ends, ping ok, 2 MB at $kt_last_rate"
+}
+
+# kt_mp PROTO CIPHER: an MP server with three clients (each in its own netns,
+# each on its own veth to the server), fixed VPN addresses via ccd; the
+# clients reach the server and each other through it (client-to-client is
+# routed by the server's kernel); TCP transfers client1 -> client2 and
+# client3 -> client1.
+kt_mp() {
+  local proto=$1 cipher=$2 i sp cp r1
+  kt_netns kts ktc1 ktc2 ktc3
+  for i in 1 2 3; do
+    kt_link kts 10.20$i.0.1/24 ktc$i 10.20$i.0.2/24
+  done
+  mkdir -p "$KT_WORK/ccd"
+  for i in 1 2 3; do
+    printf 'ifconfig-push 10.8.0.1%s 255.255.255.0\nifconfig-ipv6-push fd00:8::1%s/64 fd00:8::1\n' \
+      "$i" "$i" >"$KT_WORK/ccd/client$i"
+  done
+  kt_in kts sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward && echo 1 >/proc/sys/net/ipv6/conf/all/forwarding' ||
+    kt_fail "cannot enable forwarding in kts"
+  case "$proto" in
+  udp) sp=udp4; cp=udp4 ;;
+  tcp) sp=tcp4-server; cp=tcp4-client ;;
+  esac
+  kt_server_conf "$KT_WORK/server.conf" "$sp" "$cipher" "client-config-dir $KT_WORK/ccd" client-to-client
+  kt_openvpn server kts --config "$KT_WORK/server.conf"
+  kt_wait_dco server kts
+  for i in 1 2 3; do
+    kt_client_conf "$KT_WORK/client$i.conf" "$cp" 10.20$i.0.1 "$cipher" "$i"
+    kt_openvpn client$i ktc$i --config "$KT_WORK/client$i.conf"
+  done
+  for i in 1 2 3; do
+    kt_wait_dco client$i ktc$i
+  done
+  for i in 1 2 3; do
+    kt_ping ktc$i 10.8.0.1
+    kt_ping kts 10.8.0.1$i
+  done
+  kt_ping ktc1 10.8.0.12
+  kt_ping ktc2 10.8.0.13
+  kt_ping ktc3 10.8.0.11
+  kt_ping ktc1 fd00:8::12
+  kt_ping ktc3 fd00:8::11
+  kt_tcp_transfer ktc2 10.8.0.12 ktc1 "-n 1M"
+  r1=$kt_last_rate
+  kt_tcp_transfer ktc1 10.8.0.11 ktc3 "-n 1M"
+  kt_info "MP $proto $cipher: 3 clients, dco everywhere, client-to-client ping ok, c1->c2 1 MB at $r1, c3->c1 1 MB"
 }
