@@ -1,0 +1,159 @@
+// data/userspace_data_plane.hpp: the DataPlane in userspace (tun fd + our
+// OpenSSL crypto). The daemon's event loop feeds it:
+//
+//   tun readable  -> on_tun_readable(now): read a batch, compress-frame,
+//                    fragment, encrypt in place (header into the headroom),
+//                    send the batch on the peer's LinkSocket
+//   link packets  -> on_link_packets(id, batch, now): the caller read them
+//                    and saw data opcodes (is_data_packet); decrypt in place,
+//                    replay-check, defragment, unframe, drop pings, write the
+//                    batch to tun
+//   timers        -> next_deadline() / on_timer(now): keepalive pings
+//                    (--ping) and Expired events (--ping-restart/-exit)
+//
+// Packet path rules (G9): nothing allocates, throws or logs per packet;
+// every dropped packet increments a named counter (drops()).
+// Keys: per peer a primary slot (encrypts, decrypts) and a secondary slot
+// (decrypts only: the lame-duck key after swap_keys, or the new key before
+// it). A packet selects its key by the key id in its first byte.
+//
+// Threading: every method from the event-loop thread; the batch shape and
+// per-peer state are laid out so workers can later own peers.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <unordered_map>
+
+#include "openvpn/core/clock.hpp"
+#include "openvpn/core/log.hpp"
+#include "openvpn/core/packet_buf.hpp"
+#include "openvpn/data/data_plane.hpp"
+#include "openvpn/io/link_socket.hpp"
+#include "openvpn/tun/tun_device.hpp"
+
+namespace ovpn::data {
+
+// Compression framing on the data path (protocol-facts §6.7). Only framing
+// plus LZ4 compress/decompress and LZO decompress; the daemon picks it from
+// --compress / --comp-lzo / the pushed value.
+enum class Compression : std::uint8_t {
+    None,   // no framing byte (2.6 default)
+    LzoNo,  // comp-lzo no: 0xFA prefix; accepts 0xFA and 0x66 (LZO)
+    Lzo,    // comp-lzo yes/adaptive: we never compress, so the same as LzoNo
+    Stub,   // compress / compress stub: 0xFB swap framing
+    Lz4,    // compress lz4: 0xFB / 0x69 swap framing
+    StubV2, // compress stub-v2: escape only a leading 0x50
+    Lz4V2,  // compress lz4-v2: as stub-v2, plus 0x50 0x01 LZ4 blocks
+};
+
+enum class Drop : std::uint8_t {
+    TooShort,     // shorter than header + packet id + tag
+    UnknownPeer,  // no such peer id
+    NoKey,        // no key in any slot (keys not installed yet)
+    UnknownKeyId, // key id matches neither slot
+    BadOpcode,    // not P_DATA_V1/V2
+    AuthFailed,   // AEAD tag or HMAC mismatch, bad padding
+    Replay,       // packet id seen or too old
+    PacketIdWrap, // send counter exhausted: needs a new key
+    BadCompression,
+    BadFragment,
+    NoLink, // no socket attached to the peer
+    LinkSendFailed,
+    LinkWouldBlock,
+    TunWriteFailed,
+    TooBig, // does not fit the buffer after headers
+    Count
+};
+const char* drop_name(Drop d) noexcept;
+
+struct DropCounters {
+    std::array<std::uint64_t, static_cast<std::size_t>(Drop::Count)> n{};
+    void add(Drop d) noexcept { ++n[static_cast<std::size_t>(d)]; }
+    std::uint64_t get(Drop d) const noexcept { return n[static_cast<std::size_t>(d)]; }
+    std::uint64_t total() const noexcept;
+};
+
+struct UserspaceConfig {
+    tun::TunDevice* tun = nullptr;      // not owned; outlives the data plane
+    const ClockSource* clock = nullptr; // not owned; for set_keepalive
+    Logger* log = nullptr;              // not owned; rate-limited use only
+    Compression compression = Compression::None;
+    std::size_t fragment = 0; // --fragment max (0 = off; UDP only)
+    std::uint16_t mssfix = 0; // max MSS written into TCP SYNs (0 = off); see mssfix.hpp
+    bool static_key = false;  // --secret: long packet id (id|time) inside CBC
+    bool use_data_v2 = true;  // P_DATA_V2 when a peer id was pushed/negotiated
+    std::size_t batch = 32;
+};
+
+class UserspaceDataPlane final : public DataPlane {
+public:
+    explicit UserspaceDataPlane(const UserspaceConfig& cfg);
+    ~UserspaceDataPlane() override;
+
+    std::string name() const override { return "userspace"; }
+    Status<> add_peer(const PeerSpec& peer) override;
+    Status<> del_peer(PeerId id) override;
+    Status<> install_key(PeerId id, KeySlot slot, const DataKeys& keys) override;
+    Status<> swap_keys(PeerId id) override;
+    Status<> del_key(PeerId id, KeySlot slot) override;
+    Status<> set_keepalive(PeerId id, std::chrono::seconds interval, std::chrono::seconds timeout) override;
+    Result<PeerStats> stats(PeerId id) override;
+    int event_fd() const override { return event_fd_; }
+    std::vector<PeerEvent> poll_events() override;
+
+    // attach_link: the socket peer `id`'s packets go out on (not owned; must
+    // outlive the peer or be replaced before it dies, e.g. on reconnect).
+    // `to`: destination for an unconnected UDP socket (empty: connected).
+    Status<> attach_link(PeerId id, io::LinkSocket& link, const io::SockAddr& to = {});
+    // set_compression: after a push changed it (applies to all peers in
+    // client mode; per peer later).
+    void set_compression(Compression c) noexcept { cfg_.compression = c; }
+    // set_tx_peer_id: send P_DATA_V2 with this peer id (pushed peer-id), or
+    // P_DATA_V1 when nullopt.
+    Status<> set_tx_peer_id(PeerId id, std::optional<std::uint32_t> wire_peer_id);
+
+    // is_data_packet: byte0 carries P_DATA_V1 or P_DATA_V2.
+    static bool is_data_packet(std::uint8_t byte0) noexcept;
+
+    // on_tun_readable: read and send up to a few batches from tun (bounded
+    // work per call, so the loop stays fair). Returns the packets sent.
+    std::size_t on_tun_readable(TimePoint now);
+    // on_link_packets: decrypt data packets of peer `id` in place and write
+    // the good ones to tun. The bufs are modified (caller's scratch).
+    std::size_t on_link_packets(PeerId id, std::span<PacketBuf> pkts, TimePoint now);
+    // note_rx / note_tx: a valid control packet was received/sent; both
+    // count for keepalive like data packets do.
+    void note_rx(PeerId id, TimePoint now);
+    void note_tx(PeerId id, TimePoint now);
+
+    // next_deadline / on_timer: keepalive (ping sends, expiry events).
+    std::optional<TimePoint> next_deadline() const;
+    void on_timer(TimePoint now);
+
+    // send_occ_exit: one OCC_EXIT data packet (explicit-exit-notify without
+    // cc-exit); the caller repeats it once a second as 2.6 does.
+    Status<> send_occ_exit(PeerId id, TimePoint now);
+    // remote_exit_received: an OCC_EXIT came from the peer since the last call.
+    bool take_remote_exit(PeerId id);
+
+    const DropCounters& drops() const noexcept { return drops_; }
+
+private:
+    struct Peer;
+    Peer* find(PeerId id);
+    void post_event(PeerEvent ev);
+
+    UserspaceConfig cfg_;
+    std::unordered_map<PeerId, std::unique_ptr<Peer>> peers_;
+    std::vector<PacketBuf> tx_batch_;
+    std::vector<PacketBuf> rx_scratch_;
+    std::vector<PeerEvent> events_;
+    int event_fd_ = -1;
+    DropCounters drops_;
+};
+
+} // namespace ovpn::data

@@ -1,0 +1,106 @@
+// io/link_socket.hpp: the transport towards the peer(s), batch-shaped (G5).
+// A LinkSocket moves whole OpenVPN packets: UDP maps one packet to one
+// datagram (recvmmsg/sendmmsg); TCP adds and strips 2.6's 16-bit big-endian
+// length prefix and reassembles packets from the byte stream. Callers never
+// see the framing, so the control channel and the data plane are the same
+// over both.
+//
+// Threading: one thread at a time (the event loop's). Non-blocking always.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "openvpn/core/packet_buf.hpp"
+#include "openvpn/core/result.hpp"
+#include "openvpn/io/sock_addr.hpp"
+
+namespace ovpn::io {
+
+enum class LinkProto : std::uint8_t { Udp, TcpClient, TcpServer };
+
+// LinkError: why a link operation failed. Closed/Reset/BadFrame end a TCP
+// connection (2.6 logs "Connection reset, restarting"); Io is any other errno.
+enum class LinkErrorKind : std::uint8_t { Closed, Reset, BadFrame, Io };
+struct LinkError {
+    LinkErrorKind kind = LinkErrorKind::Io;
+    int err = 0; // errno for Io/Reset
+    std::string message() const;
+};
+
+class LinkSocket {
+public:
+    virtual ~LinkSocket() = default;
+
+    // fd: the descriptor for the event loop (readable = recv may return
+    // packets); -1 when there is none.
+    virtual int fd() const = 0;
+    virtual LinkProto proto() const = 0;
+    // batch_size: how many packets one recv/send call handles at most.
+    virtual std::size_t batch_size() const = 0;
+
+    // recv: fill bufs[0..n) with received packets (each buf is reset to the
+    // default headroom first, then the packet is committed) and from[i] with
+    // the sender (TCP: the connected peer). `from` must be at least as long
+    // as `bufs`. Returns n, 0 when nothing is ready (EAGAIN). Oversized or
+    // truncated UDP datagrams are dropped and counted, not returned.
+    virtual Result<std::size_t, LinkError> recv(std::span<PacketBuf> bufs, std::span<SockAddr> from) = 0;
+
+    // send: send packets in order; `to` is the destination for an unconnected
+    // UDP socket (nullptr: the connected peer). Returns how many packets were
+    // taken (UDP: the rest would block and may be dropped by the caller;
+    // TCP: the rest did not fit the send queue). The bufs are not modified.
+    virtual Result<std::size_t, LinkError> send(std::span<const PacketBuf> bufs, const SockAddr* to) = 0;
+
+    // wants_write: true while queued bytes wait for the fd to become
+    // writable (TCP only); the loop then watches kWritable and calls flush().
+    virtual bool wants_write() const { return false; }
+    virtual Status<LinkError> flush() { return Ok{}; }
+
+    // local / remote: the bound address, and the connected peer (or empty).
+    virtual SockAddr local() const = 0;
+    virtual SockAddr remote() const = 0;
+
+    // num_dropped: datagrams/frames dropped inside the socket (too large).
+    virtual std::uint64_t num_dropped() const { return 0; }
+};
+
+// UdpConfig: --proto udp/udp4/udp6 with --local/--lport (bind) or --nobind,
+// and the remote it talks to.
+struct UdpConfig {
+    Family family = Family::Any;        // from udp4/udp6 or the remote's address
+    std::optional<SockAddr> bind_addr;  // --local/--lport; none: --nobind (kernel picks)
+    std::optional<SockAddr> connect_to; // connect() to the remote (client without --float)
+    std::size_t batch = 32;
+    int sndbuf = 0, rcvbuf = 0; // --sndbuf/--rcvbuf; 0 = leave the kernel default
+    int mark = 0;               // --mark; 0 = none
+};
+
+// open_udp: a non-blocking UDP socket (IPv6 sockets accept IPv4-mapped peers
+// unless bound to a specific v6 address). Errors name the address and errno.
+Result<std::unique_ptr<LinkSocket>> open_udp(const UdpConfig& cfg);
+
+struct TcpConfig {
+    SockAddr remote;
+    std::optional<SockAddr> bind_addr;   // --local/--lport with --bind
+    std::size_t max_packet = 1600 + 256; // largest accepted frame (2.6: buffer size)
+    std::size_t send_queue = 1 << 20;    // bytes queued before send() refuses
+    int mark = 0;
+};
+
+// TcpLinkSocket adds the connection step: connect_tcp starts a non-blocking
+// connect; the loop waits for kWritable and calls finish_connect().
+class TcpLinkSocket : public LinkSocket {
+public:
+    // finish_connect: the result of the pending connect (SO_ERROR).
+    virtual Status<LinkError> finish_connect() = 0;
+    virtual bool connected() const = 0;
+};
+Result<std::unique_ptr<TcpLinkSocket>> connect_tcp(const TcpConfig& cfg);
+// adopt_tcp: wrap an already connected stream fd (server side / tests);
+// takes ownership of fd.
+std::unique_ptr<TcpLinkSocket> adopt_tcp(int fd, const TcpConfig& cfg);
+
+} // namespace ovpn::io

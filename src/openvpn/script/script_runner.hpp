@@ -1,0 +1,80 @@
+// script/script_runner.hpp: run the user's scripts the way 2.6 does
+// (features.md §4). The command line of --up etc. is split like a shell word
+// list (quotes and backslashes, no expansion), 2.6's arguments are appended
+// (§4.1), and the environment holds exactly the variables the daemon has set
+// (§4.2) plus script_type. Like 2.6 (execve with its own env set), the
+// program does not inherit the daemon's process environment.
+//
+// --script-security: 0 = run nothing but built-ins; 1 = built-ins only
+// (ip/route) -> user scripts refused; 2 = user scripts allowed; 3 = also
+// passwords in the environment (via-env). A refused script is logged once
+// with 2.6's wording and reported as failure.
+//
+// run() is blocking (fork + execve + waitpid), as 2.6's openvpn_execve is;
+// it is called from the event-loop thread at state changes, never per packet.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "openvpn/core/log.hpp"
+#include "openvpn/core/result.hpp"
+
+namespace ovpn::script {
+
+// Env: the script environment (name -> value), ordered for stable output.
+class Env {
+public:
+    void set(const std::string& name, const std::string& value) { vars_[name] = value; }
+    void set_int(const std::string& name, long long v) { vars_[name] = std::to_string(v); }
+    void unset(const std::string& name) { vars_.erase(name); }
+    // unset_prefix: drop every name starting with p (e.g. "route_").
+    void unset_prefix(const std::string& p);
+    std::optional<std::string> get(const std::string& name) const;
+    const std::map<std::string, std::string>& vars() const noexcept { return vars_; }
+    // to_envp: "NAME=value" strings for execve (the caller keeps them alive).
+    std::vector<std::string> to_strings() const;
+
+private:
+    std::map<std::string, std::string> vars_;
+};
+
+// split_command: 2.6's argv parsing of a script option ("'/x y/up.sh' arg").
+Result<std::vector<std::string>> split_command(const std::string& cmd);
+
+// Arguments 2.6 appends to up/down/route-pre-down (tun): dev tun_mtu 0
+// ifconfig_local ifconfig_remote|netmask init|restart.
+std::vector<std::string> up_down_args(const std::string& dev, unsigned tun_mtu, const std::string& local,
+                                      const std::string& remote_or_mask, bool restart);
+// ipchange: "[AF_INET]1.2.3.4 1194".
+std::vector<std::string> ipchange_args(const std::string& addr_with_family, unsigned port);
+
+struct ScriptResult {
+    bool ran = false;     // false: refused by script-security or exec failed
+    int exit_status = -1; // the program's exit code, or -1 when killed
+    bool ok() const noexcept { return ran && exit_status == 0; }
+};
+
+class ScriptRunner {
+public:
+    // ScriptRunner: `log` must outlive it.
+    ScriptRunner(Logger& log, int script_security) : log_(log), security_(script_security) {}
+
+    void set_script_security(int level) noexcept { security_ = level; }
+    int script_security() const noexcept { return security_; }
+
+    // run: execute `command` + `extra_args` with `env` plus
+    // script_type=<type> ("up", "down", "route-up", "ipchange",
+    // "route-pre-down", "user-pass-verify", ...). Logs failures as 2.6 does
+    // ("WARNING: Failed running command (--up/--down): ...").
+    ScriptResult run(const std::string& type, const std::string& command,
+                     const std::vector<std::string>& extra_args, const Env& env);
+
+private:
+    Logger& log_;
+    int security_;
+};
+
+} // namespace ovpn::script

@@ -1,0 +1,124 @@
+// tun/tun_device.cpp: /dev/net/tun (IFF_TUN | IFF_NO_PI) and --dev null.
+#include "openvpn/tun/tun_device.hpp"
+
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "openvpn/core/log.hpp"
+
+namespace ovpn::tun {
+namespace {
+
+class LinuxTun final : public TunDevice {
+public:
+    LinuxTun(int fd, std::string name, std::size_t batch) : fd_(fd), name_(std::move(name)), batch_(batch) {}
+    ~LinuxTun() override { ::close(fd_); }
+
+    int fd() const override { return fd_; }
+    const std::string& name() const override { return name_; }
+    std::size_t batch_size() const override { return batch_; }
+
+    Result<std::size_t> read(std::span<PacketBuf> bufs) override
+    {
+        std::size_t n = 0;
+        const std::size_t want = std::min(bufs.size(), batch_);
+        while (n < want) {
+            bufs[n].reset();
+            auto tail = bufs[n].tail();
+            ssize_t r = ::read(fd_, tail.data(), tail.size());
+            if (r > 0) {
+                bufs[n].commit(static_cast<std::size_t>(r));
+                ++n;
+                continue;
+            }
+            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+                break;
+            if (n)
+                break;
+            return Err{strfmt("read from TUN/TAP device %s: %s", name_.c_str(),
+                              r == 0 ? "end of file" : std::strerror(errno))};
+        }
+        return n;
+    }
+
+    Result<std::size_t> write(std::span<const PacketBuf> bufs) override
+    {
+        std::size_t n = 0;
+        for (const auto& b : bufs) {
+            ssize_t r = ::write(fd_, b.data(), b.size());
+            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                break; // the kernel queue is full: the caller counts drops
+            if (r < 0 && errno == EBADF)
+                return Err{strfmt("write to TUN/TAP device %s: %s", name_.c_str(), std::strerror(errno))};
+            ++n; // EINVAL etc.: a malformed packet, dropped like 2.6 does
+        }
+        return n;
+    }
+
+private:
+    int fd_;
+    std::string name_;
+    std::size_t batch_;
+};
+
+class NullTun final : public TunDevice {
+public:
+    int fd() const override { return -1; }
+    const std::string& name() const override { return name_; }
+    std::size_t batch_size() const override { return 1; }
+    Result<std::size_t> read(std::span<PacketBuf>) override { return std::size_t{0}; }
+    Result<std::size_t> write(std::span<const PacketBuf> bufs) override { return bufs.size(); }
+
+private:
+    std::string name_ = "null";
+};
+
+} // namespace
+
+std::unique_ptr<TunDevice> make_null_tun()
+{
+    return std::make_unique<NullTun>();
+}
+
+Result<std::unique_ptr<TunDevice>> open_tun(const TunConfig& cfg)
+{
+    if (cfg.dev == "null")
+        return make_null_tun();
+    int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return Err{strfmt("ERROR: Cannot open TUN/TAP dev /dev/net/tun: %s (errno=%d)", std::strerror(errno),
+                          errno)};
+    ifreq ifr{};
+    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    // "tun" alone lets the kernel pick tunN; anything else is the exact name.
+    if (cfg.dev != "tun") {
+        if (cfg.dev.size() >= IFNAMSIZ) {
+            ::close(fd);
+            return Err{strfmt("ERROR: TUN/TAP device name too long: '%s'", cfg.dev.c_str())};
+        }
+        std::memcpy(ifr.ifr_name, cfg.dev.c_str(), cfg.dev.size());
+    } else {
+        std::memcpy(ifr.ifr_name, "tun%d", 5);
+    }
+    if (::ioctl(fd, TUNSETIFF, &ifr) != 0) {
+        int e = errno;
+        ::close(fd);
+        return Err{
+            strfmt("ERROR: Cannot ioctl TUNSETIFF %s: %s (errno=%d)", cfg.dev.c_str(), std::strerror(e), e)};
+    }
+    if (cfg.persist && ::ioctl(fd, TUNSETPERSIST, 1) != 0) {
+        int e = errno;
+        ::close(fd);
+        return Err{strfmt("ERROR: Cannot ioctl TUNSETPERSIST(1) %s: %s", ifr.ifr_name, std::strerror(e))};
+    }
+    return std::unique_ptr<TunDevice>(
+        std::make_unique<LinuxTun>(fd, ifr.ifr_name, cfg.batch ? cfg.batch : 1));
+}
+
+} // namespace ovpn::tun

@@ -1,0 +1,52 @@
+// tun/tun_device.hpp: the tunnel side of the data plane, batch-shaped (G5).
+// One read() returns up to batch_size() IP packets; write() takes a batch.
+// The Linux device is /dev/net/tun with IFF_TUN|IFF_NO_PI (2.6's --dev tun);
+// `--dev null` is a device that never reads and discards every write.
+// A FakeTun for tests lives in tests/support/io/fake_tun.hpp.
+//
+// Threading: one thread at a time. Non-blocking.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "openvpn/core/packet_buf.hpp"
+#include "openvpn/core/result.hpp"
+
+namespace ovpn::tun {
+
+class TunDevice {
+public:
+    virtual ~TunDevice() = default;
+
+    // fd: for the event loop (readable = read() has packets); -1 for null.
+    virtual int fd() const = 0;
+    // name: the interface name ("tun0"), "null" for --dev null.
+    virtual const std::string& name() const = 0;
+    virtual std::size_t batch_size() const = 0;
+
+    // read: fill bufs[0..n) with packets (each buf is reset to the default
+    // headroom first, so encryption can prepend headers in place). Returns
+    // n; 0 when nothing is ready. An error (errno text) only for a dead fd.
+    virtual Result<std::size_t> read(std::span<PacketBuf> bufs) = 0;
+    // write: write packets to the kernel; returns how many were accepted
+    // (packets the kernel refuses, e.g. malformed, are counted as written and
+    // dropped, as 2.6 does).
+    virtual Result<std::size_t> write(std::span<const PacketBuf> bufs) = 0;
+};
+
+struct TunConfig {
+    std::string dev = "tun"; // --dev: "tun" (kernel picks tunN), "tun5", a name, or "null"
+    bool persist = false;    // --persist-tun at creation (TUNSETPERSIST)
+    std::size_t batch = 32;
+};
+
+// open_tun: create/attach the device. Errors carry 2.6-like text
+// ("Cannot open TUN/TAP dev /dev/net/tun: ...").
+Result<std::unique_ptr<TunDevice>> open_tun(const TunConfig& cfg);
+// make_null_tun: the --dev null device.
+std::unique_ptr<TunDevice> make_null_tun();
+
+} // namespace ovpn::tun
