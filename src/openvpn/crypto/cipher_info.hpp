@@ -1,0 +1,35 @@
+// crypto/cipher_info.hpp: what the data channel needs to know about a
+// --cipher / --auth name: the algorithm class, key, IV/block and tag sizes.
+// Names are matched case-insensitively like 2.6 does ("aes-256-gcm" ok);
+// canonical names are 2.6's upper-case spellings.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "openvpn/core/result.hpp"
+#include "openvpn/data/data_plane.hpp"
+
+namespace ovpn::crypto {
+
+struct CipherInfo {
+    data::CipherAlg alg = data::CipherAlg::None;
+    std::string name;        // canonical, e.g. "AES-256-GCM", "none"
+    std::size_t key_len = 0; // bytes
+    std::size_t iv_len = 0;  // CBC: block size (IV on the wire); AEAD: 12
+    std::size_t block = 1;   // CBC block size; 1 for AEAD / none
+};
+
+// lookup_cipher: "none", AEAD (AES-128/192/256-GCM, CHACHA20-POLY1305) or any
+// CBC cipher OpenSSL provides (AES-*-CBC, BF-CBC, ...). Fails on unknown or
+// unsupported modes (CFB/OFB are not offered).
+Result<CipherInfo> lookup_cipher(std::string_view name);
+
+// digest_len: bytes of an --auth digest; 0 for "none"; fails if unknown.
+Result<std::size_t> digest_len(std::string_view auth);
+
+inline constexpr std::size_t kAeadTagLen = 16;
+inline constexpr std::size_t kImplicitIvLen = 8;
+
+} // namespace ovpn::crypto
