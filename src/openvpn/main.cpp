@@ -1,13 +1,7 @@
-// main.cpp: argv -> Options -> the daemon. The only place that exits.
-#include <cstdio>
-#include <cstring>
+// main.cpp: the only place that exits the process; everything else is app::run.
+#include "openvpn/app/app.hpp"
 
 int main(int argc, char** argv)
 {
-    if (argc > 1 && std::strcmp(argv[1], "--version") == 0) {
-        std::printf("OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu\n");
-        return 0;
-    }
-    std::fprintf(stderr, "openvpn: not implemented yet\n");
-    return 1;
+    return ovpn::app::run(argc, argv);
 }
