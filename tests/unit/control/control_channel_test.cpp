@@ -1,0 +1,238 @@
+#include "openvpn/control/control_channel.hpp"
+
+#include <gtest/gtest.h>
+
+#include "unit/control/test_pki.hpp"
+
+using namespace ovpn;
+using namespace ovpn::control;
+
+namespace {
+
+struct Side {
+    std::unique_ptr<ControlChannel> cc;
+    std::vector<ControlEvent> events;
+    int count(ControlEvent::Kind k) const
+    {
+        return static_cast<int>(
+            std::count_if(events.begin(), events.end(), [k](const ControlEvent& e) { return e.kind == k; }));
+    }
+};
+
+ControlConfig make_cfg(bool server)
+{
+    ControlConfig c;
+    c.is_server = server;
+    auto ctx = TlsContext::create(testpki::config(server));
+    EXPECT_TRUE(ctx);
+    c.tls = *ctx;
+    c.wrap = make_no_wrap();
+    c.options_string = server ? "V4,dev-type tun,tls-server" : "V4,dev-type tun,tls-client";
+    if (!server) {
+        c.username = "user";
+        c.password = SecureBytes(as_bytes(std::string("pass")));
+        c.peer_info = "IV_VER=2.6.14\nIV_PROTO=14\n";
+    }
+    return c;
+}
+
+struct Pair {
+    Side c, s;
+    TimePoint now{seconds(5000)};
+    std::uint64_t dropped = 0;
+    // drop_every: drop every Nth packet (0 = none)
+    unsigned drop_every = 0;
+    unsigned counter = 0;
+
+    Pair(ControlConfig cc, ControlConfig sc)
+    {
+        c.cc = ControlChannel::create(std::move(cc), now).value();
+        s.cc = ControlChannel::create(std::move(sc), now).value();
+        c.cc->start(now);
+    }
+    void shuttle(Side& from, Side& to)
+    {
+        while (auto pkt = from.cc->poll_transmit(now)) {
+            if (drop_every != 0 && ++counter % drop_every == 0) {
+                ++dropped;
+                continue;
+            }
+            to.cc->on_packet(*pkt, now);
+        }
+    }
+    void step(Duration d = milliseconds(100))
+    {
+        for (int i = 0; i < 4; ++i) {
+            shuttle(c, s);
+            shuttle(s, c);
+        }
+        now += d;
+        c.cc->on_timer(now);
+        s.cc->on_timer(now);
+        for (Side* x : {&c, &s})
+            while (auto e = x->cc->poll_event())
+                x->events.push_back(std::move(*e));
+    }
+    bool run_until(const std::function<bool()>& done, int max_steps = 2000)
+    {
+        for (int i = 0; i < max_steps; ++i) {
+            if (done())
+                return true;
+            step();
+        }
+        return done();
+    }
+};
+
+std::vector<std::uint8_t> v(const SecureBytes& b)
+{
+    return {b.span().begin(), b.span().end()};
+}
+
+TEST(ControlChannel, HandshakeKeyExchangeAndMessages)
+{
+    Pair p(make_cfg(false), make_cfg(true));
+    ASSERT_TRUE(p.run_until([&] { return p.c.cc->primary_active() && p.s.cc->primary_active(); }));
+    EXPECT_EQ(p.c.count(ControlEvent::Kind::KeyActive), 1);
+    EXPECT_EQ(p.s.count(ControlEvent::Kind::KeyActive), 1);
+    const auto* km = p.s.cc->peer_km2(0);
+    ASSERT_NE(km, nullptr);
+    EXPECT_EQ(km->username, "user");
+    EXPECT_EQ(std::string(km->password.span().begin(), km->password.span().end()), "pass");
+    EXPECT_EQ(km->options, "V4,dev-type tun,tls-client");
+    EXPECT_EQ(km->peer_info, "IV_VER=2.6.14\nIV_PROTO=14\n");
+    EXPECT_EQ(p.c.cc->peer_km2(0)->options, "V4,dev-type tun,tls-server");
+    EXPECT_EQ(p.c.cc->remote_session_id(), p.s.cc->session_id());
+
+    for (bool ekm : {true, false}) {
+        auto kc = p.c.cc->derive_keys(0, "AES-256-GCM", "SHA1", ekm);
+        auto ks = p.s.cc->derive_keys(0, "AES-256-GCM", "SHA1", ekm);
+        ASSERT_TRUE(kc) << kc.error();
+        ASSERT_TRUE(ks) << ks.error();
+        EXPECT_EQ(v(kc->encrypt.cipher_key), v(ks->decrypt.cipher_key));
+        EXPECT_EQ(v(kc->decrypt.implicit_iv), v(ks->encrypt.implicit_iv));
+        EXPECT_NE(v(kc->encrypt.cipher_key), v(kc->decrypt.cipher_key));
+        EXPECT_EQ(kc->encrypt.cipher_key.size(), 32u);
+        EXPECT_EQ(kc->encrypt.implicit_iv.size(), 8u);
+    }
+    auto cbc = p.c.cc->derive_keys(0, "AES-256-CBC", "SHA256", false);
+    ASSERT_TRUE(cbc);
+    EXPECT_EQ(cbc->encrypt.hmac_key.size(), 32u);
+
+    ASSERT_TRUE(p.c.cc->send_message("PUSH_REQUEST"));
+    p.step();
+    ASSERT_EQ(p.s.count(ControlEvent::Kind::Message), 1);
+    auto it = std::find_if(p.s.events.begin(), p.s.events.end(),
+                           [](auto& e) { return e.kind == ControlEvent::Kind::Message; });
+    EXPECT_EQ(it->message.text, "PUSH_REQUEST");
+}
+
+TEST(ControlChannel, RenegotiationRotatesKeyIdAndKeepsLameDuck)
+{
+    auto sc = make_cfg(true);
+    sc.reneg_sec = seconds(10);
+    sc.tran_window = seconds(30);
+    Pair p(make_cfg(false), std::move(sc));
+    ASSERT_TRUE(p.run_until([&] { return p.c.cc->primary_active() && p.s.cc->primary_active(); }));
+    auto k0 = p.c.cc->derive_keys(0, "AES-128-GCM", "", true);
+    ASSERT_TRUE(k0);
+    // reneg-sec on the server side triggers a soft reset; the client follows.
+    ASSERT_TRUE(p.run_until([&] {
+        return p.c.cc->primary_key_id() == 1 && p.c.cc->primary_active() && p.s.cc->primary_active();
+    }));
+    EXPECT_EQ(p.c.count(ControlEvent::Kind::KeyActive), 2);
+    EXPECT_EQ(p.s.count(ControlEvent::Kind::RenegotiationStarted), 1);
+    EXPECT_EQ(p.c.count(ControlEvent::Kind::RenegotiationStarted), 1);
+    auto k1c = p.c.cc->derive_keys(1, "AES-128-GCM", "", true);
+    auto k1s = p.s.cc->derive_keys(1, "AES-128-GCM", "", true);
+    ASSERT_TRUE(k1c && k1s);
+    EXPECT_EQ(k1c->key_id, 1);
+    EXPECT_EQ(v(k1c->encrypt.cipher_key), v(k1s->decrypt.cipher_key));
+    EXPECT_NE(v(k1c->encrypt.cipher_key), v(k0->encrypt.cipher_key));
+    // The old key stays usable (lame duck) until tran-window passes.
+    EXPECT_TRUE(p.c.cc->derive_keys(0, "AES-128-GCM", "", true));
+    ASSERT_TRUE(p.run_until([&] { return p.c.count(ControlEvent::Kind::LameDuckExpired) >= 1; }, 400));
+    // Keep going: key ids advance 1..7 then wrap to 1.
+    std::vector<int> ids;
+    ASSERT_TRUE(p.run_until(
+        [&] {
+            auto id = p.c.cc->primary_key_id();
+            if (p.c.cc->primary_active() && (ids.empty() || ids.back() != *id))
+                ids.push_back(*id);
+            return ids.size() >= 8;
+        },
+        10000));
+    bool wrapped = false;
+    for (std::size_t i = 1; i < ids.size(); ++i) {
+        EXPECT_EQ(ids[i], wire::next_key_id(static_cast<std::uint8_t>(ids[i - 1])));
+        wrapped = wrapped || (ids[i - 1] == 7 && ids[i] == 1);
+    }
+    EXPECT_TRUE(wrapped); // 7 wraps to 1, never back to 0
+}
+
+TEST(ControlChannel, HandshakeSurvivesLoss)
+{
+    Pair p(make_cfg(false), make_cfg(true));
+    p.drop_every = 3;
+    ASSERT_TRUE(p.run_until([&] { return p.c.cc->primary_active() && p.s.cc->primary_active(); }));
+    EXPECT_GT(p.dropped, 0u);
+    ASSERT_TRUE(p.c.cc->derive_keys(0, "AES-256-GCM", "", true));
+}
+
+TEST(ControlChannel, HandWindowExpiresWithoutPeer)
+{
+    auto cc = make_cfg(false);
+    cc.hand_window = seconds(10);
+    TimePoint now{seconds(100)};
+    auto c = ControlChannel::create(std::move(cc), now).value();
+    c->start(now);
+    int sent = 0;
+    std::optional<ControlEvent> failed;
+    for (int i = 0; i < 150 && !failed; ++i) {
+        while (c->poll_transmit(now))
+            ++sent;
+        now += milliseconds(100);
+        c->on_timer(now);
+        while (auto e = c->poll_event())
+            if (e->kind == ControlEvent::Kind::Failed)
+                failed = e;
+    }
+    ASSERT_TRUE(failed);
+    EXPECT_TRUE(failed->failed.fatal);
+    EXPECT_NE(failed->failed.reason.find("within 10 seconds"), std::string::npos);
+    EXPECT_GE(sent, 3); // the reset was retransmitted (t, +2, +6)
+}
+
+TEST(ControlChannel, GarbageAndWrongSessionAreCounted)
+{
+    Pair p(make_cfg(false), make_cfg(true));
+    ASSERT_TRUE(p.run_until([&] { return p.c.cc->primary_active(); }));
+    std::vector<std::uint8_t> junk = {0x20, 1, 2, 3};
+    p.c.cc->on_packet(junk, p.now);
+    EXPECT_GE(p.c.cc->stats().drop_parse, 1u);
+    // A P_CONTROL_V1 from a different session id.
+    std::vector<std::uint8_t> other = {0x20, 9, 9, 9, 9, 9, 9, 9, 9, 0, 0, 0, 0, 7, 'x'};
+    p.c.cc->on_packet(other, p.now);
+    EXPECT_GE(p.c.cc->stats().drop_session, 1u);
+    // a server reset to the server: server->server
+    std::vector<std::uint8_t> sreset = {0x40, 9, 9, 9, 9, 9, 9, 9, 9, 0, 0, 0, 0, 0};
+    p.s.cc->on_packet(sreset, p.now);
+    EXPECT_GE(p.s.cc->stats().drop_session, 1u);
+    EXPECT_TRUE(p.c.cc->primary_active());
+}
+
+TEST(ControlChannel, TlsFailureIsFatalEvent)
+{
+    auto cc = make_cfg(false);
+    TlsConfig t = testpki::config(false);
+    t.verify_x509_name = VerifyX509Name{"nobody", X509NameType::Name};
+    cc.tls = *TlsContext::create(t);
+    Pair p(std::move(cc), make_cfg(true));
+    ASSERT_TRUE(p.run_until([&] { return p.c.count(ControlEvent::Kind::Failed) > 0; }, 200));
+    auto it = std::find_if(p.c.events.begin(), p.c.events.end(),
+                           [](auto& e) { return e.kind == ControlEvent::Kind::Failed; });
+    EXPECT_TRUE(it->failed.fatal);
+    EXPECT_NE(it->failed.reason.find("TLS"), std::string::npos);
+}
+
+} // namespace
