@@ -44,6 +44,9 @@ const char* kUsage = "usage: ovpn-dco-cli [--expect-errno N] COMMAND ARGS...\n"
                      "  new-peer IFACE PEER_ID LOCAL_PORT REMOTE_ADDR REMOTE_PORT [VPN_IP]\n"
                      "      opens a UDP socket bound to LOCAL_PORT, adds the peer, prints 'ready'\n"
                      "      and keeps running (holding the socket) until SIGTERM/SIGINT\n"
+                     "  new-peer-tcp IFACE PEER_ID listen LOCAL_PORT [VPN_IP]\n"
+                     "  new-peer-tcp IFACE PEER_ID connect REMOTE_ADDR REMOTE_PORT [VPN_IP]\n"
+                     "      the same over one TCP connection (listen prints 'listening' first)\n"
                      "  new-key [--raw] IFACE PEER_ID primary|secondary KEY_ID aes|chacha|none 0|1 KEYFILE\n"
                      "      KEYFILE: hex, two halves A|B of (key + 8-byte nonce tail) each;\n"
                      "      direction 0 encrypts with A, 1 with B; key length = half - 8;\n"
@@ -240,6 +243,79 @@ void cmd_new_peer(const std::vector<std::string>& a)
     peer.transport_fd = fd;
     must(dp->add_peer(peer));
     std::printf("ready: peer %u on %s via UDP port %u -> %s\n", peer.id, a[0].c_str(), lport,
+                sockaddr_to_string(peer.remote).c_str());
+    std::fflush(stdout);
+    while (!g_stop)
+        pause();
+    ::close(fd);
+}
+
+// tcp_connected: an established TCP connection, accepted on LOCAL_PORT or
+// made to REMOTE_ADDR:REMOTE_PORT (retried while the listener comes up).
+int tcp_connected(const std::vector<std::string>& a, sockaddr_storage& remote)
+{
+    if (a[2] == "listen") {
+        auto port = parse_u32(a[3], "local port");
+        if (port > 0xffff)
+            fail("ports are 0..65535");
+        int lfd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int zero = 0, one = 1;
+        setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+        setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in6 s6{};
+        s6.sin6_family = AF_INET6;
+        s6.sin6_port = htons(static_cast<std::uint16_t>(port));
+        if (lfd < 0 || ::bind(lfd, reinterpret_cast<sockaddr*>(&s6), sizeof s6) < 0 || ::listen(lfd, 1) < 0)
+            fail("TCP listen on port " + std::to_string(port) + ": " + std::strerror(errno));
+        std::printf("listening on TCP port %u\n", port);
+        std::fflush(stdout);
+        socklen_t len = sizeof remote;
+        int fd = ::accept4(lfd, reinterpret_cast<sockaddr*>(&remote), &len, SOCK_CLOEXEC);
+        if (fd < 0)
+            fail(std::string("accept: ") + std::strerror(errno));
+        ::close(lfd);
+        return fd;
+    }
+    if (a[2] != "connect" || a.size() < 5)
+        fail("new-peer-tcp IFACE PEER_ID listen LOCAL_PORT | connect REMOTE_ADDR REMOTE_PORT [VPN_IP]");
+    auto port = parse_u32(a[4], "remote port");
+    if (port > 0xffff)
+        fail("ports are 0..65535");
+    remote = parse_remote(a[3], static_cast<std::uint16_t>(port));
+    socklen_t len = remote.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        int fd = ::socket(remote.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            fail(std::string("socket: ") + std::strerror(errno));
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&remote), len) == 0)
+            return fd;
+        ::close(fd);
+        usleep(200 * 1000);
+    }
+    fail("TCP connect to " + sockaddr_to_string(remote) + ": " + std::strerror(errno));
+}
+
+void cmd_new_peer_tcp(const std::vector<std::string>& a)
+{
+    if (a.size() < 4 || a.size() > 6)
+        fail("new-peer-tcp IFACE PEER_ID listen LOCAL_PORT | connect REMOTE_ADDR REMOTE_PORT [VPN_IP]");
+    auto dp = data_plane(a[0]);
+    data::PeerSpec peer;
+    peer.id = parse_u32(a[1], "peer id");
+    std::size_t vpn_arg = a[2] == "listen" ? 4 : 5;
+    if (a.size() == vpn_arg + 1) {
+        NewPeerMsg tmp;
+        set_vpn_ip(tmp, a[vpn_arg]);
+        peer.vpn_ipv4 = tmp.vpn_ipv4;
+        peer.vpn_ipv6 = tmp.vpn_ipv6;
+    } else if (a.size() != vpn_arg) {
+        fail("new-peer-tcp: wrong number of arguments");
+    }
+    install_signals();
+    int fd = tcp_connected(a, peer.remote);
+    peer.transport_fd = fd;
+    must(dp->add_peer(peer));
+    std::printf("ready: peer %u on %s via TCP with %s\n", peer.id, a[0].c_str(),
                 sockaddr_to_string(peer.remote).c_str());
     std::fflush(stdout);
     while (!g_stop)
@@ -551,6 +627,8 @@ int run(const std::vector<std::string>& args)
         cmd_del_iface(rest);
     else if (c == "new-peer")
         cmd_new_peer(rest);
+    else if (c == "new-peer-tcp")
+        cmd_new_peer_tcp(rest);
     else if (c == "new-key")
         cmd_new_key(rest);
     else if (c == "swap-keys")
