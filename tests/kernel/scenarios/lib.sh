@@ -172,6 +172,16 @@ kt_tcp_transfer() {
   kt_in "$srv" timeout 300 "$KT_IPERF3" -s -1 -p "$port" -B "$addr" >"$KT_WORK/iperf-s-$port.out" 2>&1 &
   spid=$!
   echo "$spid" >>"$KT_WORK/pids"
+  # wait until the server listens (iperf3 starts slowly under emulation)
+  i=0
+  until kt_in "$srv" netstat -ltn 2>/dev/null | grep -q "[:.]$port "; do
+    i=$((i + 1))
+    if [ "$i" -ge 60 ] || ! kill -0 "$spid" 2>/dev/null; then
+      cat "$KT_WORK/iperf-s-$port.out" >&2
+      kt_fail "iperf3 server on $addr:$port did not start"
+    fi
+    sleep 1
+  done
   i=0
   while :; do
     # shellcheck disable=SC2086
@@ -182,6 +192,8 @@ kt_tcp_transfer() {
     i=$((i + 1))
     if [ "$i" -ge 5 ] || ! grep -q -i -E 'connect|refused|unreachable' "$KT_WORK/iperf-c-$port.out"; then
       cat "$KT_WORK/iperf-c-$port.out" >&2
+      echo "---- iperf3 server:" >&2
+      cat "$KT_WORK/iperf-s-$port.out" >&2
       kill "$spid" 2>/dev/null
       kt_fail "iperf3 $cli -> $addr:$port did not complete"
     fi
