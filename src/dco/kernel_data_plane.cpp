@@ -270,6 +270,18 @@ Result<data::PeerStats> KernelDataPlane::stats(data::PeerId id)
     return to_peer_stats(*info);
 }
 
+Result<std::vector<std::pair<data::PeerId, data::PeerStats>>> KernelDataPlane::stats_all()
+{
+    auto peers = cmd_->get_peer_dump(ifindex_);
+    if (!peers)
+        return Err{peers.error()};
+    std::vector<std::pair<data::PeerId, data::PeerStats>> out;
+    out.reserve(peers->size());
+    for (const auto& p : *peers)
+        out.emplace_back(p.peer_id, to_peer_stats(p));
+    return out;
+}
+
 int KernelDataPlane::event_fd() const
 {
     return events_->fd();

@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "dco/genl_socket.hpp"
 #include "dco/link.hpp"
@@ -54,6 +56,10 @@ public:
     Result<data::PeerStats> stats(data::PeerId id) override;
     int event_fd() const override;
     std::vector<data::PeerEvent> poll_events() override;
+
+    // stats_all: every peer of an MP interface in one GET_PEER dump (for the
+    // status file and SIGUSR2, as 2.6 does); empty in P2P mode.
+    Result<std::vector<std::pair<data::PeerId, data::PeerStats>>> stats_all();
 
     std::uint32_t ifindex() const { return ifindex_; }
     const std::string& ifname() const { return cfg_.ifname; }
