@@ -686,6 +686,7 @@ void ovpn_netlink_notify_del_peer(struct ovpn_struct *ovpn, u32 id, u8 reason)
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
+	int ret;
 
 	netdev_info(ovpn->dev, "deleting peer with id %u, reason %u\n", id,
 		    reason);
@@ -705,8 +706,11 @@ void ovpn_netlink_notify_del_peer(struct ovpn_struct *ovpn, u32 id, u8 reason)
 		goto err;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&ovpn_nl_family, dev_net(ovpn->dev), msg, 0,
-				OVPN_NL_MCGRP_PEERS, GFP_KERNEL);
+	ret = genlmsg_multicast_netns(&ovpn_nl_family, dev_net(ovpn->dev), msg,
+				      0, OVPN_NL_MCGRP_PEERS, GFP_KERNEL);
+	if (ret && ret != -ESRCH)
+		netdev_dbg(ovpn->dev, "DEL_PEER notification not sent: %d\n",
+			   ret);
 	return;
 err:
 	nlmsg_free(msg);

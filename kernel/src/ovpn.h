@@ -114,6 +114,7 @@ struct ovpn_tcp {
 	struct sk_buff_head user_queue;
 	wait_queue_head_t user_wait;
 	bool eof;
+	bool synced;			/* record boundary found */
 	int err;
 	/* TX: kernel data records and userspace writes, in order */
 	struct sk_buff_head tx_queue;

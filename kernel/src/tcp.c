@@ -24,6 +24,10 @@
 #include "ovpn.h"
 
 #define OVPN_TCP_RX_BUDGET	64
+/* how much of the stream the hand-over resync may look at */
+#define OVPN_TCP_PEEK_MAX	8192
+/* largest control record OpenVPN sends (control packets are small) */
+#define OVPN_TCP_CTRL_MAX	2048
 #define OVPN_TCP_USER_MAX	(U16_MAX + 2)
 
 static struct proto ovpn_tcp4_prot, ovpn_tcp6_prot;
@@ -129,6 +133,142 @@ static int ovpn_tcp_read(struct sock *sk, struct ovpn_tcp *tcp, void *buf,
 					&addr_len);
 }
 
+/*
+ * Hand-over: OpenVPN reads its TCP socket in userspace until NEW_PEER and
+ * may already hold the first part of a record (it reads ahead). The kernel
+ * then starts in the middle of that record. So the first bytes are checked
+ * for a plausible record chain; if the start is not a record boundary, the
+ * bytes up to the first boundary go to userspace unframed, completing the
+ * record it holds, and framing starts from there.
+ *
+ * Returns 1 if the header at @p (with @n bytes available) is plausible,
+ * 0 if not, -1 if more bytes are needed to tell.
+ */
+static int ovpn_tcp_hdr_ok(const u8 *p, int n, const struct ovpn_peer *peer)
+{
+	u32 word, id;
+	u16 len;
+	u8 op;
+
+	if (n < 3)
+		return -1;
+	len = get_unaligned_be16(p);
+	op = p[2] >> OVPN_OPCODE_SHIFT;
+	switch (op) {
+	case OVPN_OP_DATA_V2:
+		if (len < OVPN_OVERHEAD)
+			return 0;
+		if (n < 6)
+			return -1;
+		word = get_unaligned_be32(p + 2);
+		id = word & OVPN_PEER_ID_UNDEF;
+		return id == (peer->id & OVPN_PEER_ID_UNDEF) ||
+		       id == OVPN_PEER_ID_UNDEF;
+	case 3: case 4: case 5: case 6: case 7: case 8: case 10: case 11:
+		/* soft reset, control, ack, data v1, resets, wkc */
+		return len >= 5 && len <= OVPN_TCP_CTRL_MAX;
+	default:
+		return 0;
+	}
+}
+
+/* number of consecutive plausible headers from @k, or -1 if implausible */
+static int ovpn_tcp_chain(const u8 *buf, int n, int k,
+			  const struct ovpn_peer *peer, bool *need_more)
+{
+	int good = 0, r;
+
+	*need_more = false;
+	while (k < n) {
+		r = ovpn_tcp_hdr_ok(buf + k, n - k, peer);
+		if (r == 0)
+			return -1;
+		if (r < 0) {
+			*need_more = true;
+			return good;
+		}
+		good++;
+		k += 2 + get_unaligned_be16(buf + k);
+	}
+	return good;
+}
+
+/* 1: synced; -EAGAIN: wait for more data; other < 0 / 0: error / EOF */
+static int ovpn_tcp_resync(struct ovpn_peer *peer, struct sock *sk)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_PEEK };
+	struct ovpn_tcp *tcp = &peer->tcp;
+	struct sk_buff *skb;
+	struct kvec kv;
+	int n, k, good, addr_len = 0, ret;
+	bool more;
+	u8 *buf;
+
+	buf = kmalloc(OVPN_TCP_PEEK_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+
+	kv.iov_base = buf;
+	kv.iov_len = OVPN_TCP_PEEK_MAX;
+	iov_iter_kvec(&msg.msg_iter, ITER_DEST, &kv, 1, OVPN_TCP_PEEK_MAX);
+	n = tcp->saved_prot->recvmsg(sk, &msg, OVPN_TCP_PEEK_MAX,
+				     MSG_DONTWAIT | MSG_PEEK, &addr_len);
+	if (n <= 0) {
+		ret = n;
+		goto out;
+	}
+
+	good = ovpn_tcp_chain(buf, n, 0, peer, &more);
+	if (good > 0 || (good == 0 && more)) {
+		if (good == 0) {
+			ret = -EAGAIN;	/* not even one header yet */
+			goto out;
+		}
+		tcp->synced = true;
+		ret = 1;
+		goto out;
+	}
+
+	/* the stream starts inside a record: find the next boundary */
+	for (k = 1; k < n; k++) {
+		good = ovpn_tcp_chain(buf, n, k, peer, &more);
+		/* two headers in a row make a boundary credible */
+		if (good >= 2)
+			break;
+	}
+	if (k >= n) {
+		if (n < OVPN_TCP_PEEK_MAX) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		/* nothing credible in a full window: frame from here */
+		tcp->synced = true;
+		ret = 1;
+		goto out;
+	}
+
+	net_dbg_ratelimited("%s: peer %u: TCP hand-over inside a record, %d bytes to userspace\n",
+			    peer->ovpn->dev->name, peer->id, k);
+	skb = alloc_skb(k, GFP_KERNEL);
+	if (!skb) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = ovpn_tcp_read(sk, tcp, skb_put(skb, k), k);
+	if (ret != k) {
+		kfree_skb(skb);
+		ret = ret < 0 ? ret : -EIO;
+		goto out;
+	}
+	skb_queue_tail(&tcp->user_queue, skb);
+	ovpn_tcp_wake_user(sk, tcp);
+	tcp->synced = true;
+	ret = 1;
+out:
+	kfree(buf);
+	return ret;
+}
+
 static void ovpn_tcp_dispatch(struct ovpn_peer *peer, struct sock *sk,
 			      struct sk_buff *skb)
 {
@@ -168,6 +308,12 @@ static void ovpn_tcp_rx_work(struct work_struct *work)
 	if (!ovpn_peer_hold(peer))
 		return;
 	sk = peer->sock->sock->sk;
+
+	if (!tcp->synced) {
+		ret = ovpn_tcp_resync(peer, sk);
+		if (ret <= 0)
+			goto stop;
+	}
 
 	for (budget = OVPN_TCP_RX_BUDGET; budget > 0; budget--) {
 		if (READ_ONCE(tcp->detached) || READ_ONCE(tcp->eof))
