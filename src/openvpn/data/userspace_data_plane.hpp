@@ -34,21 +34,14 @@
 #include "openvpn/data/data_plane.hpp"
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/tun/tun_device.hpp"
+#include "openvpn/wire/compress.hpp"
 
 namespace ovpn::data {
 
-// Compression framing on the data path (protocol-facts §6.7). Only framing
-// plus LZ4 compress/decompress and LZO decompress; the daemon picks it from
-// --compress / --comp-lzo / the pushed value.
-enum class Compression : std::uint8_t {
-    None,   // no framing byte (2.6 default)
-    LzoNo,  // comp-lzo no: 0xFA prefix; accepts 0xFA and 0x66 (LZO)
-    Lzo,    // comp-lzo yes/adaptive: we never compress, so the same as LzoNo
-    Stub,   // compress / compress stub: 0xFB swap framing
-    Lz4,    // compress lz4: 0xFB / 0x69 swap framing
-    StubV2, // compress stub-v2: escape only a leading 0x50
-    Lz4V2,  // compress lz4-v2: as stub-v2, plus 0x50 0x01 LZ4 blocks
-};
+// Compression framing on the data path (protocol-facts §6.7), done by
+// wire/compress.hpp; the daemon picks it from --compress / --comp-lzo / the
+// pushed value.
+using Compression = wire::CompressMode;
 
 enum class Drop : std::uint8_t {
     TooShort,     // shorter than header + packet id + tag
@@ -82,10 +75,11 @@ struct UserspaceConfig {
     const ClockSource* clock = nullptr; // not owned; for set_keepalive
     Logger* log = nullptr;              // not owned; rate-limited use only
     Compression compression = Compression::None;
-    std::size_t fragment = 0; // --fragment max (0 = off; UDP only)
-    std::uint16_t mssfix = 0; // max MSS written into TCP SYNs (0 = off); see mssfix.hpp
-    bool static_key = false;  // --secret: long packet id (id|time) inside CBC
-    bool use_data_v2 = true;  // P_DATA_V2 when a peer id was pushed/negotiated
+    std::size_t fragment = 0;                      // --fragment max (0 = off; UDP only)
+    std::uint16_t mssfix = 0;                      // max MSS written into TCP SYNs (0 = off); see mssfix.hpp
+    bool static_key = false;                       // --secret: long packet id (id|time) inside CBC
+    bool allow_compression = false;                // --allow-compression yes: LZ4 may compress
+    unsigned replay_window = 64, replay_time = 15; // --replay-window
     std::size_t batch = 32;
 };
 
@@ -113,7 +107,9 @@ public:
     // client mode; per peer later).
     void set_compression(Compression c) noexcept { cfg_.compression = c; }
     // set_tx_peer_id: send P_DATA_V2 with this peer id (pushed peer-id), or
-    // P_DATA_V1 when nullopt.
+    // P_DATA_V1 when nullopt (the default). Applies to keys installed after
+    // the call; a key already installed keeps its header kind but takes the
+    // new id.
     Status<> set_tx_peer_id(PeerId id, std::optional<std::uint32_t> wire_peer_id);
 
     // is_data_packet: byte0 carries P_DATA_V1 or P_DATA_V2.
@@ -145,12 +141,17 @@ public:
 private:
     struct Peer;
     Peer* find(PeerId id);
+    Peer* route_tun_packet(const PacketBuf& pkt);
+    void encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
+    bool decrypt_one(Peer& p, PacketBuf& pkt, TimePoint now);
+    bool send_payload(Peer& p, std::span<const std::uint8_t> payload, TimePoint now);
     void post_event(PeerEvent ev);
 
     UserspaceConfig cfg_;
     std::unordered_map<PeerId, std::unique_ptr<Peer>> peers_;
     std::vector<PacketBuf> tx_batch_;
-    std::vector<PacketBuf> rx_scratch_;
+    std::vector<PacketBuf> ctl_buf_;    // one buffer for pings / OCC
+    std::vector<std::uint8_t> scratch_; // LZ4 work area
     std::vector<PeerEvent> events_;
     int event_fd_ = -1;
     DropCounters drops_;
