@@ -7,6 +7,8 @@
 # when they exist.
 #
 # usage: build-initramfs.sh --module KO --out FILE.cpio.gz [--kver VER] [--label real|ours]
+#                           [--bench-module KO]   (a second module, for bench.sh:
+#                                                  /ktest/modules/bench-ovpn-dco-v2.ko)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,12 +18,14 @@ module=""
 out=""
 label="ours"
 kver=""
+bench_module=""
 while [ $# -gt 0 ]; do
   case "$1" in
   --module) module=$2; shift 2 ;;
   --out) out=$2; shift 2 ;;
   --kver) kver=$2; shift 2 ;;
   --label) label=$2; shift 2 ;;
+  --bench-module) bench_module=$2; shift 2 ;;
   *) echo "build-initramfs.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -166,8 +170,14 @@ for f in ca.crt server.crt server.key client1.crt client3.key ta.key; do
   [ -s "$keys/$f" ] || die "key generation failed ($f)"
 done
 
+if [ -n "$bench_module" ]; then
+  mkdir -p "$root/ktest/modules"
+  cp "$bench_module" "$root/ktest/modules/bench-ovpn-dco-v2.ko"
+fi
+
 # Scenarios and the init.
 cp -a "$here/scenarios" "$root/ktest/scenarios"
+cp "$here/bench-guest.sh" "$root/ktest/bench-guest.sh"
 cp "$here/guest-init.sh" "$root/init"
 chmod 755 "$root/init"
 echo "$label" >"$root/ktest/label"

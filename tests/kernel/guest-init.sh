@@ -42,9 +42,11 @@ finish() {
 }
 
 only=""
+scripts=/ktest/scenarios/[0-9]*.sh
 for arg in $(cat /proc/cmdline); do
   case "$arg" in
   ktest.only=*) only=$(echo "${arg#ktest.only=}" | tr ',' ' ') ;;
+  ktest.script=*) scripts=${arg#ktest.script=} ;;
   esac
 done
 
@@ -52,7 +54,7 @@ passed=0
 failed=0
 echo "KTEST-INFO kernel $(uname -r) label $KT_LABEL cpus $(grep -c ^processor /proc/cpuinfo)"
 
-dmesg_pat='BUG|WARNING|Oops|refcount_t|general protection'
+dmesg_pat='(^|[^A-Za-z])BUG[: ]|WARNING:|Oops|refcount_t|general protection'
 
 # Load the module under test and the drivers every scenario needs.
 if ! out=$(/sbin/modprobe -v "$KT_MODULE" 2>&1) || ! grep -q '^ovpn_dco_v2 ' /proc/modules; then
@@ -82,7 +84,7 @@ scrub() {
   done
 }
 
-for s in /ktest/scenarios/[0-9]*.sh; do
+for s in $scripts; do
   [ -f "$s" ] || continue
   name=$(basename "$s" .sh)
   if [ -n "$only" ]; then

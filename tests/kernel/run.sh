@@ -5,27 +5,35 @@
 # finish). See tests/kernel/README.md.
 #
 # usage: run.sh [--real | --module KO] [--known-findings-ok] [--timeout SECS]
-#               [--kver VER] [--out DIR] [--keep] [scenario ...]
+#               [--pending A,B] [--kver VER] [--out DIR] [--keep] [scenario ...]
+# --pending: scenarios NOT run with this module (known open bugs that break
+# or hang the VM); printed loudly as PENDING. Everything else counts.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 module=""
 label=""
 tolerate=0
+pending=""
 vm_timeout=900
 kver=""
 out=""
 keep=0
+bench_module=""
+extra_append=""
 scenarios=()
 while [ $# -gt 0 ]; do
   case "$1" in
   --real) module=real; shift ;;
   --module) module=$2; shift 2 ;;
   --known-findings-ok) tolerate=1; shift ;;
+  --pending) pending=",$2,"; shift 2 ;;
   --timeout) vm_timeout=$2; shift 2 ;;
   --kver) kver=$2; shift 2 ;;
   --out) out=$2; shift 2 ;;
   --keep) keep=1; shift ;;
+  --bench-module) bench_module=$2; shift 2 ;;
+  --append) extra_append=$2; shift 2 ;;
   -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
   -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   *) scenarios+=("${1%.sh}"); shift ;;
@@ -64,10 +72,26 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "== kernel tests: module $module ($label), kernel $kver"
-"$here/build-initramfs.sh" --module "$module" --out "$work/initrd.cpio.gz" --kver "$kver" --label "$label" ||
-  die "initramfs build failed"
+bench_args=()
+[ -n "$bench_module" ] && bench_args=(--bench-module "$bench_module")
+"$here/build-initramfs.sh" --module "$module" --out "$work/initrd.cpio.gz" --kver "$kver" --label "$label" \
+  "${bench_args[@]}" || die "initramfs build failed"
 
-append="console=ttyS0 quiet panic=-1 loglevel=3"
+append="console=ttyS0 quiet panic=-1 loglevel=3${extra_append:+ $extra_append}"
+pendings=0
+if [ -n "$pending" ]; then
+  [ "${#scenarios[@]}" -gt 0 ] || for f in "$here"/scenarios/[0-9]*.sh; do scenarios+=("$(basename "$f" .sh)"); done
+  keep_list=()
+  for n in "${scenarios[@]}"; do
+    if [ "${pending#*,"$n",}" != "$pending" ]; then
+      pendings=$((pendings + 1))
+      echo "PENDING (not run with this module, known open bug): $n"
+    else
+      keep_list+=("$n")
+    fi
+  done
+  scenarios=("${keep_list[@]}")
+fi
 if [ "${#scenarios[@]}" -gt 0 ]; then
   only=$(IFS=,; echo "${scenarios[*]}")
   append="$append ktest.only=$only"
@@ -121,6 +145,7 @@ fi
 if [ "$findings" -gt 0 ]; then
   echo "== $findings dmesg finding(s) in the control group ($label module); excerpts above (KTEST-DMESG)."
 fi
-echo "== kernel tests ($label): $passes passed, $fails failed, $findings findings"
+[ "$pendings" -gt 0 ] && echo "== $pendings scenario(s) PENDING, NOT RUN with this module (known open bugs): fix them and drop them from --pending."
+echo "== kernel tests ($label): $passes passed, $fails failed, $findings findings, $pendings pending"
 [ "$keep" -eq 1 ] && echo "== work dir kept: $work"
 exit "$fails"
