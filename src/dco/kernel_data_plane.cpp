@@ -193,13 +193,13 @@ Result<std::unique_ptr<KernelDataPlane>> KernelDataPlane::open(const KernelDataP
         return Err{events.error()};
     if (auto st = (*events)->subscribe_peers(); !st)
         return Err{st.error()};
+    // An existing device of that name is reused and left in place at the
+    // end, like 2.6 does ("DCO device X already exists, won't be destroyed").
     bool created = false;
-    Result<std::uint32_t> idx = Err{std::string()};
-    if (cfg.create) {
+    Result<std::uint32_t> idx = link_index(cfg.ifname);
+    if (!idx && cfg.create) {
         idx = create_link(cfg.ifname, cfg.mode);
         created = idx.ok();
-    } else {
-        idx = link_index(cfg.ifname);
     }
     if (!idx)
         return Err{idx.error()};

@@ -35,13 +35,15 @@ namespace ovpn::dco {
 struct KernelDataPlaneConfig {
     std::string ifname;            // e.g. "tun0"
     LinkMode mode = LinkMode::P2P; // MP for --mode server
-    bool create = true;            // false: use an existing ovpn-dco device
+    bool create = true;            // create it unless a device of that name exists
     bool delete_on_close = true;   // RTM_DELLINK when destroyed (only if we created it)
 };
 
 class KernelDataPlane final : public data::DataPlane {
 public:
-    // open: resolve the family, create (or find) the interface, subscribe.
+    // open: resolve the family, subscribe to "peers", then use the device
+    // `ifname` if it exists or else create it (when cfg.create). A reused
+    // device is never deleted by us.
     static Result<std::unique_ptr<KernelDataPlane>> open(const KernelDataPlaneConfig& cfg);
     ~KernelDataPlane() override;
 
