@@ -1,0 +1,173 @@
+# tests/interop/lib.sh: network-namespace harness for "ours <-> Debian's
+# OpenVPN 2.6". Sourced by run.sh. Topology (one pair of namespaces per run):
+#
+#   netns ios$$ (server)                      netns ioc$$ (client)
+#   +---------------------+   veth pair       +---------------------+
+#   | iosv$$ 10.93.0.1/24 |-------------------| iocv$$ 10.93.0.2/24 |
+#   |        fd93::1/64   |                   |        fd93::2/64   |
+#   | tun: 10.94.0.1      |   the VPN tunnel  | tun: 10.94.0.x      |
+#   +---------------------+                   +---------------------+
+#
+# Everything lives under $WORK (a mktemp dir); cleanup (trap EXIT) kills the
+# daemons we started (by pid), deletes the namespaces and the dir.
+set -uo pipefail
+
+NS_S="ios$$"
+NS_C="ioc$$"
+UNDER_S=10.93.0.1
+UNDER_C=10.93.0.2
+UNDER6_S=fd93::1
+TUN_S=10.94.0.1
+TUN6_S=fd94::1
+WORK=""
+PIDS=()
+
+log() { echo "[interop] $*" >&2; }
+
+cleanup() {
+  local p
+  for p in "${PIDS[@]:-}"; do
+    [ -n "$p" ] && kill "$p" 2>/dev/null
+  done
+  sleep 0.3
+  for p in "${PIDS[@]:-}"; do
+    [ -n "$p" ] && kill -9 "$p" 2>/dev/null
+  done
+  ip netns del "$NS_S" 2>/dev/null
+  ip netns del "$NS_C" 2>/dev/null
+  [ -n "$WORK" ] && [ -z "${KEEP_WORK:-}" ] && rm -rf "$WORK"
+  return 0
+}
+
+# setup_netns: the two namespaces, veth, underlay addresses (v4 and v6).
+setup_netns() {
+  ip netns add "$NS_S" || return 1
+  ip netns add "$NS_C" || return 1
+  ip link add "iosv$$" type veth peer name "iocv$$" || return 1
+  ip link set "iosv$$" netns "$NS_S"
+  ip link set "iocv$$" netns "$NS_C"
+  ip -n "$NS_S" addr add "$UNDER_S/24" dev "iosv$$"
+  ip -n "$NS_C" addr add "$UNDER_C/24" dev "iocv$$"
+  ip -n "$NS_S" addr add "$UNDER6_S/64" dev "iosv$$" nodad
+  ip -n "$NS_C" addr add "fd93::2/64" dev "iocv$$" nodad
+  for ns in "$NS_S" "$NS_C"; do
+    ip -n "$ns" link set lo up
+  done
+  ip -n "$NS_S" link set "iosv$$" up
+  ip -n "$NS_C" link set "iocv$$" up
+}
+
+# make_keys: a CA, server and client certs (EC P-256), and the pre-shared
+# keys (tls-auth/tls-crypt, tls-crypt-v2, --secret), generated per run.
+make_keys() {
+  local d="$WORK/keys" ref=$1
+  mkdir -p "$d"
+  (
+    cd "$d" || exit 1
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt \
+      -days 2 -subj "/CN=io-test-ca" 2>/dev/null || exit 1
+    for who in server client; do
+      local ku="clientAuth"
+      [ "$who" = server ] && ku="serverAuth"
+      printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyAgreement\nextendedKeyUsage=%s\n' \
+        "$ku" >"$who.ext"
+      openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$who.key" -out "$who.csr" \
+        -subj "/CN=io-$who" 2>/dev/null || exit 1
+      openssl x509 -req -in "$who.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -out "$who.crt" \
+        -days 2 -extfile "$who.ext" 2>/dev/null || exit 1
+    done
+    "$ref" --genkey secret ta.key >/dev/null || exit 1
+    "$ref" --genkey secret static.key >/dev/null || exit 1
+    "$ref" --genkey tls-crypt-v2-server v2s.key >/dev/null || exit 1
+    "$ref" --genkey tls-crypt-v2-client v2c.key --tls-crypt-v2 v2s.key >/dev/null || exit 1
+    printf 'iouser\niopass\n' >good.txt
+    printf 'iouser\nwrong\n' >bad.txt
+    cat >check-pass.sh <<'EOS'
+#!/bin/sh
+# auth-user-pass-verify via-file: line 1 user, line 2 password
+u=$(sed -n 1p "$1"); p=$(sed -n 2p "$1")
+[ "$u" = iouser ] && [ "$p" = iopass ]
+EOS
+    chmod +x check-pass.sh
+  )
+}
+
+# start_daemon NAME NS BIN CONF: run BIN --config CONF in NS in the
+# background; log in $WORK/NAME.log; pid appended to PIDS and in $WORK/NAME.pid.
+start_daemon() {
+  local name=$1 ns=$2 bin=$3 conf=$4
+  ip netns exec "$ns" "$bin" --config "$conf" >"$WORK/$name.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  echo "$pid" >"$WORK/$name.pid"
+}
+
+stop_daemon() {
+  local name=$1 sig=${2:-TERM} pid
+  pid=$(cat "$WORK/$name.pid" 2>/dev/null) || return 0
+  kill "-$sig" "$pid" 2>/dev/null
+  local i
+  for i in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null
+  return 0
+}
+
+# wait_log NAME PATTERN TIMEOUT [COUNT]: wait until NAME's log has COUNT
+# (default 1) lines matching PATTERN.
+wait_log() {
+  local name=$1 pat=$2 t=$3 want=${4:-1} i n
+  for i in $(seq 1 $((t * 5))); do
+    n=$(grep -c -- "$pat" "$WORK/$name.log" 2>/dev/null)
+    [ "${n:-0}" -ge "$want" ] && return 0
+    sleep 0.2
+  done
+  log "timeout ($t s) waiting for '$pat' x$want in $name.log"
+  return 1
+}
+
+wait_ready() { wait_log "$1" "Initialization Sequence Completed" "${2:-40}" "${3:-1}"; }
+
+# ping_check DEST [v6]: from the client namespace.
+ping_check() {
+  local dst=$1
+  if ip netns exec "$NS_C" ping -c 3 -i 0.3 -W 2 "$dst" >"$WORK/ping.log" 2>&1; then
+    return 0
+  fi
+  log "ping $dst failed: $(tail -2 "$WORK/ping.log" | tr '\n' ' ')"
+  return 1
+}
+
+# transfer_check DEST [MB] [PACE]: send MB MiB (default 20) of random data by
+# TCP from the client namespace to DEST (the server's tunnel address) and
+# compare sha256 on the far side. PACE=1 spreads the data over ~20 s (1 MiB
+# per second), so renegotiations happen during the transfer.
+transfer_check() {
+  local dst=$1 mb=${2:-20} pace=${3:-0} port=5001 fam=-4
+  case "$dst" in *:*) fam=-6 ;; esac
+  head -c "$((mb * 1024 * 1024))" /dev/urandom >"$WORK/payload"
+  local want got
+  want=$(sha256sum <"$WORK/payload" | cut -d' ' -f1)
+  rm -f "$WORK/recv.sha"
+  ip netns exec "$NS_S" sh -c "timeout 120 nc $fam -l $port | sha256sum | cut -d' ' -f1 >'$WORK/recv.sha'" &
+  local lpid=$!
+  PIDS+=("$lpid")
+  sleep 0.5
+  if [ "$pace" = 1 ]; then
+    (for i in $(seq 0 $((mb - 1))); do
+      dd if="$WORK/payload" bs=1M skip="$i" count=1 2>/dev/null
+      sleep 1
+    done) | ip netns exec "$NS_C" timeout 120 nc -N "$dst" "$port"
+  else
+    ip netns exec "$NS_C" timeout 120 nc -N "$dst" "$port" <"$WORK/payload"
+  fi
+  wait "$lpid"
+  got=$(cat "$WORK/recv.sha" 2>/dev/null)
+  if [ "$want" = "$got" ]; then
+    return 0
+  fi
+  log "transfer to $dst: sha256 mismatch (want $want, got ${got:-nothing})"
+  return 1
+}
