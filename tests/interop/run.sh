@@ -171,7 +171,7 @@ sc_auth-wrong() {
 }
 sc_reneg() {
   start_pair "reneg-sec 10" "" && traffic "$TUN_S" 20 1 &&
-    wait_log server "Data Channel: cipher" 5 2 # a second key came up during the transfer
+    wait_log server "Control Channel: TLS" 5 2 # a second TLS session (the rekey) ran during the transfer
 }
 sc_restart() {
   start_pair "" "" && ping_check "$TUN_S" || return 1

@@ -108,11 +108,12 @@ void NetSetup::redirect_v4(const NetPlan& plan, int ifindex)
     }
     // Without def1 the default route itself is replaced, and put back by
     // restore().
-    auto old = nl_.lookup(*IpAddr::parse("0.0.0.0"));
-    if (old && old->gateway.is_set()) {
-        Route def{prefix("0.0.0.0", 0), old->gateway, old->ifindex, std::nullopt};
-        if (nl_.del_route(def))
-            undo_.push_back(Undo{Undo::Kind::ReAddRoute, def, 0, {}, {}, 0});
+    auto old = nl_.default_route(AF_INET);
+    if (old) {
+        if (nl_.del_route(*old))
+            undo_.push_back(Undo{Undo::Kind::ReAddRoute, *old, 0, {}, {}, 0});
+        else
+            log_.write(Verb::Error, "redirect-gateway: could not delete the old default route");
     }
     (void)add_route_logged(Route{prefix("0.0.0.0", 0), gw, ifindex, std::nullopt});
 }

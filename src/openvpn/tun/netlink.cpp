@@ -285,6 +285,35 @@ Status<> Netlink::del_route(const Route& r)
     return Ok{};
 }
 
+Result<Route> Netlink::default_route(int family)
+{
+    nl_cache* cache = nullptr;
+    int rc = rtnl_route_alloc_cache(impl_->sk, family, 0, &cache);
+    if (rc < 0)
+        return Err{"RTNETLINK route dump: " + nlerr(rc)};
+    std::optional<Route> found;
+    for (nl_object* o = nl_cache_get_first(cache); o && !found; o = nl_cache_get_next(o)) {
+        auto* rt = reinterpret_cast<rtnl_route*>(o);
+        nl_addr* dst = rtnl_route_get_dst(rt);
+        if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || rtnl_route_get_type(rt) != RTN_UNICAST ||
+            (dst && nl_addr_get_prefixlen(dst) != 0) || rtnl_route_get_nnexthops(rt) < 1)
+            continue;
+        rtnl_nexthop* nh = rtnl_route_nexthop_n(rt, 0);
+        Route r;
+        r.dst.addr.family = family;
+        r.dst.len = 0;
+        r.gateway = from_nl_addr(rtnl_route_nh_get_gateway(nh));
+        r.ifindex = rtnl_route_nh_get_ifindex(nh);
+        if (rtnl_route_get_priority(rt))
+            r.metric = rtnl_route_get_priority(rt);
+        found = r;
+    }
+    nl_cache_free(cache);
+    if (!found)
+        return Err{std::string("no default route")};
+    return *found;
+}
+
 namespace {
 struct LookupCtx {
     RouteLookup out;
@@ -320,22 +349,26 @@ Result<RouteLookup> Netlink::lookup(const IpAddr& dst)
     int rc = nlmsg_append(msg, &rtm, sizeof rtm, NLMSG_ALIGNTO);
     if (rc >= 0)
         rc = nla_put(msg, RTA_DST, dst.family == AF_INET ? 4 : 16, dst.bytes);
-    // No ACK for a GET: the reply is the answer, and a stray ACK would be
-    // read as the reply to the next request.
-    nl_socket_disable_auto_ack(impl_->sk);
+    // A socket of its own for the GET: its reply (and sequence numbers)
+    // never mix with the ACKs the main socket expects.
+    struct SockDel {
+        void operator()(nl_sock* sk) const noexcept { nl_socket_free(sk); }
+    };
+    std::unique_ptr<nl_sock, SockDel> sk(nl_socket_alloc());
+    if (!sk || nl_connect(sk.get(), NETLINK_ROUTE) < 0) {
+        nlmsg_free(msg);
+        return Err{std::string("netlink: cannot open a socket for route get")};
+    }
+    nl_socket_disable_auto_ack(sk.get());
     if (rc >= 0)
-        rc = nl_send_auto(impl_->sk, msg);
+        rc = nl_send_auto(sk.get(), msg);
     nlmsg_free(msg);
-    struct AckBack {
-        nl_sock* sk;
-        ~AckBack() { nl_socket_enable_auto_ack(sk); }
-    } ack_back{impl_->sk};
     if (rc < 0)
         return Err{strfmt("RTNETLINK route get %s: %s", dst.to_string().c_str(), nlerr(rc).c_str())};
     LookupCtx ctx;
     nl_cb* cb = nl_cb_alloc(NL_CB_DEFAULT);
     nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_route_msg, &ctx);
-    rc = nl_recvmsgs(impl_->sk, cb);
+    rc = nl_recvmsgs(sk.get(), cb);
     nl_cb_put(cb);
     if (rc < 0 || !ctx.found)
         return Err{strfmt("RTNETLINK route get %s: %s", dst.to_string().c_str(),

@@ -75,6 +75,9 @@ public:
     Status<> del_addr(int ifindex, const IpAddr& local, std::uint8_t prefixlen, const IpAddr& peer = {});
     Status<> add_route(const Route& r);
     Status<> del_route(const Route& r);
+    // default_route: the main table's default route of `family`
+    // (AF_INET/AF_INET6), as a Route ready for del_route / add_route.
+    Result<Route> default_route(int family);
     // lookup: ip route get `dst` (for redirect-gateway's bypass route and
     // net_gateway).
     Result<RouteLookup> lookup(const IpAddr& dst);
