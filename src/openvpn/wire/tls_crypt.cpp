@@ -49,6 +49,19 @@ Result<std::size_t, Drop> TlsCrypt::wrap(Bytes plain, MutBytes out, std::uint32_
     return total;
 }
 
+Result<std::size_t, Drop> TlsCrypt::wrap_with_wkc(Bytes plain, Bytes wkc, MutBytes out,
+                                                  std::uint32_t now) noexcept
+{
+    if (out.size() < plain.size() + kTlsCryptOverhead + wkc.size())
+        return Err{Drop::NoRoom};
+    auto n = wrap(plain, out, now);
+    if (!n)
+        return n;
+    if (!wkc.empty())
+        std::memcpy(out.data() + *n, wkc.data(), wkc.size());
+    return *n + wkc.size();
+}
+
 Result<std::size_t, Drop> TlsCrypt::unwrap(Bytes wire, MutBytes out, std::uint32_t now,
                                            ReplayCheck check) noexcept
 {

@@ -49,6 +49,10 @@ public:
     Result<std::size_t, Drop> unwrap(Bytes wire, MutBytes out, std::uint32_t now,
                                      ReplayCheck check = ReplayCheck::Check) noexcept;
 
+    // wrap_with_wkc: client side of HARD_RESET_CLIENT_V3 / CONTROL_WKC_V1:
+    // the tls-crypt packet with the client's WKc appended.
+    Result<std::size_t, Drop> wrap_with_wkc(Bytes plain, Bytes wkc, MutBytes out, std::uint32_t now) noexcept;
+
     PacketId last_packet_id() const noexcept { return last_rx_; }
     // send_counter: e.g. a tls-crypt-v2 client starts at kEarlyNegStart, a
     // stateless server's first reply uses id 1.

@@ -114,6 +114,17 @@ Result<WkcSplit, WkcError> split_wkc(Bytes packet)
     return WkcSplit{packet.first(packet.size() - len), packet.last(len)};
 }
 
+Result<OpenedWkcPacket, WkcError> open_wkc_packet(Bytes server_key, Bytes packet)
+{
+    auto split = split_wkc(packet);
+    if (!split)
+        return Err{split.error()};
+    auto key = unwrap_client_key(server_key, split->wkc);
+    if (!key)
+        return Err{key.error()};
+    return OpenedWkcPacket{split->packet, split->wkc, std::move(*key)};
+}
+
 std::vector<std::uint8_t> timestamp_metadata(std::int64_t unix_time)
 {
     std::vector<std::uint8_t> md(9);

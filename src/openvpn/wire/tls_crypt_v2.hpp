@@ -64,6 +64,16 @@ struct WkcSplit {
 };
 Result<WkcSplit, WkcError> split_wkc(Bytes packet);
 
+// open_wkc_packet: server side of a HARD_RESET_CLIENT_V3 / CONTROL_WKC_V1:
+// cut WKc off and unwrap it. `packet` is then the tls-crypt part to unwrap
+// with TlsCrypt::create(key.kc, Role::Server, ...). Any failure: drop silently.
+struct OpenedWkcPacket {
+    Bytes packet;
+    Bytes wkc;
+    UnwrappedClientKey key;
+};
+Result<OpenedWkcPacket, WkcError> open_wkc_packet(Bytes server_key, Bytes packet);
+
 // timestamp_metadata: the 9-byte metadata 2.6 writes when none is given.
 std::vector<std::uint8_t> timestamp_metadata(std::int64_t unix_time);
 
