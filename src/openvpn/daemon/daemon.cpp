@@ -1,12 +1,46 @@
 #include "openvpn/daemon/daemon.hpp"
 
+#include "openvpn/client/client.hpp"
+#include "openvpn/io/event_loop.hpp"
+#include "openvpn/options/options.hpp"
+
 namespace ovpn::daemon {
 
-int run(const options::Options& /*opts*/, Logger& log)
+namespace {
+
+// supported: the modes this build runs; everything else is refused clearly.
+Status<> supported(const options::Options& o)
 {
-    log.write(Verb::Fatal, "Tunnel operation is not implemented yet in this build "
-                           "(use --check-config to validate a configuration)");
-    return 1;
+    if (o.is_server())
+        return Err(std::string("--mode server is not implemented yet in this build"));
+    if (o.secret)
+        return Err(std::string("--secret (static key p2p) is not implemented yet in this build"));
+    if (!o.tls_client && !o.tls_server)
+        return Err(std::string("Options error: need --client, --tls-client or --tls-server (or --secret)"));
+    return Ok{};
+}
+
+} // namespace
+
+int run(const options::Options& opts, Logger& log)
+{
+    if (auto s = supported(opts); !s) {
+        log.write(Verb::Fatal, s.error());
+        return client::kExitError;
+    }
+    log.write(Verb::Error,
+              "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL]");
+    SystemClock clock;
+    try {
+        io::EventLoop loop(clock);
+        client::Client c(opts, log, loop);
+        int code = c.run();
+        log.write(Verb::Error, code == client::kExitOk ? "Exiting" : "Exiting due to fatal error");
+        return code;
+    } catch (const std::exception& e) {
+        log.logf(Verb::Fatal, "Exiting due to fatal error: %s", e.what());
+        return client::kExitError;
+    }
 }
 
 } // namespace ovpn::daemon

@@ -1,0 +1,927 @@
+#include "openvpn/client/client.hpp"
+
+#include <sys/socket.h>
+
+#include <ctime>
+#include <sstream>
+
+#include "openvpn/data/userspace_data_plane.hpp"
+#include "openvpn/options/push_options.hpp"
+#include "openvpn/script/script_runner.hpp"
+#include "openvpn/tun/net_setup.hpp"
+#include "openvpn/tun/netlink.hpp"
+#include "openvpn/tun/tun_device.hpp"
+#include "openvpn/wire/push_message.hpp"
+
+namespace ovpn::client {
+
+namespace {
+
+// Lines 2.6 prints at its default --verb 1 (M_INFO) use level 1.
+constexpr Verb kV1 = Verb::Error;
+constexpr Duration kPushRequestInterval = seconds(5);
+constexpr Duration kPrePullPingRestart = seconds(120);
+constexpr Duration kMaxTick = seconds(1);
+
+struct Remote {
+    std::string host, port, proto;
+};
+
+Remote remote_of(const options::ConnectionEntry& ce)
+{
+    Remote r;
+    r.port = ce.rport.value_or(ce.port);
+    r.proto = ce.proto;
+    if (!ce.remotes.empty()) {
+        const auto& re = ce.remotes.front();
+        r.host = re.host;
+        if (re.port)
+            r.port = *re.port;
+        if (re.proto)
+            r.proto = *re.proto;
+    }
+    return r;
+}
+
+bool is_tcp(const std::string& proto)
+{
+    return proto.rfind("tcp", 0) == 0;
+}
+
+io::Family family_of(const std::string& proto)
+{
+    if (proto.find('4') != std::string::npos)
+        return io::Family::V4;
+    if (proto.find('6') != std::string::npos)
+        return io::Family::V6;
+    return io::Family::Any;
+}
+
+Result<std::pair<std::string, SecureBytes>> read_user_pass(const options::Options& o)
+{
+    if (!o.auth_user_pass)
+        return Err(std::string("no auth-user-pass"));
+    if (!o.auth_user_pass->is_inline && o.auth_user_pass->path.empty())
+        return Err(std::string("ERROR: could not read Auth username from stdin (no terminal support); "
+                               "give --auth-user-pass a file"));
+    auto text = read_file_ref(*o.auth_user_pass);
+    if (!text)
+        return Err(text.error());
+    std::istringstream in(*text);
+    std::string user, pass;
+    std::getline(in, user);
+    std::getline(in, pass);
+    for (std::string* s : {&user, &pass})
+        while (!s->empty() && (s->back() == '\r' || s->back() == '\n'))
+            s->pop_back();
+    SecureBytes p(as_bytes(pass));
+    std::fill(pass.begin(), pass.end(), '\0');
+    if (user.empty())
+        return Err("ERROR: username from Auth authfile '" + o.auth_user_pass->path + "' is empty");
+    return std::pair{user, std::move(p)};
+}
+
+} // namespace
+
+Client::Client(const options::Options& o, Logger& log, io::EventLoop& loop) : base_(o), log_(log), loop_(loop)
+{
+}
+
+Client::~Client()
+{
+    teardown_session();
+    if (net_)
+        net_->restore();
+}
+
+int Client::run()
+{
+    if (base_.auth_user_pass) {
+        auto up = read_user_pass(base_);
+        if (!up) {
+            log_.write(Verb::Fatal, up.error());
+            return kExitError;
+        }
+        username_ = up->first;
+        password_ = std::move(up->second);
+        have_credentials_ = true;
+    }
+    if (auto s = loop_.watch_signals([this](io::Signal sig) { on_signal(sig); }); !s) {
+        log_.write(Verb::Fatal, s.error());
+        return kExitError;
+    }
+    if (auto s = start_connection(); !s) {
+        log_.write(Verb::Fatal, s.error());
+        return kExitError;
+    }
+    while (!loop_.stopped()) {
+        auto r = loop_.run_once();
+        if (!r) {
+            log_.write(Verb::Fatal, r.error());
+            return kExitError;
+        }
+    }
+    return exit_code_;
+}
+
+Status<> Client::start_connection()
+{
+    const auto& list = base_.connections;
+    const options::ConnectionEntry& ce = list.empty() ? base_.ce : list[conn_index_ % list.size()];
+    Remote r = remote_of(ce);
+    if (r.host.empty() && base_.pull)
+        return Err(std::string("Options error: --client/--pull needs a --remote"));
+    pushed_ = base_;
+    push_parts_.clear();
+    neg_.reset();
+    lame_duck_key_.reset();
+    auto port = static_cast<std::uint16_t>(std::strtoul(r.port.c_str(), nullptr, 10));
+    const bool tcp = is_tcp(r.proto);
+    if (!r.host.empty()) {
+        auto addrs = io::resolve(r.host, port, family_of(r.proto),
+                                 tcp ? io::SockType::Stream : io::SockType::Datagram);
+        if (!addrs || addrs->empty()) {
+            log_.logf(kV1, "RESOLVE: Cannot resolve host address: %s:%s (%s)", r.host.c_str(), r.port.c_str(),
+                      addrs ? "no address" : addrs.error().c_str());
+            schedule_restart("init_instance", true);
+            return Ok{};
+        }
+        remote_ = addrs->front();
+    }
+    if (tcp) {
+        io::TcpConfig tc;
+        tc.remote = remote_;
+        auto s = io::connect_tcp(tc);
+        if (!s) {
+            log_.logf(kV1, "TCP: connect to %s failed: %s", remote_.to_string().c_str(), s.error().c_str());
+            schedule_restart("connection-failed", true);
+            return Ok{};
+        }
+        tcp_ = s->get();
+        link_ = std::move(*s);
+        log_.logf(kV1, "Attempting to establish TCP connection with %s", remote_.to_string().c_str());
+    } else {
+        io::UdpConfig uc;
+        uc.family = remote_.empty() ? io::Family::Any
+                                    : (remote_.family() == AF_INET6 ? io::Family::V6 : io::Family::V4);
+        if (!remote_.empty() && !ce.float_peer)
+            uc.connect_to = remote_;
+        if (ce.lport && !ce.nobind) {
+            auto b = io::SockAddr::parse_numeric(remote_.family() == AF_INET6 ? "::" : "0.0.0.0",
+                                                 static_cast<std::uint16_t>(std::stoi(*ce.lport)));
+            if (b)
+                uc.bind_addr = *b;
+        }
+        auto s = io::open_udp(uc);
+        if (!s)
+            return Err(s.error());
+        link_ = std::move(*s);
+        tcp_ = nullptr;
+        log_.write(kV1, "UDP link local: (not bound)");
+        log_.logf(kV1, "UDP link remote: %s", remote_.to_string().c_str());
+    }
+    rx_.clear();
+    for (std::size_t i = 0; i < link_->batch_size(); ++i)
+        rx_.emplace_back();
+    rx_from_.assign(link_->batch_size(), io::SockAddr{});
+    if (auto s = loop_.add_fd(link_->fd(), io::kReadable | (tcp ? io::kWritable : 0),
+                              [this](std::uint32_t ev) { on_link_event(ev); });
+        !s)
+        return Err(s.error());
+
+    auto tls = make_tls_config(base_);
+    if (!tls)
+        return Err(tls.error());
+    auto ctx = control::TlsContext::create(*tls);
+    if (!ctx)
+        return Err(ctx.error());
+    auto wrap = make_control_wrap(base_, ce, static_cast<std::uint32_t>(std::time(nullptr)));
+    if (!wrap)
+        return Err(wrap.error());
+    control::ControlConfig cc;
+    cc.is_server = base_.tls_server;
+    cc.tls = *ctx;
+    cc.wrap = std::move(*wrap);
+    if (base_.tls_timeout)
+        cc.tls_timeout = seconds(*base_.tls_timeout);
+    if (base_.hand_window)
+        cc.hand_window = seconds(*base_.hand_window);
+    if (base_.tran_window)
+        cc.tran_window = seconds(*base_.tran_window);
+    if (base_.reneg_sec && !base_.reneg_sec->empty())
+        cc.reneg_sec = seconds(std::stoi(base_.reneg_sec->front()));
+    if (base_.reneg_bytes)
+        cc.reneg_bytes = *base_.reneg_bytes;
+    if (base_.reneg_pkts)
+        cc.reneg_packets = *base_.reneg_pkts;
+    cc.options_string = occ_options_string(base_, tcp ? "TCPv4_CLIENT" : "UDPv4", !base_.tls_server);
+    cc.peer_info = make_peer_info(base_);
+    if (have_credentials_) {
+        cc.username = username_;
+        cc.password = auth_token_ ? SecureBytes(as_bytes(*auth_token_)) : password_;
+    }
+    TimePoint now = loop_.now();
+    auto ch = control::ControlChannel::create(std::move(cc), now);
+    if (!ch)
+        return Err(ch.error());
+    cc_ = std::move(*ch);
+    last_rx_ = now;
+    phase_ = tcp ? Phase::Connecting : Phase::Handshake;
+    if (!tcp)
+        cc_->start(now);
+    flush_control();
+    arm_tick();
+    return Ok{};
+}
+
+void Client::close_link()
+{
+    if (link_) {
+        loop_.remove_fd(link_->fd());
+        link_.reset();
+        tcp_ = nullptr;
+    }
+}
+
+void Client::teardown_session()
+{
+    if (dp_) {
+        if (tun_ && tun_->fd() >= 0)
+            loop_.remove_fd(tun_->fd());
+        if (dp_->event_fd() >= 0)
+            loop_.remove_fd(dp_->event_fd());
+        if (dp_peer_added_)
+            (void)dp_->del_peer(data::kP2pPeerId);
+        dp_.reset();
+        dp_peer_added_ = false;
+    }
+    cc_.reset();
+    close_link();
+    if (!base_.persist_tun) {
+        if (net_) {
+            net_->restore();
+            net_.reset();
+        }
+        tun_.reset();
+    }
+    phase_ = Phase::Idle;
+}
+
+void Client::schedule_restart(const std::string& why, bool advance_remote)
+{
+    if (exiting_)
+        return;
+    log_.logf(kV1, "SIGUSR1[soft,%s] received, process restarting", why.c_str());
+    teardown_session();
+    if (advance_remote)
+        ++conn_index_;
+    ++retries_;
+    int wait = base_.ce.connect_retry.value_or(1);
+    if (base_.ce.connect_retry_max && retries_ > *base_.ce.connect_retry_max * 1000) {
+        exit_now(kExitError, "connect-retry-max reached");
+        return;
+    }
+    log_.logf(kV1, "Restart pause, %d second(s)", wait);
+    restart_at_ = loop_.now() + seconds(wait);
+    arm_tick();
+}
+
+void Client::exit_now(int code, const std::string& why)
+{
+    exiting_ = true;
+    exit_code_ = code;
+    if (!why.empty())
+        log_.logf(kV1, "%s", why.c_str());
+    teardown_session();
+    if (net_) {
+        net_->restore();
+        net_.reset();
+    }
+    tun_.reset();
+    loop_.stop();
+}
+
+void Client::begin_exit(const std::string& why)
+{
+    const options::ConnectionEntry& ce = base_.ce;
+    int n = ce.explicit_exit_notify.value_or(0);
+    if (n <= 0 || !link_ || tcp_ != nullptr || phase_ != Phase::Up) {
+        exit_now(kExitOk, why);
+        return;
+    }
+    exiting_ = true;
+    exit_code_ = kExitOk;
+    log_.logf(kV1, "%s", why.c_str());
+    if (neg_ && neg_->cc_exit && cc_) {
+        (void)cc_->send_message("EXIT");
+        flush_control();
+    } else if (dp_) {
+        (void)dp_->send_occ_exit(data::kP2pPeerId, loop_.now());
+    }
+    log_.write(kV1, "SIGTERM received, sending exit notification to peer");
+    exit_at_ = loop_.now() + seconds(n);
+    arm_tick();
+}
+
+void Client::on_signal(io::Signal s)
+{
+    switch (s) {
+    case io::Signal::Term:
+    case io::Signal::Int:
+        if (exiting_) {
+            exit_now(kExitOk, "");
+            return;
+        }
+        begin_exit(std::string(s == io::Signal::Term ? "SIGTERM" : "SIGINT") +
+                   "[hard,] received, process exiting");
+        break;
+    case io::Signal::Usr1:
+    case io::Signal::Hup:
+        schedule_restart(s == io::Signal::Usr1 ? "sigusr1" : "sighup", false);
+        restart_at_ = loop_.now(); // no pause for a manual restart
+        arm_tick();
+        break;
+    case io::Signal::Usr2:
+        if (cc_)
+            log_.logf(kV1, "Control channel: %llu packets in, %llu out, %llu dropped",
+                      static_cast<unsigned long long>(cc_->stats().packets_in),
+                      static_cast<unsigned long long>(cc_->stats().packets_out),
+                      static_cast<unsigned long long>(cc_->stats().drop_unwrap + cc_->stats().drop_parse +
+                                                      cc_->stats().drop_session));
+        break;
+    }
+}
+
+void Client::on_link_event(std::uint32_t events)
+{
+    if (tcp_ != nullptr && phase_ == Phase::Connecting && (events & (io::kWritable | io::kError)) != 0) {
+        on_tcp_connected();
+        return;
+    }
+    if (tcp_ != nullptr && (events & io::kWritable) != 0) {
+        if (auto s = tcp_->flush(); !s) {
+            log_.logf(kV1, "Connection reset, restarting [%s]", s.error().message().c_str());
+            schedule_restart("connection-reset", false);
+            return;
+        }
+        (void)loop_.modify_fd(link_->fd(), io::kReadable | (tcp_->wants_write() ? io::kWritable : 0));
+    }
+    if ((events & (io::kReadable | io::kHangup | io::kError)) != 0)
+        on_link_readable();
+}
+
+void Client::on_tcp_connected()
+{
+    if (auto s = tcp_->finish_connect(); !s) {
+        log_.logf(kV1, "TCP: connect to %s failed: %s", remote_.to_string().c_str(),
+                  s.error().message().c_str());
+        schedule_restart("connection-failed", true);
+        return;
+    }
+    log_.logf(kV1, "TCP connection established with %s", remote_.to_string().c_str());
+    (void)loop_.modify_fd(link_->fd(), io::kReadable);
+    phase_ = Phase::Handshake;
+    cc_->start(loop_.now());
+    flush_control();
+    arm_tick();
+}
+
+void Client::on_link_readable()
+{
+    TimePoint now = loop_.now();
+    for (int round = 0; round < 8 && link_; ++round) {
+        auto n = link_->recv(rx_, rx_from_);
+        if (!n) {
+            if (tcp_ != nullptr) {
+                log_.logf(kV1, "Connection reset, restarting [%s]", n.error().message().c_str());
+                schedule_restart("connection-reset", false);
+            }
+            return;
+        }
+        if (*n == 0)
+            break;
+        std::size_t num_data = 0;
+        for (std::size_t i = 0; i < *n; ++i) {
+            PacketBuf& b = rx_[i];
+            if (b.empty())
+                continue;
+            if (data::UserspaceDataPlane::is_data_packet(b.data()[0])) {
+                if (i != num_data)
+                    std::swap(rx_[i], rx_[num_data]);
+                ++num_data;
+                continue;
+            }
+            if (!cc_)
+                continue;
+            auto before = cc_->stats();
+            cc_->on_packet(b.span(), now);
+            auto after = cc_->stats();
+            bool dropped = after.drop_unwrap + after.drop_parse + after.drop_session + after.drop_key_id !=
+                           before.drop_unwrap + before.drop_parse + before.drop_session + before.drop_key_id;
+            if (!dropped) {
+                last_rx_ = now;
+                if (dp_ && dp_peer_added_)
+                    dp_->note_rx(data::kP2pPeerId, now);
+            }
+        }
+        if (num_data > 0 && dp_ && dp_peer_added_) {
+            dp_->on_link_packets(data::kP2pPeerId, std::span<PacketBuf>(rx_.data(), num_data), now);
+            last_rx_ = now;
+        }
+        handle_control_events();
+        if (!cc_)
+            return;
+    }
+    flush_control();
+    arm_tick();
+}
+
+void Client::send_packet(const std::vector<std::uint8_t>& pkt)
+{
+    if (!link_)
+        return;
+    PacketBuf b(pkt.size() + PacketBuf::kDefaultHeadroom + 64);
+    (void)b.append(pkt);
+    auto r = link_->send(std::span<const PacketBuf>(&b, 1), nullptr);
+    if (!r && tcp_ != nullptr) {
+        schedule_restart("connection-reset", false);
+        return;
+    }
+    if (tcp_ != nullptr && tcp_->wants_write())
+        (void)loop_.modify_fd(link_->fd(), io::kReadable | io::kWritable);
+    if (dp_ && dp_peer_added_)
+        dp_->note_tx(data::kP2pPeerId, loop_.now());
+}
+
+void Client::flush_control()
+{
+    if (!cc_ || !link_ || phase_ == Phase::Connecting)
+        return;
+    TimePoint now = loop_.now();
+    while (cc_ && link_) {
+        auto pkt = cc_->poll_transmit(now);
+        if (!pkt)
+            break;
+        send_packet(*pkt);
+    }
+}
+
+void Client::handle_control_events()
+{
+    while (cc_) {
+        auto e = cc_->poll_event();
+        if (!e)
+            break;
+        switch (e->kind) {
+        case control::ControlEvent::Kind::KeyActive:
+            on_key_active(e->key_active.key_id, e->key_active.renegotiated);
+            break;
+        case control::ControlEvent::Kind::Message:
+            handle_message(e->message.text);
+            break;
+        case control::ControlEvent::Kind::Failed:
+            log_.write(kV1, e->failed.reason);
+            if (e->failed.fatal) {
+                log_.write(kV1, "TLS Error: TLS handshake failed");
+                if (base_.tls_exit) {
+                    exit_now(kExitError, "Exiting due to --tls-exit");
+                    return;
+                }
+                schedule_restart("tls-error", true);
+                return;
+            }
+            break;
+        case control::ControlEvent::Kind::LameDuckExpired:
+            if (dp_ && lame_duck_key_ == e->lame_duck.key_id) {
+                (void)dp_->del_key(data::kP2pPeerId, data::KeySlot::Secondary);
+                lame_duck_key_.reset();
+            }
+            break;
+        case control::ControlEvent::Kind::RenegotiationStarted:
+            log_.logf(Verb::Info, "TLS: soft reset sec=%d/%d bytes=0/-1 pkts=0/-1", 0, 0);
+            break;
+        }
+    }
+}
+
+void Client::on_key_active(std::uint8_t key_id, bool renegotiated)
+{
+    const control::TlsSession* tls = cc_->tls_session(key_id);
+    if (tls != nullptr && !renegotiated) {
+        log_.logf(kV1, "Control Channel: %s, peer certificate: %s", tls->description().c_str(),
+                  tls->peer_subject().c_str());
+        log_.logf(kV1, "[%s] Peer Connection Initiated with %s", tls->peer_common_name().c_str(),
+                  remote_.to_string().c_str());
+    }
+    if (renegotiated) {
+        if (phase_ == Phase::Up) {
+            if (auto s = install_key(key_id, false); !s)
+                log_.logf(kV1, "ERROR: installing the renegotiated key failed: %s", s.error().c_str());
+        }
+        return;
+    }
+    if (base_.pull) {
+        phase_ = Phase::Pulling;
+        // IV_PROTO_REQUEST_PUSH: a 2.6 server pushes on its own; ask anyway
+        // after a moment, as 2.6 does once per second until the reply.
+        next_push_request_ = loop_.now() + seconds(1);
+        push_deadline_ = loop_.now() + (base_.hand_window ? seconds(*base_.hand_window) : seconds(60));
+        arm_tick();
+        return;
+    }
+    // TLS p2p: negotiate from the peer's key exchange.
+    const wire::KeyMethod2* km = cc_->peer_km2(key_id);
+    auto n = negotiate_p2p(base_, base_.tls_server, km ? km->peer_info : "", km ? km->options : "");
+    if (!n) {
+        exit_now(kExitError, n.error());
+        return;
+    }
+    if (n->peer_id && n->use_ekm) {
+        if (auto p = cc_->export_keying_material("EXPORTER-OpenVPN-p2p-peerid", 3); p)
+            n->peer_id = (std::uint32_t{(*p)[0]} << 16) | (std::uint32_t{(*p)[1]} << 8) | (*p)[2];
+    }
+    neg_ = *n;
+    if (auto s = bring_up(); !s)
+        exit_now(kExitError, s.error());
+}
+
+void Client::handle_message(const std::string& text)
+{
+    log_.logf(Verb::Info, "PUSH: Received control message: '%s'", text.c_str());
+    auto m = wire::classify_control_message(text);
+    switch (m.kind) {
+    case wire::ControlMessageKind::PushReply:
+        handle_push_reply(text);
+        break;
+    case wire::ControlMessageKind::AuthFailed:
+        handle_auth_failed(m.arg);
+        break;
+    case wire::ControlMessageKind::Restart: {
+        auto r = wire::parse_restart_arg(m.arg);
+        if (!r.preserve_credentials)
+            auth_token_.reset();
+        schedule_restart("server-pushed-connection-reset", r.advance_remote);
+        break;
+    }
+    case wire::ControlMessageKind::Halt:
+        exit_now(kExitOk, "SIGTERM[soft,server-pushed-halt] received, process exiting");
+        break;
+    case wire::ControlMessageKind::Exit:
+        schedule_restart("remote-exit", false);
+        break;
+    case wire::ControlMessageKind::Info:
+    case wire::ControlMessageKind::InfoPre:
+        log_.logf(kV1, "INFO: %s", m.arg.c_str());
+        break;
+    case wire::ControlMessageKind::AuthPending:
+        if (auto t = wire::parse_auth_pending_timeout(m.arg))
+            push_deadline_ = loop_.now() + seconds(*t);
+        break;
+    default:
+        log_.logf(kV1, "WARNING: Received unknown control message: %s", text.c_str());
+        break;
+    }
+}
+
+void Client::handle_auth_failed(const std::string& arg)
+{
+    log_.logf(kV1, "AUTH: Received control message: AUTH_FAILED%s%s", arg.empty() ? "" : ",", arg.c_str());
+    auto af = wire::parse_auth_failed(arg);
+    if (auth_token_) {
+        auth_token_.reset();
+        schedule_restart("auth-failure", false);
+        return;
+    }
+    if (af.kind == wire::AuthFailed::Kind::Temp) {
+        schedule_restart("auth-failure (temp)", af.advance_remote || af.advance_addr);
+        return;
+    }
+    const std::string retry = base_.auth_retry.value_or("none");
+    if (retry == "none") {
+        exit_now(kExitError, "SIGTERM[soft,auth-failure] received, process exiting");
+        return;
+    }
+    schedule_restart("auth-failure", false);
+}
+
+void Client::handle_push_reply(const std::string& text)
+{
+    if (phase_ != Phase::Pulling) {
+        // A later PUSH_REPLY (e.g. a renewed auth-token) only updates the token.
+        auto pr = wire::parse_push_reply(text);
+        if (pr) {
+            for (const auto& o : pr->options) {
+                if (o.rfind("auth-token ", 0) == 0) {
+                    auth_token_ = o.substr(11);
+                    cc_->update_credentials(username_, SecureBytes(as_bytes(*auth_token_)));
+                }
+            }
+        }
+        return;
+    }
+    auto pr = wire::parse_push_reply(text);
+    if (!pr) {
+        log_.logf(kV1, "WARNING: bad PUSH_REPLY: %s", pr.error().c_str());
+        return;
+    }
+    push_parts_.insert(push_parts_.end(), pr->options.begin(), pr->options.end());
+    if (pr->more_follow())
+        return;
+    auto applied = options::apply_pushed_options(pushed_, push_parts_, log_);
+    if (!applied) {
+        exit_now(kExitError, "ERROR: Failed to apply push options: " + applied.error());
+        return;
+    }
+    if (pushed_.auth_token) {
+        auth_token_ = *pushed_.auth_token;
+        cc_->update_credentials(username_, SecureBytes(as_bytes(*auth_token_)));
+    }
+    const wire::KeyMethod2* km = cc_->peer_km2(*cc_->primary_key_id());
+    auto n = negotiate_pull(pushed_, km ? km->options : "");
+    if (!n) {
+        exit_now(kExitError, n.error());
+        return;
+    }
+    neg_ = *n;
+    if (auto s = bring_up(); !s)
+        exit_now(kExitError, s.error());
+}
+
+Status<> Client::open_data_plane()
+{
+    if (!tun_) {
+        tun::TunConfig tc;
+        tc.dev = pushed_.dev.value_or("tun");
+        tc.persist = pushed_.persist_tun;
+        auto t = tc.dev == "null" ? Result<std::unique_ptr<tun::TunDevice>>(tun::make_null_tun())
+                                  : tun::open_tun(tc);
+        if (!t)
+            return Err(t.error());
+        tun_ = std::move(*t);
+        log_.logf(kV1, "TUN/TAP device %s opened", tun_->name().c_str());
+        if (auto s = configure_network(); !s)
+            return s;
+    }
+    data::UserspaceConfig uc;
+    uc.tun = tun_.get();
+    uc.clock = &loop_.clock();
+    uc.log = &log_;
+    const std::string comp = pushed_.compress.value_or("");
+    if (pushed_.compress) {
+        if (comp == "stub-v2")
+            uc.compression = data::Compression::StubV2;
+        else if (comp == "lz4-v2")
+            uc.compression = data::Compression::Lz4V2;
+        else if (comp == "lz4")
+            uc.compression = data::Compression::Lz4;
+        else
+            uc.compression = data::Compression::Stub;
+    } else if (pushed_.comp_lzo) {
+        uc.compression = pushed_.comp_lzo == "no" ? data::Compression::LzoNo : data::Compression::Lzo;
+    }
+    if (pushed_.ce.fragment)
+        uc.fragment = static_cast<std::size_t>(*pushed_.ce.fragment);
+    dp_ = std::make_unique<data::UserspaceDataPlane>(uc);
+    data::PeerSpec ps;
+    ps.id = data::kP2pPeerId;
+    ps.transport_fd = link_->fd();
+    std::memcpy(&ps.remote, &remote_.ss, sizeof(ps.remote));
+    if (auto s = dp_->add_peer(ps); !s)
+        return Err("data plane: " + s.error());
+    dp_peer_added_ = true;
+    if (auto s = dp_->attach_link(data::kP2pPeerId, *link_); !s)
+        return Err("data plane: " + s.error());
+    if (auto s = dp_->set_tx_peer_id(data::kP2pPeerId, neg_->peer_id); !s)
+        return Err("data plane: " + s.error());
+    int ping = pushed_.ping.value_or(0);
+    int restart = pushed_.ping_restart.value_or(pushed_.ping_exit.value_or(0));
+    if (ping > 0 || restart > 0)
+        (void)dp_->set_keepalive(data::kP2pPeerId, seconds(ping), seconds(restart));
+    if (tun_->fd() >= 0)
+        (void)loop_.add_fd(tun_->fd(), io::kReadable, [this](std::uint32_t) {
+            if (dp_)
+                dp_->on_tun_readable(loop_.now());
+            arm_tick();
+        });
+    if (dp_->event_fd() >= 0)
+        (void)loop_.add_fd(dp_->event_fd(), io::kReadable, [this](std::uint32_t) { on_tick(); });
+    return Ok{};
+}
+
+Status<> Client::configure_network()
+{
+    if (tun_->name() == "null" || pushed_.ifconfig_noexec)
+        return Ok{};
+    auto nl = tun::Netlink::open();
+    if (!nl)
+        return Err(nl.error());
+    nl_ = std::move(*nl);
+    net_ = std::make_unique<tun::NetSetup>(*nl_, log_);
+    tun::NetPlan plan;
+    plan.ifname = tun_->name();
+    plan.mtu = static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(1500));
+    auto topo = pushed_.topology.value_or(options::Topology::Net30);
+    plan.topology = topo == options::Topology::Subnet ? tun::Topology::Subnet
+                    : topo == options::Topology::P2P  ? tun::Topology::P2p
+                                                      : tun::Topology::Net30;
+    if (pushed_.ifconfig) {
+        auto l = tun::IpAddr::parse(pushed_.ifconfig->first);
+        auto r = tun::IpAddr::parse(pushed_.ifconfig->second);
+        if (!l || !r)
+            return Err("bad --ifconfig " + pushed_.ifconfig->first + " " + pushed_.ifconfig->second);
+        plan.ifconfig = tun::IfconfigV4{*l, *r};
+    }
+    if (pushed_.ifconfig_ipv6) {
+        const std::string& a = pushed_.ifconfig_ipv6->first;
+        auto slash = a.find('/');
+        auto l = tun::IpAddr::parse(a.substr(0, slash));
+        if (l) {
+            tun::IfconfigV6 v6;
+            v6.local = *l;
+            if (slash != std::string::npos)
+                v6.prefixlen = static_cast<std::uint8_t>(std::stoi(a.substr(slash + 1)));
+            if (auto r = tun::IpAddr::parse(pushed_.ifconfig_ipv6->second))
+                v6.remote = *r;
+            plan.ifconfig_ipv6 = v6;
+        }
+    }
+    if (pushed_.route_gateway)
+        if (auto g = tun::IpAddr::parse(*pushed_.route_gateway))
+            plan.route_gateway = *g;
+    for (const auto& r : pushed_.routes) {
+        if (r.args.empty())
+            continue;
+        auto dst = tun::IpAddr::parse(r.args[0]);
+        if (!dst)
+            continue; // names (vpn_gateway, fqdn) not resolved here yet
+        tun::RouteSpec rs;
+        rs.dst.addr = *dst;
+        rs.dst.len = 32;
+        if (r.args.size() > 1)
+            if (auto m = tun::IpAddr::parse(r.args[1]))
+                if (auto len = tun::netmask_to_len(m->as_v4()))
+                    rs.dst.len = *len;
+        if (r.args.size() > 2 && r.args[2] != "vpn_gateway")
+            if (auto g = tun::IpAddr::parse(r.args[2]))
+                rs.gateway = *g;
+        plan.routes.push_back(rs);
+    }
+    if (pushed_.redirect_gateway) {
+        plan.redirect.enabled = true;
+        for (const auto& f : *pushed_.redirect_gateway) {
+            plan.redirect.def1 = plan.redirect.def1 || f == "def1";
+            plan.redirect.local = plan.redirect.local || f == "local";
+            plan.redirect.bypass_dhcp = plan.redirect.bypass_dhcp || f == "bypass-dhcp";
+            plan.redirect.ipv6 = plan.redirect.ipv6 || f == "ipv6";
+            plan.redirect.no_ipv4 = plan.redirect.no_ipv4 || f == "!ipv4";
+        }
+    }
+    if (!remote_.empty())
+        if (auto h = tun::IpAddr::parse(remote_.ip_string()))
+            plan.remote_host = *h;
+    if (auto s = net_->apply_link(plan); !s)
+        return s;
+    if (pushed_.up) {
+        script::ScriptRunner runner(log_, pushed_.script_security.value_or(1));
+        script::Env env;
+        env.set("dev", tun_->name());
+        env.set_int("tun_mtu", plan.mtu);
+        if (pushed_.ifconfig) {
+            env.set("ifconfig_local", pushed_.ifconfig->first);
+            env.set(topo == options::Topology::Subnet ? "ifconfig_netmask" : "ifconfig_remote",
+                    pushed_.ifconfig->second);
+        }
+        env.set("script_context", "init");
+        auto res = runner.run("up", *pushed_.up,
+                              script::up_down_args(tun_->name(), plan.mtu,
+                                                   pushed_.ifconfig ? pushed_.ifconfig->first : "",
+                                                   pushed_.ifconfig ? pushed_.ifconfig->second : "", false),
+                              env);
+        if (!res.ok())
+            return Err(std::string("ERROR: up script failed"));
+    }
+    if (!pushed_.route_noexec)
+        (void)net_->apply_routes(plan);
+    return Ok{};
+}
+
+Status<> Client::install_key(std::uint8_t key_id, bool first)
+{
+    auto keys = cc_->derive_keys(key_id, neg_->cipher, neg_->auth, neg_->use_ekm);
+    if (!keys)
+        return Err(keys.error());
+    if (first)
+        return dp_->install_key(data::kP2pPeerId, data::KeySlot::Primary, *keys);
+    // New key into the secondary slot, then swap: the old key keeps
+    // decrypting from the secondary slot until its lame duck expires.
+    if (lame_duck_key_) {
+        (void)dp_->del_key(data::kP2pPeerId, data::KeySlot::Secondary);
+        lame_duck_key_.reset();
+    }
+    if (auto s = dp_->install_key(data::kP2pPeerId, data::KeySlot::Secondary, *keys); !s)
+        return s;
+    if (auto s = dp_->swap_keys(data::kP2pPeerId); !s)
+        return s;
+    for (std::uint8_t k = 0; k < 8; ++k) {
+        if (k != key_id && cc_->tls_session(k) != nullptr)
+            lame_duck_key_ = k;
+    }
+    return Ok{};
+}
+
+Status<> Client::bring_up()
+{
+    log_.logf(kV1, "Data Channel: cipher '%s'%s, peer-id: %d", neg_->cipher.c_str(),
+              neg_->use_ekm ? ", key derivation: tls-ekm" : "",
+              neg_->peer_id ? static_cast<int>(*neg_->peer_id) : -1);
+    if (auto s = open_data_plane(); !s)
+        return s;
+    if (auto s = install_key(*cc_->primary_key_id(), true); !s)
+        return Err("ERROR: installing the data channel key failed: " + s.error());
+    phase_ = Phase::Up;
+    retries_ = 0;
+    log_.write(kV1, "Initialization Sequence Completed");
+    return Ok{};
+}
+
+void Client::on_tick()
+{
+    tick_.reset();
+    TimePoint now = loop_.now();
+    if (restart_at_ && now >= *restart_at_) {
+        restart_at_.reset();
+        if (auto s = start_connection(); !s) {
+            exit_now(kExitError, s.error());
+            return;
+        }
+    }
+    if (exit_at_ && now >= *exit_at_) {
+        exit_now(kExitOk, "");
+        return;
+    }
+    if (cc_) {
+        cc_->on_timer(now);
+        handle_control_events();
+    }
+    if (cc_ && phase_ == Phase::Pulling) {
+        if (now >= push_deadline_) {
+            log_.write(kV1, "No reply from server to push requests in 60s");
+            schedule_restart("no-push-reply", false);
+            return;
+        }
+        if (now >= next_push_request_) {
+            if (cc_->send_message("PUSH_REQUEST"))
+                log_.logf(Verb::Info, "SENT CONTROL [%s]: 'PUSH_REQUEST' (status=1)", "server");
+            next_push_request_ = now + kPushRequestInterval;
+        }
+    }
+    if (dp_) {
+        dp_->on_timer(now);
+        for (const auto& ev : dp_->poll_events()) {
+            if (ev.reason == data::DelReason::Expired) {
+                if (pushed_.ping_exit) {
+                    exit_now(kExitOk, "SIGTERM[soft,ping-exit] received, process exiting");
+                    return;
+                }
+                log_.logf(kV1, "[%s] Inactivity timeout (--ping-restart), restarting", "server");
+                schedule_restart("ping-restart", false);
+                return;
+            }
+        }
+    }
+    // Before the push (or without a data plane yet), ping-restart from the
+    // control channel's traffic: 2.6 uses 120 s for pull clients on UDP.
+    if (cc_ && phase_ != Phase::Up && phase_ != Phase::Connecting && tcp_ == nullptr && base_.pull &&
+        now - last_rx_ >= kPrePullPingRestart) {
+        log_.write(kV1, "[UNDEF] Inactivity timeout (--ping-restart), restarting");
+        schedule_restart("ping-restart", false);
+        return;
+    }
+    flush_control();
+    arm_tick();
+}
+
+void Client::arm_tick()
+{
+    if (loop_.stopped())
+        return;
+    TimePoint now = loop_.now();
+    TimePoint t = now + kMaxTick;
+    if (cc_)
+        t = std::min(t, cc_->next_timeout());
+    if (dp_)
+        if (auto d = dp_->next_deadline())
+            t = std::min(t, *d);
+    if (restart_at_)
+        t = std::min(t, *restart_at_);
+    if (exit_at_)
+        t = std::min(t, *exit_at_);
+    if (phase_ == Phase::Pulling)
+        t = std::min(t, next_push_request_);
+    t = std::max(t, now);
+    if (tick_)
+        loop_.cancel_timer(*tick_);
+    tick_ = loop_.add_timer(t, [this] { on_tick(); });
+}
+
+} // namespace ovpn::client

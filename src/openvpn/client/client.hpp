@@ -1,0 +1,133 @@
+// client/client.hpp: the client (--client / --pull) and TLS p2p session on
+// top of the event loop. It owns one connection attempt at a time:
+//
+//   1. pick the connection entry (remote list / <connection>), resolve it,
+//      open the UDP socket or connect TCP;
+//   2. run the control channel (handshake, key-method 2);
+//   3. pull: send PUSH_REQUEST until a PUSH_REPLY (with continuations)
+//      arrives, apply it through options::apply_pushed_options;
+//      p2p: negotiate from the peer's peer-info;
+//   4. negotiate (NCP, EKM, peer-id), open tun, set addresses and routes,
+//      run --up, install the data keys, log "Initialization Sequence
+//      Completed";
+//   5. on renegotiation install the new key and swap; drop the lame duck
+//      when it expires;
+//   6. restart (SIGUSR1/SIGHUP, ping-restart, RESTART, TLS failure) or exit
+//      (SIGTERM/SIGINT with explicit-exit-notify, HALT, AUTH_FAILED,
+//      ping-exit).
+//
+// The protocol decisions live in control/ and client/setup.hpp; this file is
+// the glue between them and io/, tun/, data/ and script/.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "openvpn/client/setup.hpp"
+#include "openvpn/control/control_channel.hpp"
+#include "openvpn/core/log.hpp"
+#include "openvpn/data/data_plane.hpp"
+#include "openvpn/io/event_loop.hpp"
+#include "openvpn/io/link_socket.hpp"
+#include "openvpn/options/options.hpp"
+
+namespace ovpn::tun {
+class TunDevice;
+class Netlink;
+class NetSetup;
+} // namespace ovpn::tun
+namespace ovpn::data {
+class UserspaceDataPlane;
+}
+
+namespace ovpn::client {
+
+// Exit codes as 2.6's openvpn returns them.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+
+class Client {
+public:
+    // Client: options, log and loop must outlive it.
+    Client(const options::Options& o, Logger& log, io::EventLoop& loop);
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    // run: start and run the loop until the process should exit; returns the
+    // exit code.
+    int run();
+
+private:
+    enum class Phase { Idle, Connecting, Handshake, Pulling, Up, Exiting };
+
+    Status<> start_connection();
+    void schedule_restart(const std::string& why, bool advance_remote);
+    void teardown_session();
+    void exit_now(int code, const std::string& why);
+    void on_signal(io::Signal s);
+    void begin_exit(const std::string& why);
+
+    void on_link_event(std::uint32_t events);
+    void on_link_readable();
+    void on_tcp_connected();
+    void flush_control();
+    void send_packet(const std::vector<std::uint8_t>& pkt);
+    void handle_control_events();
+    void handle_message(const std::string& text);
+    void handle_push_reply(const std::string& text);
+    void handle_auth_failed(const std::string& arg);
+    void on_key_active(std::uint8_t key_id, bool renegotiated);
+    Status<> bring_up();
+    Status<> open_data_plane();
+    Status<> configure_network();
+    Status<> install_key(std::uint8_t key_id, bool first);
+    void on_tick();
+    void arm_tick();
+    void close_link();
+
+    const options::Options& base_;
+    Logger& log_;
+    io::EventLoop& loop_;
+
+    // per process
+    int exit_code_ = kExitOk;
+    bool exiting_ = false;
+    std::size_t conn_index_ = 0;
+    int retries_ = 0;
+    std::string username_;
+    SecureBytes password_;
+    std::optional<std::string> auth_token_;
+    bool have_credentials_ = false;
+
+    // per connection attempt
+    Phase phase_ = Phase::Idle;
+    options::Options pushed_; // base_ + what the server pushed
+    std::unique_ptr<io::LinkSocket> link_;
+    io::TcpLinkSocket* tcp_ = nullptr; // link_ when TCP
+    io::SockAddr remote_;
+    std::unique_ptr<control::ControlChannel> cc_;
+    std::optional<Negotiated> neg_;
+    std::vector<std::string> push_parts_;
+    TimePoint last_rx_{};
+    TimePoint next_push_request_{};
+    TimePoint push_deadline_{};
+    std::optional<TimePoint> exit_at_;
+    std::optional<TimePoint> restart_at_;
+    bool advance_on_restart_ = false;
+    std::optional<io::TimerId> tick_;
+    std::vector<PacketBuf> rx_;
+    std::vector<io::SockAddr> rx_from_;
+
+    // data plane and tunnel (kept across restarts only with persist-tun: not yet)
+    std::unique_ptr<tun::TunDevice> tun_;
+    std::unique_ptr<tun::Netlink> nl_;
+    std::unique_ptr<tun::NetSetup> net_;
+    std::unique_ptr<data::UserspaceDataPlane> dp_;
+    bool dp_peer_added_ = false;
+    std::optional<std::uint8_t> lame_duck_key_;
+};
+
+} // namespace ovpn::client

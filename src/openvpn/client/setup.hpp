@@ -1,0 +1,70 @@
+// client/setup.hpp: the pure part of the client: from the options to the
+// control channel's configuration, the OCC options string and peer-info,
+// and the negotiation after the PUSH_REPLY (or, in p2p, after the key
+// exchange): cipher (NCP with data-ciphers), EKM, peer-id, cc-exit.
+// Reading files named by options happens here too (read_file_ref), at
+// start-up only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "openvpn/control/control_channel.hpp"
+#include "openvpn/control/tls_engine.hpp"
+#include "openvpn/core/result.hpp"
+#include "openvpn/options/options.hpp"
+#include "openvpn/wire/key_method2.hpp"
+
+namespace ovpn::client {
+
+// read_file_ref: an option's inline block or the file it names.
+Result<std::string> read_file_ref(const options::FileRef& f);
+
+// make_tls_config: --ca/--cert/--key/--extra-certs/--pkcs12,
+// --tls-version-min/max, --tls-cipher(suites), --tls-groups,
+// --verify-x509-name, --remote-cert-tls (and --ns-cert-type as its alias).
+Result<control::TlsConfig> make_tls_config(const options::Options& o);
+
+// make_control_wrap: tls-auth / tls-crypt / tls-crypt-v2 from the
+// connection entry (or the top level), or no wrapping. `wall_secs`: the
+// packet-id time of this session (unix seconds).
+Result<std::unique_ptr<control::ControlWrap>>
+make_control_wrap(const options::Options& o, const options::ConnectionEntry& ce, std::uint32_t wall_secs);
+
+// data_ciphers: --data-ciphers or 2.6's default list.
+std::string data_ciphers(const options::Options& o);
+
+// iv_proto: the IV_PROTO bits we implement (pull client or p2p).
+unsigned iv_proto(const options::Options& o);
+
+// make_peer_info: the peer-info string 2.6 would send for these options.
+std::string make_peer_info(const options::Options& o);
+
+// occ_options_string: the OCC string of key-method 2 (§8). 2.6 compares it
+// only to warn, so it is close to, not byte-exact with, 2.6's.
+std::string occ_options_string(const options::Options& o, const std::string& proto, bool tls_client);
+
+// Negotiated: what the data channel runs with.
+struct Negotiated {
+    std::string cipher;                   // e.g. "AES-256-GCM"
+    std::string auth = "SHA1";            // CBC only
+    bool use_ekm = false;                 // tls-ekm key derivation
+    bool cc_exit = false;                 // EXIT control message understood
+    std::optional<std::uint32_t> peer_id; // P_DATA_V2 with this id
+};
+
+// negotiate_pull: after the final PUSH_REPLY was applied to `pushed` (a copy
+// of the options). `server_options`: the server's OCC string (poor man's NCP).
+Result<Negotiated> negotiate_pull(const options::Options& pushed, const std::string& server_options);
+
+// negotiate_p2p: TLS p2p (no pull): the TLS server's list order wins;
+// EKM, DATA_V2 and cc-exit from the peer's IV_PROTO (with bit 5).
+Result<Negotiated> negotiate_p2p(const options::Options& o, bool we_are_tls_server,
+                                 const std::string& peer_info, const std::string& peer_options);
+
+// contains_cipher: case-insensitive membership in a ':'-separated list.
+bool contains_cipher(const std::string& list, const std::string& cipher);
+
+} // namespace ovpn::client

@@ -1,0 +1,177 @@
+#include "openvpn/client/setup.hpp"
+
+#include <gtest/gtest.h>
+
+#include "openvpn/options/parser.hpp"
+#include "openvpn/options/push_options.hpp"
+
+using namespace ovpn;
+using namespace ovpn::client;
+
+namespace {
+
+std::string data_dir()
+{
+    return std::string(OVPN_SOURCE_DIR) + "/tests/unit/control/data/";
+}
+
+options::Options parse(std::vector<std::string> args)
+{
+    Logger log(stderr);
+    log.set_verb(0);
+    auto o = options::parse_config(args, log);
+    EXPECT_TRUE(o) << (o ? "" : o.error());
+    return o ? std::move(o).value() : options::Options{};
+}
+
+options::Options client_opts(std::vector<std::string> extra = {})
+{
+    std::vector<std::string> a = {"--client",
+                                  "--dev",
+                                  "null",
+                                  "--remote",
+                                  "10.94.1.1",
+                                  "--ca",
+                                  data_dir() + "ca.crt",
+                                  "--cert",
+                                  data_dir() + "client.crt",
+                                  "--key",
+                                  data_dir() + "client.key"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return parse(a);
+}
+
+options::Options with_push(const options::Options& base, std::vector<std::string> push)
+{
+    options::Options o = base;
+    Logger log(stderr);
+    log.set_verb(0);
+    auto r = options::apply_pushed_options(o, push, log);
+    EXPECT_TRUE(r) << (r ? "" : r.error());
+    return o;
+}
+
+TEST(ClientSetup, PeerInfoForPullClient)
+{
+    auto o = client_opts();
+    std::string pi = make_peer_info(o);
+    EXPECT_NE(pi.find("IV_VER=2.6.14\n"), std::string::npos);
+    EXPECT_NE(pi.find("IV_NCP=2\n"), std::string::npos);
+    EXPECT_NE(pi.find("IV_CIPHERS=AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305\n"), std::string::npos);
+    // DATA_V2 | REQUEST_PUSH | TLS_KEY_EXPORT | CC_EXIT | AUTH_FAIL_TEMP
+    EXPECT_NE(pi.find("IV_PROTO=398\n"), std::string::npos) << pi;
+}
+
+TEST(ClientSetup, NegotiatePulledCipherEkmAndPeerId)
+{
+    auto o = with_push(client_opts(), {"peer-id 3", "cipher AES-128-GCM", "protocol-flags cc-exit tls-ekm"});
+    auto n = negotiate_pull(o, "V4,cipher BF-CBC");
+    ASSERT_TRUE(n) << n.error();
+    EXPECT_EQ(n->cipher, "AES-128-GCM");
+    EXPECT_TRUE(n->use_ekm);
+    EXPECT_TRUE(n->cc_exit);
+    EXPECT_EQ(n->peer_id, 3u);
+    auto o2 = with_push(client_opts(), {"key-derivation tls-ekm", "cipher AES-256-GCM"});
+    auto n2 = negotiate_pull(o2, "");
+    ASSERT_TRUE(n2);
+    EXPECT_TRUE(n2->use_ekm);
+    EXPECT_FALSE(n2->cc_exit);
+    EXPECT_FALSE(n2->peer_id);
+}
+
+TEST(ClientSetup, NegotiatePoorMansNcpAndFallback)
+{
+    // No pushed cipher: the server's OCC cipher if we allow it.
+    auto o = client_opts({"--data-ciphers", "AES-256-GCM:AES-256-CBC"});
+    auto n = negotiate_pull(o, "V4,dev-type tun,cipher AES-256-CBC,auth SHA256");
+    ASSERT_TRUE(n) << n.error();
+    EXPECT_EQ(n->cipher, "AES-256-CBC");
+    EXPECT_FALSE(n->use_ekm);
+    // Not in our list and no fallback: refuse.
+    auto bad = negotiate_pull(client_opts(), "V4,cipher BF-CBC");
+    EXPECT_FALSE(bad);
+    auto fb = negotiate_pull(client_opts({"--data-ciphers-fallback", "AES-128-CBC"}), "V4");
+    ASSERT_TRUE(fb);
+    EXPECT_EQ(fb->cipher, "AES-128-CBC");
+}
+
+TEST(ClientSetup, NegotiateP2pServerOrderWins)
+{
+    auto o = parse({"--dev", "null", "--tls-client", "--data-ciphers", "CHACHA20-POLY1305:AES-256-GCM"});
+    // peer = TLS server lists AES-256-GCM first
+    auto n = negotiate_p2p(o, false, "IV_CIPHERS=AES-256-GCM:CHACHA20-POLY1305\nIV_PROTO=746\n", "");
+    ASSERT_TRUE(n) << n.error();
+    EXPECT_EQ(n->cipher, "AES-256-GCM");
+    EXPECT_TRUE(n->use_ekm);
+    EXPECT_TRUE(n->cc_exit);
+    EXPECT_TRUE(n->peer_id);
+    // we are the TLS server: our order
+    auto n2 = negotiate_p2p(o, true, "IV_CIPHERS=AES-256-GCM:CHACHA20-POLY1305\nIV_PROTO=2\n", "");
+    ASSERT_TRUE(n2);
+    EXPECT_EQ(n2->cipher, "CHACHA20-POLY1305");
+    EXPECT_FALSE(n2->use_ekm); // no NCP_P2P bit
+    EXPECT_FALSE(negotiate_p2p(o, true, "IV_CIPHERS=AES-128-GCM\nIV_PROTO=746\n", ""));
+}
+
+TEST(ClientSetup, TlsConfigFromOptions)
+{
+    auto o = client_opts({"--remote-cert-tls", "server", "--verify-x509-name", "test-server", "name",
+                          "--tls-version-min", "1.2"});
+    auto t = make_tls_config(o);
+    ASSERT_TRUE(t) << t.error();
+    EXPECT_FALSE(t->is_server);
+    EXPECT_EQ(t->remote_cert_tls, control::RemoteCertTls::Server);
+    ASSERT_TRUE(t->verify_x509_name);
+    EXPECT_EQ(t->verify_x509_name->type, control::X509NameType::Name);
+    EXPECT_NE(t->ca_pem.find("BEGIN CERTIFICATE"), std::string::npos);
+    EXPECT_TRUE(control::TlsContext::create(*t));
+    auto missing = client_opts();
+    missing.ca->path = "/nonexistent/ca.crt";
+    EXPECT_FALSE(make_tls_config(missing));
+}
+
+TEST(ClientSetup, ControlWrapKinds)
+{
+    auto none = make_control_wrap(client_opts(), client_opts().ce, 1000);
+    ASSERT_TRUE(none);
+    EXPECT_EQ((*none)->overhead(), 0u);
+    const std::string key = "-----BEGIN OpenVPN Static key V1-----\n" + [] {
+        std::string s;
+        for (int i = 0; i < 16; ++i)
+            s += "00112233445566778899aabbccddeeff\n";
+        return s;
+    }() + "-----END OpenVPN Static key V1-----\n";
+    auto ta = client_opts({"--tls-auth", "[[INLINE]]"});
+    (void)ta;
+    options::Options o = client_opts();
+    options::FileRef f;
+    f.is_inline = true;
+    f.content = key;
+    f.option = "tls-auth";
+    o.ce.tls_auth = f;
+    o.ce.key_direction = 1;
+    auto w = make_control_wrap(o, o.ce, 1000);
+    ASSERT_TRUE(w) << w.error();
+    EXPECT_EQ((*w)->overhead(), 20u + 8u); // SHA1 HMAC + packet id
+    o.ce.tls_auth.reset();
+    f.option = "tls-crypt";
+    o.ce.tls_crypt = f;
+    auto c = make_control_wrap(o, o.ce, 1000);
+    ASSERT_TRUE(c);
+    EXPECT_EQ((*c)->overhead(), 40u);
+    f.content = "garbage";
+    o.ce.tls_crypt = f;
+    EXPECT_FALSE(make_control_wrap(o, o.ce, 1000));
+}
+
+TEST(ClientSetup, OccStringShape)
+{
+    auto o = client_opts();
+    std::string s = occ_options_string(o, "UDPv4", true);
+    EXPECT_EQ(s.rfind("V4,dev-type tun,", 0), 0u);
+    EXPECT_NE(s.find(",proto UDPv4,"), std::string::npos);
+    EXPECT_NE(s.find(",key-method 2,tls-client"), std::string::npos);
+    EXPECT_LT(s.size(), 512u);
+}
+
+} // namespace
