@@ -132,7 +132,7 @@ wait_ready() { wait_log "$1" "Initialization Sequence Completed" "${2:-40}" "${3
 
 # ping_check DEST [v6]: from the client namespace.
 ping_check() {
-  local dst=$1
+  local dst=${1:-$TUN_S}
   if ip netns exec "$NS_C" ping -c 3 -i 0.3 -W 2 "$dst" >"$WORK/ping.log" 2>&1; then
     return 0
   fi
