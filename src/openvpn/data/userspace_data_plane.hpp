@@ -143,6 +143,8 @@ private:
     Peer* find(PeerId id);
     Peer* route_tun_packet(const PacketBuf& pkt);
     void encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
+    void seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
+    std::size_t frag_payload(Peer& p) const noexcept;
     bool decrypt_one(Peer& p, PacketBuf& pkt, TimePoint now);
     bool send_payload(Peer& p, std::span<const std::uint8_t> payload, TimePoint now);
     void post_event(PeerEvent ev);
@@ -151,6 +153,7 @@ private:
     std::unordered_map<PeerId, std::unique_ptr<Peer>> peers_;
     std::vector<PacketBuf> tx_batch_;
     std::vector<PacketBuf> ctl_buf_;    // one buffer for pings / OCC
+    std::vector<PacketBuf> frag_bufs_;  // pieces of one fragmented packet
     std::vector<std::uint8_t> scratch_; // LZ4 work area
     std::vector<PeerEvent> events_;
     int event_fd_ = -1;

@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "openvpn/crypto/data_channel.hpp"
+#include "openvpn/data/fragment.hpp"
 #include "openvpn/data/mssfix.hpp"
 #include "openvpn/wire/opcode.hpp"
 #include "openvpn/wire/ping_occ.hpp"
@@ -44,6 +45,8 @@ struct UserspaceDataPlane::Peer {
     bool expired = false;
     bool remote_exit = false;
     PeerStats st;
+    std::optional<Fragmenter> frag; // built at first send, from the key's overhead
+    Defragmenter defrag;
 
     crypto::DataChannel* key_for(std::uint8_t kid, bool static_key)
     {
@@ -110,6 +113,8 @@ UserspaceDataPlane::UserspaceDataPlane(const UserspaceConfig& cfg)
     for (std::size_t i = 0; i < batch; ++i)
         tx_batch_.emplace_back();
     ctl_buf_.emplace_back();
+    for (std::size_t i = 0; i < kMaxFragPieces; ++i)
+        frag_bufs_.emplace_back();
 }
 
 UserspaceDataPlane::~UserspaceDataPlane()
@@ -276,6 +281,12 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::route_tun_packet(const PacketBuf& 
     return nullptr;
 }
 
+std::size_t UserspaceDataPlane::frag_payload(Peer& p) const noexcept
+{
+    const std::size_t ovh = p.primary->overhead(cfg_.fragment) + kFragHeaderSize;
+    return cfg_.fragment > ovh + 64 ? cfg_.fragment - ovh : 64;
+}
+
 void UserspaceDataPlane::encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now)
 {
     std::size_t good = 0;
@@ -289,13 +300,40 @@ void UserspaceDataPlane::encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, Ti
             drops_.add(map_drop(cf.error()));
             continue;
         }
-        auto enc = p.primary->encrypt(b, secs(now));
+        p.st.tun_rx_bytes += plain_len;
+        ++p.st.tun_rx_packets;
+        if (cfg_.fragment) {
+            if (!p.frag)
+                p.frag.emplace(frag_payload(p));
+            if (p.frag->needs_split(b)) {
+                const std::size_t n = p.frag->split(b, frag_bufs_);
+                if (n == 0)
+                    drops_.add(Drop::TooBig);
+                else
+                    seal_and_send(p, std::span<PacketBuf>(frag_bufs_).first(n), now);
+                continue;
+            }
+            if (!p.frag->mark_whole(b)) {
+                drops_.add(Drop::TooBig);
+                continue;
+            }
+        }
+        if (good != i)
+            std::swap(pkts[good], pkts[i]);
+        ++good;
+    }
+    seal_and_send(p, pkts.first(good), now);
+}
+
+void UserspaceDataPlane::seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now)
+{
+    std::size_t good = 0;
+    for (std::size_t i = 0; i < pkts.size(); ++i) {
+        auto enc = p.primary->encrypt(pkts[i], secs(now));
         if (!enc) {
             drops_.add(map_drop(enc.error()));
             continue;
         }
-        p.st.tun_rx_bytes += plain_len;
-        ++p.st.tun_rx_packets;
         if (good != i)
             std::swap(pkts[good], pkts[i]);
         ++good;
@@ -379,6 +417,13 @@ bool UserspaceDataPlane::decrypt_one(Peer& p, PacketBuf& b, TimePoint now)
     p.st.link_rx_bytes += wire_len;
     ++p.st.link_rx_packets;
     p.last_rx = now;
+    if (cfg_.fragment) {
+        auto v = p.defrag.on_payload(b, now);
+        if (v == Defragmenter::Verdict::Bad)
+            drops_.add(Drop::BadFragment);
+        if (v != Defragmenter::Verdict::Complete)
+            return false;
+    }
     auto uf = wire::decompress_frame(b, cfg_.compression, scratch_);
     if (!uf) {
         drops_.add(map_drop(uf.error()));
