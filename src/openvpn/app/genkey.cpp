@@ -24,7 +24,7 @@ Status<> write_secret_file(const std::string& path, const std::string& text)
 {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
-        return Err(strfmt("Cannot open key file '%s' for write: %s", path.c_str(), std::strerror(errno)));
+        return Err{strfmt("Cannot open key file '%s' for write: %s", path.c_str(), std::strerror(errno))};
     std::size_t off = 0;
     while (off < text.size()) {
         const ssize_t n = ::write(fd, text.data() + off, text.size() - off);
@@ -32,24 +32,24 @@ Status<> write_secret_file(const std::string& path, const std::string& text)
             continue;
         if (n <= 0) {
             ::close(fd);
-            return Err(strfmt("Write error on key file '%s'", path.c_str()));
+            return Err{strfmt("Write error on key file '%s'", path.c_str())};
         }
         off += static_cast<std::size_t>(n);
     }
-    return ::close(fd) == 0 ? Status<>(Ok{}) : Status<>(Err(std::string("close failed on ") + path));
+    return ::close(fd) == 0 ? Status<>(Ok{}) : Status<>(Err{std::string("close failed on ") + path});
 }
 
 Result<std::string> server_key_text(const options::Options& o)
 {
     const auto& f = o.ce.tls_crypt_v2;
     if (!f)
-        return Err(std::string("--genkey tls-crypt-v2-client requires a server key to be set via "
-                               "--tls-crypt-v2 to create a client key"));
+        return Err{std::string("--genkey tls-crypt-v2-client requires a server key to be set via "
+                               "--tls-crypt-v2 to create a client key")};
     if (f->is_inline)
         return f->content;
     std::ifstream in(options::resolve_path(o, f->path), std::ios::binary);
     if (!in)
-        return Err(strfmt("Cannot read tls-crypt-v2 server key '%s'", f->path.c_str()));
+        return Err{strfmt("Cannot read tls-crypt-v2 server key '%s'", f->path.c_str())};
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();

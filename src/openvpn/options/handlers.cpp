@@ -10,14 +10,14 @@ namespace ovpn::options::h {
 Result<int> parse_int(const std::string& s, long lo, long hi)
 {
     if (s.empty())
-        return Err(std::string("empty number"));
+        return Err{std::string("empty number")};
     errno = 0;
     char* end = nullptr;
     const long v = std::strtol(s.c_str(), &end, 10);
     if (errno != 0 || end == s.c_str() || *end != '\0')
-        return Err(strfmt("'%s' is not a number", s.c_str()));
+        return Err{strfmt("'%s' is not a number", s.c_str())};
     if (v < lo || v > hi)
-        return Err(strfmt("%ld is out of range %ld..%ld", v, lo, hi));
+        return Err{strfmt("%ld is out of range %ld..%ld", v, lo, hi)};
     return static_cast<int>(v);
 }
 
@@ -25,7 +25,7 @@ Status<> check_port(const std::string& s)
 {
     auto v = parse_int(s, 1, 65535);
     if (!v)
-        return Err(strfmt("bad port '%s' (must be 1..65535)", s.c_str()));
+        return Err{strfmt("bad port '%s' (must be 1..65535)", s.c_str())};
     return Ok{};
 }
 
@@ -35,7 +35,7 @@ Err<std::string> fail(const char* fmt, ...)
     va_start(ap, fmt);
     std::string s = vstrfmt(fmt, ap);
     va_end(ap);
-    return Err(std::move(s));
+    return Err{std::move(s)};
 }
 
 void warn(Ctx& c, const char* fmt, ...)
@@ -66,7 +66,7 @@ Status<> one_of(const std::string& v, std::initializer_list<const char*> words, 
         all += all.empty() ? "" : "|";
         all += w;
     }
-    return Err(strfmt("--%s must be %s, not '%s'", option, all.c_str(), v.c_str()));
+    return Err{strfmt("--%s must be %s, not '%s'", option, all.c_str(), v.c_str())};
 }
 
 } // namespace ovpn::options::h

@@ -62,7 +62,7 @@ template <auto M, long Lo, long Hi> Status<> num(Ctx& c, Args a)
 {
     auto v = parse_int(a[0], Lo, Hi);
     if (!v)
-        return Err(v.error());
+        return Err{v.error()};
     c.o.*M = *v;
     return Ok{};
 }
@@ -70,7 +70,7 @@ template <auto M, long Lo, long Hi> Status<> ce_num(Ctx& c, Args a)
 {
     auto v = parse_int(a[0], Lo, Hi);
     if (!v)
-        return Err(v.error());
+        return Err{v.error()};
     c.ce.*M = *v;
     return Ok{};
 }

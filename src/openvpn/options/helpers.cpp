@@ -13,7 +13,7 @@ namespace {
 
 Err<std::string> usage(const std::string& msg)
 {
-    return Err("Options error: " + msg);
+    return Err{"Options error: " + msg};
 }
 
 const char* topology_name(Topology t)

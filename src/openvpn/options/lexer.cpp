@@ -47,16 +47,16 @@ Result<std::vector<std::string>> Tokenizer::run(std::string_view line)
         const char in = i < line.size() ? line[i] : '\0';
         auto r = step(in);
         if (!r)
-            return Err(r.error());
+            return Err{r.error()};
         if (!*r || out_.size() >= kMaxParams)
             break;
     }
     if (state_ == State::Double)
-        return Err(strfmt("No closing quotation (\") in %s", where(at_).c_str()));
+        return Err{strfmt("No closing quotation (\") in %s", where(at_).c_str())};
     if (state_ == State::Single)
-        return Err(strfmt("No closing single quotation (') in %s", where(at_).c_str()));
+        return Err{strfmt("No closing single quotation (') in %s", where(at_).c_str())};
     if (state_ != State::Initial)
-        return Err(strfmt("Residual parse state in %s (line ends with a backslash)", where(at_).c_str()));
+        return Err{strfmt("Residual parse state in %s (line ends with a backslash)", where(at_).c_str())};
     return std::move(out_);
 }
 
@@ -99,14 +99,14 @@ Result<bool> Tokenizer::step(char in)
     if (done)
         finish_token();
     if (escaped_ && out != 0 && out != '\\' && out != '"' && !is_blank(out))
-        return Err(strfmt("Bad backslash ('\\') usage in %s: backslashes escape only \\, \" and blanks; "
+        return Err{strfmt("Bad backslash ('\\') usage in %s: backslashes escape only \\, \" and blanks; "
                           "write a literal backslash as \\\\",
-                          where(at_).c_str()));
+                          where(at_).c_str())};
     escaped_ = false;
     if (out != 0) {
         auto st = emit_char(out);
         if (!st)
-            return Err(st.error());
+            return Err{st.error()};
     }
     return true;
 }
@@ -114,8 +114,8 @@ Result<bool> Tokenizer::step(char in)
 Status<> Tokenizer::emit_char(char out)
 {
     if (cur_.size() >= kMaxParamLen)
-        return Err(strfmt("Parameter at %s is too long (%zu chars max): %.40s...", where(at_).c_str(),
-                          kMaxParamLen, cur_.c_str()));
+        return Err{strfmt("Parameter at %s is too long (%zu chars max): %.40s...", where(at_).c_str(),
+                          kMaxParamLen, cur_.c_str())};
     cur_.push_back(out);
     return Ok{};
 }
@@ -160,7 +160,7 @@ Result<std::string> read_block(std::string_view text, std::size_t& pos, int& lin
         if (body.empty() || body.back() != '\n')
             body.push_back('\n');
     }
-    return Err(strfmt("Endtag %s missing", close.c_str()));
+    return Err{strfmt("Endtag %s missing", close.c_str())};
 }
 
 bool is_open_tag(const std::vector<std::string>& t)
@@ -179,7 +179,7 @@ void strip_double_dash(std::string& name)
 Result<std::vector<std::string>> tokenize(std::string_view line, const Origin& at)
 {
     if (line.find('\0') != std::string_view::npos)
-        return Err(strfmt("In %s: the line contains a NUL byte", where(at).c_str()));
+        return Err{strfmt("In %s: the line contains a NUL byte", where(at).c_str())};
     return Tokenizer(at).run(line);
 }
 
@@ -187,7 +187,7 @@ Result<std::vector<Line>> split_config(std::string_view text, const std::string&
                                        bool strip_bom)
 {
     if (text.size() > kMaxConfigBytes)
-        return Err(strfmt("%s is larger than %zu bytes", file.c_str(), kMaxConfigBytes));
+        return Err{strfmt("%s is larger than %zu bytes", file.c_str(), kMaxConfigBytes)};
     if (strip_bom && text.substr(0, 3) == "\xEF\xBB\xBF")
         text.remove_prefix(3);
     std::vector<Line> out;
@@ -198,11 +198,11 @@ Result<std::vector<Line>> split_config(std::string_view text, const std::string&
         ++line_no;
         Origin at{file, line_no};
         if (raw.size() >= kMaxLineLen)
-            return Err(strfmt("In %s: Maximum option line length (%zu) exceeded, line starts with %.40s",
-                              where(at).c_str(), kMaxLineLen, std::string(raw).c_str()));
+            return Err{strfmt("In %s: Maximum option line length (%zu) exceeded, line starts with %.40s",
+                              where(at).c_str(), kMaxLineLen, std::string(raw).c_str())};
         auto toks = tokenize(raw, at);
         if (!toks)
-            return Err(toks.error());
+            return Err{toks.error()};
         if (toks->empty())
             continue;
         Line l{std::move(*toks), at, false};
@@ -211,7 +211,7 @@ Result<std::vector<Line>> split_config(std::string_view text, const std::string&
             const std::string tag = l.tokens[0].substr(1, l.tokens[0].size() - 2);
             auto body = read_block(text, pos, line_no, tag);
             if (!body)
-                return Err(strfmt("In %s: %s", where(at).c_str(), body.error().c_str()));
+                return Err{strfmt("In %s: %s", where(at).c_str(), body.error().c_str())};
             l.tokens = {tag, std::move(*body)};
             l.is_inline = true;
         }

@@ -24,7 +24,7 @@ std::string loc(const Origin& at)
 
 Err<std::string> options_error(const std::string& msg)
 {
-    return Err("Options error: " + msg);
+    return Err{"Options error: " + msg};
 }
 
 bool starts_with_dashes(const std::string& s)
@@ -41,13 +41,13 @@ Result<std::string> read_whole_file(const std::string& path)
     }
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        return Err(std::string("cannot open"));
+        return Err{std::string("cannot open")};
     std::string text;
     char buf[65536];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         text.append(buf, static_cast<std::size_t>(in.gcount()));
         if (text.size() > kMaxConfigBytes)
-            return Err(strfmt("larger than %zu bytes", kMaxConfigBytes));
+            return Err{strfmt("larger than %zu bytes", kMaxConfigBytes)};
     }
     return text;
 }
@@ -238,10 +238,10 @@ Result<Options> parse_config(std::span<const std::string> args, Logger& log)
     Parser p(o, log);
     auto st = p.parse_argv(args);
     if (!st)
-        return Err(st.error());
+        return Err{st.error()};
     auto fin = finalize(o, log);
     if (!fin)
-        return Err(fin.error());
+        return Err{fin.error()};
     return o;
 }
 

@@ -42,10 +42,10 @@ Result<PushResult> apply_pushed_options(Options& o, std::span<const std::string>
         const Origin at{"[PUSH-OPTIONS]", ++n};
         const Filter f = filter(o, line);
         if (f == Filter::Reject)
-            return Err(strfmt("Pushed option rejected by pull-filter: '%s', restarting", line.c_str()));
+            return Err{strfmt("Pushed option rejected by pull-filter: '%s', restarting", line.c_str())};
         auto toks = tokenize(line, at);
         if (!toks)
-            return Err("OPTIONS ERROR: " + toks.error());
+            return Err{"OPTIONS ERROR: " + toks.error()};
         if (f == Filter::Ignore || toks->empty()) {
             log.logf(Verb::Debug, "Pushed option removed by filter: '%s'", line.c_str());
             ++r.skipped;
@@ -54,7 +54,7 @@ Result<PushResult> apply_pushed_options(Options& o, std::span<const std::string>
         const std::size_t before = o.directives.size();
         auto st = p.apply(std::move(*toks), at, false, mask);
         if (!st)
-            return Err(st.error());
+            return Err{st.error()};
         (o.directives.size() > before ? r.applied : r.skipped)++;
     }
     return r;

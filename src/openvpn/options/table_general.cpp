@@ -44,7 +44,7 @@ Status<> h_verb(Ctx& c, Args a)
 {
     auto v = parse_int(a[0], 0, 1000);
     if (!v)
-        return Err(v.error());
+        return Err{v.error()};
     c.o.verb = std::min(*v, 11);
     return Ok{};
 }
@@ -69,7 +69,7 @@ Status<> h_status(Ctx& c, Args a)
     if (a.size() > 1) {
         auto v = parse_int(a[1], 1, 1 << 30);
         if (!v)
-            return Err(v.error());
+            return Err{v.error()};
         c.o.status_interval = *v;
     }
     return Ok{};

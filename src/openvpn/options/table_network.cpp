@@ -123,12 +123,12 @@ Status<> h_connect_retry(Ctx& c, Args a)
 {
     auto v = parse_int(a[0], 0, 1 << 30);
     if (!v)
-        return Err(v.error());
+        return Err{v.error()};
     c.ce.connect_retry = *v;
     if (a.size() > 1) {
         auto m = parse_int(a[1], 0, 1 << 30);
         if (!m)
-            return Err(m.error());
+            return Err{m.error()};
         c.ce.connect_retry_max_backoff = *m;
     }
     return Ok{};
@@ -138,7 +138,7 @@ Status<> h_fragment(Ctx& c, Args a)
 {
     auto v = parse_int(a[0], 0, 65535);
     if (!v)
-        return Err(v.error());
+        return Err{v.error()};
     if (*v < 68)
         return fail("--fragment needs to be at least 68");
     if (a.size() > 1 && a[1] != "mtu")
@@ -152,7 +152,7 @@ Status<> h_mssfix(Ctx& c, Args a)
     if (!a.empty()) {
         auto v = parse_int(a[0], 0, 65535);
         if (!v)
-            return Err(v.error());
+            return Err{v.error()};
     }
     if (a.size() > 1 && a[1] != "mtu" && a[1] != "fixed")
         return fail("Unknown parameter to --mssfix: %s", a[1].c_str());
@@ -164,7 +164,7 @@ Status<> h_tun_mtu(Ctx& c, Args a)
 {
     auto v = parse_int(a[0], 1, 65535);
     if (!v)
-        return Err(v.error());
+        return Err{v.error()};
     c.ce.tun_mtu = *v;
     return Ok{};
 }
@@ -230,7 +230,7 @@ Status<> h_explicit_exit(Ctx& c, Args a)
     if (!a.empty()) {
         auto v = parse_int(a[0], 0, 1 << 20);
         if (!v)
-            return Err(v.error());
+            return Err{v.error()};
         n = *v;
     }
     c.ce.explicit_exit_notify = n;
@@ -241,7 +241,7 @@ Status<> h_inactive(Ctx& c, Args a)
 {
     auto v = parse_int(a[0], 0, 1 << 30);
     if (!v)
-        return Err(v.error());
+        return Err{v.error()};
     c.o.inactive = *v;
     return Ok{};
 }
@@ -277,7 +277,7 @@ Status<> h_client_nat(Ctx& c, Args a)
 Status<> h_mark(Ctx&, Args a)
 {
     auto v = parse_int(a[0], 0, 0x7fffffff);
-    return v ? Status<>(Ok{}) : Status<>(Err(v.error()));
+    return v ? Status<>(Ok{}) : Status<>(Err{v.error()});
 }
 
 Status<> h_resolv_retry(Ctx& c, Args a)
@@ -285,7 +285,7 @@ Status<> h_resolv_retry(Ctx& c, Args a)
     if (a[0] != "infinite") {
         auto v = parse_int(a[0], 0, 1 << 30);
         if (!v)
-            return Err(v.error());
+            return Err{v.error()};
     }
     c.o.resolv_retry = a[0];
     return Ok{};

@@ -109,7 +109,7 @@ Status<> h_two_ints(Ctx&, Args a)
     for (const auto& s : a) {
         auto v = parse_int(s, 0, 1 << 30);
         if (!v)
-            return Err(v.error());
+            return Err{v.error()};
     }
     return Ok{};
 }
@@ -118,7 +118,7 @@ Status<> h_peer_id(Ctx& c, Args a)
 {
     auto v = parse_int(a[0], 0, 0xFFFFFE);
     if (!v)
-        return Err(v.error());
+        return Err{v.error()};
     c.o.peer_id = *v;
     return Ok{};
 }

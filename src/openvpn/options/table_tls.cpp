@@ -110,7 +110,7 @@ Status<> h_reneg_sec(Ctx& c, Args a)
     for (const auto& s : a) {
         auto v = parse_int(s, 0, 0x7fffffff);
         if (!v)
-            return Err(v.error());
+            return Err{v.error()};
     }
     c.o.reneg_sec = std::vector<std::string>(a.begin(), a.end());
     return Ok{};
