@@ -27,7 +27,7 @@
 /* how much of the stream the hand-over resync may look at */
 #define OVPN_TCP_PEEK_MAX	8192
 /* largest control record OpenVPN sends (control packets are small) */
-#define OVPN_TCP_CTRL_MAX	2048
+#define OVPN_TCP_CTRL_MAX	4096
 #define OVPN_TCP_USER_MAX	(U16_MAX + 2)
 
 static struct proto ovpn_tcp4_prot, ovpn_tcp6_prot;
@@ -219,6 +219,8 @@ static int ovpn_tcp_resync(struct ovpn_peer *peer, struct sock *sk)
 	}
 
 	good = ovpn_tcp_chain(buf, n, 0, peer, &more);
+	pr_debug("ovpn-dco: peer %u: resync peek %d bytes %*ph chain %d more %d\n",
+		 peer->id, n, min_t(int, n, 8), buf, good, more);
 	if (good > 0 || (good == 0 && more)) {
 		if (good == 0) {
 			ret = -EAGAIN;	/* not even one header yet */
@@ -273,6 +275,7 @@ static void ovpn_tcp_dispatch(struct ovpn_peer *peer, struct sock *sk,
 			      struct sk_buff *skb)
 {
 	struct ovpn_tcp *tcp = &peer->tcp;
+	u16 len;
 
 	if (skb->len >= OVPN_HDR_OP_LEN &&
 	    (skb->data[0] >> OVPN_OPCODE_SHIFT) == OVPN_OP_DATA_V2) {
@@ -285,13 +288,16 @@ static void ovpn_tcp_dispatch(struct ovpn_peer *peer, struct sock *sk,
 	}
 
 	/* control channel: back to userspace, framed as on the wire */
-	put_unaligned_be16(skb->len, skb_push(skb, 2));
+	len = skb->len;
+	put_unaligned_be16(len, skb_push(skb, 2));
 	if (skb_queue_len(&tcp->user_queue) >= OVPN_TCP_QUEUE_MAX) {
 		net_dbg_ratelimited("%s: control queue of peer %u full\n",
 				    peer->ovpn->dev->name, peer->id);
 		kfree_skb(skb);
 		return;
 	}
+	pr_debug("ovpn-dco: peer %u: control record %u bytes %*ph to userspace\n",
+		 peer->id, skb->len, min_t(int, skb->len, 6), skb->data);
 	skb_queue_tail(&tcp->user_queue, skb);
 	ovpn_tcp_wake_user(sk, tcp);
 }
@@ -554,6 +560,8 @@ static int ovpn_tcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		ret = -EFAULT;
 		goto out;
 	}
+	pr_debug("ovpn-dco: peer %u: userspace writes %zu bytes %*ph\n",
+		 peer->id, size, min_t(int, size, 6), skb->data);
 	skb_queue_tail(&tcp->tx_queue, skb);
 	queue_work(ovpn_wq, &tcp->tx_work);
 	ret = size;
