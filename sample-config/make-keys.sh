@@ -6,6 +6,7 @@
 set -euo pipefail
 dir=${1:?usage: make-keys.sh DIR [openvpn]}
 bin=${2:-openvpn}
+case "$bin" in */*) bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin") ;; esac
 mkdir -p "$dir"
 cd "$dir"
 umask 077
