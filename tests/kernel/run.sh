@@ -114,11 +114,7 @@ fails=0
 findings=0
 passes=0
 while IFS= read -r line; do
-  set -- $line
-  name=${2:-?}
-  res=${3:-?}
-  detail=${line#KTEST "$name" "$res"}
-  detail=${detail# }
+  read -r _ name res detail <<<"$line"
   case "$res" in
   PASS) passes=$((passes + 1)) ;;
   FAIL)

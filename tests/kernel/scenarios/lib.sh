@@ -138,13 +138,19 @@ kt_count_log() {
 # kt_wait_dco NAME NS: the DCO device was opened, the link kind is ovpn-dco,
 # and initialization completed.
 kt_wait_dco() {
-  local dev
+  local dev i
   kt_wait_log "$1" 'DCO device [^ ]+ opened'
   kt_wait_log "$1" 'Initialization Sequence Completed'
   grep -q 'TUN/TAP device' "$KT_WORK/$1.log" && kt_fail "$1 fell back to a tun device"
-  dev=$(sed -n 's/.*DCO device \([^ ]*\) opened.*/\1/p' "$KT_WORK/$1.log" | head -n1)
-  "$KT_IP" -n "$2" -d link show dev "$dev" | grep -q 'ovpn-dco' ||
-    kt_fail "$1: $dev in $2 is not an ovpn-dco link: $("$KT_IP" -n "$2" -d link show dev "$dev" 2>&1)"
+  dev=$(sed -n 's/.*DCO device \([^ ]*\) opened.*/\1/p' "$KT_WORK/$1.log" | tail -n1)
+  # a few tries: a reconnect may be re-creating the device right now
+  i=0
+  until "$KT_IP" -n "$2" -d link show dev "$dev" 2>/dev/null | grep -q 'ovpn-dco'; do
+    i=$((i + 1))
+    [ "$i" -lt 10 ] || kt_fail "$1: $dev in $2 is not an ovpn-dco link: $("$KT_IP" -n "$2" -d link show dev "$dev" 2>&1)"
+    sleep 1
+  done
+  [ "$i" -eq 0 ] || kt_log "$1: $dev appeared late ($i s); log: $(grep -c 'DCO device' "$KT_WORK/$1.log") DCO device lines, $(grep -c 'restarting' "$KT_WORK/$1.log") restarts"
 }
 
 # kt_ping NS ADDR: ping across the tunnel (a few tries while routes settle).
@@ -205,6 +211,17 @@ kt_tcp_transfer() {
   kt_last_rate=$rate
   wait "$spid" 2>/dev/null
   return 0
+}
+
+# kt_no_stream_errors NAME...: no sign of a broken transport stream (the
+# module handed userspace a misframed TCP stream, or a reset) in the logs.
+kt_no_stream_errors() {
+  local n
+  for n in "$@"; do
+    if grep -E 'Bad encapsulated packet length|Connection reset, restarting|connection-reset' "$KT_WORK/$n.log" >&2; then
+      kt_fail "$n: transport stream broke (see the lines above)"
+    fi
+  done
 }
 
 # kt_server_conf FILE PROTO CIPHER [extra config lines...]
@@ -273,6 +290,7 @@ kt_basic() {
   kt_ping kts 10.8.0.2
   kt_ping ktc1 fd00:8::1
   kt_tcp_transfer kts 10.8.0.1 ktc1
+  kt_no_stream_errors server client1
   kt_info "$proto$fam $cipher: dco on both ends, ping ok, 2 MB at $kt_last_rate"
 }
 
@@ -320,5 +338,6 @@ kt_mp() {
   kt_tcp_transfer ktc2 10.8.0.12 ktc1 "-n 1M"
   r1=$kt_last_rate
   kt_tcp_transfer ktc1 10.8.0.11 ktc3 "-n 1M"
+  kt_no_stream_errors server client1 client2 client3
   kt_info "MP $proto $cipher: 3 clients, dco everywhere, client-to-client ping ok, c1->c2 1 MB at $r1, c3->c1 1 MB"
 }
