@@ -170,12 +170,12 @@ Status<> Parser::include_file(const std::string& path, const Origin& from)
     return st;
 }
 
-Status<> Parser::parse_text(std::string_view text, const std::string& name)
+Status<> Parser::parse_text(std::string_view text, const std::string& name, std::uint32_t mask)
 {
     auto lines = split_config(text, name);
     if (!lines)
         return options_error(lines.error());
-    return apply_lines(*lines, kMaskConfig);
+    return apply_lines(*lines, mask == ~0u ? kMaskConfig : mask);
 }
 
 Status<> Parser::connection_block(const std::string& body, const Origin& at)

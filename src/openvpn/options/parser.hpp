@@ -34,8 +34,10 @@ public:
     Status<> parse_argv(std::span<const std::string> args);
     // include_file: --config FILE, read relative to the current directory.
     Status<> include_file(const std::string& path, const Origin& from);
-    // parse_text: a config held in memory (tests, stdin), under `name`.
-    Status<> parse_text(std::string_view text, const std::string& name);
+    // parse_text: a config held in memory (tests, stdin), under `name`;
+    // `mask` is where it is read (kMaskConfig for a config file,
+    // kMaskClientConnect for a client-config-dir file).
+    Status<> parse_text(std::string_view text, const std::string& name, std::uint32_t mask = ~0u);
     // connection_block: the body of a <connection> block that started at `at`.
     Status<> connection_block(const std::string& body, const Origin& at);
     // apply: one directive (name first) read where `mask` applies.

@@ -60,4 +60,10 @@ Result<PushResult> apply_pushed_options(Options& o, std::span<const std::string>
     return r;
 }
 
+Status<> apply_client_config(Options& o, std::string_view text, const std::string& name, Logger& log)
+{
+    Parser p(o, log);
+    return p.parse_text(text, name, kMaskClientConnect);
+}
+
 } // namespace ovpn::options

@@ -11,6 +11,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "openvpn/core/log.hpp"
 #include "openvpn/core/result.hpp"
@@ -30,5 +31,11 @@ std::uint32_t pull_mask(const Options& o);
 // PUSH_REPLY (each one option line, e.g. "route 10.8.0.0 255.255.255.0").
 // A pull-filter "reject" match fails the whole push, as 2.6 does.
 Result<PushResult> apply_pushed_options(Options& o, std::span<const std::string> opts, Logger& log);
+
+// apply_client_config: the text of a client-config-dir file (or a
+// --client-connect script's output) for one client, read with 2.6's
+// CLIENT_CONNECT_OPT_MASK (iroute, ifconfig-push, push, push-reset, ...).
+// `o` is the client's copy of the server options. Errors name file and line.
+Status<> apply_client_config(Options& o, std::string_view text, const std::string& name, Logger& log);
 
 } // namespace ovpn::options

@@ -245,3 +245,21 @@ TEST(Push, RouteNopullAndReject)
     std::vector<std::string> rej = {"redirect-gateway def1"};
     EXPECT_FALSE(apply_pushed_options(o, rej, quiet()).ok());
 }
+
+TEST(Push, ClientConfigDirMask)
+{
+    auto r = parse_text("dev tun\ntopology subnet\nserver 10.8.0.0 255.255.255.0\n");
+    ASSERT_TRUE(r.ok());
+    Options o = *r;
+    auto ok = apply_client_config(o,
+                                  "iroute 192.168.5.0 255.255.255.0\nifconfig-push 10.8.0.9 255.255.255.0\n"
+                                  "push-reset\npush \"route 10.1.0.0 255.255.0.0\"\n",
+                                  "ccd/alice", quiet());
+    ASSERT_TRUE(ok.ok()) << ok.error();
+    EXPECT_EQ(o.iroutes.size(), 1u);
+    ASSERT_EQ(o.push.size(), 1u);
+    EXPECT_EQ(o.push[0], "route 10.1.0.0 255.255.0.0");
+    auto bad = apply_client_config(o, "dev tap\n", "ccd/bob", quiet());
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().find("ccd/bob:1"), std::string::npos);
+}
