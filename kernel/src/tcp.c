@@ -451,6 +451,7 @@ int ovpn_tcp_send(struct ovpn_peer *peer, struct sk_buff *skb)
 
 	atomic64_add(len, &peer->stats.link_tx_bytes);
 	atomic_inc(&peer->stats.link_tx_pkts);
+	dev_sw_netstats_tx_add(peer->ovpn->dev, 1, len);
 	return 0;
 
 drop:
