@@ -124,10 +124,15 @@ int Client::run()
     return exit_code_;
 }
 
-Status<> Client::start_connection()
+const options::ConnectionEntry& Client::current_ce() const
 {
     const auto& list = base_.connections;
-    const options::ConnectionEntry& ce = list.empty() ? base_.ce : list[conn_index_ % list.size()];
+    return list.empty() ? base_.ce : list[conn_index_ % list.size()];
+}
+
+Status<> Client::start_connection()
+{
+    const options::ConnectionEntry& ce = current_ce();
     Remote r = remote_of(ce);
     if (r.host.empty() && base_.pull)
         return Err(std::string("Options error: --client/--pull needs a --remote"));
@@ -159,6 +164,7 @@ Status<> Client::start_connection()
         }
         tcp_ = s->get();
         link_ = std::move(*s);
+        udp_unconnected_ = false;
         log_.logf(kV1, "Attempting to establish TCP connection with %s", remote_.to_string().c_str());
     } else {
         io::UdpConfig uc;
@@ -166,9 +172,14 @@ Status<> Client::start_connection()
                                     : (remote_.family() == AF_INET6 ? io::Family::V6 : io::Family::V4);
         if (!remote_.empty() && !ce.float_peer)
             uc.connect_to = remote_;
-        if (ce.lport && !ce.nobind) {
-            auto b = io::SockAddr::parse_numeric(remote_.family() == AF_INET6 ? "::" : "0.0.0.0",
-                                                 static_cast<std::uint16_t>(std::stoi(*ce.lport)));
+        udp_unconnected_ = !uc.connect_to.has_value();
+        // A pull client binds only with --lport/--bind; a p2p peer binds to
+        // --lport (default --port) unless --nobind, as 2.6 does.
+        const bool bind = !ce.nobind && (ce.lport || ce.bind_given || !base_.pull);
+        if (bind) {
+            auto b = io::SockAddr::parse_numeric(
+                remote_.family() == AF_INET6 ? "::" : "0.0.0.0",
+                static_cast<std::uint16_t>(std::stoi(ce.lport.value_or(ce.port))));
             if (b)
                 uc.bind_addr = *b;
         }
@@ -303,7 +314,7 @@ void Client::exit_now(int code, const std::string& why)
 
 void Client::begin_exit(const std::string& why)
 {
-    const options::ConnectionEntry& ce = base_.ce;
+    const options::ConnectionEntry& ce = current_ce();
     int n = ce.explicit_exit_notify.value_or(0);
     if (n <= 0 || !link_ || tcp_ != nullptr || phase_ != Phase::Up) {
         exit_now(kExitOk, why);
@@ -413,12 +424,23 @@ void Client::on_link_readable()
             }
             if (!cc_)
                 continue;
+            if (udp_unconnected_ && remote_.empty() && !cc_->primary_active()) {
+                // A listening p2p peer learns its peer from the first packet
+                // the control channel accepts.
+                remote_ = rx_from_[i];
+            }
             auto before = cc_->stats();
             cc_->on_packet(b.span(), now);
             auto after = cc_->stats();
             bool dropped = after.drop_unwrap + after.drop_parse + after.drop_session + after.drop_key_id !=
                            before.drop_unwrap + before.drop_parse + before.drop_session + before.drop_key_id;
+            if (dropped && udp_unconnected_ && !cc_->primary_active() &&
+                !wire::is_defined(cc_->remote_session_id()))
+                remote_ = io::SockAddr{}; // not our peer after all
             if (!dropped) {
+                if (udp_unconnected_ && !(remote_ == rx_from_[i]) && phase_ != Phase::Up &&
+                    !cc_->primary_active())
+                    remote_ = rx_from_[i];
                 last_rx_ = now;
                 if (dp_ && dp_peer_added_)
                     dp_->note_rx(data::kP2pPeerId, now);
@@ -442,7 +464,9 @@ void Client::send_packet(const std::vector<std::uint8_t>& pkt)
         return;
     PacketBuf b(pkt.size() + PacketBuf::kDefaultHeadroom + 64);
     (void)b.append(pkt);
-    auto r = link_->send(std::span<const PacketBuf>(&b, 1), nullptr);
+    if (udp_unconnected_ && remote_.empty())
+        return; // a listening peer has nobody to talk to yet
+    auto r = link_->send(std::span<const PacketBuf>(&b, 1), udp_unconnected_ ? &remote_ : nullptr);
     if (!r && tcp_ != nullptr) {
         schedule_restart("connection-reset", false);
         return;
@@ -679,8 +703,8 @@ Status<> Client::open_data_plane()
     } else if (pushed_.comp_lzo) {
         uc.compression = pushed_.comp_lzo == "no" ? data::Compression::LzoNo : data::Compression::Lzo;
     }
-    if (pushed_.ce.fragment)
-        uc.fragment = static_cast<std::size_t>(*pushed_.ce.fragment);
+    if (current_ce().fragment && tcp_ == nullptr)
+        uc.fragment = static_cast<std::size_t>(*current_ce().fragment);
     dp_ = std::make_unique<data::UserspaceDataPlane>(uc);
     data::PeerSpec ps;
     ps.id = data::kP2pPeerId;
@@ -689,7 +713,7 @@ Status<> Client::open_data_plane()
     if (auto s = dp_->add_peer(ps); !s)
         return Err("data plane: " + s.error());
     dp_peer_added_ = true;
-    if (auto s = dp_->attach_link(data::kP2pPeerId, *link_); !s)
+    if (auto s = dp_->attach_link(data::kP2pPeerId, *link_, udp_unconnected_ ? remote_ : io::SockAddr{}); !s)
         return Err("data plane: " + s.error());
     if (auto s = dp_->set_tx_peer_id(data::kP2pPeerId, neg_->peer_id); !s)
         return Err("data plane: " + s.error());
@@ -719,7 +743,7 @@ Status<> Client::configure_network()
     net_ = std::make_unique<tun::NetSetup>(*nl_, log_);
     tun::NetPlan plan;
     plan.ifname = tun_->name();
-    plan.mtu = static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(1500));
+    plan.mtu = static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
     auto topo = pushed_.topology.value_or(options::Topology::Net30);
     plan.topology = topo == options::Topology::Subnet ? tun::Topology::Subnet
                     : topo == options::Topology::P2P  ? tun::Topology::P2p

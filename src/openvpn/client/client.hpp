@@ -63,6 +63,7 @@ public:
 private:
     enum class Phase { Idle, Connecting, Handshake, Pulling, Up, Exiting };
 
+    const options::ConnectionEntry& current_ce() const;
     Status<> start_connection();
     void schedule_restart(const std::string& why, bool advance_remote);
     void teardown_session();
@@ -108,6 +109,7 @@ private:
     std::unique_ptr<io::LinkSocket> link_;
     io::TcpLinkSocket* tcp_ = nullptr; // link_ when TCP
     io::SockAddr remote_;
+    bool udp_unconnected_ = false; // listening p2p / float: send to remote_
     std::unique_ptr<control::ControlChannel> cc_;
     std::optional<Negotiated> neg_;
     std::vector<std::string> push_parts_;
