@@ -47,10 +47,26 @@ die() {
 
 work=$(mktemp -d /tmp/opt-sbs.XXXXXX)
 nspre="optsbs$$"
+# empty_netns NS: kill everything in NS and wait until it is gone (a netns
+# cannot be deleted while a dying process still holds its mount).
+empty_netns() {
+  local pids tries=0
+  while pids=$(ip netns pids "$1" 2>/dev/null) && [ -n "$pids" ] && [ "$tries" -lt 100 ]; do
+    kill -9 $pids 2>/dev/null
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+}
 cleanup() {
+  local ns tries
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$nspre" || true); do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
+    empty_netns "$ns"
+    tries=0
+    until ip netns del "$ns" 2>/dev/null || [ "$tries" -ge 50 ]; do
+      sleep 0.2
+      tries=$((tries + 1))
+    done
+    ip netns list | awk '{print $1}' | grep -qx "$ns" && echo "side_by_side: could not delete netns $ns" >&2
   done
   [ -n "${SBS_KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
@@ -129,17 +145,17 @@ run_theirs() {
   (cd "$work" && exec ip netns exec "$ns" "$theirs" --config "$conf" --verb 4 >"$out" 2>&1) &
   pid=$!
   while [ "$n" -lt "$hang_limit" ]; do
-    if grep -qE "$reject_re" "$out"; then verdict=reject; break; fi
-    if grep -qE "$accept_re" "$out"; then verdict=accept; break; fi
+    if grep -sqE "$reject_re" "$out"; then verdict=reject; break; fi
+    if grep -sqE "$accept_re" "$out"; then verdict=accept; break; fi
     if ! kill -0 "$pid" 2>/dev/null; then
-      grep -qE "$reject_re" "$out" && verdict=reject || verdict="exited"
+      grep -sqE "$reject_re" "$out" && verdict=reject || verdict="exited"
       break
     fi
     sleep 0.2
     n=$((n + 1))
   done
   kill -9 "$pid" 2>/dev/null
-  ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+  empty_netns "$ns"
   wait "$pid" 2>/dev/null
   [ "$verdict" = exited ] && verdict=reject
   echo "$verdict"
