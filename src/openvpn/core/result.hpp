@@ -12,7 +12,10 @@
 namespace ovpn {
 
 // Err: tag type so that Result<T, E> can be built from an error unambiguously.
+// (A constructor rather than an aggregate: clang 14 lacks C++20's
+// parenthesised aggregate initialisation, and the fuzz builds use clang.)
 template <typename E> struct Err {
+    Err(E v) : value(std::move(v)) {}
     E value;
 };
 template <typename E> Err(E) -> Err<E>;
