@@ -522,7 +522,8 @@ void Client::handle_control_events()
             }
             break;
         case control::ControlEvent::Kind::RenegotiationStarted:
-            log_.logf(Verb::Info, "TLS: soft reset sec=%d/%d bytes=0/-1 pkts=0/-1", 0, 0);
+            log_.logf(Verb::Info, "TLS: soft reset, new key id %d (%s)", e->reneg.key_id,
+                      e->reneg.by_peer ? "by peer" : "local trigger");
             break;
         }
     }
