@@ -1,24 +1,75 @@
 #!/usr/bin/env bash
-# tools/main-job.sh: the main job. Until the tunnel exists it validates every
-# config in sample-config/ with --check-config (test keys are generated into a
-# temporary directory); the client issue turns it into a server and a client
-# in two namespaces with a ping through the tunnel.
+# tools/main-job.sh: the main job (as root, after tools/setup.sh).
+#  1. every config in sample-config/ passes --check-config (test keys are
+#     generated into a temporary directory);
+#  2. two namespaces joined by veth run our openvpn at both ends of the
+#     point-to-point TLS tunnel of sample-config/p2p.conf (the second end is
+#     the same file turned into its tls-client twin), and a ping crosses:
+#
+#     [mj-a: 192.0.2.1] ==veth== [mj-b: 192.0.2.2]
+#      tun 10.9.0.1  <====== openvpn p2p TLS ======>  tun 10.9.0.2
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${OPENVPN_BIN:-$PWD/build/bin/openvpn}
 [ -x "$bin" ] || { echo "main-job: $bin missing; run tools/setup.sh first" >&2; exit 1; }
-"$bin" --version
+[ "$(id -u)" -eq 0 ] || { echo "main-job: needs root (network namespaces)" >&2; exit 1; }
+"$bin" --version | head -n 1
 work=$(mktemp -d /tmp/main-job.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+ns_a=mj-a-$$
+ns_b=mj-b-$$
+cleanup() {
+  for ns in "$ns_a" "$ns_b"; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  done
+  sleep 0.5
+  ip netns del "$ns_a" 2>/dev/null || true
+  ip netns del "$ns_b" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 bash sample-config/make-keys.sh "$work/keys" "$bin" >/dev/null
-status=0
+
+echo "== 1. --check-config over sample-config/"
 for c in sample-config/*.conf; do
   name=$(basename "$c")
   cp "$c" "$work/$name"
-  echo "== $name"
-  if ! (cd "$work" && "$bin" --check-config --config "$name"); then
+  (cd "$work" && "$bin" --check-config --config "$name") || {
     echo "main-job: $name FAILED --check-config" >&2
-    status=1
-  fi
+    exit 1
+  }
 done
-exit $status
+
+echo "== 2. p2p tunnel, ours <-> ours, from sample-config/p2p.conf"
+sed -e 's/^remote .*/remote 192.0.2.2 1194/' sample-config/p2p.conf >"$work/a.conf"
+sed -e 's/^remote .*/remote 192.0.2.1 1194/' -e 's/^ifconfig .*/ifconfig 10.9.0.2 10.9.0.1/' \
+  -e 's/^tls-server/tls-client/' -e 's/^dh .*//' -e 's|keys/server\.|keys/client.|' \
+  -e 's/^remote-cert-tls .*/remote-cert-tls server/' sample-config/p2p.conf >"$work/b.conf"
+ip netns add "$ns_a"
+ip netns add "$ns_b"
+ip link add mj-va-$$ netns "$ns_a" type veth peer name mj-vb-$$ netns "$ns_b"
+ip -n "$ns_a" addr add 192.0.2.1/24 dev mj-va-$$
+ip -n "$ns_b" addr add 192.0.2.2/24 dev mj-vb-$$
+for ns in "$ns_a" "$ns_b"; do
+  ip -n "$ns" link set lo up
+done
+ip -n "$ns_a" link set mj-va-$$ up
+ip -n "$ns_b" link set mj-vb-$$ up
+(cd "$work" && ip netns exec "$ns_a" "$bin" --config a.conf --disable-dco >"$work/a.log" 2>&1 &)
+(cd "$work" && ip netns exec "$ns_b" "$bin" --config b.conf --disable-dco >"$work/b.log" 2>&1 &)
+up=0
+for _ in $(seq 1 60); do
+  if grep -q 'Initialization Sequence Completed' "$work/a.log" &&
+    grep -q 'Initialization Sequence Completed' "$work/b.log"; then
+    up=1
+    break
+  fi
+  sleep 0.5
+done
+if [ "$up" -ne 1 ]; then
+  echo "main-job: the tunnel did not come up; logs:" >&2
+  tail -n 30 "$work/a.log" "$work/b.log" >&2
+  exit 1
+fi
+grep -h 'Initialization Sequence Completed' "$work/a.log" "$work/b.log"
+ip netns exec "$ns_b" ping -c 3 -W 2 10.9.0.1
+echo "main-job: a ping crossed the tunnel (ours <-> ours, p2p TLS, $(grep -o 'Data Channel: [^,]*' "$work/a.log" | head -n1 || true))"
