@@ -1,7 +1,5 @@
 #include "openvpn/control/control_channel.hpp"
 
-#include <openssl/core_names.h>
-#include <openssl/kdf.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -9,6 +7,7 @@
 
 #include "openvpn/control/data_keys.hpp"
 #include "openvpn/core/log.hpp"
+#include "openvpn/crypto/key_expansion.hpp"
 #include "openvpn/wire/push_message.hpp"
 
 namespace ovpn::control {
@@ -26,33 +25,6 @@ std::uint32_t secs(TimePoint now)
 constexpr std::size_t ack_size(std::size_t n)
 {
     return 1 + (n ? wire::kSessionIdLen : 0) + 4 * n;
-}
-
-// tls1_prf: the TLS 1.0/1.1 PRF (MD5 xor SHA1) through OpenSSL's KDF.
-Result<SecureBytes> tls1_prf(Bytes secret, Bytes seed, std::size_t len)
-{
-    EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "TLS1-PRF", nullptr);
-    if (kdf == nullptr)
-        return Err(std::string("TLS1-PRF is not available (FIPS mode needs tls-ekm)"));
-    EVP_KDF_CTX* ctx = EVP_KDF_CTX_new(kdf);
-    EVP_KDF_free(kdf);
-    if (ctx == nullptr)
-        return Err(std::string("EVP_KDF_CTX_new failed"));
-    char digest[] = "MD5-SHA1";
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, const_cast<std::uint8_t*>(secret.data()),
-                                          secret.size()),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, const_cast<std::uint8_t*>(seed.data()),
-                                          seed.size()),
-        OSSL_PARAM_construct_end(),
-    };
-    SecureBytes out(len);
-    int ok = EVP_KDF_derive(ctx, out.data(), len, params);
-    EVP_KDF_CTX_free(ctx);
-    if (ok != 1)
-        return Err(std::string("TLS1-PRF derivation failed"));
-    return out;
 }
 
 void append(std::vector<std::uint8_t>& v, Bytes b)
@@ -549,7 +521,7 @@ Result<data::DataKeys> ControlChannel::derive_keys(std::uint8_t key_id, std::str
         append(seed, as_bytes("OpenVPN master secret"));
         append(seed, c.random1);
         append(seed, s.random1);
-        auto master = tls1_prf(c.pre_master, seed, 48);
+        auto master = crypto::tls1_prf(c.pre_master, seed, 48);
         if (!master)
             return Err(master.error());
         seed.clear();
@@ -558,7 +530,7 @@ Result<data::DataKeys> ControlChannel::derive_keys(std::uint8_t key_id, std::str
         append(seed, s.random2);
         append(seed, csid);
         append(seed, ssid);
-        auto k = tls1_prf(*master, seed, kKeyBlockLen);
+        auto k = crypto::tls1_prf(*master, seed, kKeyBlockLen);
         if (!k)
             return Err(k.error());
         block = std::move(*k);
