@@ -13,6 +13,7 @@
 
 #include "openvpn/core/log.hpp"
 #include "openvpn/io/link_socket.hpp"
+#include "openvpn/io/socket_setup.hpp"
 #include "openvpn/io/tcp_framing.hpp"
 
 namespace ovpn::io {
@@ -164,15 +165,8 @@ Result<std::unique_ptr<TcpLinkSocket>> connect_tcp(const TcpConfig& cfg)
         ::close(fd);
         return Err{what};
     };
-    if (cfg.mark != 0 && ::setsockopt(fd, SOL_SOCKET, SO_MARK, &cfg.mark, sizeof cfg.mark) != 0)
-        return fail(strfmt("TCP: SO_MARK %d: %s", cfg.mark, std::strerror(errno)));
-    if (cfg.bind_addr && !cfg.bind_addr->empty()) {
-        int one = 1;
-        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (::bind(fd, cfg.bind_addr->sa(), cfg.bind_addr->len) != 0)
-            return fail(strfmt("TCP/UDP: Socket bind failed on local address %s: %s",
-                               cfg.bind_addr->to_string().c_str(), std::strerror(errno)));
-    }
+    if (auto err = mark_and_bind(fd, "TCP", cfg.mark, cfg.bind_addr))
+        return fail(*err);
     bool connected = false;
     if (::connect(fd, cfg.remote.sa(), cfg.remote.len) == 0)
         connected = true;

@@ -11,6 +11,7 @@
 
 #include "openvpn/core/log.hpp"
 #include "openvpn/io/link_socket.hpp"
+#include "openvpn/io/socket_setup.hpp"
 
 namespace ovpn::io {
 
@@ -172,15 +173,8 @@ Result<std::unique_ptr<LinkSocket>> open_udp(const UdpConfig& cfg)
         ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cfg.sndbuf, sizeof cfg.sndbuf);
     if (cfg.rcvbuf > 0)
         ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cfg.rcvbuf, sizeof cfg.rcvbuf);
-    if (cfg.mark != 0 && ::setsockopt(fd, SOL_SOCKET, SO_MARK, &cfg.mark, sizeof cfg.mark) != 0)
-        return fail(strfmt("UDP: SO_MARK %d: %s", cfg.mark, std::strerror(errno)));
-    if (cfg.bind_addr && !cfg.bind_addr->empty()) {
-        int one = 1;
-        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (::bind(fd, cfg.bind_addr->sa(), cfg.bind_addr->len) != 0)
-            return fail(strfmt("TCP/UDP: Socket bind failed on local address %s: %s",
-                               cfg.bind_addr->to_string().c_str(), std::strerror(errno)));
-    }
+    if (auto err = mark_and_bind(fd, "UDP", cfg.mark, cfg.bind_addr))
+        return fail(*err);
     SockAddr remote;
     bool connected = false;
     if (cfg.connect_to && !cfg.connect_to->empty()) {
