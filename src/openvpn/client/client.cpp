@@ -96,6 +96,10 @@ Client::~Client()
 
 int Client::run()
 {
+    if (base_.secret) {
+        log_.write(Verb::Fatal, "--secret (static key p2p) is not implemented yet in this build");
+        return kExitError;
+    }
     if (base_.auth_user_pass) {
         auto up = read_user_pass(base_);
         if (!up) {

@@ -13,9 +13,7 @@ Status<> supported(const options::Options& o)
 {
     if (o.is_server())
         return Err(std::string("--mode server is not implemented yet in this build"));
-    if (o.secret)
-        return Err(std::string("--secret (static key p2p) is not implemented yet in this build"));
-    if (!o.tls_client && !o.tls_server)
+    if (!o.secret && !o.tls_client && !o.tls_server)
         return Err(std::string("Options error: need --client, --tls-client or --tls-server (or --secret)"));
     return Ok{};
 }
