@@ -2,28 +2,14 @@
 
 #include <openssl/rand.h>
 
+#include "openvpn/core/hex.hpp"
+
 namespace ovpn::crypto {
 
 namespace {
 
 constexpr std::string_view kBegin = "-----BEGIN OpenVPN Static key V1-----";
 constexpr std::string_view kEnd = "-----END OpenVPN Static key V1-----";
-
-int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-bool is_space(char c) noexcept
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
 
 } // namespace
 
@@ -57,23 +43,17 @@ Result<StaticKey> parse_static_key(std::string_view text)
     StaticKey key;
     key.bytes.resize(kStaticKeyLen);
     std::size_t n = 0;
-    int high = -1;
-    for (char c : body) {
-        if (is_space(c))
-            continue;
-        int v = hex_value(c);
-        if (v < 0)
-            return Err{std::string("static key: non-hex character in key body")};
-        if (high < 0) {
-            high = v;
-            continue;
-        }
+    const HexStatus st = decode_hex(body, HexPolicy::Strict, [&](std::uint8_t b) {
         if (n == kStaticKeyLen)
-            return Err{std::string("static key: more than 256 bytes of key material")};
-        key.bytes[n++] = static_cast<std::uint8_t>((high << 4) | v);
-        high = -1;
-    }
-    if (high >= 0)
+            return false;
+        key.bytes[n++] = b;
+        return true;
+    });
+    if (st == HexStatus::NonHex)
+        return Err{std::string("static key: non-hex character in key body")};
+    if (st == HexStatus::SinkFull)
+        return Err{std::string("static key: more than 256 bytes of key material")};
+    if (st == HexStatus::OddDigits)
         return Err{std::string("static key: odd number of hex digits")};
     if (n != kStaticKeyLen)
         return Err{"static key: need 256 bytes of key material, found " + std::to_string(n)};

@@ -32,6 +32,7 @@
 #include "dco/kernel_data_plane.hpp"
 #include "dco/link.hpp"
 #include "dco/messages.hpp"
+#include "openvpn/core/hex.hpp"
 
 namespace {
 
@@ -330,27 +331,13 @@ std::vector<std::uint8_t> read_hex_file(const std::string& path)
         fail("cannot read key file " + path);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::vector<std::uint8_t> out;
-    int hi = -1;
-    for (char c : text) {
-        int v = -1;
-        if (c >= '0' && c <= '9')
-            v = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            v = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            v = c - 'A' + 10;
-        else if (c == ' ' || c == '\n' || c == '\t' || c == '\r')
-            continue;
-        else
-            fail("key file " + path + ": not hex");
-        if (hi < 0) {
-            hi = v;
-        } else {
-            out.push_back(static_cast<std::uint8_t>((hi << 4) | v));
-            hi = -1;
-        }
-    }
-    if (hi >= 0)
+    const HexStatus st = decode_hex(text, HexPolicy::Strict, [&](std::uint8_t b) {
+        out.push_back(b);
+        return true;
+    });
+    if (st == HexStatus::NonHex)
+        fail("key file " + path + ": not hex");
+    if (st != HexStatus::Ok)
         fail("key file " + path + ": odd number of hex digits");
     return out;
 }

@@ -8,29 +8,18 @@
 #include <string_view>
 #include <vector>
 
+#include "openvpn/core/hex.hpp"
+
 namespace ovpn::test {
 
+// unhex: every non-hex character separates ("00:11 22" is fine).
 inline std::vector<std::uint8_t> unhex(std::string_view s)
 {
     std::vector<std::uint8_t> out;
-    int high = -1;
-    for (char c : s) {
-        int v = -1;
-        if (c >= '0' && c <= '9')
-            v = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            v = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            v = c - 'A' + 10;
-        if (v < 0)
-            continue;
-        if (high < 0) {
-            high = v;
-        } else {
-            out.push_back(static_cast<std::uint8_t>(high << 4 | v));
-            high = -1;
-        }
-    }
+    decode_hex(s, HexPolicy::SkipOther, [&](std::uint8_t b) {
+        out.push_back(b);
+        return true;
+    });
     return out;
 }
 
