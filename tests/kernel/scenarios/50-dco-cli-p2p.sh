@@ -17,33 +17,6 @@ kt_setup
 kt_require "$KT_DCO_CLI"
 /sbin/modprobe "${KT_MODULE:-ovpn-dco-v2}" || kt_fail "modprobe ${KT_MODULE:-ovpn-dco-v2}"
 
-cli() {
-  ns=$1
-  shift
-  echo "+ [$ns] ovpn-dco-cli $*" >>"$KT_WORK/cli.log"
-  kt_in "$ns" "$KT_DCO_CLI" "$@" >"$KT_WORK/cli.out" 2>&1
-  rc=$?
-  cat "$KT_WORK/cli.out" >>"$KT_WORK/cli.log"
-  [ "$rc" -eq 0 ] || kt_fail "[$ns] ovpn-dco-cli $*: $(tr '\n' ' ' <"$KT_WORK/cli.out")"
-}
-
-# cli_bg NAME NS ARGS...: a long-running ovpn-dco-cli; waits for its "ready".
-cli_bg() {
-  name=$1
-  ns=$2
-  shift 2
-  kt_in "$ns" "$KT_DCO_CLI" "$@" >"$KT_WORK/$name.out" 2>&1 &
-  echo $! >>"$KT_WORK/pids"
-  echo $! >"$KT_WORK/$name.pid"
-  i=0
-  while ! grep -q '^ready' "$KT_WORK/$name.out"; do
-    kill -0 "$(cat "$KT_WORK/$name.pid")" 2>/dev/null || kt_fail "$name: $(tr '\n' ' ' <"$KT_WORK/$name.out")"
-    i=$((i + 1))
-    [ "$i" -lt 100 ] || kt_fail "$name never became ready"
-    sleep 0.2
-  done
-}
-
 # field OUTPUT_FILE NAME: the number after NAME in a get-peer line.
 field() {
   sed -n "s/.* $2 \([0-9]*\).*/\1/p" "$1" | head -n1
@@ -61,20 +34,20 @@ keyfile 8899aabb ccddeeff "$KT_WORK/key1"
 kt_netns dco1 dco2
 kt_link dco1 10.50.0.1/24 dco2 10.50.0.2/24
 for n in 1 2; do
-  cli dco$n new-iface dcotun p2p
+  kt_cli dco$n new-iface dcotun p2p
   "$KT_IP" -n dco$n -d link show dcotun | grep -q ovpn-dco || kt_fail "dcotun in dco$n is not ovpn-dco"
   "$KT_IP" -n dco$n addr add 5.5.5.$n/24 dev dcotun || kt_fail "addr on dcotun"
   "$KT_IP" -n dco$n link set dcotun up || kt_fail "dcotun up"
 done
 
-cli_bg peer1 dco1 new-peer dcotun 1 1194 10.50.0.2 1195
-cli_bg peer2 dco2 new-peer dcotun 1 1195 10.50.0.1 1194
-cli dco1 new-key dcotun 1 primary 0 aes 0 "$KT_WORK/key0"
-cli dco2 new-key dcotun 1 primary 0 aes 1 "$KT_WORK/key0"
+kt_cli_bg peer1 dco1 '^ready' new-peer dcotun 1 1194 10.50.0.2 1195
+kt_cli_bg peer2 dco2 '^ready' new-peer dcotun 1 1195 10.50.0.1 1194
+kt_cli dco1 new-key dcotun 1 primary 0 aes 0 "$KT_WORK/key0"
+kt_cli dco2 new-key dcotun 1 primary 0 aes 1 "$KT_WORK/key0"
 kt_ping dco1 5.5.5.2
 kt_ping dco2 5.5.5.1
 
-cli dco1 get-peer dcotun 1
+kt_cli dco1 get-peer dcotun 1
 cp "$KT_WORK/cli.out" "$KT_WORK/get1.out"
 grep -q 'remote 10.50.0.2:1195' "$KT_WORK/get1.out" || kt_fail "GET_PEER remote: $(cat "$KT_WORK/get1.out")"
 grep -q 'local_port 1194' "$KT_WORK/get1.out" || kt_fail "GET_PEER local port: $(cat "$KT_WORK/get1.out")"
@@ -83,24 +56,24 @@ txb=$(field "$KT_WORK/get1.out" link_tx_bytes)
 [ -n "$rxp" ] && [ "$rxp" -gt 0 ] || kt_fail "no decrypted packets counted: $(cat "$KT_WORK/get1.out")"
 [ -n "$txb" ] && [ "$txb" -gt 0 ] || kt_fail "no encrypted bytes counted: $(cat "$KT_WORK/get1.out")"
 
-cli dco1 set-peer dcotun 1 10 60
-cli dco1 get-peer dcotun 1
+kt_cli dco1 set-peer dcotun 1 10 60
+kt_cli dco1 get-peer dcotun 1
 grep -q 'keepalive 10/60' "$KT_WORK/cli.out" || kt_fail "SET_PEER not reflected: $(cat "$KT_WORK/cli.out")"
 
 # Rekey: new key id 1 in the secondary slot, swap, ping, drop the old key.
-cli dco1 new-key dcotun 1 secondary 1 aes 0 "$KT_WORK/key1"
-cli dco2 new-key dcotun 1 secondary 1 aes 1 "$KT_WORK/key1"
+kt_cli dco1 new-key dcotun 1 secondary 1 aes 0 "$KT_WORK/key1"
+kt_cli dco2 new-key dcotun 1 secondary 1 aes 1 "$KT_WORK/key1"
 kt_ping dco1 5.5.5.2
-cli dco1 swap-keys dcotun 1
-cli dco2 swap-keys dcotun 1
+kt_cli dco1 swap-keys dcotun 1
+kt_cli dco2 swap-keys dcotun 1
 kt_ping dco1 5.5.5.2
-cli dco1 del-key dcotun 1 secondary
-cli dco2 del-key dcotun 1 secondary
+kt_cli dco1 del-key dcotun 1 secondary
+kt_cli dco2 del-key dcotun 1 secondary
 kt_ping dco2 5.5.5.1
 
 # Deleting the peer is announced on the "peers" multicast group.
-cli_bg listen dco1 listen dcotun 1
-cli dco1 del-peer dcotun 1
+kt_cli_bg listen dco1 '^ready' listen dcotun 1
+kt_cli dco1 del-peer dcotun 1
 i=0
 while ! grep -q 'DEL_PEER' "$KT_WORK/listen.out"; do
   i=$((i + 1))
@@ -110,6 +83,6 @@ done
 grep -q 'peer 1 reason userspace' "$KT_WORK/listen.out" || kt_fail "notification: $(cat "$KT_WORK/listen.out")"
 kt_in dco1 "$KT_DCO_CLI" --expect-errno 2 get-peer dcotun 1 >/dev/null 2>&1 || kt_fail "peer 1 still there after DEL_PEER"
 
-cli dco1 del-iface dcotun
-cli dco2 del-iface dcotun
+kt_cli dco1 del-iface dcotun
+kt_cli dco2 del-iface dcotun
 kt_info "dco-cli p2p: links, peers, AES-256-GCM keys, ping both ways, stats, keepalive, rekey+swap, DEL_PEER notification"

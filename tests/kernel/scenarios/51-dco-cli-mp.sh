@@ -17,32 +17,6 @@ kt_setup
 kt_require "$KT_DCO_CLI"
 /sbin/modprobe "${KT_MODULE:-ovpn-dco-v2}" || kt_fail "modprobe ${KT_MODULE:-ovpn-dco-v2}"
 
-cli() {
-  ns=$1
-  shift
-  echo "+ [$ns] ovpn-dco-cli $*" >>"$KT_WORK/cli.log"
-  kt_in "$ns" "$KT_DCO_CLI" "$@" >"$KT_WORK/cli.out" 2>&1
-  rc=$?
-  cat "$KT_WORK/cli.out" >>"$KT_WORK/cli.log"
-  [ "$rc" -eq 0 ] || kt_fail "[$ns] ovpn-dco-cli $*: $(tr '\n' ' ' <"$KT_WORK/cli.out")"
-}
-
-cli_bg() {
-  name=$1
-  ns=$2
-  shift 2
-  kt_in "$ns" "$KT_DCO_CLI" "$@" >"$KT_WORK/$name.out" 2>&1 &
-  echo $! >>"$KT_WORK/pids"
-  echo $! >"$KT_WORK/$name.pid"
-  i=0
-  while ! grep -q '^ready' "$KT_WORK/$name.out"; do
-    kill -0 "$(cat "$KT_WORK/$name.pid")" 2>/dev/null || kt_fail "$name: $(tr '\n' ' ' <"$KT_WORK/$name.out")"
-    i=$((i + 1))
-    [ "$i" -lt 100 ] || kt_fail "$name never became ready"
-    sleep 0.2
-  done
-}
-
 # ChaCha20-Poly1305: 32-byte key + 8-byte nonce tail per half.
 keyfile() {
   printf '%s\n%s\n' "$1$1$1$1$1$1$1$1 a1a2a3a4a5a6a7a8" "$2$2$2$2$2$2$2$2 b1b2b3b4b5b6b7b8" >"$3"
@@ -54,22 +28,22 @@ kt_netns dcos dcoc1 dcoc2
 kt_link dcos 10.51.1.1/24 dcoc1 10.51.1.2/24
 kt_link dcos 10.51.2.1/24 dcoc2 10.51.2.2/24
 kt_in dcos sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward' || kt_fail "forwarding in dcos"
-cli dcos new-iface dcotun mp
-cli dcoc1 new-iface dcotun p2p
-cli dcoc2 new-iface dcotun p2p
+kt_cli dcos new-iface dcotun mp
+kt_cli dcoc1 new-iface dcotun p2p
+kt_cli dcoc2 new-iface dcotun p2p
 "$KT_IP" -n dcos addr add 5.5.6.1/24 dev dcotun || kt_fail "addr dcos"
 "$KT_IP" -n dcoc1 addr add 5.5.6.2/24 dev dcotun || kt_fail "addr dcoc1"
 "$KT_IP" -n dcoc2 addr add 5.5.6.3/24 dev dcotun || kt_fail "addr dcoc2"
 for n in dcos dcoc1 dcoc2; do "$KT_IP" -n $n link set dcotun up || kt_fail "up in $n"; done
 
-cli_bg s-peer1 dcos new-peer dcotun 1 1194 10.51.1.2 1194 5.5.6.2
-cli_bg s-peer2 dcos new-peer dcotun 2 1195 10.51.2.2 1194 5.5.6.3
-cli_bg c1-peer dcoc1 new-peer dcotun 1 1194 10.51.1.1 1194
-cli_bg c2-peer dcoc2 new-peer dcotun 2 1194 10.51.2.1 1195
-cli dcos new-key dcotun 1 primary 0 chacha 0 "$KT_WORK/key-c1"
-cli dcos new-key dcotun 2 primary 0 chacha 0 "$KT_WORK/key-c2"
-cli dcoc1 new-key dcotun 1 primary 0 chacha 1 "$KT_WORK/key-c1"
-cli dcoc2 new-key dcotun 2 primary 0 chacha 1 "$KT_WORK/key-c2"
+kt_cli_bg s-peer1 dcos '^ready' new-peer dcotun 1 1194 10.51.1.2 1194 5.5.6.2
+kt_cli_bg s-peer2 dcos '^ready' new-peer dcotun 2 1195 10.51.2.2 1194 5.5.6.3
+kt_cli_bg c1-peer dcoc1 '^ready' new-peer dcotun 1 1194 10.51.1.1 1194
+kt_cli_bg c2-peer dcoc2 '^ready' new-peer dcotun 2 1194 10.51.2.1 1195
+kt_cli dcos new-key dcotun 1 primary 0 chacha 0 "$KT_WORK/key-c1"
+kt_cli dcos new-key dcotun 2 primary 0 chacha 0 "$KT_WORK/key-c2"
+kt_cli dcoc1 new-key dcotun 1 primary 0 chacha 1 "$KT_WORK/key-c1"
+kt_cli dcoc2 new-key dcotun 2 primary 0 chacha 1 "$KT_WORK/key-c2"
 
 kt_ping dcoc1 5.5.6.1
 kt_ping dcoc2 5.5.6.1
@@ -78,15 +52,15 @@ kt_ping dcos 5.5.6.3
 kt_ping dcoc1 5.5.6.3
 kt_ping dcoc2 5.5.6.2
 
-cli dcos get-peer dcotun
+kt_cli dcos get-peer dcotun
 grep -q '^2 peer(s)' "$KT_WORK/cli.out" || kt_fail "MP dump: $(cat "$KT_WORK/cli.out")"
 grep -q '^peer 1 .*vpn_ipv4 5.5.6.2' "$KT_WORK/cli.out" || kt_fail "dump peer 1: $(cat "$KT_WORK/cli.out")"
 grep -q '^peer 2 .*vpn_ipv4 5.5.6.3' "$KT_WORK/cli.out" || kt_fail "dump peer 2: $(cat "$KT_WORK/cli.out")"
 
-cli_bg listen dcos listen dcotun 1
-cli dcos set-peer dcotun 1 1 4
-cli dcoc1 set-peer dcotun 1 1 4
-cli dcos set-peer dcotun 2 1 4
+kt_cli_bg listen dcos '^ready' listen dcotun 1
+kt_cli dcos set-peer dcotun 1 1 4
+kt_cli dcoc1 set-peer dcotun 1 1 4
+kt_cli dcos set-peer dcotun 2 1 4
 i=0
 while ! grep -q 'DEL_PEER' "$KT_WORK/listen.out"; do
   i=$((i + 1))
@@ -95,7 +69,7 @@ while ! grep -q 'DEL_PEER' "$KT_WORK/listen.out"; do
 done
 grep -q 'peer 2 reason expired' "$KT_WORK/listen.out" || kt_fail "expiry notification: $(cat "$KT_WORK/listen.out")"
 kt_in dcos "$KT_DCO_CLI" --expect-errno 2 get-peer dcotun 2 >/dev/null 2>&1 || kt_fail "expired peer 2 still present"
-cli dcos get-peer dcotun 1
+kt_cli dcos get-peer dcotun 1
 kt_ping dcoc1 5.5.6.1
 
 for n in dcos dcoc1 dcoc2; do cli $n del-iface dcotun; done

@@ -12,34 +12,6 @@ kt_setup
 kt_require "$KT_DCO_CLI"
 /sbin/modprobe "${KT_MODULE:-ovpn-dco-v2}" || kt_fail "modprobe ${KT_MODULE:-ovpn-dco-v2}"
 
-cli() {
-  ns=$1
-  shift
-  echo "+ [$ns] ovpn-dco-cli $*" >>"$KT_WORK/cli.log"
-  kt_in "$ns" "$KT_DCO_CLI" "$@" >"$KT_WORK/cli.out" 2>&1
-  rc=$?
-  cat "$KT_WORK/cli.out" >>"$KT_WORK/cli.log"
-  [ "$rc" -eq 0 ] || kt_fail "[$ns] ovpn-dco-cli $*: $(tr '\n' ' ' <"$KT_WORK/cli.out")"
-}
-
-# cli_bg NAME NS PATTERN ARGS...: a long-running ovpn-dco-cli; waits for PATTERN.
-cli_bg() {
-  name=$1
-  ns=$2
-  pat=$3
-  shift 3
-  kt_in "$ns" "$KT_DCO_CLI" "$@" >"$KT_WORK/$name.out" 2>&1 &
-  echo $! >>"$KT_WORK/pids"
-  echo $! >"$KT_WORK/$name.pid"
-  i=0
-  while ! grep -q "$pat" "$KT_WORK/$name.out"; do
-    kill -0 "$(cat "$KT_WORK/$name.pid")" 2>/dev/null || kt_fail "$name: $(tr '\n' ' ' <"$KT_WORK/$name.out")"
-    i=$((i + 1))
-    [ "$i" -lt 150 ] || kt_fail "$name never printed $pat"
-    sleep 0.2
-  done
-}
-
 # AES-128-GCM halves: 16-byte key + 8-byte nonce tail.
 printf '%s\n' "0f0e0d0c0b0a09080706050403020100 5051525354555657" \
   "1f1e1d1c1b1a19181716151413121110 6061626364656667" >"$KT_WORK/key"
@@ -49,43 +21,43 @@ kt_link dco1 10.53.0.1/24 dco2 10.53.0.2/24 fd00:53::1/64 fd00:53::2/64
 
 # --- UDP over IPv6 ---
 for n in 1 2; do
-  cli dco$n new-iface dco6 p2p
+  kt_cli dco$n new-iface dco6 p2p
   "$KT_IP" -n dco$n addr add 5.5.7.$n/24 dev dco6 || kt_fail "addr dco6"
   "$KT_IP" -n dco$n addr add fd00:57::$n/64 dev dco6 nodad || kt_fail "addr6 dco6"
   "$KT_IP" -n dco$n link set dco6 up || kt_fail "dco6 up"
 done
-cli_bg u1 dco1 '^ready' new-peer dco6 7 1194 fd00:53::2 1195
-cli_bg u2 dco2 '^ready' new-peer dco6 7 1195 fd00:53::1 1194
-cli dco1 new-key dco6 7 primary 0 aes 0 "$KT_WORK/key"
-cli dco2 new-key dco6 7 primary 0 aes 1 "$KT_WORK/key"
+kt_cli_bg u1 dco1 '^ready' new-peer dco6 7 1194 fd00:53::2 1195
+kt_cli_bg u2 dco2 '^ready' new-peer dco6 7 1195 fd00:53::1 1194
+kt_cli dco1 new-key dco6 7 primary 0 aes 0 "$KT_WORK/key"
+kt_cli dco2 new-key dco6 7 primary 0 aes 1 "$KT_WORK/key"
 kt_ping dco1 5.5.7.2
 kt_ping dco2 fd00:57::1
-cli dco1 get-peer dco6 7
+kt_cli dco1 get-peer dco6 7
 grep -q 'remote \[fd00:53::2\]:1195' "$KT_WORK/cli.out" || kt_fail "GET_PEER over IPv6: $(cat "$KT_WORK/cli.out")"
 
 # --- TCP over IPv4 ---
 for n in 1 2; do
-  cli dco$n new-iface dcotcp p2p
+  kt_cli dco$n new-iface dcotcp p2p
   "$KT_IP" -n dco$n addr add 5.5.8.$n/24 dev dcotcp || kt_fail "addr dcotcp"
   "$KT_IP" -n dco$n link set dcotcp up || kt_fail "dcotcp up"
 done
-cli_bg t1 dco1 '^listening' new-peer-tcp dcotcp 3 listen 1194
-cli_bg t2 dco2 '^ready' new-peer-tcp dcotcp 3 connect 10.53.0.1 1194
+kt_cli_bg t1 dco1 '^listening' new-peer-tcp dcotcp 3 listen 1194
+kt_cli_bg t2 dco2 '^ready' new-peer-tcp dcotcp 3 connect 10.53.0.1 1194
 i=0
 while ! grep -q '^ready' "$KT_WORK/t1.out"; do
   i=$((i + 1))
   [ "$i" -lt 100 ] || kt_fail "TCP listener: $(cat "$KT_WORK/t1.out")"
   sleep 0.2
 done
-cli dco1 new-key dcotcp 3 primary 0 aes 0 "$KT_WORK/key"
-cli dco2 new-key dcotcp 3 primary 0 aes 1 "$KT_WORK/key"
+kt_cli dco1 new-key dcotcp 3 primary 0 aes 0 "$KT_WORK/key"
+kt_cli dco2 new-key dcotcp 3 primary 0 aes 1 "$KT_WORK/key"
 kt_ping dco1 5.5.8.2
 kt_ping dco2 5.5.8.1
-cli dco2 get-peer dcotcp 3
+kt_cli dco2 get-peer dcotcp 3
 grep -q 'link_tx_bytes [1-9]' "$KT_WORK/cli.out" || kt_fail "no TCP link traffic counted: $(cat "$KT_WORK/cli.out")"
 
 for n in 1 2; do
-  cli dco$n del-iface dco6
-  cli dco$n del-iface dcotcp
+  kt_cli dco$n del-iface dco6
+  kt_cli dco$n del-iface dcotcp
 done
 kt_info "dco-cli udp6 + tcp4: P2P over UDP/IPv6 (v4+v6 inside) and over TCP, AES-128-GCM, ping both ways"

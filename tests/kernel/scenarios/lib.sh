@@ -341,3 +341,33 @@ kt_mp() {
   kt_no_stream_errors server client1 client2 client3
   kt_info "MP $proto $cipher: 3 clients, dco everywhere, client-to-client ping ok, c1->c2 1 MB at $r1, c3->c1 1 MB"
 }
+
+# ---- ovpn-dco-cli (scenarios 5x: our src/dco driver without OpenVPN) ----
+
+# kt_cli NS ARGS...: one ovpn-dco-cli command in NS; fails the scenario with
+# its output when it exits non-zero. Everything goes to $KT_WORK/cli.log.
+kt_cli() {
+  local ns=$1 rc
+  shift
+  echo "+ [$ns] ovpn-dco-cli $*" >>"$KT_WORK/cli.log"
+  kt_in "$ns" "$KT_DCO_CLI" "$@" >"$KT_WORK/cli.out" 2>&1
+  rc=$?
+  cat "$KT_WORK/cli.out" >>"$KT_WORK/cli.log"
+  [ "$rc" -eq 0 ] || kt_fail "[$ns] ovpn-dco-cli $*: $(tr '\n' ' ' <"$KT_WORK/cli.out")"
+}
+
+# kt_cli_bg NAME NS PATTERN ARGS...: a long-running ovpn-dco-cli (killed by
+# kt_cleanup through $KT_WORK/pids); waits until its output matches PATTERN.
+kt_cli_bg() {
+  local name=$1 ns=$2 pat=$3 i=0
+  shift 3
+  kt_in "$ns" "$KT_DCO_CLI" "$@" >"$KT_WORK/$name.out" 2>&1 &
+  echo $! >>"$KT_WORK/pids"
+  echo $! >"$KT_WORK/$name.pid"
+  while ! grep -q "$pat" "$KT_WORK/$name.out"; do
+    kill -0 "$(cat "$KT_WORK/$name.pid")" 2>/dev/null || kt_fail "$name: $(tr '\n' ' ' <"$KT_WORK/$name.out")"
+    i=$((i + 1))
+    [ "$i" -lt 150 ] || kt_fail "$name never printed $pat"
+    sleep 0.2
+  done
+}
