@@ -48,7 +48,8 @@ struct ProxyConfig {
 // --socks-proxy authfile: user name on the first line, password on the
 // second. --http-proxy-option VERSION / AGENT / CUSTOM-HEADER are applied.
 // Clear errors for what we do not do: 'auto' / 'auto-nct', ntlm / ntlm2,
-// digest, 'stdin' prompting. Errors when ce has neither proxy.
+// digest, 'stdin' prompting, --socks-proxy over UDP (UDP ASSOCIATE).
+// Errors when ce has neither proxy.
 Result<ProxyConfig> proxy_config_from(const options::ConnectionEntry& ce, const std::string& target_host,
                                       std::uint16_t target_port);
 // The same, with the top-level --http-proxy-user-pass (Options lives outside
@@ -57,13 +58,14 @@ Result<ProxyConfig> proxy_config_from(const options::ConnectionEntry& ce, const 
                                       std::uint16_t target_port,
                                       const options::FileRef* http_proxy_user_pass);
 
-// proxy_connect: blocking, bounded by cfg.timeout per step. Resolves the
-// proxy, connects (trying each address), performs the CONNECT / SOCKS5
-// handshake and returns the connected fd (blocking mode, owned by the
-// caller) positioned at the first byte of the target's stream. Errors say
-// what the proxy answered (HTTP status line, SOCKS reply code). Logs 2.6's
-// lines ("Attempting to establish TCP connection with ...", "HTTP proxy
-// returned: '...'") to log when given.
+// proxy_connect: blocking, bounded by cfg.timeout per proxy address.
+// Resolves the proxy, connects (trying each address in turn), performs the
+// CONNECT / SOCKS5 handshake and returns the connected fd, owned by the
+// caller, non-blocking and close-on-exec (ready for adopt_tcp()), positioned
+// at the first byte of the target's stream. Errors say what the proxy
+// answered (HTTP status line, SOCKS reply code). Logs 2.6's lines
+// ("Attempting to establish TCP connection with [AF_INET]a.b.c.d:port",
+// "HTTP proxy returned: '...'") to log when given; never the password.
 Result<int> proxy_connect(const ProxyConfig& cfg);
 Result<int> proxy_connect(const ProxyConfig& cfg, Logger* log);
 
