@@ -1,0 +1,101 @@
+// options/runtime_support.cpp: see runtime_support.hpp.
+#include "openvpn/options/runtime_support.hpp"
+
+namespace ovpn::options {
+
+namespace {
+
+constexpr RuntimeModes kBoth = RuntimeModes::Both;
+constexpr RuntimeModes kServer = RuntimeModes::Server;
+
+constexpr std::string_view kMgmt = "the management interface is not implemented";
+constexpr std::string_view kPkcs11 = "PKCS#11 tokens are not supported (use --cert/--key or --pkcs12)";
+constexpr std::string_view kCcd = "per-client configuration is not implemented in our server";
+constexpr std::string_view kTap = "only --dev tun is implemented";
+
+} // namespace
+
+const std::vector<RuntimeGap>& runtime_gaps()
+{
+    static const std::vector<RuntimeGap> gaps = {
+        // management interface
+        {"management", kBoth, kMgmt},
+        {"management-client", kBoth, kMgmt},
+        {"management-client-auth", kBoth, kMgmt},
+        {"management-client-user", kBoth, kMgmt},
+        {"management-client-group", kBoth, kMgmt},
+        {"management-query-passwords", kBoth, kMgmt},
+        {"management-query-proxy", kBoth, kMgmt},
+        {"management-query-remote", kBoth, kMgmt},
+        {"management-hold", kBoth, kMgmt},
+        {"management-signal", kBoth, kMgmt},
+        {"management-forget-disconnect", kBoth, kMgmt},
+        {"management-up-down", kBoth, kMgmt},
+        {"management-log-cache", kBoth, kMgmt},
+        {"management-external-key", kBoth, kMgmt},
+        {"management-external-cert", kBoth, kMgmt},
+        // plugins and crypto back ends
+        {"plugin", kBoth, "plugins are not loaded by this build"},
+        {"pkcs11-providers", kBoth, kPkcs11},
+        {"pkcs11-protected-authentication", kBoth, kPkcs11},
+        {"pkcs11-private-mode", kBoth, kPkcs11},
+        {"pkcs11-cert-private", kBoth, kPkcs11},
+        {"pkcs11-pin-cache", kBoth, kPkcs11},
+        {"pkcs11-id", kBoth, kPkcs11},
+        {"pkcs11-id-management", kBoth, kPkcs11},
+        {"engine", kBoth, "OpenSSL engines are not supported (OpenSSL 3 uses providers)"},
+        {"providers", kBoth, "loading extra OpenSSL providers is not implemented"},
+        // certificate checks we would otherwise skip
+        {"verify-hash", kBoth, "certificate fingerprint checks are not implemented"},
+        {"peer-fingerprint", kBoth, "certificate fingerprint checks are not implemented"},
+        {"remote-cert-ku", kBoth, "key-usage checks are not implemented (use --remote-cert-tls)"},
+        {"remote-cert-eku", kBoth, "extended-key-usage checks are not implemented (use --remote-cert-tls)"},
+        {"x509-track", kBoth, "exporting certificate fields to scripts is not implemented"},
+        {"x509-username-field", kBoth,
+         "choosing the certificate field for the common name is not implemented"},
+        {"tls-export-cert", kBoth, "exporting peer certificates to scripts is not implemented"},
+        {"crl-verify", kBoth, "certificate revocation lists are not checked by this build"},
+        // transport details
+        {"port-share", kServer, "sharing the TCP port with another server is not implemented"},
+        {"passtos", kBoth, "copying the TOS field is not implemented"},
+        {"mtu-test", kBoth, "the MTU test is not implemented"},
+        {"multihome", kServer, "answering from the address a packet came to is not implemented"},
+        {"replay-persist", kBoth, "a persistent replay window is not implemented"},
+        {"shaper", kBoth, "traffic shaping is not implemented"},
+        {"http-proxy-override", kBoth, "is not implemented (use --http-proxy in the config)"},
+        // tap and server extras
+        {"server-bridge", kBoth, kTap},
+        {"vlan-tagging", kServer, kTap},
+        {"client-nat", kBoth, "client NAT rules are not implemented"},
+        {"client-config-dir", kServer, kCcd},
+        {"ccd-exclusive", kServer, kCcd},
+        {"client-connect", kServer, "client-connect scripts are not run by our server"},
+        {"client-disconnect", kServer, "client-disconnect scripts are not run by our server"},
+        {"client-crresponse", kServer, "challenge/response scripts are not run by our server"},
+        {"learn-address", kServer, "learn-address scripts are not run by our server"},
+        {"auth-gen-token", kServer, "server-generated auth tokens are not implemented"},
+        {"static-challenge", kBoth, "static challenge/response is not implemented"},
+    };
+    return gaps;
+}
+
+std::vector<Unsupported> runtime_unsupported(const Options& o)
+{
+    const unsigned mode = o.is_server() ? static_cast<unsigned>(RuntimeModes::Server)
+                                        : static_cast<unsigned>(RuntimeModes::Client);
+    std::vector<Unsupported> out;
+    for (const RuntimeGap& g : runtime_gaps()) {
+        if ((static_cast<unsigned>(g.modes) & mode) == 0)
+            continue;
+        if (o.given(std::string(g.option)))
+            out.push_back({std::string(g.option), std::string(g.why)});
+    }
+    return out;
+}
+
+std::string format_unsupported(const Unsupported& u)
+{
+    return "Options error: --" + u.option + " is not supported by this build yet: " + u.why;
+}
+
+} // namespace ovpn::options
