@@ -1,0 +1,101 @@
+// process/status.hpp: the --status file and its text, byte for byte as
+// OpenVPN 2.6 writes it (features.md §5). The formatters are pure: the caller
+// passes the counters and the wall-clock time; StatusFile only owns the file
+// and the "every n seconds" schedule on the injected steady clock.
+//
+// Client / p2p (the version is ignored there, as in 2.6):
+//   OpenVPN STATISTICS / Updated,<local time> / TUN/TAP read bytes,N / ... / END
+// Server: --status-version 1 (CLIENT LIST ... ROUTING TABLE ... GLOBAL STATS),
+//   2 (comma-separated, HEADER lines) and 3 (the same fields separated by TAB).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "openvpn/core/clock.hpp"
+#include "openvpn/core/result.hpp"
+
+namespace ovpn::process {
+
+// TrafficCounters: the client status rows. Byte counts include what the
+// kernel (DCO) counted. The four compression rows are printed only when
+// `compression` is set (2.6 prints them when a compression context exists,
+// i.e. any --compress / --comp-lzo was configured).
+struct TrafficCounters {
+    std::uint64_t tun_read_bytes = 0, tun_write_bytes = 0;
+    std::uint64_t link_read_bytes = 0, link_write_bytes = 0;
+    std::uint64_t auth_read_bytes = 0;
+    std::uint64_t pre_compress = 0, post_compress = 0;
+    std::uint64_t pre_decompress = 0, post_decompress = 0;
+    bool compression = false;
+};
+
+// format_client_status: the whole file text, each line ending in "\n".
+std::string format_client_status(const TrafficCounters& c, std::time_t now);
+
+// ServerClientRow: one connected (non-halted) client. real_address is already
+// in 2.6's form: "a.b.c.d:port" for IPv4 / v4-mapped, a bare address for
+// native IPv6 (use format_real_address). Empty virtual_address / virtual_ipv6
+// print as empty fields and add no ROUTING TABLE row. An empty username
+// prints as "UNDEF".
+struct ServerClientRow {
+    std::string common_name, real_address, virtual_address, virtual_ipv6, username;
+    std::uint64_t bytes_received = 0, bytes_sent = 0;
+    std::time_t connected_since = 0;
+    std::uint32_t peer_id = 0;
+    std::string cipher;
+    // added fields (defaults keep older callers right):
+    std::uint64_t client_id = 0; // management CID ("Client ID" column)
+    std::time_t last_ref = 0;    // ROUTING TABLE "Last Ref"; 0 = connected_since
+};
+
+// ServerStatusGlobals: the GLOBAL STATS block and the TITLE line of v2/v3.
+struct ServerStatusGlobals {
+    std::string title =
+        "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [MH/PKTINFO] [AEAD] [DCO]";
+    std::size_t max_bcast_mcast_queue_length = 0;
+    bool dco_enabled = false; // printed by v2/v3 only, as 2.6 does
+};
+
+// format_server_status: version 1, 2 or 3 (anything else is treated as 1, as
+// 2.6 falls back to its default).
+std::string format_server_status(const std::vector<ServerClientRow>& rows, int version, std::time_t now);
+std::string format_server_status(const std::vector<ServerClientRow>& rows, int version, std::time_t now,
+                                 const ServerStatusGlobals& globals);
+
+// format_time: 2.6's "YYYY-MM-DD HH:MM:SS" in local time.
+std::string format_time(std::time_t t);
+
+// StatusFile: 2.6 opens the file once at start-up (truncating it), and on
+// every update rewrites it in place (seek to 0, write, truncate to the new
+// length), so readers never see it missing. Write it every `interval` (2.6's
+// default is 60 s) and once more at exit. An interval of 0 means "only when
+// asked" (due() is then always false).
+class StatusFile {
+public:
+    StatusFile(std::string path, std::chrono::seconds interval);
+    ~StatusFile();
+    StatusFile(const StatusFile&) = delete;
+    StatusFile& operator=(const StatusFile&) = delete;
+
+    // due: true when no write happened yet or `interval` passed since the last.
+    bool due(TimePoint now) const;
+    // write: replace the file's contents with `text` and remember `now`.
+    Status<> write(const std::string& text, TimePoint now);
+
+    const std::string& path() const noexcept { return path_; }
+
+private:
+    Status<> open();
+
+    std::string path_;
+    std::chrono::seconds interval_;
+    std::optional<TimePoint> last_;
+    int fd_ = -1;
+};
+
+} // namespace ovpn::process

@@ -1,0 +1,208 @@
+// Status texts byte for byte against what OpenVPN 2.6.14 wrote (features.md §5).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "openvpn/process/status.hpp"
+
+namespace ovpn::process {
+namespace {
+
+// Times are local time in 2.6; the tests pin TZ to UTC.
+class StatusTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        setenv("TZ", "UTC", 1);
+        tzset();
+    }
+};
+
+// 2026-11-25 19:38:42 UTC
+constexpr std::time_t kT0 = 1795635522;
+
+TEST_F(StatusTest, ClientBlockMatches26)
+{
+    TrafficCounters c;
+    c.tun_read_bytes = 192;
+    c.tun_write_bytes = 144;
+    c.link_read_bytes = 5007;
+    c.link_write_bytes = 4746;
+    c.auth_read_bytes = 160;
+    c.pre_compress = 99; // not printed without compression
+    EXPECT_EQ(format_client_status(c, kT0 + 34), "OpenVPN STATISTICS\n"
+                                                 "Updated,2026-11-25 19:39:16\n"
+                                                 "TUN/TAP read bytes,192\n"
+                                                 "TUN/TAP write bytes,144\n"
+                                                 "TCP/UDP read bytes,5007\n"
+                                                 "TCP/UDP write bytes,4746\n"
+                                                 "Auth read bytes,160\n"
+                                                 "END\n");
+}
+
+TEST_F(StatusTest, ClientCompressionRows)
+{
+    TrafficCounters c;
+    c.compression = true;
+    c.pre_compress = 1;
+    c.post_compress = 2;
+    c.pre_decompress = 3;
+    c.post_decompress = 18446744073709551615ULL;
+    const std::string s = format_client_status(c, kT0);
+    EXPECT_NE(s.find("Auth read bytes,0\npre-compress bytes,1\npost-compress bytes,2\n"
+                     "pre-decompress bytes,3\npost-decompress bytes,18446744073709551615\nEND\n"),
+              std::string::npos)
+        << s;
+}
+
+ServerClientRow test_client()
+{
+    ServerClientRow r;
+    r.common_name = "Test-Client";
+    r.real_address = "127.0.0.1:58141";
+    r.virtual_address = "10.99.0.2";
+    r.username = "alice";
+    r.bytes_received = 4548;
+    r.bytes_sent = 4869;
+    r.connected_since = kT0;
+    r.peer_id = 0;
+    r.cipher = "AES-256-GCM";
+    return r;
+}
+
+TEST_F(StatusTest, ServerVersion1Matches26)
+{
+    auto r = test_client();
+    r.bytes_sent = 4797;
+    ServerStatusGlobals g;
+    g.max_bcast_mcast_queue_length = 1;
+    EXPECT_EQ(format_server_status({r}, 1, kT0 + 11, g),
+              "OpenVPN CLIENT LIST\n"
+              "Updated,2026-11-25 19:38:53\n"
+              "Common Name,Real Address,Bytes Received,Bytes Sent,Connected Since\n"
+              "Test-Client,127.0.0.1:58141,4548,4797,2026-11-25 19:38:42\n"
+              "ROUTING TABLE\n"
+              "Virtual Address,Common Name,Real Address,Last Ref\n"
+              "10.99.0.2,Test-Client,127.0.0.1:58141,2026-11-25 19:38:42\n"
+              "GLOBAL STATS\n"
+              "Max bcast/mcast queue length,1\n"
+              "END\n");
+}
+
+TEST_F(StatusTest, ServerVersion2Matches26)
+{
+    ServerStatusGlobals g;
+    g.title = "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [PKCS11] [MH/PKTINFO] "
+              "[AEAD] [DCO]";
+    g.max_bcast_mcast_queue_length = 1;
+    EXPECT_EQ(
+        format_server_status({test_client()}, 2, kT0 + 12, g),
+        "TITLE,OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [PKCS11] [MH/PKTINFO] "
+        "[AEAD] [DCO]\n"
+        "TIME,2026-11-25 19:38:54,1795635534\n"
+        "HEADER,CLIENT_LIST,Common Name,Real Address,Virtual Address,Virtual IPv6 Address,Bytes "
+        "Received,Bytes "
+        "Sent,Connected Since,Connected Since (time_t),Username,Client ID,Peer ID,Data Channel Cipher\n"
+        "CLIENT_LIST,Test-Client,127.0.0.1:58141,10.99.0.2,,4548,4869,2026-11-25 "
+        "19:38:42,1795635522,alice,0,0,"
+        "AES-256-GCM\n"
+        "HEADER,ROUTING_TABLE,Virtual Address,Common Name,Real Address,Last Ref,Last Ref (time_t)\n"
+        "ROUTING_TABLE,10.99.0.2,Test-Client,127.0.0.1:58141,2026-11-25 19:38:42,1795635522\n"
+        "GLOBAL_STATS,Max bcast/mcast queue length,1\n"
+        "GLOBAL_STATS,dco_enabled,0\n"
+        "END\n");
+}
+
+TEST_F(StatusTest, ServerVersion3IsVersion2WithTabs)
+{
+    auto r = test_client();
+    r.username.clear(); // no username: UNDEF
+    r.virtual_ipv6 = "fd00::1000";
+    r.last_ref = kT0 + 5;
+    ServerStatusGlobals g;
+    g.dco_enabled = true;
+    const std::string v2 = format_server_status({r}, 2, kT0, g);
+    std::string expect = v2;
+    // Only the title holds commas that are not separators; swap everything else.
+    const auto title_end = expect.find('\n');
+    for (std::size_t i = 0; i < expect.size(); ++i)
+        if (expect[i] == ',' && (i > title_end || i == 5))
+            expect[i] = '\t';
+    EXPECT_EQ(format_server_status({r}, 3, kT0, g), expect);
+    EXPECT_NE(v2.find(",UNDEF,0,0,AES-256-GCM\n"), std::string::npos) << v2;
+    EXPECT_NE(
+        v2.find("ROUTING_TABLE,fd00::1000,Test-Client,127.0.0.1:58141,2026-11-25 19:38:47,1795635527\n"),
+        std::string::npos)
+        << v2;
+    EXPECT_NE(v2.find("GLOBAL_STATS,dco_enabled,1\nEND\n"), std::string::npos);
+}
+
+TEST_F(StatusTest, ServerNoClients)
+{
+    EXPECT_EQ(format_server_status({}, 1, kT0),
+              "OpenVPN CLIENT LIST\nUpdated,2026-11-25 19:38:42\n"
+              "Common Name,Real Address,Bytes Received,Bytes Sent,Connected Since\n"
+              "ROUTING TABLE\nVirtual Address,Common Name,Real Address,Last Ref\n"
+              "GLOBAL STATS\nMax bcast/mcast queue length,0\nEND\n");
+}
+
+std::string slurp(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+TEST_F(StatusTest, FileIsTruncatedAtOpenAndRewrittenInPlace)
+{
+    char dir[] = "/tmp/proc-status-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    const std::string path = std::string(dir) + "/status";
+    {
+        std::ofstream(path) << "old contents that are long\n";
+    }
+    FakeClock clock;
+    StatusFile f(path, std::chrono::seconds(10));
+    EXPECT_EQ(slurp(path), ""); // truncated at start-up, like 2.6
+    struct stat st {};
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
+    EXPECT_TRUE(f.due(clock.now()));
+    ASSERT_TRUE(f.write("a long first text\n", clock.now()));
+    EXPECT_FALSE(f.due(clock.now()));
+    clock.advance(std::chrono::seconds(9));
+    EXPECT_FALSE(f.due(clock.now()));
+    clock.advance(std::chrono::seconds(1));
+    EXPECT_TRUE(f.due(clock.now()));
+    ASSERT_TRUE(f.write("short\n", clock.now()));
+    EXPECT_EQ(slurp(path), "short\n");
+    struct stat st2 {};
+    ASSERT_EQ(stat(path.c_str(), &st2), 0);
+    EXPECT_EQ(st.st_ino, st2.st_ino); // same file, rewritten in place
+    unlink(path.c_str());
+    rmdir(dir);
+}
+
+TEST_F(StatusTest, ZeroIntervalIsNeverDue)
+{
+    FakeClock clock;
+    StatusFile f("/dev/null", std::chrono::seconds(0));
+    EXPECT_FALSE(f.due(clock.now()));
+}
+
+TEST_F(StatusTest, UnwritablePathIsAnError)
+{
+    FakeClock clock;
+    StatusFile f("/nonexistent-dir-proc/status", std::chrono::seconds(1));
+    auto s = f.write("x\n", clock.now());
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().find("cannot open /nonexistent-dir-proc/status"), std::string::npos);
+}
+
+} // namespace
+} // namespace ovpn::process
