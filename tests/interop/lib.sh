@@ -171,3 +171,78 @@ transfer_check() {
   log "transfer to $dst: sha256 mismatch (want $want, got ${got:-nothing})"
   return 1
 }
+
+# ---- proxies for the http-proxy / socks-proxy scenarios. Each runs in the
+# server namespace on the under-address, logs to $WORK/proxy.log, and is
+# stopped like a daemon ("proxy"; run.sh's run_one stops it).
+PROXY_HTTP_PORT=8888
+PROXY_SOCKS_PORT=1080
+
+# start_tinyproxy: Debian's tinyproxy in the foreground with BasicAuth
+# iouser/iopass (the client's good.txt), CONNECT allowed to port 1194 only.
+start_tinyproxy() {
+  cat >"$WORK/tinyproxy.conf" <<EOC
+Port $PROXY_HTTP_PORT
+Listen $UNDER_S
+Timeout 120
+LogLevel Connect
+MaxClients 8
+BasicAuth iouser iopass
+Allow 10.93.0.0/24
+ConnectPort 1194
+EOC
+  ip netns exec "$NS_S" tinyproxy -d -c "$WORK/tinyproxy.conf" >"$WORK/proxy.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  echo "$pid" >"$WORK/proxy.pid"
+  wait_port "$PROXY_HTTP_PORT" || { log "tinyproxy did not start: $(tail -3 "$WORK/proxy.log")"; return 1; }
+}
+
+# start_danted: Debian's dante-server with the SOCKS5 username method. Dante
+# checks the system password database, so it runs in a private mount
+# namespace where /etc/passwd and /etc/shadow are copies with one extra
+# account, iouser/iopass; the host's files are never touched.
+start_danted() {
+  local d="$WORK/socks" hash
+  mkdir -p "$d"
+  hash=$(openssl passwd -6 iopass) || return 1
+  cp /etc/passwd "$d/passwd" && cp /etc/shadow "$d/shadow" || return 1
+  echo "iouser:x:64990:64990::/nonexistent:/usr/sbin/nologin" >>"$d/passwd"
+  echo "iouser:$hash:20000:0:99999:7:::" >>"$d/shadow"
+  chmod 600 "$d/shadow"
+  cat >"$d/danted.conf" <<EOC
+logoutput: stderr
+internal: $UNDER_S port = $PROXY_SOCKS_PORT
+external: $UNDER_S
+clientmethod: none
+socksmethod: username
+user.privileged: root
+user.unprivileged: nobody
+client pass {
+  from: 10.93.0.0/24 to: 0.0.0.0/0
+}
+socks pass {
+  from: 10.93.0.0/24 to: $UNDER_S/32 port = 1194
+  command: connect
+  log: connect disconnect error
+}
+EOC
+  ip netns exec "$NS_S" unshare -m --propagation private sh -c \
+    "mount --bind '$d/passwd' /etc/passwd && mount --bind '$d/shadow' /etc/shadow && exec danted -f '$d/danted.conf'" \
+    >"$WORK/proxy.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  echo "$pid" >"$WORK/proxy.pid"
+  wait_port "$PROXY_SOCKS_PORT" || { log "danted did not start: $(tail -3 "$WORK/proxy.log")"; return 1; }
+}
+
+# wait_port PORT: until something listens on UNDER_S:PORT in the server
+# namespace (10 s).
+wait_port() {
+  local i
+  for i in $(seq 1 50); do
+    ip netns exec "$NS_S" ss -Hltn "src $UNDER_S:$1" 2>/dev/null | grep -q . && return 0
+    sleep 0.2
+  done
+  return 1
+}

@@ -29,7 +29,7 @@ done
 
 ALL=(udp4 tcp4 udp6 tcp6 ipv6-inside tls-auth tls-crypt tls-crypt-v2 aes128gcm aes256gcm chacha
   cbc-fallback lz4-v2 stub-v2 auth-pass auth-wrong reneg restart exit-notify conn-list fragment
-  p2p-tls p2p-tls-rev p2p-secret p2p-secret-rev)
+  p2p-tls p2p-tls-rev p2p-secret p2p-secret-rev http-proxy socks-proxy)
 [ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -199,6 +199,20 @@ sc_p2p-tls() { start_p2p p2p 0 && traffic; }
 sc_p2p-tls-rev() { start_p2p p2p 1 && traffic; }
 sc_p2p-secret() { start_p2p secret 0 && traffic; }
 sc_p2p-secret-rev() { start_p2p secret 1 && traffic; }
+# Through a proxy in the server namespace (lib.sh): the server must see the
+# TCP connection come from the proxy's address, not the client's.
+proxied_sc() { # $1 = the client's proxy line
+  start_pair "" "$1" "proto tcp-server" "proto tcp-client" && traffic &&
+    log_has server "TCP connection established with \[AF_INET\]$UNDER_S:"
+}
+sc_http-proxy() {
+  start_tinyproxy && proxied_sc "http-proxy $UNDER_S $PROXY_HTTP_PORT $K/good.txt basic" &&
+    log_has proxy "Request (file descriptor [0-9]*): CONNECT $UNDER_S:1194 HTTP/1.0"
+}
+sc_socks-proxy() {
+  start_danted && proxied_sc "socks-proxy $UNDER_S $PROXY_SOCKS_PORT $K/good.txt" &&
+    log_has proxy "username%iouser@$UNDER_C"
+}
 
 # run_one NAME: a fresh start for each scenario; the logs of a failure stay
 # in $WORK/fail-NAME/ (printed tail on failure).
@@ -214,12 +228,13 @@ run_one() {
   rc=$?
   stop_daemon client TERM
   stop_daemon server TERM
+  stop_daemon proxy TERM
   if [ $rc -eq 0 ]; then
     echo "PASS $name ($((SECONDS - t0)) s)"
   else
     echo "FAIL $name ($((SECONDS - t0)) s)"
     failed=$((failed + 1))
-    for f in server client; do
+    for f in server client proxy; do
       [ -f "$WORK/$f.log" ] && { echo "---- $name: $f.log (tail)"; tail -n 15 "$WORK/$f.log"; }
     done
   fi
