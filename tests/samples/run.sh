@@ -10,8 +10,8 @@
 #                  "remote my-server-1 1194": that name resolves through
 #                  /etc/netns/<ns>/hosts (ip netns exec mounts it over
 #                  /etc/hosts), so not a byte of the configs changes. Then a
-#                  ping and a 20 MiB transfer, and the server's status file
-#                  must list the client's common name.
+#                  ping and a 20 MiB transfer; when the server is ours, its
+#                  status file must list the client's common name.
 #   loopback       loopback-server and loopback-client (TLS p2p over
 #                  localhost, --dev null, tls-auth inline, reneg-sec 10) in
 #                  one namespace: both reach "Initialization Sequence
@@ -73,7 +73,9 @@ case_server-client() {
   in_dir "$c" client "$NS_C" "$CLI_BIN" "$c/client.conf"
   wait_ready client 40 || return 1
   ping_check 10.8.0.1 && transfer_check 10.8.0.1 20 || return 1
-  # 2.6 rewrites the status file every 60 s (its default --status interval).
+  # The status file says whether OUR server keeps it; 2.6 rewrites it every
+  # 60 s (its default --status interval), so only wait when the server is ours.
+  [ "$SRV_BIN" = "$OURS" ] || return 0
   local i
   for i in $(seq 1 70); do
     grep -q '^CLIENT_LIST,Test-Client\|^Test-Client,' "$st" 2>/dev/null && return 0
