@@ -1,6 +1,10 @@
 #include "openvpn/control/control_wrap.hpp"
 
 #include <cstring>
+#include <optional>
+
+#include "openvpn/wire/opcode.hpp"
+#include "openvpn/wire/tls_crypt_v2.hpp"
 
 namespace ovpn::control {
 
@@ -67,7 +71,61 @@ private:
     std::vector<std::uint8_t> wkc_;
 };
 
+class TlsCryptV2ServerWrap final : public ControlWrap {
+public:
+    TlsCryptV2ServerWrap(SecureBytes server_key, std::uint32_t start)
+        : server_key_(std::move(server_key)), start_(start)
+    {
+    }
+    std::size_t overhead() const noexcept override { return wire::kTlsCryptOverhead; }
+    Result<std::size_t, wire::Drop> wrap(Bytes plain, MutBytes out, std::uint32_t now) override
+    {
+        if (!tc_)
+            return Err(wire::Drop::BadWkc);
+        return tc_->wrap(plain, out, now);
+    }
+    Result<std::size_t, wire::Drop> unwrap(Bytes in, MutBytes out, std::uint32_t now) override
+    {
+        if (in.empty())
+            return Err(wire::Drop::TooShort);
+        auto op = wire::opcode_of(in[0]);
+        if (!op || !wire::carries_wkc(*op)) {
+            if (!tc_)
+                return Err(wire::Drop::BadWkc);
+            return tc_->unwrap(in, out, now);
+        }
+        if (tc_) {
+            // The key is known: only cut the WKc off.
+            auto split = wire::split_wkc(in);
+            if (!split)
+                return Err(wire::Drop::BadWkc);
+            return tc_->unwrap(split->packet, out, now);
+        }
+        auto opened = wire::open_wkc_packet(server_key_.span(), in);
+        if (!opened)
+            return Err(wire::Drop::BadWkc);
+        auto tc = wire::TlsCrypt::create(opened->key.kc.span(), wire::Role::Server, start_);
+        if (!tc)
+            return Err(wire::Drop::Crypto);
+        auto n = tc->unwrap(opened->packet, out, now);
+        if (n)
+            tc_.emplace(std::move(tc).value()); // only an authentic packet fixes the key
+        return n;
+    }
+
+private:
+    SecureBytes server_key_;
+    std::uint32_t start_;
+    std::optional<wire::TlsCrypt> tc_;
+};
+
 } // namespace
+
+std::unique_ptr<ControlWrap> make_tls_crypt_v2_server_wrap(SecureBytes server_key,
+                                                           std::uint32_t session_start)
+{
+    return std::make_unique<TlsCryptV2ServerWrap>(std::move(server_key), session_start);
+}
 
 std::unique_ptr<ControlWrap> make_no_wrap()
 {

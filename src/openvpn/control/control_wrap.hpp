@@ -14,6 +14,7 @@
 
 #include "openvpn/core/bytes.hpp"
 #include "openvpn/core/result.hpp"
+#include "openvpn/core/secure.hpp"
 #include "openvpn/wire/drop.hpp"
 #include "openvpn/wire/tls_auth.hpp"
 #include "openvpn/wire/tls_crypt.hpp"
@@ -38,5 +39,12 @@ std::unique_ptr<ControlWrap> make_no_wrap();
 std::unique_ptr<ControlWrap> make_tls_auth_wrap(wire::TlsAuth ta);
 // wkc non-empty: tls-crypt-v2 client (Kc inside tc; WKc appended on V3/WKC packets).
 std::unique_ptr<ControlWrap> make_tls_crypt_wrap(wire::TlsCrypt tc, std::vector<std::uint8_t> wkc = {});
+// make_tls_crypt_v2_server_wrap: the server side of tls-crypt-v2 for one
+// client. The first HARD_RESET_CLIENT_V3 carries the client's WKc: it is
+// opened with the 128-byte server key and Kc becomes this wrap's tls-crypt
+// key; WKC_V1 packets have their WKc cut off. Until then every other packet
+// is dropped (BadWkc). `session_start`: the packet-id time we send with.
+std::unique_ptr<ControlWrap> make_tls_crypt_v2_server_wrap(SecureBytes server_key,
+                                                           std::uint32_t session_start);
 
 } // namespace ovpn::control

@@ -3,6 +3,7 @@
 #include "openvpn/client/client.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/server/server.hpp"
 
 namespace ovpn::daemon {
 
@@ -12,7 +13,7 @@ namespace {
 Status<> supported(const options::Options& o)
 {
     if (o.is_server())
-        return Err(std::string("--mode server is not implemented yet in this build"));
+        return Ok{};
     if (!o.secret && !o.tls_client && !o.tls_server)
         return Err(std::string("Options error: need --client, --tls-client or --tls-server (or --secret)"));
     return Ok{};
@@ -31,8 +32,14 @@ int run(const options::Options& opts, Logger& log)
     SystemClock clock;
     try {
         io::EventLoop loop(clock);
-        client::Client c(opts, log, loop);
-        int code = c.run();
+        int code = client::kExitOk;
+        if (opts.is_server()) {
+            server::Server s(opts, log, loop);
+            code = s.run();
+        } else {
+            client::Client c(opts, log, loop);
+            code = c.run();
+        }
         log.write(Verb::Error, code == client::kExitOk ? "Exiting" : "Exiting due to fatal error");
         return code;
     } catch (const std::exception& e) {

@@ -1,0 +1,51 @@
+// server/pool.hpp: the client slots of a P2MP server. Slot i is the client's
+// peer id (2.6: lowest free index) and picks its tunnel addresses from
+// --ifconfig-pool (topology subnet and p2p: one address each; net30: one /30
+// each, client = base+2, its peer = base+1) and --ifconfig-ipv6-pool
+// (base + i). Pure: no I/O, so it is tested directly.
+#pragma once
+
+#include <netinet/in.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "openvpn/core/result.hpp"
+#include "openvpn/options/options.hpp"
+
+namespace ovpn::server {
+
+class Pool {
+public:
+    // create: from the finalized options (--ifconfig-pool, --ifconfig,
+    // --topology, --ifconfig-ipv6(-pool), --max-clients).
+    static Result<Pool> create(const options::Options& o);
+
+    // acquire: the lowest free slot, or nullopt when full.
+    std::optional<std::uint32_t> acquire();
+    void release(std::uint32_t slot);
+    std::size_t capacity() const noexcept { return used_.size(); }
+    std::size_t in_use() const noexcept;
+
+    // The client's addresses in slot (nullopt without a pool of that family).
+    std::optional<in_addr> v4(std::uint32_t slot) const;
+    std::optional<in6_addr> v6(std::uint32_t slot) const;
+    // push_ifconfig: "ifconfig <client> <netmask|peer>"; push_ifconfig_ipv6:
+    // "ifconfig-ipv6 <client>/<bits> <server>".
+    std::optional<std::string> push_ifconfig(std::uint32_t slot) const;
+    std::optional<std::string> push_ifconfig_ipv6(std::uint32_t slot) const;
+
+private:
+    std::vector<bool> used_;
+    options::Topology topo_ = options::Topology::Net30;
+    std::optional<std::uint32_t> v4_start_; // host order
+    std::uint32_t v4_netmask_ = 0;          // subnet: pushed netmask
+    std::uint32_t v4_server_ = 0;           // p2p: the server's address
+    std::optional<in6_addr> v6_base_;
+    int v6_bits_ = 64;
+    std::string v6_server_;
+};
+
+} // namespace ovpn::server

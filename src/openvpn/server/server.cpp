@@ -1,0 +1,1054 @@
+#include "openvpn/server/server.hpp"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+
+#include "openvpn/client/setup.hpp"
+#include "openvpn/crypto/key_files.hpp"
+#include "openvpn/data/userspace_data_plane.hpp"
+#include "openvpn/script/script_runner.hpp"
+#include "openvpn/server/push.hpp"
+#include "openvpn/tun/net_setup.hpp"
+#include "openvpn/tun/netlink.hpp"
+#include "openvpn/tun/tun_device.hpp"
+#include "openvpn/wire/opcode.hpp"
+#include "openvpn/wire/push_message.hpp"
+
+namespace ovpn::server {
+
+namespace {
+
+// Lines 2.6 prints at its default --verb 1 use level 1.
+constexpr Verb kV1 = Verb::Error;
+constexpr Duration kMaxTick = seconds(1);
+constexpr Duration kAuthFailedLinger = seconds(2);
+constexpr Duration kPushRepeatIgnore = seconds(30);
+constexpr int kMaxRounds = 8;
+
+bool is_tcp(const std::string& proto)
+{
+    return proto.rfind("tcp", 0) == 0;
+}
+
+io::Family family_of(const std::string& proto)
+{
+    if (proto.find('4') != std::string::npos)
+        return io::Family::V4;
+    if (proto.find('6') != std::string::npos)
+        return io::Family::V6;
+    return io::Family::Any;
+}
+
+data::Compression compression_of(const options::Options& o)
+{
+    if (o.compress) {
+        const std::string& c = *o.compress;
+        if (c == "stub-v2")
+            return data::Compression::StubV2;
+        if (c == "lz4-v2")
+            return data::Compression::Lz4V2;
+        if (c == "lz4")
+            return data::Compression::Lz4;
+        return data::Compression::Stub;
+    }
+    if (o.comp_lzo)
+        return *o.comp_lzo == "no" ? data::Compression::LzoNo : data::Compression::Lzo;
+    return data::Compression::None;
+}
+
+std::string v4_string(const in_addr& a)
+{
+    char buf[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &a, buf, sizeof buf);
+    return buf;
+}
+
+std::string v6_string(const in6_addr& a)
+{
+    char buf[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &a, buf, sizeof buf);
+    return buf;
+}
+
+} // namespace
+
+struct Server::Instance {
+    std::uint32_t id = 0; // pool slot and peer id
+    io::SockAddr addr;
+    std::string addr_str; // "10.93.0.2:41234" as 2.6 prints it in prefixes
+    std::unique_ptr<io::TcpLinkSocket> tcp;
+    bool tcp_watch_write = false;
+    std::unique_ptr<control::ControlChannel> cc;
+    std::string cn = "UNDEF";
+    bool dead = false;
+    bool up = false;          // peer in the data plane, keys installed
+    bool auth_failed = false; // AUTH_FAILED sent; dropped at drop_at
+    std::optional<TimePoint> drop_at;
+    std::optional<NcpResult> ncp;
+    std::optional<TimePoint> last_push;
+    std::optional<std::uint8_t> lame_duck_key;
+    std::vector<PacketBuf> rx; // TCP receive batch
+    std::vector<io::SockAddr> rx_from;
+
+    std::string prefix() const { return cn + "/" + addr_str; }
+};
+
+Server::Server(const options::Options& o, Logger& log, io::EventLoop& loop) : o_(o), log_(log), loop_(loop)
+{
+}
+
+Server::~Server()
+{
+    for (auto& [id, in] : instances_) {
+        if (in->tcp)
+            loop_.remove_fd(in->tcp->fd());
+    }
+    if (dp_) {
+        if (tun_ && tun_->fd() >= 0)
+            loop_.remove_fd(tun_->fd());
+        if (dp_->event_fd() >= 0)
+            loop_.remove_fd(dp_->event_fd());
+        for (auto& [id, in] : instances_)
+            if (in->up)
+                (void)dp_->del_peer(id);
+    }
+    instances_.clear();
+    dp_.reset();
+    if (udp_)
+        loop_.remove_fd(udp_->fd());
+    if (listener_)
+        loop_.remove_fd(listener_->fd());
+    if (net_)
+        net_->restore();
+}
+
+int Server::run()
+{
+    if (auto s = loop_.watch_signals([this](io::Signal sig) { on_signal(sig); }); !s) {
+        log_.write(Verb::Fatal, s.error());
+        return kExitError;
+    }
+    if (auto s = start(); !s) {
+        log_.write(Verb::Fatal, s.error());
+        return kExitError;
+    }
+    while (!loop_.stopped()) {
+        auto r = loop_.run_once();
+        if (!r) {
+            log_.write(Verb::Fatal, r.error());
+            return kExitError;
+        }
+    }
+    return exit_code_;
+}
+
+Status<> Server::start()
+{
+    auto tls = client::make_tls_config(o_);
+    if (!tls)
+        return Err(tls.error());
+    auto ctx = control::TlsContext::create(*tls);
+    if (!ctx)
+        return Err(ctx.error());
+    tls_ = *ctx;
+    auto pool = Pool::create(o_);
+    if (!pool)
+        return Err(pool.error());
+    pool_ = std::move(*pool);
+    if (auto s = open_tun(); !s)
+        return s;
+    if (auto s = open_transport(); !s)
+        return s;
+    log_.logf(Verb::Info, "MULTI: multi_init called, r=256 v=256");
+    if (auto a = pool_->v4(0))
+        log_.logf(Verb::Info, "IFCONFIG POOL IPv4: base=%s size=%zu", v4_string(*a).c_str(),
+                  pool_->capacity());
+    if (auto a = pool_->v6(0))
+        log_.logf(Verb::Info, "IFCONFIG POOL IPv6: base=%s size=%zu", v6_string(*a).c_str(),
+                  pool_->capacity());
+    log_.write(kV1, "Initialization Sequence Completed");
+    arm_tick();
+    return Ok{};
+}
+
+Status<> Server::open_tun()
+{
+    tun::TunConfig tc;
+    tc.dev = o_.dev.value_or("tun");
+    tc.persist = o_.persist_tun;
+    auto t =
+        tc.dev == "null" ? Result<std::unique_ptr<tun::TunDevice>>(tun::make_null_tun()) : tun::open_tun(tc);
+    if (!t)
+        return Err(t.error());
+    tun_ = std::move(*t);
+    log_.logf(kV1, "TUN/TAP device %s opened", tun_->name().c_str());
+
+    if (tun_->name() != "null" && !o_.ifconfig_noexec) {
+        auto nl = tun::Netlink::open();
+        if (!nl)
+            return Err(nl.error());
+        nl_ = std::move(*nl);
+        net_ = std::make_unique<tun::NetSetup>(*nl_, log_);
+        tun::NetPlan plan;
+        plan.ifname = tun_->name();
+        plan.mtu = static_cast<std::uint32_t>(o_.ce.tun_mtu.value_or(1500));
+        auto topo = o_.topology.value_or(options::Topology::Net30);
+        plan.topology = topo == options::Topology::Subnet ? tun::Topology::Subnet
+                        : topo == options::Topology::P2P  ? tun::Topology::P2p
+                                                          : tun::Topology::Net30;
+        if (o_.ifconfig) {
+            auto l = tun::IpAddr::parse(o_.ifconfig->first);
+            auto r = tun::IpAddr::parse(o_.ifconfig->second);
+            if (!l || !r)
+                return Err("bad --ifconfig " + o_.ifconfig->first + " " + o_.ifconfig->second);
+            plan.ifconfig = tun::IfconfigV4{*l, *r};
+        }
+        if (o_.ifconfig_ipv6) {
+            const std::string& a = o_.ifconfig_ipv6->first;
+            auto slash = a.find('/');
+            if (auto l = tun::IpAddr::parse(a.substr(0, slash))) {
+                tun::IfconfigV6 v6;
+                v6.local = *l;
+                if (slash != std::string::npos)
+                    v6.prefixlen = static_cast<std::uint8_t>(std::stoi(a.substr(slash + 1)));
+                if (auto r = tun::IpAddr::parse(o_.ifconfig_ipv6->second))
+                    v6.remote = *r;
+                plan.ifconfig_ipv6 = v6;
+            }
+        }
+        if (o_.route_gateway)
+            if (auto g = tun::IpAddr::parse(*o_.route_gateway))
+                plan.route_gateway = *g;
+        for (const auto& r : o_.routes) {
+            if (r.args.empty())
+                continue;
+            auto dst = tun::IpAddr::parse(r.args[0]);
+            if (!dst)
+                continue;
+            tun::RouteSpec rs;
+            rs.dst.addr = *dst;
+            rs.dst.len = 32;
+            if (r.args.size() > 1)
+                if (auto m = tun::IpAddr::parse(r.args[1]))
+                    if (auto len = tun::netmask_to_len(m->as_v4()))
+                        rs.dst.len = *len;
+            if (r.args.size() > 2 && r.args[2] != "vpn_gateway")
+                if (auto g = tun::IpAddr::parse(r.args[2]))
+                    rs.gateway = *g;
+            plan.routes.push_back(rs);
+        }
+        if (auto s = net_->apply_link(plan); !s)
+            return s;
+        if (o_.up) {
+            script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+            script::Env env;
+            env.set("dev", tun_->name());
+            env.set_int("tun_mtu", plan.mtu);
+            env.set("script_context", "init");
+            if (o_.ifconfig) {
+                env.set("ifconfig_local", o_.ifconfig->first);
+                env.set(topo == options::Topology::Subnet ? "ifconfig_netmask" : "ifconfig_remote",
+                        o_.ifconfig->second);
+            }
+            auto res =
+                runner.run("up", *o_.up,
+                           script::up_down_args(tun_->name(), plan.mtu, o_.ifconfig ? o_.ifconfig->first : "",
+                                                o_.ifconfig ? o_.ifconfig->second : "", false),
+                           env);
+            if (!res.ok())
+                return Err(std::string("ERROR: up script failed"));
+        }
+        if (!o_.route_noexec)
+            (void)net_->apply_routes(plan);
+    }
+
+    data::UserspaceConfig uc;
+    uc.tun = tun_.get();
+    uc.clock = &loop_.clock();
+    uc.log = &log_;
+    uc.compression = compression_of(o_);
+    if (o_.ce.fragment && !is_tcp(o_.ce.proto))
+        uc.fragment = static_cast<std::size_t>(*o_.ce.fragment);
+    dp_ = std::make_unique<data::UserspaceDataPlane>(uc);
+    if (tun_->fd() >= 0) {
+        if (auto s = loop_.add_fd(tun_->fd(), io::kReadable,
+                                  [this](std::uint32_t) {
+                                      if (dp_)
+                                          dp_->on_tun_readable(loop_.now());
+                                      for (auto& [id, in] : instances_)
+                                          if (in->tcp)
+                                              update_tcp_watch(*in);
+                                      reap();
+                                      arm_tick();
+                                  });
+            !s)
+            return s;
+    }
+    if (dp_->event_fd() >= 0)
+        if (auto s = loop_.add_fd(dp_->event_fd(), io::kReadable, [this](std::uint32_t) { on_tick(); }); !s)
+            return s;
+    return Ok{};
+}
+
+Status<> Server::open_transport()
+{
+    const options::ConnectionEntry& ce = o_.ce;
+    tcp_mode_ = is_tcp(ce.proto);
+    const io::Family fam = family_of(ce.proto);
+    const auto port = static_cast<std::uint16_t>(std::stoi(ce.lport.value_or(ce.port)));
+    io::SockAddr bind_addr;
+    if (ce.local) {
+        auto addrs = io::resolve(*ce.local, port, fam,
+                                 tcp_mode_ ? io::SockType::Stream : io::SockType::Datagram, true);
+        if (!addrs || addrs->empty())
+            return Err("RESOLVE: Cannot resolve host address: " + *ce.local);
+        bind_addr = addrs->front();
+    } else {
+        auto a = io::SockAddr::parse_numeric(fam == io::Family::V4 ? "0.0.0.0" : "::", port);
+        if (!a)
+            return Err(a.error());
+        bind_addr = *a;
+    }
+    const std::size_t batch = 32;
+    rx_.clear();
+    for (std::size_t i = 0; i < batch; ++i)
+        rx_.emplace_back();
+    rx_from_.assign(batch, io::SockAddr{});
+    if (tcp_mode_) {
+        auto l = TcpListener::open(bind_addr);
+        if (!l && fam == io::Family::Any) {
+            auto v4 = io::SockAddr::parse_numeric("0.0.0.0", port);
+            if (v4)
+                l = TcpListener::open(*v4);
+        }
+        if (!l)
+            return Err(l.error());
+        listener_.emplace(std::move(*l));
+        log_.logf(kV1, "Listening for incoming TCP connection on %s", bind_addr.to_string().c_str());
+        return loop_.add_fd(listener_->fd(), io::kReadable, [this](std::uint32_t) { on_tcp_accept(); });
+    }
+    io::UdpConfig uc;
+    uc.family = bind_addr.family() == AF_INET6 ? io::Family::V6 : io::Family::V4;
+    uc.bind_addr = bind_addr;
+    uc.batch = batch;
+    auto s = io::open_udp(uc);
+    if (!s && fam == io::Family::Any) {
+        uc.family = io::Family::V4;
+        uc.bind_addr = io::SockAddr::parse_numeric("0.0.0.0", port).value();
+        s = io::open_udp(uc);
+    }
+    if (!s)
+        return Err(s.error());
+    udp_ = std::move(*s);
+    log_.logf(kV1, "UDP%s link local (bound): %s", uc.family == io::Family::V6 ? "v6" : "v4",
+              uc.bind_addr->to_string().c_str());
+    log_.logf(kV1, "UDP%s link remote: [AF_UNSPEC]", uc.family == io::Family::V6 ? "v6" : "v4");
+    return loop_.add_fd(udp_->fd(), io::kReadable, [this](std::uint32_t) { on_udp_readable(); });
+}
+
+// ---- instances ----
+
+Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr<io::TcpLinkSocket> tcp)
+{
+    if (exiting_)
+        return nullptr;
+    auto slot = pool_->acquire();
+    if (!slot) {
+        log_.logf(kV1, "MULTI: new incoming connection would exceed maximum number of clients (%zu)",
+                  pool_->capacity());
+        return nullptr;
+    }
+    const auto secs = static_cast<std::uint32_t>(std::time(nullptr));
+    std::unique_ptr<control::ControlWrap> wrap;
+    const options::ConnectionEntry& ce = o_.ce;
+    if (ce.tls_crypt_v2) {
+        auto text = client::read_file_ref(*ce.tls_crypt_v2);
+        auto key =
+            text ? crypto::parse_tls_crypt_v2_server_key(*text) : Result<SecureBytes>(Err(text.error()));
+        if (!key) {
+            log_.logf(kV1, "--tls-crypt-v2: %s", key.error().c_str());
+            pool_->release(*slot);
+            return nullptr;
+        }
+        wrap = control::make_tls_crypt_v2_server_wrap(std::move(*key), secs);
+    } else {
+        auto w = client::make_control_wrap(o_, ce, secs);
+        if (!w) {
+            log_.logf(kV1, "%s", w.error().c_str());
+            pool_->release(*slot);
+            return nullptr;
+        }
+        wrap = std::move(*w);
+    }
+    control::ControlConfig cc;
+    cc.is_server = true;
+    cc.tls = tls_;
+    cc.wrap = std::move(wrap);
+    if (o_.tls_timeout)
+        cc.tls_timeout = seconds(*o_.tls_timeout);
+    if (o_.hand_window)
+        cc.hand_window = seconds(*o_.hand_window);
+    if (o_.tran_window)
+        cc.tran_window = seconds(*o_.tran_window);
+    if (o_.reneg_sec && !o_.reneg_sec->empty())
+        cc.reneg_sec = seconds(std::stoi(o_.reneg_sec->front()));
+    if (o_.reneg_bytes)
+        cc.reneg_bytes = *o_.reneg_bytes;
+    if (o_.reneg_pkts)
+        cc.reneg_packets = *o_.reneg_pkts;
+    cc.options_string = client::occ_options_string(o_, tcp ? "TCPv4_SERVER" : "UDPv4", false);
+    auto ch = control::ControlChannel::create(std::move(cc), loop_.now());
+    if (!ch) {
+        log_.logf(kV1, "%s", ch.error().c_str());
+        pool_->release(*slot);
+        return nullptr;
+    }
+    auto in = std::make_unique<Instance>();
+    in->id = *slot;
+    in->addr = from;
+    in->addr_str = from.ip_string() + ":" + std::to_string(from.port());
+    in->cc = std::move(*ch);
+    if (tcp) {
+        in->tcp = std::move(tcp);
+        for (std::size_t i = 0; i < in->tcp->batch_size(); ++i)
+            in->rx.emplace_back();
+        in->rx_from.assign(in->tcp->batch_size(), io::SockAddr{});
+    }
+    Instance* raw = in.get();
+    instances_[raw->id] = std::move(in);
+    log_.logf(Verb::Info, "%s TLS: Initial packet from %s", raw->addr_str.c_str(), from.to_string().c_str());
+    return raw;
+}
+
+Server::Instance* Server::find_id(std::uint32_t id)
+{
+    auto it = instances_.find(id);
+    return it == instances_.end() || it->second->dead ? nullptr : it->second.get();
+}
+
+Server::Instance* Server::find_addr(const io::SockAddr& a)
+{
+    for (auto& [id, in] : instances_)
+        if (!in->dead && !in->tcp && in->addr == a)
+            return in.get();
+    return nullptr;
+}
+
+void Server::close_instance(Instance& in, const std::string& why)
+{
+    if (in.dead)
+        return;
+    if (!why.empty())
+        log_.logf(kV1, "%s %s", in.prefix().c_str(), why.c_str());
+    in.dead = true;
+    if (in.up && dp_) {
+        (void)dp_->del_peer(in.id);
+        in.up = false;
+    }
+    if (in.tcp)
+        loop_.remove_fd(in.tcp->fd());
+}
+
+void Server::reap()
+{
+    for (auto it = instances_.begin(); it != instances_.end();) {
+        if (it->second->dead) {
+            pool_->release(it->first);
+            it = instances_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+// ---- transport ----
+
+void Server::on_udp_readable()
+{
+    TimePoint now = loop_.now();
+    for (int round = 0; round < kMaxRounds && udp_; ++round) {
+        auto n = udp_->recv(rx_, rx_from_);
+        if (!n || *n == 0)
+            break;
+        for (std::size_t i = 0; i < *n; ++i) {
+            PacketBuf& b = rx_[i];
+            if (b.empty())
+                continue;
+            const io::SockAddr& from = rx_from_[i];
+            if (data::UserspaceDataPlane::is_data_packet(b.data()[0])) {
+                Instance* in = nullptr;
+                if (auto pid = wire::peer_id_of(b.span()))
+                    in = find_id(*pid);
+                else
+                    in = find_addr(from);
+                if (in == nullptr || !(in->addr == from))
+                    continue; // unknown peer (or a float we do not follow)
+                on_data_packets(*in, std::span<PacketBuf>(&b, 1), now);
+                continue;
+            }
+            Instance* in = find_addr(from);
+            auto op = wire::opcode_of(b.data()[0]);
+            const bool client_reset = op && (*op == wire::Opcode::ControlHardResetClientV2 ||
+                                             *op == wire::Opcode::ControlHardResetClientV3);
+            if (in != nullptr && client_reset && b.size() >= 1 + wire::kSessionIdLen &&
+                wire::is_defined(in->cc->remote_session_id()) &&
+                std::memcmp(b.data() + 1, in->cc->remote_session_id().data(), wire::kSessionIdLen) != 0) {
+                // The client started over from the same address.
+                close_instance(*in, "SIGUSR1[soft,connection-reset] received, client-instance restarting");
+                reap();
+                in = nullptr;
+            }
+            bool fresh = false;
+            if (in == nullptr) {
+                if (!client_reset || wire::key_id_of(b.data()[0]) != 0)
+                    continue;
+                in = new_instance(from, nullptr);
+                if (in == nullptr)
+                    continue;
+                fresh = true;
+            }
+            on_control_packet(*in, b, now);
+            if (fresh && !wire::is_defined(in->cc->remote_session_id())) {
+                log_.logf(Verb::Info, "TLS Error: incoming packet authentication failed from %s",
+                          from.to_string().c_str());
+                close_instance(*in, "");
+            }
+        }
+        reap();
+    }
+    reap();
+    arm_tick();
+}
+
+void Server::on_tcp_accept()
+{
+    while (listener_) {
+        auto a = listener_->accept();
+        if (!a)
+            break;
+        io::TcpConfig tc;
+        tc.remote = a->second;
+        auto sock = io::adopt_tcp(a->first, tc);
+        log_.logf(kV1, "TCP connection established with %s", a->second.to_string().c_str());
+        Instance* in = new_instance(a->second, std::move(sock));
+        if (in == nullptr)
+            continue;
+        const std::uint32_t id = in->id;
+        if (auto s = loop_.add_fd(in->tcp->fd(), io::kReadable,
+                                  [this, id](std::uint32_t ev) { on_tcp_event(id, ev); });
+            !s) {
+            log_.logf(kV1, "TCP: %s", s.error().c_str());
+            in->tcp.reset();
+            close_instance(*in, "");
+        }
+    }
+    reap();
+    arm_tick();
+}
+
+void Server::on_tcp_event(std::uint32_t id, std::uint32_t events)
+{
+    Instance* in = find_id(id);
+    if (in == nullptr || !in->tcp)
+        return;
+    TimePoint now = loop_.now();
+    if ((events & io::kWritable) != 0) {
+        if (auto s = in->tcp->flush(); !s) {
+            close_instance(*in, "Connection reset, restarting [" + s.error().message() + "]");
+            reap();
+            return;
+        }
+        update_tcp_watch(*in);
+    }
+    if ((events & (io::kReadable | io::kHangup | io::kError)) != 0) {
+        for (int round = 0; round < kMaxRounds && !in->dead; ++round) {
+            auto n = in->tcp->recv(in->rx, in->rx_from);
+            if (!n) {
+                close_instance(*in, "Connection reset, restarting [" + n.error().message() + "]");
+                break;
+            }
+            if (*n == 0)
+                break;
+            std::size_t num_data = 0;
+            for (std::size_t i = 0; i < *n && !in->dead; ++i) {
+                PacketBuf& b = in->rx[i];
+                if (b.empty())
+                    continue;
+                if (data::UserspaceDataPlane::is_data_packet(b.data()[0])) {
+                    if (i != num_data)
+                        std::swap(in->rx[i], in->rx[num_data]);
+                    ++num_data;
+                    continue;
+                }
+                on_control_packet(*in, b, now);
+            }
+            if (num_data > 0 && !in->dead)
+                on_data_packets(*in, std::span<PacketBuf>(in->rx.data(), num_data), now);
+        }
+    }
+    reap();
+    arm_tick();
+}
+
+void Server::on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now)
+{
+    if (!in.up || !dp_)
+        return;
+    dp_->on_link_packets(in.id, pkts, now);
+    if (dp_->take_remote_exit(in.id))
+        close_instance(in, "SIGTERM[soft,remote-exit] received, client-instance exiting");
+}
+
+void Server::on_control_packet(Instance& in, PacketBuf& b, TimePoint now)
+{
+    auto before = in.cc->stats();
+    in.cc->on_packet(b.span(), now);
+    auto after = in.cc->stats();
+    bool dropped = after.drop_unwrap + after.drop_parse + after.drop_session + after.drop_key_id !=
+                   before.drop_unwrap + before.drop_parse + before.drop_session + before.drop_key_id;
+    if (!dropped && in.up && dp_)
+        dp_->note_rx(in.id, now);
+    handle_events(in);
+    flush(in);
+}
+
+void Server::send_to(Instance& in, const std::vector<std::uint8_t>& pkt)
+{
+    if (in.dead)
+        return;
+    PacketBuf b(pkt.size() + PacketBuf::kDefaultHeadroom + 64);
+    (void)b.append(pkt);
+    if (in.tcp) {
+        auto r = in.tcp->send(std::span<const PacketBuf>(&b, 1), nullptr);
+        if (!r) {
+            close_instance(in, "Connection reset, restarting [" + r.error().message() + "]");
+            return;
+        }
+        update_tcp_watch(in);
+    } else if (udp_) {
+        (void)udp_->send(std::span<const PacketBuf>(&b, 1), &in.addr);
+    }
+    if (in.up && dp_)
+        dp_->note_tx(in.id, loop_.now());
+}
+
+void Server::update_tcp_watch(Instance& in)
+{
+    if (!in.tcp || in.dead)
+        return;
+    const bool want = in.tcp->wants_write();
+    if (want != in.tcp_watch_write) {
+        in.tcp_watch_write = want;
+        (void)loop_.modify_fd(in.tcp->fd(), io::kReadable | (want ? io::kWritable : 0));
+    }
+}
+
+void Server::flush(Instance& in)
+{
+    TimePoint now = loop_.now();
+    while (!in.dead) {
+        auto pkt = in.cc->poll_transmit(now);
+        if (!pkt)
+            break;
+        send_to(in, *pkt);
+    }
+}
+
+// ---- control channel events ----
+
+void Server::handle_events(Instance& in)
+{
+    while (!in.dead) {
+        auto e = in.cc->poll_event();
+        if (!e)
+            break;
+        switch (e->kind) {
+        case control::ControlEvent::Kind::KeyActive:
+            on_key_active(in, e->key_active.key_id, e->key_active.renegotiated);
+            break;
+        case control::ControlEvent::Kind::Message:
+            handle_message(in, e->message.text);
+            break;
+        case control::ControlEvent::Kind::Failed:
+            log_.logf(kV1, "%s %s", in.prefix().c_str(), e->failed.reason.c_str());
+            if (e->failed.fatal) {
+                log_.logf(kV1, "%s TLS Error: TLS handshake failed", in.prefix().c_str());
+                close_instance(in, "SIGUSR1[soft,tls-error] received, client-instance restarting");
+            }
+            break;
+        case control::ControlEvent::Kind::LameDuckExpired:
+            if (in.up && in.lame_duck_key == e->lame_duck.key_id) {
+                (void)dp_->del_key(in.id, data::KeySlot::Secondary);
+                in.lame_duck_key.reset();
+            }
+            break;
+        case control::ControlEvent::Kind::RenegotiationStarted:
+            log_.logf(Verb::Info, "%s TLS: soft reset, new key id %d (%s)", in.prefix().c_str(),
+                      e->reneg.key_id, e->reneg.by_peer ? "by peer" : "local trigger");
+            break;
+        }
+    }
+}
+
+void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
+{
+    const control::TlsSession* tls = in.cc->tls_session(key_id);
+    if (tls != nullptr) {
+        if (!renegotiated)
+            in.cn = tls->peer_common_name().empty() ? "UNDEF" : tls->peer_common_name();
+        log_.logf(kV1, "%s Control Channel: %s, peer certificate: %s", in.prefix().c_str(),
+                  tls->description().c_str(), tls->peer_subject().c_str());
+    }
+    const wire::KeyMethod2* km = in.cc->peer_km2(key_id);
+    if (renegotiated) {
+        if (in.auth_failed)
+            return;
+        if (o_.auth_user_pass_verify && km != nullptr && !verify_user_pass(in, km->username, km->password)) {
+            fail_auth(in, "");
+            return;
+        }
+        if (in.up)
+            if (auto s = install_key(in, key_id, false); !s)
+                log_.logf(kV1, "%s ERROR: installing the renegotiated key failed: %s", in.prefix().c_str(),
+                          s.error().c_str());
+        return;
+    }
+    log_.logf(kV1, "%s [%s] Peer Connection Initiated with %s", in.prefix().c_str(), in.cn.c_str(),
+              in.addr.to_string().c_str());
+    if (o_.auth_user_pass_verify) {
+        if (km == nullptr || !verify_user_pass(in, km->username, km->password)) {
+            fail_auth(in, "");
+            return;
+        }
+    }
+    NcpInput ni;
+    ni.data_ciphers = client::data_ciphers(o_);
+    ni.fallback = o_.data_ciphers_fallback;
+    ni.auth = o_.auth.value_or("SHA1");
+    if (km != nullptr) {
+        ni.peer_info = km->peer_info;
+        ni.client_options = km->options;
+    }
+    auto n = negotiate_server(ni);
+    if (!n) {
+        log_.logf(kV1, "%s %s", in.prefix().c_str(), n.error().c_str());
+        fail_auth(in, n.error());
+        return;
+    }
+    in.ncp = *n;
+    if (auto s = activate(in); !s) {
+        close_instance(in, "ERROR: " + s.error());
+        return;
+    }
+    if (in.ncp->request_push)
+        send_push_reply(in);
+}
+
+bool Server::verify_user_pass(Instance& in, const std::string& user, const SecureBytes& pass)
+{
+    const options::Directive* d = o_.last("auth-user-pass-verify");
+    if (d == nullptr || d->args.empty())
+        return false;
+    const std::string& cmd = d->args[0];
+    const bool via_env = d->args.size() > 1 && d->args[1] == "via-env";
+    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+    script::Env env;
+    env.set("username", user);
+    env.set("common_name", in.cn);
+    env.set("untrusted_ip", in.addr.ip_string());
+    env.set_int("untrusted_port", in.addr.port());
+    std::vector<std::string> args;
+    std::string path;
+    if (via_env) {
+        env.set("password", std::string(reinterpret_cast<const char*>(pass.data()), pass.size()));
+    } else {
+        std::string dir = o_.tmp_dir.value_or("/tmp");
+        path = dir + "/openvpn_up_" + std::to_string(::getpid()) + "_" + std::to_string(in.id) + ".tmp";
+        {
+            std::ofstream f(path, std::ios::trunc);
+            if (!f) {
+                log_.logf(kV1, "%s TLS Auth Error: cannot write %s", in.prefix().c_str(), path.c_str());
+                return false;
+            }
+            f << user << "\n";
+            f.write(reinterpret_cast<const char*>(pass.data()), static_cast<std::streamsize>(pass.size()));
+            f << "\n";
+        }
+        args.push_back(path);
+    }
+    auto res = runner.run("user-pass-verify", cmd, args, env);
+    if (!path.empty())
+        ::unlink(path.c_str());
+    if (!res.ok()) {
+        log_.logf(kV1, "%s TLS Auth Error: Auth Username/Password verification failed for peer",
+                  in.prefix().c_str());
+        return false;
+    }
+    log_.logf(kV1, "%s TLS: Username/Password authentication succeeded for username '%s'",
+              in.prefix().c_str(), user.c_str());
+    return true;
+}
+
+void Server::fail_auth(Instance& in, const std::string& reason)
+{
+    in.auth_failed = true;
+    std::string msg = reason.empty() ? "AUTH_FAILED" : "AUTH_FAILED," + reason;
+    (void)in.cc->send_message(msg);
+    log_.logf(Verb::Info, "%s SENT CONTROL [%s]: '%s' (status=1)", in.prefix().c_str(), in.cn.c_str(),
+              msg.c_str());
+    if (in.up && dp_) {
+        (void)dp_->del_peer(in.id);
+        in.up = false;
+    }
+    in.drop_at = loop_.now() + kAuthFailedLinger;
+    flush(in);
+}
+
+Status<> Server::activate(Instance& in)
+{
+    data::PeerSpec ps;
+    ps.id = in.id;
+    ps.transport_fd = in.tcp ? in.tcp->fd() : udp_->fd();
+    std::memcpy(&ps.remote, &in.addr.ss, sizeof(ps.remote));
+    ps.vpn_ipv4 = pool_->v4(in.id);
+    ps.vpn_ipv6 = pool_->v6(in.id);
+    if (auto s = dp_->add_peer(ps); !s)
+        return Err("data plane: " + s.error());
+    in.up = true;
+    io::LinkSocket& link = in.tcp ? static_cast<io::LinkSocket&>(*in.tcp) : *udp_;
+    if (auto s = dp_->attach_link(in.id, link, in.tcp ? io::SockAddr{} : in.addr); !s)
+        return Err("data plane: " + s.error());
+    if (auto s =
+            dp_->set_tx_peer_id(in.id, in.ncp->data_v2 ? std::optional<std::uint32_t>(in.id) : std::nullopt);
+        !s)
+        return Err("data plane: " + s.error());
+    const int ping = o_.ping.value_or(0);
+    const int restart = o_.ping_restart.value_or(0);
+    if (ping > 0 || restart > 0)
+        (void)dp_->set_keepalive(in.id, seconds(ping), seconds(restart));
+    log_.logf(kV1, "%s Data Channel: cipher '%s'%s, peer-id: %d", in.prefix().c_str(), in.ncp->cipher.c_str(),
+              in.ncp->use_ekm ? ", key derivation: tls-ekm" : "",
+              in.ncp->data_v2 ? static_cast<int>(in.id) : -1);
+    if (auto s = install_key(in, *in.cc->primary_key_id(), true); !s)
+        return Err("installing the data channel key failed: " + s.error());
+    if (ps.vpn_ipv4) {
+        log_.logf(kV1, "%s MULTI_sva: pool returned IPv4=%s", in.prefix().c_str(),
+                  v4_string(*ps.vpn_ipv4).c_str());
+        log_.logf(kV1, "%s MULTI: Learn: %s -> %s", in.prefix().c_str(), v4_string(*ps.vpn_ipv4).c_str(),
+                  in.prefix().c_str());
+        log_.logf(kV1, "%s MULTI: primary virtual IP for %s: %s", in.prefix().c_str(), in.prefix().c_str(),
+                  v4_string(*ps.vpn_ipv4).c_str());
+    }
+    if (ps.vpn_ipv6) {
+        log_.logf(kV1, "%s MULTI: Learn: %s -> %s", in.prefix().c_str(), v6_string(*ps.vpn_ipv6).c_str(),
+                  in.prefix().c_str());
+        log_.logf(kV1, "%s MULTI: primary virtual IPv6 for %s: %s", in.prefix().c_str(), in.prefix().c_str(),
+                  v6_string(*ps.vpn_ipv6).c_str());
+    }
+    return Ok{};
+}
+
+void Server::send_push_reply(Instance& in)
+{
+    PushInput pi;
+    pi.configured = o_.push;
+    pi.ifconfig = pool_->push_ifconfig(in.id);
+    pi.ifconfig_ipv6 = pool_->push_ifconfig_ipv6(in.id);
+    if (in.ncp->data_v2)
+        pi.peer_id = in.id;
+    pi.ncp = *in.ncp;
+    auto msgs = build_push_messages(pi);
+    if (!msgs) {
+        log_.logf(kV1, "%s ERROR: building the PUSH_REPLY failed: %s", in.prefix().c_str(),
+                  msgs.error().c_str());
+        return;
+    }
+    for (const auto& m : *msgs) {
+        (void)in.cc->send_message(m);
+        log_.logf(Verb::Info, "%s SENT CONTROL [%s]: '%s' (status=1)", in.prefix().c_str(), in.cn.c_str(),
+                  m.c_str());
+    }
+    in.last_push = loop_.now();
+    flush(in);
+}
+
+void Server::handle_message(Instance& in, const std::string& text)
+{
+    auto m = wire::classify_control_message(text);
+    switch (m.kind) {
+    case wire::ControlMessageKind::PushRequest:
+        log_.logf(Verb::Info, "%s PUSH: Received control message: '%s'", in.prefix().c_str(), text.c_str());
+        if (in.auth_failed) {
+            (void)in.cc->send_message("AUTH_FAILED");
+            flush(in);
+            return;
+        }
+        if (!in.up)
+            return;
+        if (in.last_push && loop_.now() - *in.last_push < kPushRepeatIgnore)
+            return;
+        send_push_reply(in);
+        break;
+    case wire::ControlMessageKind::Exit:
+        close_instance(in, "SIGTERM[soft,remote-exit] received, client-instance exiting");
+        break;
+    default:
+        log_.logf(Verb::Info, "%s WARNING: Received unknown control message: %s", in.prefix().c_str(),
+                  text.c_str());
+        break;
+    }
+}
+
+Status<> Server::install_key(Instance& in, std::uint8_t key_id, bool first)
+{
+    auto keys = in.cc->derive_keys(key_id, in.ncp->cipher, in.ncp->auth, in.ncp->use_ekm);
+    if (!keys)
+        return Err(keys.error());
+    if (first)
+        return dp_->install_key(in.id, data::KeySlot::Primary, *keys);
+    if (in.lame_duck_key) {
+        (void)dp_->del_key(in.id, data::KeySlot::Secondary);
+        in.lame_duck_key.reset();
+    }
+    if (auto s = dp_->install_key(in.id, data::KeySlot::Secondary, *keys); !s)
+        return s;
+    if (auto s = dp_->swap_keys(in.id); !s)
+        return s;
+    for (std::uint8_t k = 0; k < 8; ++k)
+        if (k != key_id && in.cc->tls_session(k) != nullptr)
+            in.lame_duck_key = k;
+    return Ok{};
+}
+
+// ---- timers, signals, exit ----
+
+void Server::on_tick()
+{
+    tick_.reset();
+    TimePoint now = loop_.now();
+    if (exit_at_ && now >= *exit_at_) {
+        stop(exit_code_, "");
+        return;
+    }
+    for (auto& [id, in] : instances_) {
+        if (in->dead)
+            continue;
+        if (in->drop_at && now >= *in->drop_at) {
+            close_instance(*in, "SIGTERM[soft,auth-failure] received, client-instance exiting");
+            continue;
+        }
+        in->cc->on_timer(now);
+        handle_events(*in);
+        flush(*in);
+    }
+    if (dp_) {
+        dp_->on_timer(now);
+        for (const auto& ev : dp_->poll_events()) {
+            Instance* in = find_id(ev.id);
+            if (in == nullptr)
+                continue;
+            if (ev.reason == data::DelReason::Expired) {
+                log_.logf(kV1, "%s [%s] Inactivity timeout (--ping-restart), restarting",
+                          in->prefix().c_str(), in->cn.c_str());
+                close_instance(*in, "SIGUSR1[soft,ping-restart] received, client-instance restarting");
+            }
+        }
+        for (auto& [id, in] : instances_)
+            if (in->tcp)
+                update_tcp_watch(*in);
+    }
+    reap();
+    arm_tick();
+}
+
+void Server::arm_tick()
+{
+    if (loop_.stopped())
+        return;
+    TimePoint now = loop_.now();
+    TimePoint t = now + kMaxTick;
+    for (auto& [id, in] : instances_) {
+        if (in->dead)
+            continue;
+        t = std::min(t, in->cc->next_timeout());
+        if (in->drop_at)
+            t = std::min(t, *in->drop_at);
+    }
+    if (dp_)
+        if (auto d = dp_->next_deadline())
+            t = std::min(t, *d);
+    if (exit_at_)
+        t = std::min(t, *exit_at_);
+    t = std::max(t, now);
+    if (tick_)
+        loop_.cancel_timer(*tick_);
+    tick_ = loop_.add_timer(t, [this] { on_tick(); });
+}
+
+void Server::stop(int code, const std::string& why)
+{
+    exit_code_ = code;
+    exiting_ = true;
+    if (!why.empty())
+        log_.write(kV1, why);
+    for (auto& [id, in] : instances_)
+        close_instance(*in, "");
+    reap();
+    if (tick_) {
+        loop_.cancel_timer(*tick_);
+        tick_.reset();
+    }
+    loop_.stop();
+}
+
+void Server::on_signal(io::Signal s)
+{
+    switch (s) {
+    case io::Signal::Term:
+    case io::Signal::Int: {
+        const std::string why =
+            std::string(s == io::Signal::Term ? "SIGTERM" : "SIGINT") + "[hard,] received, process exiting";
+        if (exiting_) {
+            stop(kExitOk, "");
+            return;
+        }
+        const int een = o_.ce.explicit_exit_notify.value_or(0);
+        if (een > 0 && !tcp_mode_ && !instances_.empty()) {
+            // Tell the clients to reconnect (to us or, with N, the next remote).
+            exiting_ = true;
+            exit_code_ = kExitOk;
+            log_.write(kV1, why);
+            for (auto& [id, in] : instances_) {
+                if (in->dead || !in->cc->primary_active())
+                    continue;
+                (void)in->cc->send_message(een >= 2 ? "RESTART,[N]" : "RESTART");
+                flush(*in);
+            }
+            exit_at_ = loop_.now() + seconds(2);
+            arm_tick();
+            return;
+        }
+        stop(kExitOk, why);
+        break;
+    }
+    case io::Signal::Usr1:
+    case io::Signal::Hup:
+        log_.logf(kV1, "%s[hard,] received, dropping every client",
+                  s == io::Signal::Usr1 ? "SIGUSR1" : "SIGHUP");
+        for (auto& [id, in] : instances_)
+            close_instance(*in, "client-instance restarting");
+        reap();
+        break;
+    case io::Signal::Usr2:
+        log_.logf(kV1, "MULTI: %zu client(s) connected", instances_.size());
+        break;
+    }
+}
+
+} // namespace ovpn::server

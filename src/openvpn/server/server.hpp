@@ -1,0 +1,118 @@
+// server/server.hpp: the P2MP server (--mode server, usually through
+// --server) on top of the event loop:
+//
+//   1. open tun, set --ifconfig/--ifconfig-ipv6 and --route, log
+//      "Initialization Sequence Completed";
+//   2. listen: one UDP socket (clients told apart by source address, data
+//      packets by P_DATA_V2 peer id) or a TCP listener (one TcpLinkSocket
+//      per client);
+//   3. per client (Instance): a control channel in the TLS server role
+//      (tls-auth / tls-crypt / tls-crypt-v2 wrap of its own), key-method 2,
+//      --auth-user-pass-verify, NCP (ncp.hpp), a pool slot (pool.hpp) that is
+//      also its peer id, the PUSH_REPLY (push.hpp), its peer in the one
+//      userspace data plane, renegotiation, keepalive expiry and
+//      explicit-exit-notify (OCC_EXIT or the EXIT message);
+//   4. SIGTERM/SIGINT exit (RESTART to the clients first with
+//      --explicit-exit-notify), SIGUSR1/SIGHUP drop every client.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "openvpn/control/control_channel.hpp"
+#include "openvpn/core/log.hpp"
+#include "openvpn/io/event_loop.hpp"
+#include "openvpn/io/link_socket.hpp"
+#include "openvpn/options/options.hpp"
+#include "openvpn/server/ncp.hpp"
+#include "openvpn/server/pool.hpp"
+#include "openvpn/server/tcp_listener.hpp"
+
+namespace ovpn::tun {
+class TunDevice;
+class Netlink;
+class NetSetup;
+} // namespace ovpn::tun
+namespace ovpn::data {
+class UserspaceDataPlane;
+}
+
+namespace ovpn::server {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+
+class Server {
+public:
+    // Server: options, log and loop must outlive it.
+    Server(const options::Options& o, Logger& log, io::EventLoop& loop);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // run: set up, then run the loop until the process should exit; returns
+    // the exit code.
+    int run();
+
+    std::size_t num_clients() const noexcept { return instances_.size(); }
+
+private:
+    struct Instance;
+
+    Status<> start();
+    Status<> open_tun();
+    Status<> open_transport();
+    void stop(int code, const std::string& why);
+    void on_signal(io::Signal s);
+
+    Instance* new_instance(const io::SockAddr& from, std::unique_ptr<io::TcpLinkSocket> tcp);
+    Instance* find_id(std::uint32_t id);
+    Instance* find_addr(const io::SockAddr& a);
+    void close_instance(Instance& in, const std::string& why);
+    void reap();
+
+    void on_udp_readable();
+    void on_tcp_accept();
+    void on_tcp_event(std::uint32_t id, std::uint32_t events);
+    void on_control_packet(Instance& in, PacketBuf& b, TimePoint now);
+    void on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now);
+    void send_to(Instance& in, const std::vector<std::uint8_t>& pkt);
+    void flush(Instance& in);
+    void update_tcp_watch(Instance& in);
+    void handle_events(Instance& in);
+    void on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated);
+    bool verify_user_pass(Instance& in, const std::string& user, const SecureBytes& pass);
+    void fail_auth(Instance& in, const std::string& reason);
+    Status<> activate(Instance& in);
+    void send_push_reply(Instance& in);
+    void handle_message(Instance& in, const std::string& text);
+    Status<> install_key(Instance& in, std::uint8_t key_id, bool first);
+    void on_tick();
+    void arm_tick();
+
+    const options::Options& o_;
+    Logger& log_;
+    io::EventLoop& loop_;
+    int exit_code_ = kExitOk;
+    bool exiting_ = false;
+    std::optional<TimePoint> exit_at_;
+
+    bool tcp_mode_ = false;
+    std::unique_ptr<io::LinkSocket> udp_;
+    std::optional<TcpListener> listener_;
+    std::vector<PacketBuf> rx_;
+    std::vector<io::SockAddr> rx_from_;
+    std::unique_ptr<tun::TunDevice> tun_;
+    std::unique_ptr<tun::Netlink> nl_;
+    std::unique_ptr<tun::NetSetup> net_;
+    std::unique_ptr<data::UserspaceDataPlane> dp_;
+    std::shared_ptr<const control::TlsContext> tls_;
+    std::optional<Pool> pool_;
+    std::map<std::uint32_t, std::unique_ptr<Instance>> instances_;
+    std::optional<io::TimerId> tick_;
+};
+
+} // namespace ovpn::server
