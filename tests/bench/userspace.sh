@@ -9,7 +9,8 @@
 # Per cipher and per client: iperf3 through the tunnel for SECONDS in each
 # direction (client->server "up", then -R "down"); the client's CPU time
 # (utime+stime from /proc/PID/stat) over both runs, and its peak RSS
-# (VmHWM from /proc/PID/status). Ratios are ours/2.6 (throughput: higher is
+# (VmHWM from /proc/PID/status); the 2.6 server's CPU time is shown too
+# (when it is near the wall time, the server is the bottleneck). Ratios are ours/2.6 (throughput: higher is
 # better; CPU per GiB and RSS: lower is better). Needs root and iperf3.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
   --ref) REF=$2; shift 2 ;;
   --time) SECS=$2; shift 2 ;;
   --ciphers) CIPHERS=$2; shift 2 ;;
-  -h | --help) sed -n 2,14p "$0"; exit 0 ;;
+  -h | --help) sed -n 2,16p "$0"; exit 0 ;;
   *) echo "userspace.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -102,13 +103,15 @@ run_case() { # $1 = cipher, $2 = ours|ref
   wait_log server "Initialization Sequence Completed" 20 || return 1
   start_daemon client "$NS_C" "$bin" "$WORK/client.conf"
   wait_ready client 40 || { stop_daemon client; stop_daemon server; return 1; }
-  local cpid spid t0 t1 up down hwm
+  local cpid spid t0 t1 s0 s1 up down hwm srvpid
   cpid=$(cat "$WORK/client.pid")
+  srvpid=$(cat "$WORK/server.pid")
   ip netns exec "$NS_S" iperf3 -s -B "$TUN_S" -1 >/dev/null 2>&1 &
   spid=$!
   PIDS+=("$spid")
   sleep 0.5
   t0=$(cpu_ticks "$cpid")
+  s0=$(cpu_ticks "$srvpid")
   up=$(iperf_mbits)
   wait "$spid" 2>/dev/null
   ip netns exec "$NS_S" iperf3 -s -B "$TUN_S" -1 >/dev/null 2>&1 &
@@ -118,6 +121,7 @@ run_case() { # $1 = cipher, $2 = ours|ref
   down=$(iperf_mbits -R)
   wait "$spid" 2>/dev/null
   t1=$(cpu_ticks "$cpid")
+  s1=$(cpu_ticks "$srvpid")
   hwm=$(hwm_kib "$cpid")
   stop_daemon client TERM
   stop_daemon server TERM
@@ -129,6 +133,7 @@ run_case() { # $1 = cipher, $2 = ours|ref
   R[$cipher,$who,up]=$up
   R[$cipher,$who,down]=$down
   R[$cipher,$who,cpu]=$cpu
+  R[$cipher,$who,srv]=$(awk -v a="$s0" -v b="$s1" -v t="$TCK" 'BEGIN {printf "%.2f", (b - a) / t}')
   R[$cipher,$who,cpugib]=$(awk -v c="$cpu" -v g="$gib" 'BEGIN {if (g > 0) printf "%.2f", c / g; else print "n/a"}')
   R[$cipher,$who,hwm]=$(awk -v k="$hwm" 'BEGIN {printf "%.1f", k / 1024}')
   sleep 0.5
@@ -144,12 +149,13 @@ for c in $CIPHERS; do
   done
 done
 
-printf '\n%-18s %-6s %12s %12s %9s %12s %11s\n' cipher client "up Mbit/s" "down Mbit/s" "CPU s" "CPU s/GiB" "VmHWM MiB"
+printf '\n%-18s %-6s %12s %12s %9s %12s %11s %11s\n' cipher client "up Mbit/s" "down Mbit/s" "CPU s" "CPU s/GiB" \
+  "VmHWM MiB" "2.6 srv CPU"
 for c in $CIPHERS; do
   for who in ref ours; do
-    printf '%-18s %-6s %12s %12s %9s %12s %11s\n' "$c" "$([ $who = ref ] && echo 2.6 || echo ours)" \
+    printf '%-18s %-6s %12s %12s %9s %12s %11s %11s\n' "$c" "$([ $who = ref ] && echo 2.6 || echo ours)" \
       "${R[$c,$who,up]:-n/a}" "${R[$c,$who,down]:-n/a}" "${R[$c,$who,cpu]:-n/a}" "${R[$c,$who,cpugib]:-n/a}" \
-      "${R[$c,$who,hwm]:-n/a}"
+      "${R[$c,$who,hwm]:-n/a}" "${R[$c,$who,srv]:-n/a}"
   done
   printf '%-18s %-6s %12s %12s %9s %12s %11s\n' "$c" "ratio" \
     "$(ratio "${R[$c,ours,up]:-n/a}" "${R[$c,ref,up]:-0}")" "$(ratio "${R[$c,ours,down]:-n/a}" "${R[$c,ref,down]:-0}")" \
