@@ -1,25 +1,187 @@
-// process/lifecycle.cpp: see lifecycle.hpp.
+// process/lifecycle.cpp: see lifecycle.hpp. Log lines and order follow 2.6's
+// do_uid_gid_chroot() / platform_user_group_set().
 #include "openvpn/process/lifecycle.hpp"
+
+#include <cap-ng.h>
+#include <cerrno>
+#include <cstring>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <sys/prctl.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include "openvpn/options/options.hpp"
 
 namespace ovpn::process {
 
+namespace {
+
+constexpr Verb kInfo = Verb::Error; // 2.6's M_INFO (shown from --verb 1)
+
+struct Ids {
+    std::optional<uid_t> uid;
+    std::optional<gid_t> gid;
+};
+
+// lookup: resolve --user / --group before chroot, while /etc is reachable.
+Result<Ids> lookup(const options::Options& o)
+{
+    Ids ids;
+    if (o.user) {
+        const passwd* pw = ::getpwnam(o.user->c_str());
+        if (pw == nullptr)
+            return Err(strfmt("failed to find UID for user %s", o.user->c_str()));
+        ids.uid = pw->pw_uid;
+    }
+    if (o.group) {
+        const group* gr = ::getgrnam(o.group->c_str());
+        if (gr == nullptr)
+            return Err(strfmt("failed to find GID for group %s", o.group->c_str()));
+        ids.gid = gr->gr_gid;
+    }
+    return ids;
+}
+
+Status<> do_chroot(const std::string& dir, Logger& log)
+{
+    if (::chroot(dir.c_str()) != 0)
+        return Err(strfmt("chroot to '%s' failed: %s (errno=%d)", dir.c_str(), std::strerror(errno), errno));
+    if (::chdir("/") != 0)
+        return Err(strfmt("cd to '/' failed: %s (errno=%d)", std::strerror(errno), errno));
+    log.logf(kInfo, "chroot to '%s' and cd to '/' succeeded", dir.c_str());
+    return Ok{};
+}
+
+// plain_switch: setgid + setgroups, then setuid, without keeping anything.
+Status<> plain_switch(const options::Options& o, const Ids& ids, Logger& log)
+{
+    if (ids.gid) {
+        if (::setgid(*ids.gid) != 0)
+            return Err(
+                strfmt("setgid('%s') failed: %s (errno=%d)", o.group->c_str(), std::strerror(errno), errno));
+        log.logf(kInfo, "GID set to %s", o.group->c_str());
+        const gid_t list[1] = {*ids.gid};
+        if (::setgroups(1, list) != 0)
+            return Err(strfmt("setgroups('%s') failed: %s (errno=%d)", o.group->c_str(), std::strerror(errno),
+                              errno));
+    }
+    if (ids.uid) {
+        if (::setuid(*ids.uid) != 0)
+            return Err(
+                strfmt("setuid('%s') failed: %s (errno=%d)", o.user->c_str(), std::strerror(errno), errno));
+        log.logf(kInfo, "UID set to %s", o.user->c_str());
+    }
+    return Ok{};
+}
+
+// switch_keeping_caps: libcap-ng changes the ids and keeps CAP_NET_ADMIN.
+// Returns true when done, false when the caller should fall back.
+Result<bool> switch_keeping_caps(const options::Options& o, const Ids& ids, Logger& log, bool hard)
+{
+    const Verb fail_verb = hard ? Verb::Fatal : kInfo;
+    const Severity fail_sev = hard ? Severity::Fatal : Severity::NonFatal;
+    ::capng_clear(CAPNG_SELECT_BOTH);
+    int res = ::capng_update(CAPNG_ADD, static_cast<capng_type_t>(CAPNG_EFFECTIVE | CAPNG_PERMITTED),
+                             CAP_NET_ADMIN);
+    if (res < 0) {
+        log.write(fail_verb, mute::None, fail_sev, strfmt("capng_update(CAP_NET_ADMIN) failed: %d", res));
+        return false;
+    }
+    const int uid = ids.uid ? static_cast<int>(*ids.uid) : -1;
+    const int gid = ids.gid ? static_cast<int>(*ids.gid) : -1;
+    res = ::capng_change_id(uid, gid, CAPNG_DROP_SUPP_GRP);
+    const char* user = o.user ? o.user->c_str() : "(null)";
+    const char* grp = o.group ? o.group->c_str() : "(null)";
+    if (res == -4 || res == -6)
+        return Err(strfmt("capng_change_id('%s','%s') failed: %d", user, grp, res));
+    if (res == -3) {
+        log.write(kInfo, mute::None, Severity::NonFatal,
+                  strfmt("capng_change_id() failed applying capabilities: %s (errno=%d)",
+                         std::strerror(errno), errno));
+        log.write(fail_verb, mute::None, fail_sev,
+                  "NOTE: previous error likely due to missing capability CAP_SETPCAP.");
+        return false;
+    }
+    if (res < 0) {
+        log.write(fail_verb, mute::None, fail_sev,
+                  strfmt("capng_change_id('%s','%s') failed retaining capabilities: %d", user, grp, res));
+        return false;
+    }
+    if (ids.uid)
+        log.logf(kInfo, "UID set to %s", user);
+    if (ids.gid)
+        log.logf(kInfo, "GID set to %s", grp);
+    log.write(kInfo, "Capabilities retained: CAP_NET_ADMIN");
+    return true;
+}
+
+Status<> set_user_group(const options::Options& o, const Ids& ids, Logger& log, bool keep_net_admin)
+{
+    auto kept = switch_keeping_caps(o, ids, log, keep_net_admin);
+    if (!kept)
+        return Err(kept.error());
+    if (*kept)
+        return Ok{};
+    // libcap-ng can leave PR_SET_KEEPCAPS set after a failure.
+    if (::prctl(PR_GET_KEEPCAPS) > 0 && ::prctl(PR_SET_KEEPCAPS, 0) < 0)
+        return Err(std::string("Clearing KEEPCAPS flag failed"));
+    if (keep_net_admin)
+        return Err(std::string("Unable to retain capabilities"));
+    log.write(kInfo, mute::None, Severity::NonFatal, "Unable to retain capabilities");
+    return plain_switch(o, ids, log);
+}
+
+void notify(const std::string& text)
+{
+    ::sd_notify(0, text.c_str());
+}
+
+} // namespace
+
 Status<> after_init(const options::Options& o, Logger& log, bool keep_net_admin)
 {
-    (void)o;
-    (void)log;
-    (void)keep_net_admin;
+    auto ids = lookup(o);
+    if (!ids)
+        return Err(ids.error());
+    if (o.chroot)
+        if (auto s = do_chroot(*o.chroot, log); !s)
+            return s;
+    if (ids->uid || ids->gid)
+        if (auto s = set_user_group(o, *ids, log, keep_net_admin); !s)
+            return s;
+    notify("READY=1\nSTATUS=Initialization Sequence Completed");
     return Ok{};
+}
+
+Status<> initialization_sequence_completed(const options::Options& o, Logger& log, bool keep_net_admin,
+                                           bool with_errors)
+{
+    auto s = after_init(o, log, keep_net_admin);
+    if (with_errors) {
+        notify("STATUS=Failed to start up: Initialization Sequence Completed With Errors\nERRNO=1");
+        log.write(kInfo, "Initialization Sequence Completed With Errors");
+    } else {
+        log.write(kInfo, "Initialization Sequence Completed");
+    }
+    return s;
+}
+
+void notify_ready()
+{
+    notify(strfmt("READY=1\nSTATUS=Pre-connection initialization successful\nMAINPID=%lu",
+                  static_cast<unsigned long>(::getpid())));
 }
 
 void notify_status(const std::string& text)
 {
-    (void)text;
+    notify("STATUS=" + text);
 }
 
 void notify_stopping()
 {
+    notify("STOPPING=1");
 }
 
 } // namespace ovpn::process
