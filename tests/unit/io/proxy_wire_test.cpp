@@ -4,7 +4,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <string>
 
@@ -454,4 +456,51 @@ TEST(ProxyConfigFrom, Socks)
     r = proxy_config_from(ce, "10.0.0.1", 1194);
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().find("UDP"), std::string::npos);
+}
+
+// Seeded random answers: the parsers never crash, never read past what they
+// were given, and the reader never takes bytes after the blank line.
+TEST(ProxyWire, RandomAnswersAreHandled)
+{
+    std::uint32_t x = 0x9e3779b9u;
+    auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        return x;
+    };
+    const std::string alphabet = "HTTP/1.0 200\r\n:abc\t\x01\x05\x03";
+    for (int round = 0; round < 20000; ++round) {
+        std::vector<std::uint8_t> buf(next() % 300);
+        bool textish = round % 2 == 0;
+        for (auto& b : buf)
+            b = textish ? static_cast<std::uint8_t>(alphabet[next() % alphabet.size()])
+                        : static_cast<std::uint8_t>(next());
+        if (round % 4 == 0 && buf.size() > 16) // a plausible start
+            std::memcpy(buf.data(), "HTTP/1.1 200 OK\r\n", 17 < buf.size() ? 17 : buf.size());
+
+        HttpResponseReader rd;
+        std::size_t off = 0;
+        while (off < buf.size() && rd.state() == HttpResponseReader::State::NeedMore) {
+            std::size_t chunk = 1 + next() % 40;
+            chunk = std::min(chunk, buf.size() - off);
+            std::size_t used = rd.feed(std::span<const std::uint8_t>(buf.data() + off, chunk));
+            ASSERT_LE(used, chunk);
+            if (rd.state() == HttpResponseReader::State::NeedMore) {
+                ASSERT_EQ(used, chunk);
+            }
+            off += used;
+        }
+        if (rd.state() == HttpResponseReader::State::Done) {
+            ASSERT_GE(off, 4u);
+            EXPECT_EQ(buf[off - 1], '\n'); // stopped right after the blank line
+        }
+
+        auto size = socks5_reply_size(buf);
+        if (size && *size > 0 && *size <= buf.size())
+            (void)parse_socks5_reply(std::span<const std::uint8_t>(buf.data(), *size));
+        (void)parse_socks5_reply(buf);
+        (void)parse_socks5_method_reply(buf, round % 3 == 0);
+        (void)parse_socks5_userpass_reply(buf);
+    }
 }
