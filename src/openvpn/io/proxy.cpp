@@ -463,13 +463,31 @@ Result<ProxyConfig> proxy_config_from(const options::ConnectionEntry& ce, const 
         std::string method = "none";
         if (!hp.extra.empty()) {
             const std::string& a = hp.extra[0];
-            if (a == "auto" || a == "auto-nct")
-                return Err(strfmt("--http-proxy %s: automatic proxy authentication is not supported; give an "
-                                  "auth file and the method 'basic'",
-                                  a.c_str()));
-            method = hp.extra.size() > 1 ? hp.extra[1] : "basic";
+            if (a == "auto" || a == "auto-nct") {
+                if (hp.extra.size() > 1)
+                    return Err(strfmt("--http-proxy %s takes no authentication method after it", a.c_str()));
+                cfg.http_auth_auto = true;
+                cfg.http_auth_no_cleartext = a == "auto-nct";
+                method = "auto";
+            } else {
+                method = hp.extra.size() > 1 ? hp.extra[1] : "basic";
+            }
         }
-        if (method == "basic") {
+        if (method == "auto") {
+            // Credentials only if given inline or by file; used only if the
+            // proxy asks for them.
+            if (http_proxy_user_pass) {
+                auto r = read_user_pass("HTTP Proxy", http_proxy_user_pass->path,
+                                        http_proxy_user_pass->is_inline ? &http_proxy_user_pass->content
+                                                                        : nullptr);
+                if (!r)
+                    return Err(r.error());
+                if (r->user.find(':') != std::string::npos)
+                    return Err(std::string("HTTP Proxy: a Basic user name cannot contain ':'"));
+                cfg.user = std::move(r->user);
+                cfg.password = std::move(r->pass);
+            }
+        } else if (method == "basic") {
             UserPass up;
             if (http_proxy_user_pass) {
                 auto r = read_user_pass("HTTP Proxy", http_proxy_user_pass->path,
@@ -654,6 +672,10 @@ void logf(Logger* log, Verb v, const char* fmt, const std::string& a)
         log->logf(v, fmt, a.c_str());
 }
 
+// The auto method met a 407 that offers Basic: the caller reconnects with
+// the credentials (a marker, never shown).
+constexpr const char* kRetryWithBasic = "\x01retry-with-basic";
+
 Status<> http_handshake(int fd, const ProxyConfig& cfg, Logger* log, Clock::time_point deadline)
 {
     for (const auto& l : proxy_wire::http_request_log_lines(cfg))
@@ -702,9 +724,24 @@ Status<> http_handshake(int fd, const ProxyConfig& cfg, Logger* log, Clock::time
     if (resp.status == 407) {
         logf(log, kVerbProxy, "%s", std::string("Proxy requires authentication"));
         std::string how;
-        for (const auto& h : resp.headers)
-            if (h.size() > 20 && ::strncasecmp(h.c_str(), "Proxy-Authenticate:", 19) == 0)
-                how += (how.empty() ? "" : ", ") + h.substr(19);
+        bool basic = false;
+        for (const auto& h : resp.headers) {
+            if (h.size() > 20 && ::strncasecmp(h.c_str(), "Proxy-Authenticate:", 19) == 0) {
+                std::string v = h.substr(19);
+                v.erase(0, v.find_first_not_of(" \t"));
+                how += (how.empty() ? " " : ", ") + v;
+                if (::strncasecmp(v.c_str(), "Basic", 5) == 0 && (v.size() == 5 || v[5] == ' '))
+                    basic = true;
+            }
+        }
+        if (cfg.http_auth_auto && cfg.user.empty() && basic) {
+            logf(log, kVerbProxy, "PROXY AUTH BASIC:%s", how);
+            if (cfg.http_auth_no_cleartext)
+                return Err(
+                    std::string("HTTP proxy: support for basic auth and other cleartext proxy auth methods "
+                                "is disabled (auto-nct)"));
+            return Err(std::string(kRetryWithBasic));
+        }
         return Err(
             strfmt("HTTP proxy returned: '%s' (%s%s%s)", resp.status_line.c_str(),
                    cfg.user.empty() ? "no credentials configured" : "the proxy refused the Basic credentials",
@@ -794,14 +831,7 @@ Result<int> connect_one(const SockAddr& a, int mark, Clock::time_point deadline)
     return fd.release();
 }
 
-} // namespace
-
-Result<int> proxy_connect(const ProxyConfig& cfg)
-{
-    return proxy_connect(cfg, nullptr);
-}
-
-Result<int> proxy_connect(const ProxyConfig& cfg, Logger* log)
+Result<int> proxy_connect_once(const ProxyConfig& cfg, Logger* log)
 {
     const char* kind = cfg.kind == ProxyConfig::Kind::Http ? "HTTP proxy" : "SOCKS proxy";
     auto addrs = resolve(cfg.proxy_host, cfg.proxy_port, Family::Any, SockType::Stream);
@@ -827,13 +857,39 @@ Result<int> proxy_connect(const ProxyConfig& cfg, Logger* log)
         if (!st) {
             // The proxy answered: another address of the same proxy would
             // most likely answer the same, so stop here as 2.6 does.
-            if (log)
+            if (log && st.error() != kRetryWithBasic)
                 log->write(kVerbLink, st.error());
             return Err(st.error());
         }
         return guard.release();
     }
     return Err(last);
+}
+
+} // namespace
+
+Result<int> proxy_connect(const ProxyConfig& cfg)
+{
+    return proxy_connect(cfg, nullptr);
+}
+
+Result<int> proxy_connect(const ProxyConfig& cfg, Logger* log)
+{
+    if (cfg.kind != ProxyConfig::Kind::Http || !cfg.http_auth_auto)
+        return proxy_connect_once(cfg, log);
+    // auto: the first request goes without credentials.
+    ProxyConfig first = cfg;
+    first.user.clear();
+    first.password.wipe();
+    auto r = proxy_connect_once(first, log);
+    if (r || r.error() != kRetryWithBasic)
+        return r;
+    if (cfg.user.empty())
+        return Err(std::string("HTTP proxy requires Basic authentication and no credentials were given "
+                               "(--http-proxy-user-pass)"));
+    ProxyConfig second = cfg;
+    second.http_auth_auto = false;
+    return proxy_connect_once(second, log);
 }
 
 } // namespace ovpn::io

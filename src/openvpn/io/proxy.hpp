@@ -40,6 +40,12 @@ struct ProxyConfig {
     // whose default is 120 s; we apply it to the connect and to each read.
     std::chrono::seconds timeout{120};
     int mark = 0; // --mark (SO_MARK) on the socket to the proxy; 0 = none
+    // --http-proxy host port auto|auto-nct: first ask without credentials;
+    // when the proxy answers 407 and offers Basic, connect again with
+    // user/password (from --http-proxy-user-pass). auto-nct refuses Basic
+    // (no clear-text credentials), as 2.6 does.
+    bool http_auth_auto = false;
+    bool http_auth_no_cleartext = false;
 };
 
 // proxy_config_from: the proxy settings of one connection entry for the
@@ -47,8 +53,10 @@ struct ProxyConfig {
 // --http-proxy-user-pass file or inline block, which 2.6 prefers) and the
 // --socks-proxy authfile: user name on the first line, password on the
 // second. --http-proxy-option VERSION / AGENT / CUSTOM-HEADER are applied.
-// Clear errors for what we do not do: 'auto' / 'auto-nct', ntlm / ntlm2,
-// digest, 'stdin' prompting, --socks-proxy over UDP (UDP ASSOCIATE).
+// 'auto' / 'auto-nct' take the credentials from --http-proxy-user-pass only
+// (we never prompt) and understand Basic only. Clear errors for what we do
+// not do: ntlm / ntlm2, digest, 'stdin' prompting, --socks-proxy over UDP
+// (UDP ASSOCIATE).
 // Errors when ce has neither proxy.
 Result<ProxyConfig> proxy_config_from(const options::ConnectionEntry& ce, const std::string& target_host,
                                       std::uint16_t target_port);

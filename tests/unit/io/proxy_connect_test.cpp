@@ -26,7 +26,9 @@ namespace {
 // the first accepted connection in a thread.
 class FakeProxy {
 public:
-    explicit FakeProxy(std::function<void(int)> script)
+    explicit FakeProxy(std::function<void(int)> script) : FakeProxy(1, [script](int c, int) { script(c); }) {}
+    // n connections in turn; script gets the connection's index.
+    FakeProxy(int n, std::function<void(int, int)> script)
     {
         lfd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in a{};
@@ -37,12 +39,14 @@ public:
         socklen_t len = sizeof a;
         ::getsockname(lfd_, reinterpret_cast<sockaddr*>(&a), &len);
         port_ = ntohs(a.sin_port);
-        th_ = std::thread([this, script] {
-            int c = ::accept(lfd_, nullptr, nullptr);
-            if (c < 0)
-                return;
-            script(c);
-            ::close(c);
+        th_ = std::thread([this, n, script] {
+            for (int i = 0; i < n; ++i) {
+                int c = ::accept(lfd_, nullptr, nullptr);
+                if (c < 0)
+                    return;
+                script(c, i);
+                ::close(c);
+            }
         });
     }
     ~FakeProxy()
@@ -179,6 +183,64 @@ TEST(ProxyConnect, HttpBasicSuccessKeepsTheTunnelBytes)
         << log;
     EXPECT_EQ(log.find("very-secret-pw"), std::string::npos);
     EXPECT_EQ(log.find("YWxpY2U6dmVyeS1zZWNyZXQtcHc="), std::string::npos);
+}
+
+TEST(ProxyConnect, HttpAutoRetriesWithBasicWhenAsked)
+{
+    std::string req0, req1;
+    FakeProxy p(2, [&](int c, int i) {
+        if (i == 0) {
+            req0 = read_until(c, "\r\n\r\n");
+            send_str(c, "HTTP/1.0 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic "
+                        "realm=\"x\"\r\n\r\n");
+        } else {
+            req1 = read_until(c, "\r\n\r\n");
+            send_str(c, "HTTP/1.0 200 Connection established\r\n\r\nZ");
+        }
+    });
+    auto cfg = cfg_for(ProxyConfig::Kind::Http, p.port());
+    cfg.http_auth_auto = true;
+    cfg.user = "u";
+    cfg.password = secret("p");
+    auto fd = proxy_connect(cfg);
+    ASSERT_TRUE(fd.ok()) << fd.error();
+    EXPECT_EQ(drain(*fd), "Z");
+    ::close(*fd);
+    EXPECT_EQ(req0.find("Proxy-Authorization"), std::string::npos) << req0;
+    EXPECT_NE(req1.find("Proxy-Authorization: Basic dTpw\r\n"), std::string::npos) << req1;
+}
+
+TEST(ProxyConnect, HttpAutoWithoutNeedOrWithoutCredentials)
+{
+    {
+        FakeProxy p([&](int c) {
+            read_until(c, "\r\n\r\n");
+            send_str(c, "HTTP/1.0 200 OK\r\n\r\n");
+        });
+        auto cfg = cfg_for(ProxyConfig::Kind::Http, p.port());
+        cfg.http_auth_auto = true;
+        cfg.user = "u";
+        cfg.password = secret("p");
+        auto fd = proxy_connect(cfg);
+        ASSERT_TRUE(fd.ok()) << fd.error();
+        ::close(*fd);
+    }
+    for (bool nct : {false, true}) {
+        FakeProxy p([&](int c) {
+            read_until(c, "\r\n\r\n");
+            send_str(c, "HTTP/1.0 407 Auth\r\nProxy-Authenticate: Basic realm=\"x\"\r\n\r\n");
+        });
+        auto cfg = cfg_for(ProxyConfig::Kind::Http, p.port());
+        cfg.http_auth_auto = true;
+        cfg.http_auth_no_cleartext = nct;
+        if (nct) {
+            cfg.user = "u";
+            cfg.password = secret("p");
+        }
+        auto fd = proxy_connect(cfg);
+        ASSERT_FALSE(fd.ok());
+        EXPECT_NE(fd.error().find(nct ? "cleartext" : "no credentials"), std::string::npos) << fd.error();
+    }
 }
 
 TEST(ProxyConnect, HttpAnswerInDribbles)

@@ -411,8 +411,7 @@ TEST(ProxyConfigFrom, ClearErrorsForWhatWeDoNotDo)
         EXPECT_FALSE(r.ok());
         return r.ok() ? std::string() : r.error();
     };
-    EXPECT_NE(err({"p", "80", {"auto"}}).find("not supported"), std::string::npos);
-    EXPECT_NE(err({"p", "80", {"auto-nct"}}).find("not supported"), std::string::npos);
+    EXPECT_NE(err({"p", "80", {"auto", "basic"}}).find("no authentication method"), std::string::npos);
     EXPECT_NE(err({"p", "80", {auth.path, "ntlm"}}).find("NTLM"), std::string::npos);
     EXPECT_NE(err({"p", "80", {auth.path, "ntlm2"}}).find("NTLM"), std::string::npos);
     EXPECT_NE(err({"p", "80", {auth.path, "digest"}}).find("Digest"), std::string::npos);
@@ -503,4 +502,25 @@ TEST(ProxyWire, RandomAnswersAreHandled)
         (void)parse_socks5_method_reply(buf, round % 3 == 0);
         (void)parse_socks5_userpass_reply(buf);
     }
+}
+
+TEST(ProxyConfigFrom, AutoTakesCredentialsFromUserPassOnly)
+{
+    auto ce = tcp_entry();
+    ce.http_proxy = options::ProxySpec{"p", "8080", {"auto"}};
+    auto r = proxy_config_from(ce, "t", 1);
+    ASSERT_TRUE(r.ok()) << r.error();
+    EXPECT_TRUE(r->http_auth_auto);
+    EXPECT_FALSE(r->http_auth_no_cleartext);
+    EXPECT_TRUE(r->user.empty());
+    options::FileRef inl;
+    inl.is_inline = true;
+    inl.content = "u\np\n";
+    ce.http_proxy = options::ProxySpec{"p", "8080", {"auto-nct"}};
+    r = proxy_config_from(ce, "t", 1, &inl);
+    ASSERT_TRUE(r.ok()) << r.error();
+    EXPECT_TRUE(r->http_auth_auto);
+    EXPECT_TRUE(r->http_auth_no_cleartext);
+    EXPECT_EQ(r->user, "u");
+    EXPECT_EQ(str(r->password), "p");
 }
