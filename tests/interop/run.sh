@@ -29,7 +29,7 @@ done
 
 ALL=(udp4 tcp4 udp6 tcp6 ipv6-inside tls-auth tls-crypt tls-crypt-v2 aes128gcm aes256gcm chacha
   cbc-fallback lz4-v2 stub-v2 auth-pass auth-wrong reneg restart exit-notify conn-list fragment
-  p2p-tls p2p-tls-rev p2p-secret p2p-secret-rev http-proxy socks-proxy)
+  p2p-tls p2p-tls-rev p2p-secret p2p-secret-rev http-proxy http-proxy-auto socks-proxy)
 [ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -207,6 +207,11 @@ proxied_sc() { # $1 = the client's proxy line
 }
 sc_http-proxy() {
   start_tinyproxy && proxied_sc "http-proxy $UNDER_S $PROXY_HTTP_PORT $K/good.txt basic" &&
+    log_has proxy "Request (file descriptor [0-9]*): CONNECT $UNDER_S:1194 HTTP/1.0"
+}
+sc_http-proxy-auto() { # the client learns from the 407 that Basic is wanted
+  start_tinyproxy &&
+    proxied_sc "http-proxy $UNDER_S $PROXY_HTTP_PORT auto\nhttp-proxy-user-pass $K/good.txt" &&
     log_has proxy "Request (file descriptor [0-9]*): CONNECT $UNDER_S:1194 HTTP/1.0"
 }
 sc_socks-proxy() {
