@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iterator>
 
 #include "openvpn/io/sock_addr.hpp"
@@ -375,15 +374,21 @@ Result<UserPass> read_user_pass(const std::string& what, const std::string& path
             return Err(strfmt("%s: reading the user name and password from stdin is not supported; give an "
                               "auth file",
                               what.c_str()));
-        std::ifstream f(path, std::ios::binary);
-        if (!f)
-            return Err(strfmt("Error opening '%s' auth file: %s", what.c_str(), path.c_str()));
-        char buf[512];
-        while (f.read(buf, sizeof buf) || f.gcount() > 0) {
-            append(text, std::string_view(buf, static_cast<std::size_t>(f.gcount())));
-            if (text.size() > 65536)
+        // Plain read(2) into wiped buffers: no stdio buffer keeps a copy.
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return Err(strfmt("Error opening '%s' auth file: %s: %s", what.c_str(), path.c_str(),
+                              std::strerror(errno)));
+        std::uint8_t buf[512];
+        for (;;) {
+            ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0 || text.size() > 65536)
                 break;
+            append(text, std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)));
         }
+        ::close(fd);
         OPENSSL_cleanse(buf, sizeof buf);
     }
     // Split into the first two lines without copying the password into a
@@ -428,6 +433,14 @@ Result<std::uint16_t> port_number(const std::string& s, const char* what)
     return static_cast<std::uint16_t>(v);
 }
 
+// The transport of the entry: a lone --remote's own proto wins.
+const std::string& proto_of(const options::ConnectionEntry& ce)
+{
+    if (ce.remotes.size() == 1 && ce.remotes.front().proto)
+        return *ce.remotes.front().proto;
+    return ce.proto;
+}
+
 } // namespace
 
 Result<ProxyConfig> proxy_config_from(const options::ConnectionEntry& ce, const std::string& target_host,
@@ -455,7 +468,8 @@ Result<ProxyConfig> proxy_config_from(const options::ConnectionEntry& ce, const 
         if (!port)
             return Err(port.error());
         cfg.proxy_port = *port;
-        if (ce.proto.rfind("tcp", 0) != 0 || ce.proto.find("server") != std::string::npos)
+        const std::string& proto = proto_of(ce);
+        if (proto.rfind("tcp", 0) != 0 || proto.find("server") != std::string::npos)
             return Err(std::string("--http-proxy MUST be used in TCP Client mode (i.e. --proto tcp-client)"));
 
         // [authfile|auto|auto-nct] [method]; method defaults to basic when an
@@ -545,10 +559,11 @@ Result<ProxyConfig> proxy_config_from(const options::ConnectionEntry& ce, const 
         if (!port)
             return Err(port.error());
         cfg.proxy_port = *port;
-        if (ce.proto.rfind("tcp", 0) != 0)
+        const std::string& proto = proto_of(ce);
+        if (proto.rfind("tcp", 0) != 0)
             return Err(std::string("--socks-proxy over UDP (SOCKS5 UDP ASSOCIATE) is not supported; use "
                                    "--proto tcp-client"));
-        if (ce.proto.find("server") != std::string::npos)
+        if (proto.find("server") != std::string::npos)
             return Err(std::string("--socks-proxy can not be used in TCP Server mode"));
         if (!sp.extra.empty()) {
             auto r = read_user_pass("SOCKS Proxy", sp.extra[0], nullptr);

@@ -455,6 +455,12 @@ TEST(ProxyConfigFrom, Socks)
     r = proxy_config_from(ce, "10.0.0.1", 1194);
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().find("UDP"), std::string::npos);
+    // A lone remote's own proto decides.
+    ce.remotes = {options::RemoteEntry{"10.0.0.1", std::nullopt, std::string("tcp-client")}};
+    EXPECT_TRUE(proxy_config_from(ce, "10.0.0.1", 1194).ok());
+    ce.proto = "tcp-client";
+    ce.remotes = {options::RemoteEntry{"10.0.0.1", std::nullopt, std::string("udp")}};
+    EXPECT_FALSE(proxy_config_from(ce, "10.0.0.1", 1194).ok());
 }
 
 // Seeded random answers: the parsers never crash, never read past what they
