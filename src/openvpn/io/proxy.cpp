@@ -606,14 +606,22 @@ private:
 
 // wait_for: poll one fd for `events` until the deadline. Returns "" when
 // ready, else the reason.
-std::string wait_for(int fd, short events, Clock::time_point deadline)
+// Deadline: when a step gives up, and the caller's cancel fd (readable =
+// stop now; e.g. the event loop's signalfd).
+struct Deadline {
+    Clock::time_point at;
+    int cancel_fd = -1;
+};
+
+std::string wait_for(int fd, short events, const Deadline& deadline)
 {
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline.at - Clock::now()).count();
         if (left <= 0)
             return "timed out";
-        pollfd p{fd, events, 0};
-        int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000 * 3600)));
+        pollfd p[2] = {{fd, events, 0}, {deadline.cancel_fd, POLLIN, 0}};
+        int r = ::poll(p, deadline.cancel_fd >= 0 ? 2 : 1,
+                       static_cast<int>(std::min<long long>(left, 1000 * 3600)));
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -621,11 +629,13 @@ std::string wait_for(int fd, short events, Clock::time_point deadline)
         }
         if (r == 0)
             continue; // re-check the deadline
+        if (deadline.cancel_fd >= 0 && p[1].revents != 0)
+            return "interrupted";
         return "";
     }
 }
 
-Status<> send_all(int fd, std::span<const std::uint8_t> data, Clock::time_point deadline)
+Status<> send_all(int fd, std::span<const std::uint8_t> data, const Deadline& deadline)
 {
     std::size_t off = 0;
     while (off < data.size()) {
@@ -648,8 +658,7 @@ Status<> send_all(int fd, std::span<const std::uint8_t> data, Clock::time_point 
 }
 
 // recv_some: up to `max` bytes (MSG_PEEK when peek). 0 bytes = closed.
-Result<std::size_t> recv_some(int fd, std::uint8_t* buf, std::size_t max, bool peek,
-                              Clock::time_point deadline)
+Result<std::size_t> recv_some(int fd, std::uint8_t* buf, std::size_t max, bool peek, const Deadline& deadline)
 {
     for (;;) {
         ssize_t n = ::recv(fd, buf, max, peek ? MSG_PEEK : 0);
@@ -667,7 +676,7 @@ Result<std::size_t> recv_some(int fd, std::uint8_t* buf, std::size_t max, bool p
     }
 }
 
-Status<> recv_exact(int fd, std::uint8_t* buf, std::size_t n, Clock::time_point deadline)
+Status<> recv_exact(int fd, std::uint8_t* buf, std::size_t n, const Deadline& deadline)
 {
     std::size_t got = 0;
     while (got < n) {
@@ -691,7 +700,7 @@ void logf(Logger* log, Verb v, const char* fmt, const std::string& a)
 // the credentials (a marker, never shown).
 constexpr const char* kRetryWithBasic = "\x01retry-with-basic";
 
-Status<> http_handshake(int fd, const ProxyConfig& cfg, Logger* log, Clock::time_point deadline)
+Status<> http_handshake(int fd, const ProxyConfig& cfg, Logger* log, const Deadline& deadline)
 {
     for (const auto& l : proxy_wire::http_request_log_lines(cfg))
         logf(log, kVerbProxy, "Send to HTTP proxy: '%s'", l);
@@ -767,7 +776,7 @@ Status<> http_handshake(int fd, const ProxyConfig& cfg, Logger* log, Clock::time
     return Ok{};
 }
 
-Status<> socks_handshake(int fd, const ProxyConfig& cfg, Clock::time_point deadline)
+Status<> socks_handshake(int fd, const ProxyConfig& cfg, const Deadline& deadline)
 {
     bool auth = !cfg.user.empty();
     auto greet = proxy_wire::socks5_greeting(auth);
@@ -823,7 +832,7 @@ Status<> socks_handshake(int fd, const ProxyConfig& cfg, Clock::time_point deadl
 
 // connect_one: a non-blocking connect to one proxy address within the
 // deadline.
-Result<int> connect_one(const SockAddr& a, int mark, Clock::time_point deadline)
+Result<int> connect_one(const SockAddr& a, int mark, const Deadline& deadline)
 {
     Fd fd(::socket(a.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (fd.get() < 0)
@@ -856,7 +865,7 @@ Result<int> proxy_connect_once(const ProxyConfig& cfg, Logger* log)
         return Err(strfmt("%s: no address for %s", kind, cfg.proxy_host.c_str()));
     std::string last;
     for (const auto& a : *addrs) {
-        auto deadline = Clock::now() + cfg.timeout;
+        const Deadline deadline{Clock::now() + cfg.timeout, cfg.cancel_fd};
         logf(log, kVerbLink, "Attempting to establish TCP connection with %s", a.to_string());
         auto fd = connect_one(a, cfg.mark, deadline);
         if (!fd) {

@@ -46,6 +46,10 @@ struct ProxyConfig {
     // (no clear-text credentials), as 2.6 does.
     bool http_auth_auto = false;
     bool http_auth_no_cleartext = false;
+    // cancel_fd: when >= 0, proxy_connect gives up ("interrupted") as soon
+    // as this fd is readable, e.g. the event loop's signalfd, so SIGTERM
+    // does not wait for the timeout. Never read, only polled.
+    int cancel_fd = -1;
 };
 
 // proxy_config_from: the proxy settings of one connection entry for the

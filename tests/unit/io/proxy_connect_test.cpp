@@ -453,3 +453,22 @@ TEST(ProxyConnect, NothingListening)
     bad.proxy_host = "no-such-host.invalid";
     EXPECT_FALSE(proxy_connect(bad).ok());
 }
+
+TEST(ProxyConnect, CancelFdStopsAWaitingHandshake)
+{
+    int pfd[2];
+    ASSERT_EQ(::pipe(pfd), 0);
+    FakeProxy p([&](int c) {
+        read_until(c, "\r\n\r\n");
+        ASSERT_EQ(::write(pfd[1], "x", 1), 1); // a signal arrives while the proxy is silent
+        read_n(c, 1);
+    });
+    auto cfg = cfg_for(ProxyConfig::Kind::Http, p.port());
+    cfg.timeout = std::chrono::seconds(60);
+    cfg.cancel_fd = pfd[0];
+    auto fd = proxy_connect(cfg);
+    ASSERT_FALSE(fd.ok());
+    EXPECT_NE(fd.error().find("interrupted"), std::string::npos) << fd.error();
+    ::close(pfd[0]);
+    ::close(pfd[1]);
+}
