@@ -91,4 +91,72 @@ std::uint16_t mss_for_mssfix(std::uint16_t mssfix, std::uint16_t overhead) noexc
     return mss > 0 ? static_cast<std::uint16_t>(mss) : 0;
 }
 
+Result<MssfixSetting> resolve_mssfix(const std::vector<std::string>* args, int fragment,
+                                     std::optional<int> tun_mtu, bool link_mtu_given)
+{
+    MssfixSetting s;
+    if (args != nullptr && !args->empty()) {
+        const std::string& n = (*args)[0];
+        if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos || n.size() > 6)
+            return Err(std::string("--mssfix: bad size '") + n + "'");
+        s.value = std::stoi(n);
+        if (args->size() > 1) {
+            if ((*args)[1] == "mtu")
+                s.encap = true;
+            else if ((*args)[1] == "fixed")
+                s.fixed = true;
+            else
+                return Err(std::string("--mssfix: unknown flag '") + (*args)[1] + "' (mtu or fixed)");
+        }
+        return s;
+    }
+    if (fragment > 0) {
+        s.value = fragment;
+        s.encap = false;
+        return s;
+    }
+    const bool tun_mtu_defined = tun_mtu.has_value() || !link_mtu_given;
+    if (!tun_mtu_defined)
+        return s; // only --link-mtu: no default mssfix
+    const int mtu = tun_mtu.value_or(kTunMtuDefault);
+    if (mtu == kTunMtuDefault) {
+        s.value = kMssfixDefault;
+        s.encap = true;
+    } else {
+        s.value = mtu;
+        s.fixed = true;
+    }
+    return s;
+}
+
+std::uint16_t effective_mss(const MssfixSetting& s, const MssfixFrame& f) noexcept
+{
+    constexpr int kInnerIpTcp = 20 + 20;
+    if (s.value <= 0)
+        return 0;
+    if (s.fixed)
+        return s.value > kInnerIpTcp ? static_cast<std::uint16_t>(s.value - kInnerIpTcp) : 0;
+    const bool cbc = !f.aead && f.iv_len > 0;
+    const int pid = f.long_packet_id ? 8 : 4;
+    // Bytes in front of (or around) the encrypted payload.
+    int header = (f.tcp ? 2 : 0) + (f.tls ? (f.peer_id ? 4 : 1) : 0);
+    if (f.aead)
+        header += pid + 16;
+    else if (cbc)
+        header += static_cast<int>(f.hmac_len + f.iv_len);
+    else
+        header += pid + static_cast<int>(f.hmac_len);
+    if (s.encap)
+        header += (f.ipv6 ? 40 : 20) + (f.tcp ? 20 : 8);
+    // Bytes inside the encrypted payload besides the inner IP packet.
+    int inner = (f.comp_v1 ? 1 : 0) + (f.fragment ? 4 : 0) + (cbc ? pid : 0) + kInnerIpTcp;
+    int room = s.value - header;
+    if (cbc) {
+        const int block = static_cast<int>(f.iv_len);
+        room = room / block * block - 1;
+    }
+    const int mss = room - inner;
+    return mss > 0 ? static_cast<std::uint16_t>(mss) : 0;
+}
+
 } // namespace ovpn::data

@@ -64,3 +64,81 @@ TEST(Mssfix, Arithmetic)
     EXPECT_EQ(mss_for_mssfix(1492, 0), 1452);
     EXPECT_EQ(mss_for_mssfix(30, 0), 0);
 }
+
+// effective_mss against what Debian's OpenVPN 2.6.14 wrote into a TCP SYN
+// crossing its tunnel (tcpdump on the far tun), UDP over IPv4.
+namespace {
+MssfixFrame gcm_v2()
+{
+    MssfixFrame f;
+    f.peer_id = true;
+    f.aead = true;
+    return f;
+}
+MssfixFrame cbc_sha256(bool tls)
+{
+    MssfixFrame f;
+    f.tls = tls;
+    f.peer_id = tls;
+    f.iv_len = 16;
+    f.hmac_len = 32;
+    f.long_packet_id = !tls;
+    return f;
+}
+MssfixSetting resolved(std::vector<std::string> args, bool given = true, int fragment = 0,
+                       std::optional<int> tun_mtu = std::nullopt, bool link_mtu = false)
+{
+    auto s = resolve_mssfix(given ? &args : nullptr, fragment, tun_mtu, link_mtu);
+    EXPECT_TRUE(s.ok());
+    return s.ok() ? *s : MssfixSetting{};
+}
+} // namespace
+
+TEST(EffectiveMss, MatchesOpenVpn26)
+{
+    const MssfixSetting dflt = resolved({}, false);
+    EXPECT_EQ(effective_mss(dflt, gcm_v2()), 1400);
+    EXPECT_EQ(effective_mss(dflt, cbc_sha256(true)), 1363);
+    EXPECT_EQ(effective_mss(resolved({"1400"}), cbc_sha256(true)), 1299);
+    // --secret, listening peer: family unknown, 2.6 assumes IPv6's header.
+    MssfixFrame st = cbc_sha256(false);
+    st.ipv6 = true;
+    EXPECT_EQ(effective_mss(dflt, st), 1343);
+}
+
+TEST(EffectiveMss, FixedOffAndOverheads)
+{
+    EXPECT_EQ(effective_mss(resolved({"1300", "fixed"}), gcm_v2()), 1260);
+    EXPECT_EQ(effective_mss(resolved({"0"}), gcm_v2()), 0);
+    // "mtu" counts the IPv4+UDP header (28); TCP adds its length prefix and
+    // a 40-byte header instead.
+    EXPECT_EQ(effective_mss(resolved({"1400", "mtu"}), gcm_v2()) + 28,
+              effective_mss(resolved({"1400"}), gcm_v2()));
+    MssfixFrame tcp = gcm_v2();
+    tcp.tcp = true;
+    EXPECT_EQ(effective_mss(resolved({"1400", "mtu"}), tcp), 1400 - 2 - 24 - 40 - 40);
+    MssfixFrame frag = gcm_v2();
+    frag.fragment = true;
+    frag.comp_v1 = true;
+    EXPECT_EQ(effective_mss(resolved({"1400"}), frag), effective_mss(resolved({"1400"}), gcm_v2()) - 5);
+    EXPECT_EQ(effective_mss(resolved({"30"}), gcm_v2()), 0); // nothing left: off, not a wrap
+}
+
+TEST(EffectiveMss, DefaultsFollowTunMtuFragmentAndLinkMtu)
+{
+    auto d = resolved({}, false);
+    EXPECT_EQ(d.value, kMssfixDefault);
+    EXPECT_TRUE(d.encap);
+    auto bare = resolved({});
+    EXPECT_EQ(bare.value, kMssfixDefault);
+    auto tun = resolved({}, false, 0, 1400);
+    EXPECT_EQ(tun.value, 1400);
+    EXPECT_TRUE(tun.fixed);
+    auto frag = resolved({}, false, 1300);
+    EXPECT_EQ(frag.value, 1300);
+    EXPECT_FALSE(frag.encap);
+    EXPECT_EQ(resolved({}, false, 0, std::nullopt, true).value, 0);
+    std::vector<std::string> bad{"12x"}, badflag{"1400", "bogus"};
+    EXPECT_FALSE(resolve_mssfix(&bad, 0, std::nullopt, false).ok());
+    EXPECT_FALSE(resolve_mssfix(&badflag, 0, std::nullopt, false).ok());
+}
