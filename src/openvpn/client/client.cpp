@@ -1,10 +1,16 @@
 #include "openvpn/client/client.hpp"
+#include "openvpn/client/script_env.hpp"
 
 #include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <unistd.h>
 
 #include <ctime>
 #include <sstream>
 
+#include "openvpn/crypto/cipher_info.hpp"
+#include "openvpn/data/mssfix.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/options/push_options.hpp"
 #include "openvpn/script/script_runner.hpp"
@@ -22,6 +28,8 @@ constexpr Verb kV1 = Verb::Error;
 constexpr Duration kPushRequestInterval = seconds(5);
 constexpr Duration kPrePullPingRestart = seconds(120);
 constexpr Duration kMaxTick = seconds(1);
+// 2.6's default --connect-timeout / --server-poll-timeout.
+constexpr int kDefaultConnectTimeout = 120;
 
 struct Remote {
     std::string host, port, proto;
@@ -85,20 +93,22 @@ Result<std::pair<std::string, SecureBytes>> read_user_pass(const options::Option
 
 Client::Client(const options::Options& o, Logger& log, io::EventLoop& loop) : base_(o), log_(log), loop_(loop)
 {
+    start_time_ = static_cast<long long>(std::time(nullptr));
 }
 
 Client::~Client()
 {
     teardown_session();
-    if (net_)
-        net_->restore();
+    close_tun();
 }
 
 int Client::run()
 {
-    if (base_.secret) {
-        log_.write(Verb::Fatal, "--secret (static key p2p) is not implemented yet in this build");
-        return kExitError;
+    if (static_mode()) {
+        if (auto s = load_static_key(); !s) {
+            log_.write(Verb::Fatal, s.error());
+            return kExitError;
+        }
     }
     if (base_.auth_user_pass) {
         auto up = read_user_pass(base_);
@@ -144,6 +154,11 @@ Status<> Client::start_connection()
     push_parts_.clear();
     neg_.reset();
     lame_duck_key_.reset();
+    heard_from_peer_ = false;
+    server_poll_at_.reset();
+    // A listening p2p peer (no --remote) has nobody to poll.
+    if (!r.host.empty() && !static_mode())
+        server_poll_at_ = loop_.now() + seconds(ce.connect_timeout.value_or(kDefaultConnectTimeout));
     auto port = static_cast<std::uint16_t>(std::strtoul(r.port.c_str(), nullptr, 10));
     const bool tcp = is_tcp(r.proto);
     if (!r.host.empty()) {
@@ -203,6 +218,8 @@ Status<> Client::start_connection()
                               [this](std::uint32_t ev) { on_link_event(ev); });
         !s)
         return Err(s.error());
+    if (static_mode())
+        return start_static();
 
     auto tls = make_tls_config(base_);
     if (!tls)
@@ -260,6 +277,7 @@ void Client::close_link()
 
 void Client::teardown_session()
 {
+    server_poll_at_.reset();
     if (dp_) {
         if (tun_ && tun_->fd() >= 0)
             loop_.remove_fd(tun_->fd());
@@ -272,13 +290,8 @@ void Client::teardown_session()
     }
     cc_.reset();
     close_link();
-    if (!base_.persist_tun) {
-        if (net_) {
-            net_->restore();
-            net_.reset();
-        }
-        tun_.reset();
-    }
+    if (!base_.persist_tun)
+        close_tun();
     phase_ = Phase::Idle;
 }
 
@@ -287,6 +300,7 @@ void Client::schedule_restart(const std::string& why, bool advance_remote)
     if (exiting_)
         return;
     log_.logf(kV1, "SIGUSR1[soft,%s] received, process restarting", why.c_str());
+    last_signal_ = why;
     teardown_session();
     if (advance_remote)
         ++conn_index_;
@@ -308,11 +322,7 @@ void Client::exit_now(int code, const std::string& why)
     if (!why.empty())
         log_.logf(kV1, "%s", why.c_str());
     teardown_session();
-    if (net_) {
-        net_->restore();
-        net_.reset();
-    }
-    tun_.reset();
+    close_tun();
     loop_.stop();
 }
 
@@ -347,6 +357,7 @@ void Client::on_signal(io::Signal s)
             exit_now(kExitOk, "");
             return;
         }
+        last_signal_ = s == io::Signal::Term ? "sigterm" : "sigint";
         begin_exit(std::string(s == io::Signal::Term ? "SIGTERM" : "SIGINT") +
                    "[hard,] received, process exiting");
         break;
@@ -396,6 +407,8 @@ void Client::on_tcp_connected()
     log_.logf(kV1, "TCP connection established with %s", remote_.to_string().c_str());
     (void)loop_.modify_fd(link_->fd(), io::kReadable);
     phase_ = Phase::Handshake;
+    if (!cc_)
+        return; // --secret: nothing to start
     cc_->start(loop_.now());
     flush_control();
     arm_tick();
@@ -415,6 +428,12 @@ void Client::on_link_readable()
         }
         if (*n == 0)
             break;
+        if (static_mode()) {
+            on_static_packets(*n, now);
+            if (check_remote_exit())
+                return;
+            continue;
+        }
         std::size_t num_data = 0;
         for (std::size_t i = 0; i < *n; ++i) {
             PacketBuf& b = rx_[i];
@@ -446,6 +465,7 @@ void Client::on_link_readable()
                     !cc_->primary_active())
                     remote_ = rx_from_[i];
                 last_rx_ = now;
+                heard_from_peer_ = true;
                 if (dp_ && dp_peer_added_)
                     dp_->note_rx(data::kP2pPeerId, now);
             }
@@ -453,6 +473,8 @@ void Client::on_link_readable()
         if (num_data > 0 && dp_ && dp_peer_added_) {
             dp_->on_link_packets(data::kP2pPeerId, std::span<PacketBuf>(rx_.data(), num_data), now);
             last_rx_ = now;
+            if (check_remote_exit())
+                return;
         }
         handle_control_events();
         if (!cc_)
@@ -541,6 +563,7 @@ void Client::on_key_active(std::uint8_t key_id, bool renegotiated)
                   tls->peer_subject().c_str());
         log_.logf(kV1, "[%s] Peer Connection Initiated with %s", tls->peer_common_name().c_str(),
                   remote_.to_string().c_str());
+        run_ipchange();
     }
     if (renegotiated) {
         if (phase_ == Phase::Up) {
@@ -687,6 +710,7 @@ Status<> Client::open_data_plane()
         if (!t)
             return Err(t.error());
         tun_ = std::move(*t);
+        ++tun_opens_;
         log_.logf(kV1, "TUN/TAP device %s opened", tun_->name().c_str());
         if (auto s = configure_network(); !s)
             return s;
@@ -708,8 +732,13 @@ Status<> Client::open_data_plane()
     } else if (pushed_.comp_lzo) {
         uc.compression = pushed_.comp_lzo == "no" ? data::Compression::LzoNo : data::Compression::Lzo;
     }
+    uc.static_key = static_mode();
     if (current_ce().fragment && tcp_ == nullptr)
         uc.fragment = static_cast<std::size_t>(*current_ce().fragment);
+    auto mss = effective_mssfix(uc);
+    if (!mss)
+        return Err(mss.error());
+    uc.mssfix = *mss;
     dp_ = std::make_unique<data::UserspaceDataPlane>(uc);
     data::PeerSpec ps;
     ps.id = data::kP2pPeerId;
@@ -737,10 +766,53 @@ Status<> Client::open_data_plane()
     return Ok{};
 }
 
+Result<std::uint16_t> Client::effective_mssfix(const data::UserspaceConfig& uc) const
+{
+    const options::ConnectionEntry& ce = current_ce();
+    auto setting =
+        data::resolve_mssfix(ce.mssfix ? &*ce.mssfix : nullptr, static_cast<int>(uc.fragment),
+                             pushed_.ce.tun_mtu ? pushed_.ce.tun_mtu : ce.tun_mtu, ce.link_mtu.has_value());
+    if (!setting)
+        return Err(setting.error());
+    auto cipher = crypto::lookup_cipher(neg_->cipher);
+    if (!cipher)
+        return Err(cipher.error());
+    data::MssfixFrame f;
+    f.tcp = tcp_ != nullptr;
+    // A listening peer does not know its peer's family yet: 2.6 then
+    // assumes the larger (IPv6) header.
+    f.ipv6 = remote_.empty() || remote_.family() == AF_INET6;
+    f.tls = !static_mode();
+    f.peer_id = neg_->peer_id.has_value();
+    f.aead = data::is_aead(cipher->alg);
+    if (!f.aead) {
+        f.iv_len = cipher->alg == data::CipherAlg::None ? 0 : cipher->iv_len;
+        auto h = crypto::digest_len(neg_->auth);
+        f.hmac_len = h ? *h : 0;
+    }
+    f.long_packet_id = static_mode();
+    f.comp_v1 = uc.compression == data::Compression::Lz4 || uc.compression == data::Compression::Stub ||
+                uc.compression == data::Compression::Lzo || uc.compression == data::Compression::LzoNo;
+    f.fragment = uc.fragment > 0;
+    const std::uint16_t mss = data::effective_mss(*setting, f);
+    log_.logf(Verb::Info, "MSS clamp for TCP SYNs: %u (mssfix %d%s)", mss, setting->value,
+              setting->fixed   ? " fixed"
+              : setting->encap ? " mtu"
+                               : "");
+    return mss;
+}
+
 Status<> Client::configure_network()
 {
-    if (tun_->name() == "null" || pushed_.ifconfig_noexec)
+    if (tun_->name() == "null" || pushed_.ifconfig_noexec) {
+        plan_ = tun::NetPlan{};
+        plan_.ifname = tun_->name();
+        plan_.mtu =
+            static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
+        if (pushed_.up && tun_->name() != "null" && !run_script("up", *pushed_.up, up_down_args()))
+            return Err(std::string("ERROR: up script failed"));
         return Ok{};
+    }
     auto nl = tun::Netlink::open();
     if (!nl)
         return Err(nl.error());
@@ -810,27 +882,22 @@ Status<> Client::configure_network()
             plan.remote_host = *h;
     if (auto s = net_->apply_link(plan); !s)
         return s;
+    plan_ = plan;
     if (pushed_.up) {
-        script::ScriptRunner runner(log_, pushed_.script_security.value_or(1));
-        script::Env env;
-        env.set("dev", tun_->name());
-        env.set_int("tun_mtu", plan.mtu);
-        if (pushed_.ifconfig) {
-            env.set("ifconfig_local", pushed_.ifconfig->first);
-            env.set(topo == options::Topology::Subnet ? "ifconfig_netmask" : "ifconfig_remote",
-                    pushed_.ifconfig->second);
-        }
-        env.set("script_context", "init");
-        auto res = runner.run("up", *pushed_.up,
-                              script::up_down_args(tun_->name(), plan.mtu,
-                                                   pushed_.ifconfig ? pushed_.ifconfig->first : "",
-                                                   pushed_.ifconfig ? pushed_.ifconfig->second : "", false),
-                              env);
-        if (!res.ok())
+        if (!run_script("up", *pushed_.up, up_down_args()))
             return Err(std::string("ERROR: up script failed"));
     }
-    if (!pushed_.route_noexec)
-        (void)net_->apply_routes(plan);
+    if (pushed_.route_noexec)
+        return Ok{};
+    const int delay = pushed_.route_delay && !pushed_.route_delay->empty()
+                          ? std::atoi(pushed_.route_delay->front().c_str())
+                          : (pushed_.route_delay ? 0 : -1);
+    if (delay > 0) {
+        route_up_at_ = loop_.now() + seconds(delay);
+        arm_tick();
+    } else {
+        add_routes();
+    }
     return Ok{};
 }
 
@@ -888,6 +955,22 @@ void Client::on_tick()
         exit_now(kExitOk, "");
         return;
     }
+    if (route_up_at_ && now >= *route_up_at_) {
+        route_up_at_.reset();
+        add_routes();
+    }
+    if (server_poll_at_ && now >= *server_poll_at_) {
+        server_poll_at_.reset();
+        if (!heard_from_peer_ && !exiting_) {
+            log_.write(kV1, phase_ == Phase::Connecting
+                                ? "TCP: connect timeout (--connect-timeout), restarting"
+                                : "Server poll timeout, restarting");
+            schedule_restart("server_poll", true);
+            restart_at_ = now; // 2.6 moves on to the next entry without a pause
+            arm_tick();
+            return;
+        }
+    }
     if (cc_) {
         cc_->on_timer(now);
         handle_control_events();
@@ -943,6 +1026,10 @@ void Client::arm_tick()
             t = std::min(t, *d);
     if (restart_at_)
         t = std::min(t, *restart_at_);
+    if (server_poll_at_)
+        t = std::min(t, *server_poll_at_);
+    if (route_up_at_)
+        t = std::min(t, *route_up_at_);
     if (exit_at_)
         t = std::min(t, *exit_at_);
     if (phase_ == Phase::Pulling)
@@ -951,6 +1038,161 @@ void Client::arm_tick()
     if (tick_)
         loop_.cancel_timer(*tick_);
     tick_ = loop_.add_timer(t, [this] { on_tick(); });
+}
+
+bool Client::check_remote_exit()
+{
+    if (!dp_ || !dp_peer_added_ || !dp_->take_remote_exit(data::kP2pPeerId))
+        return false;
+    schedule_restart("remote-exit", false);
+    return true;
+}
+
+std::vector<std::string> Client::up_down_args() const
+{
+    std::string local, remote;
+    if (pushed_.ifconfig) {
+        local = pushed_.ifconfig->first;
+        remote = pushed_.ifconfig->second;
+    }
+    return script::up_down_args(tun_ ? tun_->name() : plan_.ifname, plan_.mtu, local, remote, tun_opens_ > 1);
+}
+
+bool Client::run_script(const std::string& type, const std::string& command,
+                        const std::vector<std::string>& args, bool with_signal)
+{
+    script::ScriptRunner runner(log_, base_.script_security.value_or(1));
+    ScriptEnvFacts f = script_facts();
+    if (!with_signal)
+        f.signal.clear();
+    return runner.run(type, command, args, build_script_env(f)).ok();
+}
+
+void Client::run_ipchange()
+{
+    if (!base_.ipchange || remote_.empty())
+        return;
+    const std::string addr =
+        std::string(remote_.family() == AF_INET6 ? "[AF_INET6]" : "[AF_INET]") + remote_.ip_string();
+    (void)run_script("ipchange", *base_.ipchange, script::ipchange_args(addr, remote_.port()));
+}
+
+void Client::add_routes()
+{
+    if (net_)
+        (void)net_->apply_routes(plan_);
+    routes_added_ = true;
+    if (pushed_.route_up)
+        (void)run_script("route-up", *pushed_.route_up, {});
+}
+
+void Client::close_tun()
+{
+    if (!tun_)
+        return;
+    if (routes_added_ && pushed_.route_pre_down)
+        (void)run_script("route-pre-down", *pushed_.route_pre_down, up_down_args(), true);
+    const auto args = up_down_args();
+    if (pushed_.down && pushed_.down_pre)
+        (void)run_script("down", *pushed_.down, args, true);
+    if (net_) {
+        net_->restore();
+        net_.reset();
+    }
+    route_up_at_.reset();
+    routes_added_ = false;
+    const bool run_down = pushed_.down && !pushed_.down_pre && tun_->name() != "null";
+    // 2.6 closes the device first, then runs --down (unless --down-pre);
+    // the facts are taken while the device is still known.
+    ScriptEnvFacts f = script_facts();
+    log_.write(Verb::Info, "Closing TUN/TAP interface");
+    tun_.reset();
+    if (run_down) {
+        script::ScriptRunner runner(log_, base_.script_security.value_or(1));
+        (void)runner.run("down", *pushed_.down, args, build_script_env(f));
+    }
+}
+
+ScriptEnvFacts Client::script_facts() const
+{
+    ScriptEnvFacts f;
+    f.config = base_.config.value_or("");
+    f.daemon = base_.daemon;
+    f.log_redirect = base_.log.has_value() || base_.log_append.has_value();
+    f.daemon_pid = static_cast<long long>(::getpid());
+    f.start_time = start_time_;
+    f.verb = base_.verb;
+    const auto& list = base_.connections;
+    f.connection_index = list.empty() ? 1 : (conn_index_ % list.size()) + 1;
+    const options::ConnectionEntry& ce = current_ce();
+    Remote r = remote_of(ce);
+    f.remote = r.host;
+    f.remote_port = r.host.empty() ? std::string() : r.port;
+    f.proto = r.proto;
+    if (!ce.nobind && (ce.lport || ce.bind_given || !base_.pull))
+        f.local_port = ce.lport.value_or(ce.port);
+    f.setenv = base_.setenv;
+    f.now_unix = static_cast<long long>(std::time(nullptr));
+    f.now_ascii = format_time_ascii(f.now_unix);
+    if (tun_) {
+        f.dev = tun_->name();
+        f.dev_type = pushed_.dev_type.value_or("tun");
+        f.tun_mtu = plan_.mtu;
+        f.restart = tun_opens_ > 1;
+        f.subnet = plan_.topology == tun::Topology::Subnet;
+        if (pushed_.ifconfig) {
+            f.ifconfig_local = pushed_.ifconfig->first;
+            f.ifconfig_remote_or_netmask = pushed_.ifconfig->second;
+        }
+        if (pushed_.ifconfig_ipv6) {
+            const std::string& a = pushed_.ifconfig_ipv6->first;
+            const auto slash = a.find('/');
+            f.ifconfig_ipv6_local = a.substr(0, slash);
+            if (slash != std::string::npos)
+                f.ifconfig_ipv6_netbits = std::atoi(a.c_str() + slash + 1);
+            f.ifconfig_ipv6_remote = pushed_.ifconfig_ipv6->second;
+        }
+        f.redirect_gateway = pushed_.redirect_gateway.has_value();
+        const tun::IpAddr vpn_gw = tun::NetSetup::vpn_gateway(plan_);
+        if (vpn_gw.is_set())
+            f.route_vpn_gateway = vpn_gw.to_string();
+        for (const auto& rt : plan_.routes) {
+            ScriptRoute sr;
+            sr.network = rt.dst.addr.to_string();
+            char mask[INET_ADDRSTRLEN] = {};
+            in_addr m = tun::len_to_netmask(rt.dst.len);
+            ::inet_ntop(AF_INET, &m, mask, sizeof mask);
+            sr.netmask = mask;
+            sr.gateway = rt.gateway.is_set() ? rt.gateway.to_string() : f.route_vpn_gateway;
+            if (rt.metric)
+                sr.metric = static_cast<int>(*rt.metric);
+            f.routes.push_back(sr);
+        }
+        for (const auto& rt : plan_.routes_ipv6) {
+            ScriptRoute6 sr;
+            sr.network = rt.dst.to_string();
+            sr.gateway = rt.gateway.is_set() ? rt.gateway.to_string() : plan_.route_ipv6_gateway.to_string();
+            if (rt.metric)
+                sr.metric = static_cast<int>(*rt.metric);
+            f.routes_ipv6.push_back(sr);
+        }
+        f.foreign_options = foreign_options_of(pushed_);
+    }
+    if (!remote_.empty()) {
+        f.peer_ip = remote_.ip_string();
+        f.peer_ipv6 = remote_.family() == AF_INET6 && f.peer_ip.find(':') != std::string::npos;
+        f.peer_port = remote_.port();
+        f.peer_trusted = heard_from_peer_ || static_peer_seen_;
+    }
+    if (cc_) {
+        if (auto k = cc_->primary_key_id())
+            if (const control::TlsSession* tls = cc_->tls_session(*k)) {
+                f.common_name = tls->peer_common_name();
+                f.x509_0 = split_subject(tls->peer_subject());
+            }
+    }
+    f.signal = last_signal_.empty() ? "sigterm" : last_signal_;
+    return f;
 }
 
 } // namespace ovpn::client

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "openvpn/client/script_env.hpp"
 #include "openvpn/client/setup.hpp"
 #include "openvpn/control/control_channel.hpp"
 #include "openvpn/core/log.hpp"
@@ -32,6 +33,7 @@
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/tun/net_setup.hpp"
 
 namespace ovpn::tun {
 class TunDevice;
@@ -40,7 +42,8 @@ class NetSetup;
 } // namespace ovpn::tun
 namespace ovpn::data {
 class UserspaceDataPlane;
-}
+struct UserspaceConfig;
+} // namespace ovpn::data
 
 namespace ovpn::client {
 
@@ -84,10 +87,36 @@ private:
     Status<> bring_up();
     Status<> open_data_plane();
     Status<> configure_network();
+    // effective_mssfix: 2.6's MSS limit for this session's cipher and
+    // transport (0 = off).
+    Result<std::uint16_t> effective_mssfix(const data::UserspaceConfig& uc) const;
     Status<> install_key(std::uint8_t key_id, bool first);
     void on_tick();
     void arm_tick();
+    // check_remote_exit: the peer sent OCC_EXIT: restart ("remote-exit").
+    bool check_remote_exit();
+
+    // Scripts (2.6's arguments and environment, client/script_env.hpp).
+    ScriptEnvFacts script_facts() const;
+    std::vector<std::string> up_down_args() const;
+    bool run_script(const std::string& type, const std::string& command, const std::vector<std::string>& args,
+                    bool with_signal = false);
+    void run_ipchange();
+    // add_routes: routes and redirect-gateway, then --route-up (after
+    // --route-delay when given).
+    void add_routes();
+    // close_tun: route-pre-down, undo routes/addresses, close, --down.
+    void close_tun();
     void close_link();
+
+    // --secret static-key p2p (client/static_mode.cpp): no control channel;
+    // the data plane runs from the start with key id 0 and the peer is
+    // "initiated" by its first authenticated packet.
+    bool static_mode() const { return base_.secret.has_value(); }
+    Status<> load_static_key();
+    Status<> start_static();
+    void on_static_packets(std::size_t n, TimePoint now);
+    void on_static_authenticated(const io::SockAddr& from, TimePoint now);
 
     const options::Options& base_;
     Logger& log_;
@@ -118,6 +147,10 @@ private:
     TimePoint push_deadline_{};
     std::optional<TimePoint> exit_at_;
     std::optional<TimePoint> restart_at_;
+    // --server-poll-timeout / --connect-timeout: no packet from the peer
+    // (or no TCP connection) by then -> the next connection entry.
+    std::optional<TimePoint> server_poll_at_;
+    bool heard_from_peer_ = false;
     bool advance_on_restart_ = false;
     std::optional<io::TimerId> tick_;
     std::vector<PacketBuf> rx_;
@@ -129,7 +162,18 @@ private:
     std::unique_ptr<tun::NetSetup> net_;
     std::unique_ptr<data::UserspaceDataPlane> dp_;
     bool dp_peer_added_ = false;
+    tun::NetPlan plan_;
+    int tun_opens_ = 0; // > 1: scripts see "restart"
+    bool routes_added_ = false;
+    std::optional<TimePoint> route_up_at_; // --route-delay
+    std::string last_signal_;              // "signal" of down / route-pre-down
+    long long start_time_ = 0;
     std::optional<std::uint8_t> lame_duck_key_;
+
+    // --secret: the keys (read once, as with persist-key) and whether the
+    // peer has shown itself in this session.
+    std::optional<data::DataKeys> static_keys_;
+    bool static_peer_seen_ = false;
 };
 
 } // namespace ovpn::client

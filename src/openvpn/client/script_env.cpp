@@ -1,0 +1,159 @@
+#include "openvpn/client/script_env.hpp"
+
+#include <ctime>
+
+#include "openvpn/core/log.hpp"
+
+namespace ovpn::client {
+
+namespace {
+
+std::string idx(const std::string& base, std::size_t n)
+{
+    return base + "_" + std::to_string(n);
+}
+
+std::string trim(const std::string& s)
+{
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos)
+        return {};
+    const auto e = s.find_last_not_of(" \t");
+    return s.substr(b, e - b + 1);
+}
+
+} // namespace
+
+script::Env build_script_env(const ScriptEnvFacts& f)
+{
+    script::Env env;
+    for (const auto& [k, v] : f.setenv)
+        env.set(k, v);
+    if (!f.config.empty())
+        env.set("config", f.config);
+    env.set_int("daemon", f.daemon ? 1 : 0);
+    env.set_int("daemon_log_redirect", f.log_redirect ? 1 : 0);
+    env.set_int("daemon_pid", f.daemon_pid);
+    env.set_int("daemon_start_time", f.start_time);
+    env.set_int("verb", f.verb);
+    const std::size_t n = f.connection_index;
+    if (!f.remote.empty())
+        env.set(idx("remote", n), f.remote);
+    if (!f.remote_port.empty())
+        env.set(idx("remote_port", n), f.remote_port);
+    if (!f.proto.empty())
+        env.set(idx("proto", n), f.proto);
+    if (!f.local_port.empty())
+        env.set(idx("local_port", n), f.local_port);
+    env.set_int("time_unix", f.now_unix);
+    if (!f.now_ascii.empty())
+        env.set("time_ascii", f.now_ascii);
+
+    if (!f.dev.empty()) {
+        env.set("dev", f.dev);
+        env.set("dev_type", f.dev_type);
+        env.set_int("tun_mtu", f.tun_mtu);
+        env.set_int("link_mtu", f.link_mtu);
+        env.set("script_context", f.restart ? "restart" : "init");
+        env.set_int("redirect_gateway", f.redirect_gateway ? 1 : 0);
+        if (!f.ifconfig_local.empty()) {
+            env.set("ifconfig_local", f.ifconfig_local);
+            if (!f.ifconfig_remote_or_netmask.empty())
+                env.set(f.subnet ? "ifconfig_netmask" : "ifconfig_remote", f.ifconfig_remote_or_netmask);
+        }
+        if (!f.ifconfig_ipv6_local.empty()) {
+            env.set("ifconfig_ipv6_local", f.ifconfig_ipv6_local);
+            if (f.ifconfig_ipv6_netbits)
+                env.set_int("ifconfig_ipv6_netbits", *f.ifconfig_ipv6_netbits);
+            if (!f.ifconfig_ipv6_remote.empty())
+                env.set("ifconfig_ipv6_remote", f.ifconfig_ipv6_remote);
+        }
+        if (!f.route_vpn_gateway.empty())
+            env.set("route_vpn_gateway", f.route_vpn_gateway);
+        if (!f.route_net_gateway.empty())
+            env.set("route_net_gateway", f.route_net_gateway);
+        for (std::size_t i = 0; i < f.routes.size(); ++i) {
+            const ScriptRoute& r = f.routes[i];
+            env.set(idx("route_network", i + 1), r.network);
+            env.set(idx("route_netmask", i + 1), r.netmask);
+            env.set(idx("route_gateway", i + 1), r.gateway);
+            if (r.metric)
+                env.set_int(idx("route_metric", i + 1), *r.metric);
+        }
+        for (std::size_t i = 0; i < f.routes_ipv6.size(); ++i) {
+            const ScriptRoute6& r = f.routes_ipv6[i];
+            env.set(idx("route_ipv6_network", i + 1), r.network);
+            env.set(idx("route_ipv6_gateway", i + 1), r.gateway);
+            if (r.metric)
+                env.set_int(idx("route_ipv6_metric", i + 1), *r.metric);
+        }
+        for (std::size_t i = 0; i < f.foreign_options.size(); ++i)
+            env.set(idx("foreign_option", i + 1), f.foreign_options[i]);
+    }
+
+    if (!f.peer_ip.empty()) {
+        const std::string pre = f.peer_trusted ? "trusted_" : "untrusted_";
+        env.set(pre + (f.peer_ipv6 ? "ip6" : "ip"), f.peer_ip);
+        env.set_int(pre + "port", f.peer_port);
+    }
+    if (!f.common_name.empty())
+        env.set("common_name", f.common_name);
+    for (const auto& [field, value] : f.x509_0)
+        env.set("X509_0_" + field, value);
+    if (!f.tls_id_0.empty())
+        env.set("tls_id_0", f.tls_id_0);
+    if (!f.tls_serial_0.empty())
+        env.set("tls_serial_0", f.tls_serial_0);
+    if (!f.tls_serial_hex_0.empty())
+        env.set("tls_serial_hex_0", f.tls_serial_hex_0);
+    if (!f.tls_digest_0.empty())
+        env.set("tls_digest_0", f.tls_digest_0);
+    if (!f.tls_digest_sha256_0.empty())
+        env.set("tls_digest_sha256_0", f.tls_digest_sha256_0);
+    if (!f.signal.empty())
+        env.set("signal", f.signal);
+    return env;
+}
+
+std::vector<std::string> foreign_options_of(const options::Options& o)
+{
+    std::vector<std::string> out;
+    for (const auto& d : o.dhcp_options) {
+        std::string line = "dhcp-option";
+        for (const auto& a : d)
+            line += " " + a;
+        out.push_back(line);
+    }
+    return out;
+}
+
+std::string format_time_ascii(long long unix_time)
+{
+    std::time_t t = static_cast<std::time_t>(unix_time);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+}
+
+std::vector<std::pair<std::string, std::string>> split_subject(const std::string& subject)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    const bool slash_form = !subject.empty() && subject[0] == '/';
+    const char sep = slash_form ? '/' : ',';
+    std::size_t pos = slash_form ? 1 : 0;
+    while (pos <= subject.size()) {
+        std::size_t end = subject.find(sep, pos);
+        if (end == std::string::npos)
+            end = subject.size();
+        const std::string part = trim(subject.substr(pos, end - pos));
+        const auto eq = part.find('=');
+        if (eq != std::string::npos && eq > 0)
+            out.emplace_back(trim(part.substr(0, eq)), trim(part.substr(eq + 1)));
+        pos = end + 1;
+    }
+    return out;
+}
+
+} // namespace ovpn::client

@@ -1,0 +1,144 @@
+// client/static_mode.cpp: --secret, the static-key point-to-point mode that
+// 2.6 still runs (deprecated). There is no control channel at all:
+//
+//   1. at start-up the static key file is read and cut into the send and
+//      receive halves by the key direction (protocol-facts §3.1: 0 sends with
+//      keys[0], 1 with keys[1], none uses keys[0] both ways);
+//   2. per connection attempt: open the link, open tun and set its addresses,
+//      run --up, install the key (id 0) in the data plane, arm keepalive;
+//   3. every datagram is a data packet with no opcode byte and a long packet
+//      id (id || time) inside the CBC plaintext (the data plane's
+//      static_key mode);
+//   4. the first packet that authenticates "initiates" the peer: 2.6 logs
+//      "Peer Connection Initiated with <addr>" and then "Initialization
+//      Sequence Completed"; a listening peer (no --remote) or --float learns
+//      or changes the peer's address from authenticated packets only;
+//   5. ping-restart restarts, OCC_EXIT from the peer restarts
+//      ("remote-exit"), SIGTERM sends OCC_EXIT with explicit-exit-notify.
+#include <sys/socket.h>
+
+#include "openvpn/client/client.hpp"
+#include "openvpn/crypto/key_expansion.hpp"
+#include "openvpn/crypto/static_key.hpp"
+#include "openvpn/data/userspace_data_plane.hpp"
+#include "openvpn/tun/tun_device.hpp"
+
+namespace ovpn::client {
+
+namespace {
+
+constexpr Verb kV1 = Verb::Error;
+
+// 2.6's default --cipher when none is given in static-key mode.
+constexpr const char* kStaticDefaultCipher = "BF-CBC";
+constexpr const char* kStaticDefaultAuth = "SHA1";
+
+} // namespace
+
+Status<> Client::load_static_key()
+{
+    auto text = read_file_ref(*base_.secret);
+    if (!text)
+        return Err(text.error());
+    auto key = crypto::parse_static_key(*text);
+    if (!key)
+        return Err("Static key (--secret) " +
+                   (base_.secret->is_inline ? std::string("[[INLINE]]") : base_.secret->path) + ": " +
+                   key.error());
+    crypto::KeyDirection dir = crypto::KeyDirection::Bidirectional;
+    if (base_.ce.key_direction)
+        dir = *base_.ce.key_direction == 0 ? crypto::KeyDirection::Normal : crypto::KeyDirection::Inverse;
+    const std::string cipher = base_.cipher.value_or(kStaticDefaultCipher);
+    const std::string auth = base_.auth.value_or(kStaticDefaultAuth);
+    auto keys = crypto::static_data_keys(*key, dir, cipher, auth);
+    if (!keys) {
+        if (!base_.cipher)
+            return Err(strfmt("Cipher %s (the default of --secret mode) is not available in this build "
+                              "(OpenSSL 3 without the legacy provider): set --cipher on both peers, "
+                              "e.g. --cipher AES-256-CBC (%s)",
+                              kStaticDefaultCipher, keys.error().c_str()));
+        return Err(strfmt("Cipher '%s' / auth '%s' cannot be used with --secret: %s", cipher.c_str(),
+                          auth.c_str(), keys.error().c_str()));
+    }
+    if (data::is_aead(keys->cipher))
+        return Err(strfmt("Cipher '%s' cannot be used with --secret: static-key mode needs a CBC cipher (or "
+                          "none), as in 2.6",
+                          cipher.c_str()));
+    static_keys_ = std::move(*keys);
+    log_.write(kV1, "DEPRECATED OPTION: The option --secret is deprecated.");
+    return Ok{};
+}
+
+Status<> Client::start_static()
+{
+    Negotiated n;
+    n.cipher = static_keys_->cipher_name;
+    n.auth = static_keys_->auth_name;
+    neg_ = n;
+    static_peer_seen_ = false;
+    if (auto s = open_data_plane(); !s)
+        return s;
+    if (auto s = dp_->install_key(data::kP2pPeerId, data::KeySlot::Primary, *static_keys_); !s)
+        return Err("ERROR: installing the static key failed: " + s.error());
+    last_rx_ = loop_.now();
+    phase_ = tcp_ != nullptr ? Phase::Connecting : Phase::Handshake;
+    arm_tick();
+    return Ok{};
+}
+
+void Client::on_static_packets(std::size_t n, TimePoint now)
+{
+    if (!dp_ || !dp_peer_added_ || n == 0)
+        return;
+    auto authenticated = [this] {
+        auto st = dp_->stats(data::kP2pPeerId);
+        return st ? st->link_rx_packets : 0;
+    };
+    // A connected socket only delivers the peer's packets.
+    if (!udp_unconnected_) {
+        const auto before = authenticated();
+        dp_->on_link_packets(data::kP2pPeerId, std::span<PacketBuf>(rx_.data(), n), now);
+        if (authenticated() != before)
+            on_static_authenticated(remote_, now);
+        return;
+    }
+    // Unconnected (listening peer or --float): runs of packets from one
+    // source; a source is taken as the peer only once a packet from it
+    // authenticated.
+    std::size_t i = 0;
+    while (i < n) {
+        std::size_t j = i + 1;
+        while (j < n && rx_from_[j] == rx_from_[i])
+            ++j;
+        const auto before = authenticated();
+        dp_->on_link_packets(data::kP2pPeerId, std::span<PacketBuf>(rx_.data() + i, j - i), now);
+        if (authenticated() != before)
+            on_static_authenticated(rx_from_[i], now);
+        i = j;
+    }
+}
+
+void Client::on_static_authenticated(const io::SockAddr& from, TimePoint now)
+{
+    last_rx_ = now;
+    if (udp_unconnected_ && !(from == remote_)) {
+        if (static_peer_seen_)
+            log_.logf(kV1, "Peer address changed (float): %s -> %s", remote_.to_string().c_str(),
+                      from.to_string().c_str());
+        remote_ = from;
+        (void)dp_->attach_link(data::kP2pPeerId, *link_, remote_);
+    }
+    if (static_peer_seen_)
+        return;
+    static_peer_seen_ = true;
+    phase_ = Phase::Up;
+    retries_ = 0;
+    log_.logf(kV1, "Peer Connection Initiated with %s", remote_.to_string().c_str());
+    run_ipchange();
+    log_.write(kV1, "Initialization Sequence Completed");
+    log_.logf(kV1, "Data Channel: cipher '%s', auth '%s'", neg_->cipher.c_str(), neg_->auth.c_str());
+    log_.logf(kV1, "Timers: ping %d, ping-restart %d", pushed_.ping.value_or(0),
+              pushed_.ping_restart.value_or(pushed_.ping_exit.value_or(0)));
+}
+
+} // namespace ovpn::client
