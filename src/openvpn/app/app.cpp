@@ -2,6 +2,9 @@
 #include "openvpn/app/app.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
 
 #include "openvpn/app/host_probe.hpp"
 #include "openvpn/daemon/daemon.hpp"
@@ -9,6 +12,9 @@
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/options/parser.hpp"
 #include "openvpn/options/validate.hpp"
+#include "openvpn/process/daemonize.hpp"
+#include "openvpn/process/lifecycle.hpp"
+#include "openvpn/process/logging.hpp"
 
 namespace ovpn::app {
 namespace {
@@ -46,8 +52,23 @@ int one_shot(const options::Options& o, Logger& log)
     return 1;
 }
 
-// start: the normal run: validate, report the DCO verdict as 2.6 does (the
-// first blocker, at verb 3), then the daemon.
+// set_nice: --nice n, with 2.6's log lines.
+void set_nice(const options::Options& o, Logger& log)
+{
+    if (!o.nice || *o.nice == 0)
+        return;
+    errno = 0;
+    if (::nice(*o.nice) < 0 && errno != 0)
+        log.write(Verb::Error, mute::None, Severity::Warning,
+                  strfmt("WARNING: nice %d failed: %s (errno=%d)", *o.nice, std::strerror(errno), errno));
+    else
+        log.logf(Verb::Error, "nice %d succeeded", *o.nice);
+}
+
+// start: the normal run, in 2.6's order: validate, report the DCO verdict
+// (the first blocker, at verb 3), then --daemon and --writepid, tell systemd
+// the process is set up, --nice, and hand over to the daemon. The pid file
+// goes away again when the daemon returns (2.6 leaves it under --chroot).
 int start(const options::Options& o, Logger& log)
 {
     const auto errors = options::validate(o, log);
@@ -56,7 +77,24 @@ int start(const options::Options& o, Logger& log)
     const auto verdict = options::dco_verdict(o, probe_host());
     if (!verdict.enabled())
         log.write(Verb::Info, verdict.blockers.front().message);
-    return daemon::run(o, log);
+    auto daemonized = process::become_daemon(o, log);
+    if (!daemonized) {
+        log.write(Verb::Fatal, daemonized.error());
+        return 1;
+    }
+    process::PidFile pid_file;
+    if (o.writepid) {
+        if (auto s = pid_file.write(*o.writepid, !o.chroot); !s) {
+            log.write(Verb::Fatal, s.error());
+            log.write(Verb::Fatal, "Exiting due to fatal error");
+            return 1;
+        }
+    }
+    process::notify_ready();
+    set_nice(o, log);
+    const int code = daemon::run(o, log);
+    process::notify_stopping();
+    return code;
 }
 
 } // namespace
@@ -65,7 +103,9 @@ int run(int argc, char** argv)
 {
     std::vector<std::string> args(argv + 1, argv + argc);
     const bool check = take_flag(args, "--check-config");
-    Logger log(stderr);
+    // 2.6 writes its messages to stdout (fatal ones to stderr only under
+    // --errors-to-stderr).
+    Logger log(stdout);
     auto parsed = options::parse_config(args, log);
     if (!parsed)
         return usage_error(parsed.error());
@@ -76,6 +116,15 @@ int run(int argc, char** argv)
         return one_shot(o, log);
     if (check)
         return check_config(o, log, stdout);
+    // --cd: 2.6 changes directory while parsing, before any file is read.
+    if (o.cd) {
+        if (auto s = process::change_directory(*o.cd); !s) {
+            log.write(Verb::Fatal, s.error());
+            return 1;
+        }
+    }
+    if (auto s = process::configure_logging(log, o); !s)
+        log.write(Verb::Error, mute::None, Severity::Warning, s.error()); // 2.6 keeps logging to stdout
     return start(o, log);
 }
 
