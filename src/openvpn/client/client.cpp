@@ -12,6 +12,7 @@
 #include "openvpn/crypto/cipher_info.hpp"
 #include "openvpn/data/mssfix.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
+#include "openvpn/io/proxy.hpp"
 #include "openvpn/options/push_options.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/tun/net_setup.hpp"
@@ -161,7 +162,15 @@ Status<> Client::start_connection()
         server_poll_at_ = loop_.now() + seconds(ce.connect_timeout.value_or(kDefaultConnectTimeout));
     auto port = static_cast<std::uint16_t>(std::strtoul(r.port.c_str(), nullptr, 10));
     const bool tcp = is_tcp(r.proto);
-    if (!r.host.empty()) {
+    const bool proxied = ce.http_proxy.has_value() || ce.socks_proxy.has_value();
+    if (proxied) {
+        // The proxy resolves the target; our own lookup only names it in
+        // logs and script variables.
+        remote_ = io::SockAddr{};
+        if (auto addrs = io::resolve(r.host, port, family_of(r.proto), io::SockType::Stream);
+            addrs && !addrs->empty())
+            remote_ = addrs->front();
+    } else if (!r.host.empty()) {
         auto addrs = io::resolve(r.host, port, family_of(r.proto),
                                  tcp ? io::SockType::Stream : io::SockType::Datagram);
         if (!addrs || addrs->empty()) {
@@ -172,7 +181,32 @@ Status<> Client::start_connection()
         }
         remote_ = addrs->front();
     }
-    if (tcp) {
+    bool preconnected = false;
+    if (proxied) {
+        if (!tcp)
+            return Err(std::string("Options error: --http-proxy/--socks-proxy need proto tcp-client here "
+                                   "(SOCKS over UDP is not implemented)"));
+        auto pc = io::proxy_config_from(ce, r.host, port,
+                                        base_.http_proxy_user_pass ? &*base_.http_proxy_user_pass : nullptr);
+        if (!pc)
+            return Err(pc.error());
+        pc->timeout = seconds(ce.connect_timeout.value_or(kDefaultConnectTimeout));
+        auto fd = io::proxy_connect(*pc, &log_);
+        if (!fd) {
+            log_.logf(kV1, "Proxy: %s", fd.error().c_str());
+            schedule_restart("proxy-error", true);
+            return Ok{};
+        }
+        io::TcpConfig tc;
+        tc.remote = remote_;
+        auto s = io::adopt_tcp(*fd, tc);
+        tcp_ = s.get();
+        link_ = std::move(s);
+        udp_unconnected_ = false;
+        preconnected = true;
+        log_.logf(kV1, "TCP connection established with %s via proxy %s:%u", r.host.c_str(),
+                  pc->proxy_host.c_str(), static_cast<unsigned>(pc->proxy_port));
+    } else if (tcp) {
         io::TcpConfig tc;
         tc.remote = remote_;
         auto s = io::connect_tcp(tc);
@@ -214,12 +248,16 @@ Status<> Client::start_connection()
     for (std::size_t i = 0; i < link_->batch_size(); ++i)
         rx_.emplace_back();
     rx_from_.assign(link_->batch_size(), io::SockAddr{});
-    if (auto s = loop_.add_fd(link_->fd(), io::kReadable | (tcp ? io::kWritable : 0),
+    if (auto s = loop_.add_fd(link_->fd(), io::kReadable | (tcp && !preconnected ? io::kWritable : 0),
                               [this](std::uint32_t ev) { on_link_event(ev); });
         !s)
         return Err(s.error());
-    if (static_mode())
-        return start_static();
+    if (static_mode()) {
+        auto st = start_static();
+        if (st && preconnected)
+            phase_ = Phase::Handshake;
+        return st;
+    }
 
     auto tls = make_tls_config(base_);
     if (!tls)
@@ -258,8 +296,8 @@ Status<> Client::start_connection()
         return Err(ch.error());
     cc_ = std::move(*ch);
     last_rx_ = now;
-    phase_ = tcp ? Phase::Connecting : Phase::Handshake;
-    if (!tcp)
+    phase_ = tcp && !preconnected ? Phase::Connecting : Phase::Handshake;
+    if (!tcp || preconnected)
         cc_->start(now);
     flush_control();
     arm_tick();
@@ -561,7 +599,9 @@ void Client::on_key_active(std::uint8_t key_id, bool renegotiated)
     if (tls != nullptr && !renegotiated) {
         log_.logf(kV1, "Control Channel: %s, peer certificate: %s", tls->description().c_str(),
                   tls->peer_subject().c_str());
-        log_.logf(kV1, "[%s] Peer Connection Initiated with %s", tls->peer_common_name().c_str(),
+        peer_cn_ = tls->peer_common_name();
+        peer_subject_ = tls->peer_subject();
+        log_.logf(kV1, "[%s] Peer Connection Initiated with %s", peer_cn_.c_str(),
                   remote_.to_string().c_str());
         run_ipchange();
     }
@@ -1184,13 +1224,8 @@ ScriptEnvFacts Client::script_facts() const
         f.peer_port = remote_.port();
         f.peer_trusted = heard_from_peer_ || static_peer_seen_;
     }
-    if (cc_) {
-        if (auto k = cc_->primary_key_id())
-            if (const control::TlsSession* tls = cc_->tls_session(*k)) {
-                f.common_name = tls->peer_common_name();
-                f.x509_0 = split_subject(tls->peer_subject());
-            }
-    }
+    f.common_name = peer_cn_;
+    f.x509_0 = split_subject(peer_subject_);
     f.signal = last_signal_.empty() ? "sigterm" : last_signal_;
     return f;
 }

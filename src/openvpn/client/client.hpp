@@ -168,6 +168,7 @@ private:
     std::optional<TimePoint> route_up_at_; // --route-delay
     std::string last_signal_;              // "signal" of down / route-pre-down
     long long start_time_ = 0;
+    std::string peer_cn_, peer_subject_; // of the last authenticated TLS peer
     std::optional<std::uint8_t> lame_duck_key_;
 
     // --secret: the keys (read once, as with persist-key) and whether the

@@ -92,9 +92,14 @@ script::Env build_script_env(const ScriptEnvFacts& f)
     }
 
     if (!f.peer_ip.empty()) {
-        const std::string pre = f.peer_trusted ? "trusted_" : "untrusted_";
-        env.set(pre + (f.peer_ipv6 ? "ip6" : "ip"), f.peer_ip);
-        env.set_int(pre + "port", f.peer_port);
+        // 2.6 keeps untrusted_* from the first packet and adds trusted_*
+        // once the peer authenticated.
+        for (const char* pre : {"untrusted_", "trusted_"}) {
+            if (pre[0] == 't' && !f.peer_trusted)
+                continue;
+            env.set(std::string(pre) + (f.peer_ipv6 ? "ip6" : "ip"), f.peer_ip);
+            env.set_int(std::string(pre) + "port", f.peer_port);
+        }
     }
     if (!f.common_name.empty())
         env.set("common_name", f.common_name);

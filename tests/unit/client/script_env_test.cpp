@@ -89,7 +89,8 @@ TEST(ScriptEnv, UpHasTheVariablesOf26)
     EXPECT_EQ(get(e, "redirect_gateway"), "0");
     EXPECT_EQ(get(e, "trusted_ip"), "198.51.100.7");
     EXPECT_EQ(get(e, "trusted_port"), "1194");
-    EXPECT_EQ(get(e, "untrusted_ip"), "<unset>");
+    EXPECT_EQ(get(e, "untrusted_ip"), "198.51.100.7");
+    EXPECT_EQ(get(e, "untrusted_port"), "1194");
     EXPECT_EQ(get(e, "common_name"), "server");
     EXPECT_EQ(get(e, "X509_0_CN"), "server");
     EXPECT_EQ(get(e, "X509_0_O"), "Example");
