@@ -177,6 +177,19 @@ Status<> Server::start()
     return Ok{};
 }
 
+io::SockAddr Server::local_address() const
+{
+    if (udp_)
+        return udp_->local();
+    io::SockAddr a;
+    if (listener_) {
+        a.len = sizeof a.ss;
+        if (::getsockname(listener_->fd(), a.sa(), &a.len) != 0)
+            a.len = 0;
+    }
+    return a;
+}
+
 Status<> Server::open_tun()
 {
     tun::TunConfig tc;

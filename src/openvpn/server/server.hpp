@@ -57,12 +57,16 @@ public:
     // the exit code.
     int run();
 
+    // start: what run() does before looping (tun, routes, the transport);
+    // tests call it and drive the loop themselves.
+    Status<> start();
+    // local_address: the bound UDP socket or TCP listener.
+    io::SockAddr local_address() const;
     std::size_t num_clients() const noexcept { return instances_.size(); }
 
 private:
     struct Instance;
 
-    Status<> start();
     Status<> open_tun();
     Status<> open_transport();
     void stop(int code, const std::string& why);

@@ -1,0 +1,257 @@
+// The server's per-client logic end to end on loopback UDP, with a fake
+// clock: a test-side control channel (TLS client) talks to the server's
+// socket; the loop is driven with run_once(0) so nothing waits.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "common.hpp"
+#include "openvpn/control/control_channel.hpp"
+#include "openvpn/io/event_loop.hpp"
+#include "openvpn/io/link_socket.hpp"
+#include "openvpn/server/server.hpp"
+#include "openvpn/wire/push_message.hpp"
+#include "unit/control/test_pki.hpp"
+
+using namespace ovpn;
+using ovpn::servertest::server_opts;
+
+namespace {
+
+std::uint16_t free_udp_port()
+{
+    int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    (void)::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    (void)::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+const char* const kPeerInfo =
+    "IV_VER=2.6.14\nIV_PLAT=linux\nIV_PROTO=990\nIV_CIPHERS=AES-256-GCM:AES-128-GCM\n";
+
+struct Harness {
+    FakeClock clock;
+    Logger log{stderr};
+    io::EventLoop loop{clock};
+    options::Options opts;
+    std::unique_ptr<server::Server> srv;
+    std::unique_ptr<io::LinkSocket> sock;
+    std::unique_ptr<control::ControlChannel> cli;
+    std::vector<std::string> messages;
+    bool key_active = false;
+
+    explicit Harness(std::vector<std::string> extra)
+    {
+        log.set_verb(0);
+        std::vector<std::string> a = {"--topology",  "subnet",    "--proto", "udp4",
+                                      "--local",     "127.0.0.1", "--port",  std::to_string(free_udp_port()),
+                                      "--keepalive", "2",         "10"};
+        a.insert(a.end(), extra.begin(), extra.end());
+        opts = server_opts(a);
+        opts.dev = "null";
+        srv = std::make_unique<server::Server>(opts, log, loop);
+        auto s = srv->start();
+        EXPECT_TRUE(s) << (s ? "" : s.error());
+    }
+
+    // connect: a new client socket and control channel (hard reset sent).
+    void connect(const std::string& user = "", const std::string& pass = "")
+    {
+        io::UdpConfig uc;
+        uc.family = io::Family::V4;
+        uc.connect_to = srv->local_address();
+        auto s = io::open_udp(uc);
+        ASSERT_TRUE(s) << s.error();
+        sock = std::move(*s);
+        auto ctx = control::TlsContext::create(testpki::config(false));
+        ASSERT_TRUE(ctx) << ctx.error();
+        control::ControlConfig cc;
+        cc.tls = *ctx;
+        cc.wrap = control::make_no_wrap();
+        cc.options_string = "V4,dev-type tun,link-mtu 1549,tun-mtu 1500,proto UDPv4,cipher AES-256-GCM";
+        cc.peer_info = kPeerInfo;
+        cc.username = user;
+        cc.password = SecureBytes(as_bytes(pass));
+        auto ch = control::ControlChannel::create(std::move(cc), clock.now());
+        ASSERT_TRUE(ch) << ch.error();
+        cli = std::move(*ch);
+        cli->start(clock.now());
+        messages.clear();
+        key_active = false;
+    }
+
+    // pump: one round trip of everything pending on both sides.
+    void pump()
+    {
+        while (auto p = cli->poll_transmit(clock.now())) {
+            PacketBuf b(p->size() + PacketBuf::kDefaultHeadroom);
+            (void)b.append(*p);
+            (void)sock->send(std::span<const PacketBuf>(&b, 1), nullptr);
+        }
+        for (int i = 0; i < 4; ++i)
+            (void)loop.run_once(milliseconds(0));
+        std::vector<PacketBuf> rx(8);
+        std::vector<io::SockAddr> from(8);
+        for (;;) {
+            auto n = sock->recv(rx, from);
+            if (!n || *n == 0)
+                break;
+            for (std::size_t i = 0; i < *n; ++i)
+                cli->on_packet(rx[i].span(), clock.now());
+        }
+        while (auto e = cli->poll_event()) {
+            if (e->kind == control::ControlEvent::Kind::KeyActive)
+                key_active = true;
+            if (e->kind == control::ControlEvent::Kind::Message)
+                messages.push_back(e->message.text);
+        }
+    }
+
+    bool pump_until(const std::function<bool()>& done, int rounds = 200)
+    {
+        for (int i = 0; i < rounds && !done(); ++i)
+            pump();
+        return done();
+    }
+
+    bool has_message(const std::string& prefix) const
+    {
+        for (const auto& m : messages)
+            if (m.rfind(prefix, 0) == 0)
+                return true;
+        return false;
+    }
+
+    void advance(Duration d)
+    {
+        clock.advance(d);
+        for (int i = 0; i < 4; ++i)
+            (void)loop.run_once(milliseconds(0));
+    }
+};
+
+} // namespace
+
+TEST(ServerInstance, HandshakeThenPushReplyWithPoolAddressPeerIdAndCipher)
+{
+    Harness h({});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    EXPECT_TRUE(h.key_active);
+    EXPECT_EQ(h.srv->num_clients(), 1u);
+    auto pr = wire::parse_push_reply(h.messages.back());
+    ASSERT_TRUE(pr);
+    auto has = [&](const std::string& opt) {
+        return std::find(pr->options.begin(), pr->options.end(), opt) != pr->options.end();
+    };
+    EXPECT_TRUE(has("ifconfig 10.94.0.2 255.255.255.0"));
+    EXPECT_TRUE(has("peer-id 0"));
+    EXPECT_TRUE(has("cipher AES-256-GCM"));
+    EXPECT_TRUE(has("protocol-flags cc-exit tls-ekm"));
+    EXPECT_TRUE(has("ping 2"));
+    EXPECT_TRUE(has("ping-restart 10"));
+    // A repeated PUSH_REQUEST within 30 s is ignored.
+    std::size_t before = h.messages.size();
+    ASSERT_TRUE(h.cli->send_message("PUSH_REQUEST"));
+    h.pump();
+    h.pump();
+    EXPECT_EQ(h.messages.size(), before);
+}
+
+TEST(ServerInstance, ExitMessageDropsTheClientAtOnce)
+{
+    Harness h({});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    ASSERT_EQ(h.srv->num_clients(), 1u);
+    ASSERT_TRUE(h.cli->send_message("EXIT"));
+    h.pump();
+    EXPECT_EQ(h.srv->num_clients(), 0u);
+}
+
+TEST(ServerInstance, SilentClientExpiresAfterTwiceThePingRestart)
+{
+    Harness h({});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    ASSERT_EQ(h.srv->num_clients(), 1u);
+    h.advance(seconds(15)); // the server's own ping-restart is 2 x 10
+    EXPECT_EQ(h.srv->num_clients(), 1u);
+    h.advance(seconds(6));
+    EXPECT_EQ(h.srv->num_clients(), 0u);
+}
+
+TEST(ServerInstance, WrongPasswordGetsAuthFailedAndIsDropped)
+{
+    Harness h({"--script-security", "2", "--auth-user-pass-verify", "/bin/false", "via-file"});
+    h.connect("user", "wrong");
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("AUTH_FAILED"); }));
+    EXPECT_FALSE(h.has_message("PUSH_REPLY"));
+    EXPECT_EQ(h.srv->num_clients(), 1u); // lingers so the message gets out
+    h.advance(seconds(3));
+    EXPECT_EQ(h.srv->num_clients(), 0u);
+}
+
+TEST(ServerInstance, RightPasswordGetsThePush)
+{
+    Harness h({"--script-security", "2", "--auth-user-pass-verify", "/bin/true", "via-env"});
+    h.connect("user", "right");
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    EXPECT_FALSE(h.has_message("AUTH_FAILED"));
+}
+
+TEST(ServerInstance, TwoClientsGetDifferentSlots)
+{
+    Harness h({});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    auto first_sock = std::move(h.sock);
+    auto first_cli = std::move(h.cli);
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    EXPECT_EQ(h.srv->num_clients(), 2u);
+    auto pr = wire::parse_push_reply(h.messages.back());
+    ASSERT_TRUE(pr);
+    EXPECT_NE(std::find(pr->options.begin(), pr->options.end(), "ifconfig 10.94.0.3 255.255.255.0"),
+              pr->options.end());
+    EXPECT_NE(std::find(pr->options.begin(), pr->options.end(), "peer-id 1"), pr->options.end());
+}
+
+TEST(ServerInstance, GarbageFromAStrangerCreatesNoClient)
+{
+    Harness h({});
+    h.connect();
+    auto send = [&](std::vector<std::uint8_t> pkt) {
+        PacketBuf b(pkt.size() + PacketBuf::kDefaultHeadroom);
+        (void)b.append(pkt);
+        (void)h.sock->send(std::span<const PacketBuf>(&b, 1), nullptr);
+    };
+    send({0x38, 1, 2, 3, 4, 5, 6, 7, 8, 9});             // hard reset with 9 ACKs (at most 8)
+    send({0x38, 1, 2});                                  // truncated hard reset
+    send({0x20, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0}); // P_CONTROL_V1 without a session
+    send({0x48, 0, 0, 5, 1, 2, 3, 4});                   // P_DATA_V2 for an unknown peer
+    for (int i = 0; i < 4; ++i)
+        (void)h.loop.run_once(milliseconds(0));
+    EXPECT_EQ(h.srv->num_clients(), 0u);
+    // The well-formed reset that follows still gets its client.
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    EXPECT_EQ(h.srv->num_clients(), 1u);
+}
+
+TEST(ServerInstance, TlsAuthDropsAnUnauthenticatedReset)
+{
+    const std::string key = std::string(OVPN_SOURCE_DIR) + "/tests/unit/server/data/ta.key";
+    Harness h({"--tls-auth", key, "0"});
+    h.connect(); // no tls-auth on the client side: its reset has no HMAC
+    for (int i = 0; i < 3; ++i)
+        h.pump();
+    EXPECT_EQ(h.srv->num_clients(), 0u);
+    EXPECT_FALSE(h.key_active);
+}
