@@ -14,6 +14,8 @@
 #include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/io/proxy.hpp"
 #include "openvpn/options/push_options.hpp"
+#include "openvpn/process/console.hpp"
+#include "openvpn/process/lifecycle.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/tun/net_setup.hpp"
 #include "openvpn/tun/netlink.hpp"
@@ -70,9 +72,20 @@ Result<std::pair<std::string, SecureBytes>> read_user_pass(const options::Option
 {
     if (!o.auth_user_pass)
         return Err(std::string("no auth-user-pass"));
-    if (!o.auth_user_pass->is_inline && o.auth_user_pass->path.empty())
-        return Err(std::string("ERROR: could not read Auth username from stdin (no terminal support); "
-                               "give --auth-user-pass a file"));
+    if (!o.auth_user_pass->is_inline &&
+        (o.auth_user_pass->path.empty() || o.auth_user_pass->path == "stdin")) {
+        // No file: ask on the terminal as 2.6 does (password without echo).
+        auto u = process::read_console("Enter Auth Username:", true);
+        if (!u)
+            return Err(u.error());
+        auto p = process::read_console("Enter Auth Password:", false);
+        if (!p)
+            return Err(p.error());
+        std::string user(reinterpret_cast<const char*>(u->data()), u->size());
+        if (user.empty())
+            return Err(std::string("ERROR: Auth username is empty"));
+        return std::pair{user, std::move(*p)};
+    }
     auto text = read_file_ref(*o.auth_user_pass);
     if (!text)
         return Err(text.error());
@@ -87,6 +100,13 @@ Result<std::pair<std::string, SecureBytes>> read_user_pass(const options::Option
     std::fill(pass.begin(), pass.end(), '\0');
     if (user.empty())
         return Err("ERROR: username from Auth authfile '" + o.auth_user_pass->path + "' is empty");
+    if (p.size() == 0 && !o.auth_user_pass->is_inline) {
+        // A file with only the user name: 2.6 asks for the password.
+        auto pp = process::read_console("Enter Auth Password:", false);
+        if (!pp)
+            return Err(pp.error());
+        p = std::move(*pp);
+    }
     return std::pair{user, std::move(p)};
 }
 
@@ -121,6 +141,10 @@ int Client::run()
         password_ = std::move(up->second);
         have_credentials_ = true;
     }
+    if (base_.status)
+        status_ =
+            std::make_unique<process::StatusFile>(*base_.status, seconds(base_.status_interval.value_or(60)));
+    process::notify_ready();
     if (auto s = loop_.watch_signals([this](io::Signal sig) { on_signal(sig); }); !s) {
         log_.write(Verb::Fatal, s.error());
         return kExitError;
@@ -321,6 +345,7 @@ void Client::teardown_session()
             loop_.remove_fd(tun_->fd());
         if (dp_->event_fd() >= 0)
             loop_.remove_fd(dp_->event_fd());
+        traffic_ = traffic(); // keep the ended session's counts for --status
         if (dp_peer_added_)
             (void)dp_->del_peer(data::kP2pPeerId);
         dp_.reset();
@@ -331,6 +356,16 @@ void Client::teardown_session()
     if (!base_.persist_tun)
         close_tun();
     phase_ = Phase::Idle;
+}
+
+void Client::restart_now(const std::string& why)
+{
+    if (exiting_)
+        return;
+    last_signal_ = why;
+    teardown_session();
+    restart_at_ = loop_.now(); // no pause for a manual restart
+    arm_tick();
 }
 
 void Client::schedule_restart(const std::string& why, bool advance_remote)
@@ -359,6 +394,8 @@ void Client::exit_now(int code, const std::string& why)
     exit_code_ = code;
     if (!why.empty())
         log_.logf(kV1, "%s", why.c_str());
+    process::notify_stopping();
+    write_status(true);
     teardown_session();
     close_tun();
     loop_.stop();
@@ -401,13 +438,18 @@ void Client::on_signal(io::Signal s)
         break;
     case io::Signal::Usr1:
     case io::Signal::Hup:
-        schedule_restart(s == io::Signal::Usr1 ? "sigusr1" : "sighup", false);
-        restart_at_ = loop_.now(); // no pause for a manual restart
-        arm_tick();
+        // SIGHUP re-reads nothing here: a hard restart with the same
+        // options, logged with 2.6's wording.
+        log_.logf(kV1, "%s[hard,] received, process restarting",
+                  s == io::Signal::Usr1 ? "SIGUSR1" : "SIGHUP");
+        restart_now(s == io::Signal::Usr1 ? "sigusr1" : "sighup");
         break;
     case io::Signal::Usr2:
+        // 2.6 prints the status report to the log.
+        for (const auto& line : split_lines(process::format_client_status(traffic(), std::time(nullptr))))
+            log_.write(kV1, line);
         if (cc_)
-            log_.logf(kV1, "Control channel: %llu packets in, %llu out, %llu dropped",
+            log_.logf(Verb::Info, "Control channel: %llu packets in, %llu out, %llu dropped",
                       static_cast<unsigned long long>(cc_->stats().packets_in),
                       static_cast<unsigned long long>(cc_->stats().packets_out),
                       static_cast<unsigned long long>(cc_->stats().drop_unwrap + cc_->stats().drop_parse +
@@ -923,6 +965,11 @@ Status<> Client::configure_network()
     if (auto s = net_->apply_link(plan); !s)
         return s;
     plan_ = plan;
+    // route_net_gateway: the pre-VPN default gateway (2.6 shows 0.0.0.0
+    // when there is none).
+    net_gateway_ = "0.0.0.0";
+    if (auto d = nl_->default_route(AF_INET); d && d->gateway.is_set())
+        net_gateway_ = d->gateway.to_string();
     if (pushed_.up) {
         if (!run_script("up", *pushed_.up, up_down_args()))
             return Err(std::string("ERROR: up script failed"));
@@ -976,8 +1023,7 @@ Status<> Client::bring_up()
         return Err("ERROR: installing the data channel key failed: " + s.error());
     phase_ = Phase::Up;
     retries_ = 0;
-    log_.write(kV1, "Initialization Sequence Completed");
-    return Ok{};
+    return initialization_completed();
 }
 
 void Client::on_tick()
@@ -999,6 +1045,7 @@ void Client::on_tick()
         route_up_at_.reset();
         add_routes();
     }
+    write_status(false);
     if (server_poll_at_ && now >= *server_poll_at_) {
         server_poll_at_.reset();
         if (!heard_from_peer_ && !exiting_) {
@@ -1196,6 +1243,7 @@ ScriptEnvFacts Client::script_facts() const
         const tun::IpAddr vpn_gw = tun::NetSetup::vpn_gateway(plan_);
         if (vpn_gw.is_set())
             f.route_vpn_gateway = vpn_gw.to_string();
+        f.route_net_gateway = net_gateway_;
         for (const auto& rt : plan_.routes) {
             ScriptRoute sr;
             sr.network = rt.dst.addr.to_string();
@@ -1228,6 +1276,60 @@ ScriptEnvFacts Client::script_facts() const
     f.x509_0 = split_subject(peer_subject_);
     f.signal = last_signal_.empty() ? "sigterm" : last_signal_;
     return f;
+}
+
+Status<> Client::initialization_completed()
+{
+    if (init_done_) {
+        log_.write(kV1, "Initialization Sequence Completed");
+        return Ok{};
+    }
+    init_done_ = true;
+    // Privileges are dropped once; with --persist-tun the tun stays open,
+    // but routes still need CAP_NET_ADMIN at exit (kept when possible).
+    return process::initialization_sequence_completed(base_, log_, false);
+}
+
+process::TrafficCounters Client::traffic() const
+{
+    process::TrafficCounters c = traffic_;
+    if (dp_ && dp_peer_added_) {
+        if (auto st = dp_->stats(data::kP2pPeerId)) {
+            c.tun_read_bytes += st->tun_rx_bytes;
+            c.tun_write_bytes += st->tun_tx_bytes;
+            c.link_read_bytes += st->link_rx_bytes;
+            c.link_write_bytes += st->link_tx_bytes;
+            c.auth_read_bytes += st->link_rx_bytes;
+        }
+    }
+    c.compression = base_.compress.has_value() || base_.comp_lzo.has_value();
+    return c;
+}
+
+void Client::write_status(bool final_write)
+{
+    if (!status_)
+        return;
+    const TimePoint now = loop_.now();
+    if (!final_write && !status_->due(now))
+        return;
+    if (auto s = status_->write(process::format_client_status(traffic(), std::time(nullptr)), now); !s)
+        log_.logf(kV1, "WARNING: could not write --status file %s: %s", status_->path().c_str(),
+                  s.error().c_str());
+}
+
+std::vector<std::string> Client::split_lines(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string::npos)
+            nl = text.size();
+        out.push_back(text.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    return out;
 }
 
 } // namespace ovpn::client

@@ -33,6 +33,7 @@
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/process/status.hpp"
 #include "openvpn/tun/net_setup.hpp"
 
 namespace ovpn::tun {
@@ -69,6 +70,16 @@ private:
     const options::ConnectionEntry& current_ce() const;
     Status<> start_connection();
     void schedule_restart(const std::string& why, bool advance_remote);
+    // restart_now: SIGUSR1 / SIGHUP: tear down and reconnect at once.
+    void restart_now(const std::string& why);
+    // initialization_completed: the first time, process::after_init (drop
+    // privileges, sd_notify) and the line; later just the line.
+    Status<> initialization_completed();
+    // Statistics (--status, SIGUSR2): this session's data plane plus what
+    // ended sessions counted.
+    process::TrafficCounters traffic() const;
+    void write_status(bool final_write);
+    static std::vector<std::string> split_lines(const std::string& text);
     void teardown_session();
     void exit_now(int code, const std::string& why);
     void on_signal(io::Signal s);
@@ -169,6 +180,10 @@ private:
     std::string last_signal_;              // "signal" of down / route-pre-down
     long long start_time_ = 0;
     std::string peer_cn_, peer_subject_; // of the last authenticated TLS peer
+    bool init_done_ = false;
+    std::string net_gateway_; // route_net_gateway for scripts
+    std::unique_ptr<process::StatusFile> status_;
+    process::TrafficCounters traffic_; // of sessions already torn down
     std::optional<std::uint8_t> lame_duck_key_;
 
     // --secret: the keys (read once, as with persist-key) and whether the

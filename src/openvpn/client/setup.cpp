@@ -5,9 +5,14 @@
 #include <fstream>
 #include <sstream>
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include "openvpn/control/data_keys.hpp"
 #include "openvpn/crypto/key_files.hpp"
 #include "openvpn/crypto/static_key.hpp"
+#include "openvpn/process/console.hpp"
 #include "openvpn/wire/tls_auth.hpp"
 #include "openvpn/wire/tls_crypt.hpp"
 
@@ -16,6 +21,54 @@ namespace ovpn::client {
 namespace {
 
 const char* const kDefaultDataCiphers = "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305";
+
+bool is_encrypted_pem(const SecureBytes& pem)
+{
+    const std::string_view v(reinterpret_cast<const char*>(pem.data()), pem.size());
+    return v.find("BEGIN ENCRYPTED PRIVATE KEY") != std::string_view::npos ||
+           v.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
+}
+
+// unlock_private_key: an encrypted PEM key (PKCS#8 or legacy) decrypted
+// with the passphrase from --askpass FILE or the terminal ("Enter Private
+// Key Password:", no echo), re-encoded as plain PKCS#8 PEM in wiped memory.
+Result<SecureBytes> unlock_private_key(const options::Options& o, const SecureBytes& pem)
+{
+    Result<SecureBytes> pass = Err(std::string());
+    const options::Directive* ask = o.last("askpass");
+    if (ask != nullptr && !ask->args.empty())
+        pass = process::read_askpass_file(ask->args[0]);
+    else
+        pass = process::read_console("Enter Private Key Password:", false);
+    if (!pass)
+        return Err(pass.error());
+    std::string pw(reinterpret_cast<const char*>(pass->data()), pass->size());
+    BIO* in = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    EVP_PKEY* pkey = in != nullptr ? PEM_read_bio_PrivateKey(in, nullptr, nullptr, pw.data()) : nullptr;
+    std::fill(pw.begin(), pw.end(), '\0');
+    BIO_free(in);
+    if (pkey == nullptr)
+        return Err(std::string("Cannot load private key file ") +
+                   (o.key && !o.key->is_inline ? o.key->path : std::string("[[INLINE]]")) +
+                   ": wrong passphrase or unreadable key");
+    BIO* out = BIO_new(BIO_s_secmem());
+    if (out == nullptr)
+        out = BIO_new(BIO_s_mem());
+    SecureBytes plain;
+    if (out != nullptr &&
+        PEM_write_bio_PKCS8PrivateKey(out, pkey, nullptr, nullptr, 0, nullptr, nullptr) == 1) {
+        char* data = nullptr;
+        const long n = BIO_get_mem_data(out, &data);
+        if (n > 0)
+            plain = SecureBytes(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(data),
+                                                              static_cast<std::size_t>(n)));
+    }
+    BIO_free(out);
+    EVP_PKEY_free(pkey);
+    if (plain.size() == 0)
+        return Err(std::string("Cannot re-encode the decrypted private key"));
+    return plain;
+}
 
 std::string upper(std::string s)
 {
@@ -108,6 +161,12 @@ Result<control::TlsConfig> make_tls_config(const options::Options& o)
     }
     t.key_pem = SecureBytes(as_bytes(key));
     std::fill(key.begin(), key.end(), '\0');
+    if (is_encrypted_pem(t.key_pem)) {
+        auto plain = unlock_private_key(o, t.key_pem);
+        if (!plain)
+            return Err(plain.error());
+        t.key_pem = std::move(*plain);
+    }
     if (o.pkcs12) {
         std::string p12;
         if (auto s = load(o.pkcs12, p12); !s)

@@ -135,7 +135,10 @@ void Client::on_static_authenticated(const io::SockAddr& from, TimePoint now)
     retries_ = 0;
     log_.logf(kV1, "Peer Connection Initiated with %s", remote_.to_string().c_str());
     run_ipchange();
-    log_.write(kV1, "Initialization Sequence Completed");
+    if (auto s = initialization_completed(); !s) {
+        exit_now(kExitError, s.error());
+        return;
+    }
     log_.logf(kV1, "Data Channel: cipher '%s', auth '%s'", neg_->cipher.c_str(), neg_->auth.c_str());
     log_.logf(kV1, "Timers: ping %d, ping-restart %d", pushed_.ping.value_or(0),
               pushed_.ping_restart.value_or(pushed_.ping_exit.value_or(0)));
