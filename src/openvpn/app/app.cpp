@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "openvpn/app/host_probe.hpp"
@@ -65,6 +67,41 @@ void set_nice(const options::Options& o, Logger& log)
         log.logf(Verb::Error, "nice %d succeeded", *o.nice);
 }
 
+// lock_memory: --mlock, as 2.6 does it: raise RLIMIT_MEMLOCK to 100 MB when
+// lower, then mlockall(current and future pages).
+bool lock_memory(const options::Options& o, Logger& log)
+{
+    if (!o.mlock)
+        return true;
+    constexpr rlim_t kMin = 100ull * 1024 * 1024;
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
+        log.write(
+            Verb::Error, mute::None, Severity::Warning,
+            strfmt("WARNING: getrlimit(RLIMIT_MEMLOCK) failed: %s (errno=%d)", std::strerror(errno), errno));
+    } else {
+        log.logf(Verb::Error, "mlock: MEMLOCK limit: soft=%ld KB, hard=%ld KB",
+                 static_cast<long>(rl.rlim_cur) / 1024, static_cast<long>(rl.rlim_max) / 1024);
+        if (rl.rlim_cur < kMin) {
+            log.logf(Verb::Error, "mlock: RLIMIT_MEMLOCK < %d MB, increase limit", 100);
+            rl.rlim_cur = kMin;
+            if (rl.rlim_max < rl.rlim_cur)
+                rl.rlim_max = rl.rlim_cur;
+            if (::setrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
+                log.write(Verb::Fatal,
+                          strfmt("ERROR: setrlimit() failed: %s (errno=%d)", std::strerror(errno), errno));
+                return false;
+            }
+        }
+    }
+    if (::mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+        log.write(Verb::Error, mute::None, Severity::Warning,
+                  strfmt("WARNING: mlockall call failed: %s (errno=%d)", std::strerror(errno), errno));
+    else
+        log.write(Verb::Error, "mlockall call succeeded");
+    return true;
+}
+
 // start: the normal run, in 2.6's order: validate, report the DCO verdict
 // (the first blocker, at verb 3), then --daemon and --writepid, tell systemd
 // the process is set up, --nice, and hand over to the daemon. The pid file
@@ -92,6 +129,8 @@ int start(const options::Options& o, Logger& log)
     }
     process::notify_ready();
     set_nice(o, log);
+    if (!lock_memory(o, log))
+        return 1;
     const int code = daemon::run(o, log);
     process::notify_stopping();
     return code;

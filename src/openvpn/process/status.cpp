@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "openvpn/core/log.hpp"
+#include "openvpn/options/options.hpp"
 
 namespace ovpn::process {
 
@@ -196,6 +197,34 @@ Status<> StatusFile::write(const std::string& text, TimePoint now)
     if (::ftruncate(fd_, static_cast<off_t>(text.size())) != 0)
         return Err(strfmt("Failed to truncate status file %s: %s", path_.c_str(), std::strerror(errno)));
     return Ok{};
+}
+
+std::unique_ptr<StatusFile> make_status_file(const options::Options& o, Logger& log)
+{
+    if (!o.status)
+        return nullptr;
+    auto f = std::make_unique<StatusFile>(*o.status, std::chrono::seconds(o.status_interval.value_or(60)));
+    if (!f->is_open())
+        log.write(Verb::Error, mute::None, Severity::Warning,
+                  strfmt("Note: cannot open %s for WRITE", o.status->c_str()));
+    return f;
+}
+
+int status_version(const options::Options& o)
+{
+    return o.status_version.value_or(1);
+}
+
+void log_status(Logger& log, const std::string& text)
+{
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        log.write(Verb::Error, std::string_view(text).substr(start, end - start));
+        start = end + 1;
+    }
 }
 
 } // namespace ovpn::process

@@ -12,12 +12,18 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "openvpn/core/clock.hpp"
+#include "openvpn/core/log.hpp"
 #include "openvpn/core/result.hpp"
+
+namespace ovpn::options {
+struct Options;
+}
 
 namespace ovpn::process {
 
@@ -88,6 +94,7 @@ public:
     Status<> write(const std::string& text, TimePoint now);
 
     const std::string& path() const noexcept { return path_; }
+    bool is_open() const noexcept { return fd_ >= 0; }
 
 private:
     Status<> open();
@@ -97,5 +104,18 @@ private:
     std::optional<TimePoint> last_;
     int fd_ = -1;
 };
+
+// make_status_file: the StatusFile for --status file [n] (2.6's default
+// interval is 60 s), or nullptr without --status. A file that cannot be
+// opened is logged as 2.6 does ("Note: cannot open ... for WRITE") and the
+// object still returned (its write() keeps reporting the error).
+std::unique_ptr<StatusFile> make_status_file(const options::Options& o, Logger& log);
+
+// status_version: --status-version (1 by default), for format_server_status.
+int status_version(const options::Options& o);
+
+// log_status: SIGUSR2 in 2.6 prints the status text into the log, one
+// message per line, at verb 1 (M_INFO).
+void log_status(Logger& log, const std::string& text);
 
 } // namespace ovpn::process

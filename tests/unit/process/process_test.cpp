@@ -20,6 +20,7 @@
 #include "openvpn/process/daemonize.hpp"
 #include "openvpn/process/lifecycle.hpp"
 #include "openvpn/process/logging.hpp"
+#include "openvpn/process/status.hpp"
 
 namespace ovpn::process {
 namespace {
@@ -355,6 +356,52 @@ TEST(ProcessLifecycle, SystemdNotificationsAndNoForkUnderSystemd)
     EXPECT_EQ(msgs[2], "READY=1\nSTATUS=Initialization Sequence Completed");
     EXPECT_EQ(msgs[3], "STATUS=custom");
     EXPECT_EQ(msgs[4], "STOPPING=1");
+}
+
+} // namespace
+} // namespace ovpn::process
+
+namespace ovpn::process {
+namespace {
+
+TEST(ProcessStatus, MakeStatusFileFromOptions)
+{
+    TempDir d;
+    const std::string path = d.path + "/status";
+    EXPECT_EQ(make_status_file(parse({"--verb", "1"}), quiet()), nullptr);
+    auto f = make_status_file(parse({"--status", path, "5"}), quiet());
+    ASSERT_NE(f, nullptr);
+    EXPECT_TRUE(f->is_open());
+    EXPECT_EQ(access(path.c_str(), F_OK), 0); // created (truncated) at start-up
+    FakeClock clock;
+    ASSERT_TRUE(f->write("x\n", clock.now()));
+    clock.advance(std::chrono::seconds(4));
+    EXPECT_FALSE(f->due(clock.now()));
+    clock.advance(std::chrono::seconds(1));
+    EXPECT_TRUE(f->due(clock.now()));
+    auto dflt = make_status_file(parse({"--status", path}), quiet());
+    ASSERT_TRUE(dflt->write("x\n", clock.now()));
+    clock.advance(std::chrono::seconds(59));
+    EXPECT_FALSE(dflt->due(clock.now())); // 2.6's default: 60 s
+    clock.advance(std::chrono::seconds(1));
+    EXPECT_TRUE(dflt->due(clock.now()));
+    EXPECT_EQ(status_version(parse({"--status", path})), 1);
+    EXPECT_EQ(status_version(parse({"--status", path, "--status-version", "3"})), 3);
+}
+
+TEST(ProcessStatus, LogStatusOneMessagePerLine)
+{
+    std::FILE* f = std::tmpfile();
+    Logger log(f);
+    log.set_timestamps(false);
+    log_status(log, "OpenVPN STATISTICS\nUpdated,x\nEND\n");
+    std::rewind(f);
+    char buf[256];
+    std::string out;
+    while (std::fgets(buf, sizeof buf, f))
+        out += buf;
+    std::fclose(f);
+    EXPECT_EQ(out, "OpenVPN STATISTICS\nUpdated,x\nEND\n");
 }
 
 } // namespace
