@@ -29,7 +29,8 @@ done
 
 ALL=(udp4 tcp4 udp6 tcp6 ipv6-inside tls-auth tls-crypt tls-crypt-v2 aes128gcm aes256gcm chacha
   cbc-fallback lz4-v2 stub-v2 auth-pass auth-wrong reneg restart exit-notify conn-list fragment
-  p2p-tls p2p-tls-rev p2p-secret p2p-secret-rev http-proxy http-proxy-auto socks-proxy)
+  p2p-tls p2p-tls-rev p2p-secret p2p-secret-rev http-proxy http-proxy-auto socks-proxy http-proxy-wrong
+  socks-proxy-wrong)
 [ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -217,6 +218,24 @@ sc_http-proxy-auto() { # the client learns from the 407 that Basic is wanted
 sc_socks-proxy() {
   start_danted && proxied_sc "socks-proxy $UNDER_S $PROXY_SOCKS_PORT $K/good.txt" &&
     log_has proxy "username%iouser@$UNDER_C"
+}
+# Wrong proxy credentials: the proxy's refusal is logged and the tunnel
+# never comes up.
+proxy_refused() { # $1 = the client's proxy line, $2 = pattern of the refusal in client.log
+  NOWAIT=1 start_pair "" "$1" "proto tcp-server" "proto tcp-client" || return 1
+  wait_log client "$2" 30 || return 1
+  sleep 2
+  if grep -q "Initialization Sequence Completed" "$WORK/client.log"; then
+    log "the tunnel came up with wrong proxy credentials"
+    return 1
+  fi
+}
+sc_http-proxy-wrong() {
+  start_tinyproxy && proxy_refused "http-proxy $UNDER_S $PROXY_HTTP_PORT $K/bad.txt basic" \
+    "HTTP proxy returned: 'HTTP/1.0 40[17] "
+}
+sc_socks-proxy-wrong() {
+  start_danted && proxy_refused "socks-proxy $UNDER_S $PROXY_SOCKS_PORT $K/bad.txt" "refused the"
 }
 
 # run_one NAME: a fresh start for each scenario; the logs of a failure stay
