@@ -64,11 +64,17 @@ SecureBytes base64_encode(std::span<const std::uint8_t> in)
 
 namespace {
 
+// A numeric IPv6 target goes in brackets, in the request target and in
+// Host (RFC 9110); 2.6 sends it bare. tinyproxy takes both forms.
+std::string host_text(const ProxyConfig& cfg)
+{
+    bool v6 = cfg.target_host.find(':') != std::string::npos;
+    return v6 ? "[" + cfg.target_host + "]" : cfg.target_host;
+}
+
 std::string host_port(const ProxyConfig& cfg)
 {
-    // A numeric IPv6 target needs brackets in the request target.
-    bool v6 = cfg.target_host.find(':') != std::string::npos;
-    return strfmt(v6 ? "[%s]:%u" : "%s:%u", cfg.target_host.c_str(), static_cast<unsigned>(cfg.target_port));
+    return strfmt("%s:%u", host_text(cfg).c_str(), static_cast<unsigned>(cfg.target_port));
 }
 
 bool is_host_header(const std::string& line)
@@ -88,7 +94,7 @@ std::vector<std::string> http_request_log_lines(const ProxyConfig& cfg)
         host_sent = host_sent || is_host_header(h);
     }
     if (!host_sent)
-        lines.push_back("Host: " + cfg.target_host);
+        lines.push_back("Host: " + host_text(cfg));
     if (!cfg.user_agent.empty())
         lines.push_back("User-Agent: " + cfg.user_agent);
     return lines;

@@ -127,7 +127,7 @@ TEST(ProxyWire, HttpRequestBracketsAnIpv6Target)
     auto c = http_cfg();
     c.target_host = "fd00::1";
     c.target_port = 443;
-    EXPECT_EQ(str(http_connect_request(c)).rfind("CONNECT [fd00::1]:443 HTTP/1.0\r\nHost: fd00::1\r\n", 0),
+    EXPECT_EQ(str(http_connect_request(c)).rfind("CONNECT [fd00::1]:443 HTTP/1.0\r\nHost: [fd00::1]\r\n", 0),
               0u);
 }
 
