@@ -178,24 +178,27 @@ transfer_check() {
 PROXY_HTTP_PORT=8888
 PROXY_SOCKS_PORT=1080
 
-# start_tinyproxy: Debian's tinyproxy in the foreground with BasicAuth
-# iouser/iopass (the client's good.txt), CONNECT allowed to port 1194 only.
+# start_tinyproxy [ADDR]: Debian's tinyproxy in the foreground on ADDR
+# (default the v4 under-address) with BasicAuth iouser/iopass (the client's
+# good.txt), CONNECT allowed to port 1194 only.
 start_tinyproxy() {
+  local addr=${1:-$UNDER_S}
   cat >"$WORK/tinyproxy.conf" <<EOC
 Port $PROXY_HTTP_PORT
-Listen $UNDER_S
+Listen $addr
 Timeout 120
 LogLevel Connect
 MaxClients 8
 BasicAuth iouser iopass
 Allow 10.93.0.0/24
+Allow fd93::/64
 ConnectPort 1194
 EOC
   ip netns exec "$NS_S" tinyproxy -d -c "$WORK/tinyproxy.conf" >"$WORK/proxy.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   echo "$pid" >"$WORK/proxy.pid"
-  wait_port "$PROXY_HTTP_PORT" || { log "tinyproxy did not start: $(tail -3 "$WORK/proxy.log")"; return 1; }
+  wait_port "$PROXY_HTTP_PORT" "$addr" || { log "tinyproxy did not start: $(tail -3 "$WORK/proxy.log")"; return 1; }
 }
 
 # start_danted: Debian's dante-server with the SOCKS5 username method. Dante
@@ -236,12 +239,13 @@ EOC
   wait_port "$PROXY_SOCKS_PORT" || { log "danted did not start: $(tail -3 "$WORK/proxy.log")"; return 1; }
 }
 
-# wait_port PORT: until something listens on UNDER_S:PORT in the server
-# namespace (10 s).
+# wait_port PORT [ADDR]: until something listens on ADDR (default UNDER_S)
+# port PORT in the server namespace (10 s).
 wait_port() {
-  local i
+  local i a=${2:-$UNDER_S}
+  case "$a" in *:*) a="[$a]" ;; esac
   for i in $(seq 1 50); do
-    ip netns exec "$NS_S" ss -Hltn "src $UNDER_S:$1" 2>/dev/null | grep -q . && return 0
+    ip netns exec "$NS_S" ss -Hltn "src $a:$1" 2>/dev/null | grep -q . && return 0
     sleep 0.2
   done
   return 1

@@ -30,7 +30,7 @@ done
 ALL=(udp4 tcp4 udp6 tcp6 ipv6-inside tls-auth tls-crypt tls-crypt-v2 aes128gcm aes256gcm chacha
   cbc-fallback lz4-v2 stub-v2 auth-pass auth-wrong reneg restart exit-notify conn-list fragment
   p2p-tls p2p-tls-rev p2p-secret p2p-secret-rev http-proxy http-proxy-auto socks-proxy http-proxy-wrong
-  socks-proxy-wrong)
+  socks-proxy-wrong http-proxy6)
 [ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -209,6 +209,13 @@ proxied_sc() { # $1 = the client's proxy line
 sc_http-proxy() {
   start_tinyproxy && proxied_sc "http-proxy $UNDER_S $PROXY_HTTP_PORT $K/good.txt basic" &&
     log_has proxy "Request (file descriptor [0-9]*): CONNECT $UNDER_S:1194 HTTP/1.0"
+}
+sc_http-proxy6() { # proxy and server on the v6 under-addresses
+  start_tinyproxy "$UNDER6_S" &&
+    start_pair "" "http-proxy $UNDER6_S $PROXY_HTTP_PORT $K/good.txt basic" "proto tcp6-server" \
+      "proto tcp6-client" "$UNDER6_S" && traffic &&
+    log_has server "TCP connection established with \[AF_INET6\]$UNDER6_S" &&
+    log_has proxy "Request (file descriptor [0-9]*): CONNECT \[*$UNDER6_S\]*:1194 HTTP/1.0"
 }
 sc_http-proxy-auto() { # the client learns from the 407 that Basic is wanted
   start_tinyproxy &&
