@@ -14,6 +14,7 @@
 #include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/server/push.hpp"
+#include "openvpn/server/status.hpp"
 #include "openvpn/tun/net_setup.hpp"
 #include "openvpn/tun/netlink.hpp"
 #include "openvpn/tun/tun_device.hpp"
@@ -86,6 +87,8 @@ struct Server::Instance {
     bool tcp_watch_write = false;
     std::unique_ptr<control::ControlChannel> cc;
     std::string cn = "UNDEF";
+    std::string username = "UNDEF";
+    std::time_t since = 0; // wall clock, for the status file
     bool dead = false;
     bool up = false;          // peer in the data plane, keys installed
     bool auth_failed = false; // AUTH_FAILED sent; dropped at drop_at
@@ -173,6 +176,7 @@ Status<> Server::start()
         log_.logf(Verb::Info, "IFCONFIG POOL IPv6: base=%s size=%zu", v6_string(*a).c_str(),
                   pool_->capacity());
     log_.write(kV1, "Initialization Sequence Completed");
+    write_status();
     arm_tick();
     return Ok{};
 }
@@ -470,14 +474,18 @@ void Server::close_instance(Instance& in, const std::string& why)
 
 void Server::reap()
 {
+    bool any = false;
     for (auto it = instances_.begin(); it != instances_.end();) {
         if (it->second->dead) {
+            any = any || it->second->since != 0;
             pool_->release(it->first);
             it = instances_.erase(it);
         } else {
             ++it;
         }
     }
+    if (any && !exiting_)
+        write_status();
 }
 
 // ---- transport ----
@@ -850,6 +858,8 @@ Status<> Server::activate(Instance& in)
               in.ncp->data_v2 ? static_cast<int>(in.id) : -1);
     if (auto s = install_key(in, *in.cc->primary_key_id(), true); !s)
         return Err("installing the data channel key failed: " + s.error());
+    in.since = std::time(nullptr);
+    write_status();
     if (ps.vpn_ipv4) {
         log_.logf(kV1, "%s MULTI_sva: pool returned IPv4=%s", in.prefix().c_str(),
                   v4_string(*ps.vpn_ipv4).c_str());
@@ -976,8 +986,49 @@ void Server::on_tick()
             if (in->tcp)
                 update_tcp_watch(*in);
     }
+    if (next_status_ && now >= *next_status_)
+        write_status();
     reap();
     arm_tick();
+}
+
+void Server::write_status()
+{
+    if (!o_.status)
+        return;
+    const int interval = o_.status_interval.value_or(60);
+    next_status_ = loop_.now() + seconds(interval > 0 ? interval : 60);
+    std::vector<StatusClient> rows;
+    for (const auto& [id, in] : instances_) {
+        if (in->dead || !in->up)
+            continue;
+        StatusClient c;
+        c.common_name = in->cn;
+        c.real_address = in->addr_str;
+        if (auto a = pool_->v4(id))
+            c.vpn_ipv4 = v4_string(*a);
+        if (auto a = pool_->v6(id))
+            c.vpn_ipv6 = v6_string(*a);
+        c.username = in->username;
+        if (auto st = dp_->stats(id)) {
+            c.bytes_received = st->link_rx_bytes;
+            c.bytes_sent = st->link_tx_bytes;
+        }
+        c.connected_since = in->since;
+        c.last_ref = std::time(nullptr);
+        c.client_id = id;
+        c.peer_id = in->ncp && in->ncp->data_v2 ? id : data::kUndefinedPeerId;
+        c.cipher = in->ncp ? in->ncp->cipher : "";
+        rows.push_back(std::move(c));
+    }
+    const std::string text = format_status(o_.status_version.value_or(1), rows, std::time(nullptr),
+                                           "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)]");
+    std::ofstream f(*o_.status, std::ios::trunc);
+    if (!f) {
+        log_.logf(kV1, "WARNING: cannot write the --status file %s", o_.status->c_str());
+        return;
+    }
+    f << text;
 }
 
 void Server::arm_tick()
@@ -998,6 +1049,8 @@ void Server::arm_tick()
             t = std::min(t, *d);
     if (exit_at_)
         t = std::min(t, *exit_at_);
+    if (next_status_)
+        t = std::min(t, *next_status_);
     t = std::max(t, now);
     if (tick_)
         loop_.cancel_timer(*tick_);

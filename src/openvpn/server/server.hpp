@@ -96,6 +96,7 @@ private:
     Status<> install_key(Instance& in, std::uint8_t key_id, bool first);
     void on_tick();
     void arm_tick();
+    void write_status();
 
     const options::Options& o_;
     Logger& log_;
@@ -117,6 +118,7 @@ private:
     std::optional<Pool> pool_;
     std::map<std::uint32_t, std::unique_ptr<Instance>> instances_;
     std::optional<io::TimerId> tick_;
+    std::optional<TimePoint> next_status_;
 };
 
 } // namespace ovpn::server
