@@ -1082,7 +1082,8 @@ void Client::on_tick()
                     exit_now(kExitOk, "SIGTERM[soft,ping-exit] received, process exiting");
                     return;
                 }
-                log_.logf(kV1, "[%s] Inactivity timeout (--ping-restart), restarting", "server");
+                log_.logf(kV1, "[%s] Inactivity timeout (--ping-restart), restarting",
+                          peer_cn_.empty() ? "UNDEF" : peer_cn_.c_str());
                 schedule_restart("ping-restart", false);
                 return;
             }
