@@ -283,18 +283,23 @@ Status<> Client::start_connection()
         return st;
     }
 
-    auto tls = make_tls_config(base_);
-    if (!tls)
-        return Err(tls.error());
-    auto ctx = control::TlsContext::create(*tls);
-    if (!ctx)
-        return Err(ctx.error());
+    // --persist-key: the certificate and key are read (and a passphrase
+    // asked) once; without it every new session reads them again, as 2.6.
+    if (!tls_ctx_ || !base_.persist_key) {
+        auto tls = make_tls_config(base_);
+        if (!tls)
+            return Err(tls.error());
+        auto ctx = control::TlsContext::create(*tls);
+        if (!ctx)
+            return Err(ctx.error());
+        tls_ctx_ = *ctx;
+    }
     auto wrap = make_control_wrap(base_, ce, static_cast<std::uint32_t>(std::time(nullptr)));
     if (!wrap)
         return Err(wrap.error());
     control::ControlConfig cc;
     cc.is_server = base_.tls_server;
-    cc.tls = *ctx;
+    cc.tls = tls_ctx_;
     cc.wrap = std::move(*wrap);
     if (base_.tls_timeout)
         cc.tls_timeout = seconds(*base_.tls_timeout);

@@ -181,7 +181,8 @@ private:
     long long start_time_ = 0;
     std::string peer_cn_, peer_subject_; // of the last authenticated TLS peer
     bool init_done_ = false;
-    std::string net_gateway_; // route_net_gateway for scripts
+    std::shared_ptr<const control::TlsContext> tls_ctx_; // kept across restarts with --persist-key
+    std::string net_gateway_;                            // route_net_gateway for scripts
     std::unique_ptr<process::StatusFile> status_;
     process::TrafficCounters traffic_; // of sessions already torn down
     std::optional<std::uint8_t> lame_duck_key_;
