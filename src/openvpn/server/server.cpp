@@ -8,11 +8,13 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <sstream>
 
 #include "openvpn/client/setup.hpp"
 #include "openvpn/crypto/key_files.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/script/script_runner.hpp"
+#include "openvpn/server/client_config.hpp"
 #include "openvpn/server/push.hpp"
 #include "openvpn/server/status.hpp"
 #include "openvpn/tun/net_setup.hpp"
@@ -89,6 +91,10 @@ struct Server::Instance {
     std::string cn = "UNDEF";
     std::string username = "UNDEF";
     std::time_t since = 0; // wall clock, for the status file
+    ClientConfig ccfg;     // --client-config-dir file and --client-connect output
+    std::optional<in_addr> v4;
+    std::optional<in6_addr> v6;
+    std::optional<std::string> push_ifconfig, push_ifconfig_ipv6;
     bool dead = false;
     bool up = false;          // peer in the data plane, keys installed
     bool auth_failed = false; // AUTH_FAILED sent; dropped at drop_at
@@ -465,6 +471,7 @@ void Server::close_instance(Instance& in, const std::string& why)
         log_.logf(kV1, "%s %s", in.prefix().c_str(), why.c_str());
     in.dead = true;
     if (in.up && dp_) {
+        client_disconnect(in);
         (void)dp_->del_peer(in.id);
         in.up = false;
     }
@@ -748,6 +755,10 @@ void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
             return;
         }
     }
+    if (!client_connect(in)) {
+        fail_auth(in, "");
+        return;
+    }
     NcpInput ni;
     ni.data_ciphers = client::data_ciphers(o_);
     ni.fallback = o_.data_ciphers_fallback;
@@ -816,6 +827,164 @@ bool Server::verify_user_pass(Instance& in, const std::string& user, const Secur
     return true;
 }
 
+script::Env Server::client_env(const Instance& in) const
+{
+    script::Env env;
+    env.set("common_name", in.cn);
+    if (in.username != "UNDEF")
+        env.set("username", in.username);
+    env.set("trusted_ip", in.addr.ip_string());
+    env.set_int("trusted_port", in.addr.port());
+    if (o_.ifconfig)
+        env.set("ifconfig_local", o_.ifconfig->first);
+    if (in.v4) {
+        env.set("ifconfig_pool_remote_ip", v4_string(*in.v4));
+        if (o_.topology == options::Topology::Subnet && o_.ifconfig)
+            env.set("ifconfig_pool_netmask", o_.ifconfig->second);
+    }
+    if (in.v6)
+        env.set("ifconfig_pool_remote_ip6", v6_string(*in.v6));
+    if (tun_)
+        env.set("dev", tun_->name());
+    const std::time_t now = std::time(nullptr);
+    env.set_int("time_unix", in.since != 0 ? in.since : now);
+    return env;
+}
+
+// client_connect: --client-config-dir, then --client-connect; decides the
+// client's addresses. false: refuse the client (disable, ccd-exclusive
+// without a file, script failure, bad file).
+bool Server::client_connect(Instance& in)
+{
+    ClientConfig cfg;
+    if (o_.client_config_dir) {
+        std::string text;
+        bool found = false;
+        for (const std::string& name : {in.cn, std::string("DEFAULT")}) {
+            if (name.find('/') != std::string::npos || name == "." || name == "..")
+                continue;
+            std::ifstream f(*o_.client_config_dir + "/" + name);
+            if (f) {
+                std::stringstream ss;
+                ss << f.rdbuf();
+                text = ss.str();
+                found = true;
+                break;
+            }
+            if (o_.ccd_exclusive)
+                break; // DEFAULT does not satisfy --ccd-exclusive
+        }
+        if (!found && o_.ccd_exclusive) {
+            log_.logf(kV1, "%s MULTI: no dynamic or static remote --ifconfig address is available for %s",
+                      in.prefix().c_str(), in.prefix().c_str());
+            return false;
+        }
+        if (found) {
+            auto c = parse_client_config(text, *o_.client_config_dir + "/" + in.cn);
+            if (!c) {
+                log_.logf(kV1, "%s %s", in.prefix().c_str(), c.error().c_str());
+                return false;
+            }
+            merge(cfg, *c);
+        }
+    }
+    in.v4 = pool_->v4(in.id);
+    in.v6 = pool_->v6(in.id);
+    if (o_.client_connect) {
+        std::string dir = o_.tmp_dir.value_or("/tmp");
+        std::string path =
+            dir + "/openvpn_cc_" + std::to_string(::getpid()) + "_" + std::to_string(in.id) + ".tmp";
+        {
+            std::ofstream(path, std::ios::trunc);
+        }
+        script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+        auto res = runner.run("client-connect", *o_.client_connect, {path}, client_env(in));
+        std::ifstream f(path);
+        std::stringstream ss;
+        if (f)
+            ss << f.rdbuf();
+        ::unlink(path.c_str());
+        if (!res.ok()) {
+            log_.logf(kV1, "%s MULTI: client-connect script failed, refusing the client",
+                      in.prefix().c_str());
+            return false;
+        }
+        auto c = parse_client_config(ss.str(), "client-connect output");
+        if (!c) {
+            log_.logf(kV1, "%s %s", in.prefix().c_str(), c.error().c_str());
+            return false;
+        }
+        merge(cfg, *c);
+    }
+    if (cfg.disable) {
+        log_.logf(kV1, "%s MULTI: client has been rejected due to 'disable' directive", in.prefix().c_str());
+        return false;
+    }
+    for (const auto& d : cfg.ignored)
+        log_.logf(Verb::Info, "%s client config: --%s is not applied here", in.prefix().c_str(), d.c_str());
+    in.push_ifconfig = pool_->push_ifconfig(in.id);
+    in.push_ifconfig_ipv6 = pool_->push_ifconfig_ipv6(in.id);
+    if (cfg.ifconfig_push) {
+        in_addr a{};
+        if (inet_pton(AF_INET, cfg.ifconfig_push->first.c_str(), &a) != 1) {
+            log_.logf(kV1, "%s bad --ifconfig-push %s", in.prefix().c_str(),
+                      cfg.ifconfig_push->first.c_str());
+            return false;
+        }
+        in.v4 = a;
+        in.push_ifconfig = "ifconfig " + cfg.ifconfig_push->first + " " + cfg.ifconfig_push->second;
+    }
+    if (cfg.ifconfig_ipv6_push) {
+        const std::string& spec = cfg.ifconfig_ipv6_push->first;
+        in6_addr a{};
+        if (inet_pton(AF_INET6, spec.substr(0, spec.find('/')).c_str(), &a) != 1) {
+            log_.logf(kV1, "%s bad --ifconfig-ipv6-push %s", in.prefix().c_str(), spec.c_str());
+            return false;
+        }
+        in.v6 = a;
+        std::string remote = cfg.ifconfig_ipv6_push->second;
+        if (remote.empty() && o_.ifconfig_ipv6)
+            remote = o_.ifconfig_ipv6->first.substr(0, o_.ifconfig_ipv6->first.find('/'));
+        in.push_ifconfig_ipv6 = "ifconfig-ipv6 " + spec + " " + remote;
+    }
+    in.ccfg = std::move(cfg);
+    return true;
+}
+
+void Server::client_disconnect(Instance& in)
+{
+    if (in.since == 0)
+        return;
+    learn_address(in, "delete");
+    if (!o_.client_disconnect)
+        return;
+    script::Env env = client_env(in);
+    if (auto st = dp_->stats(in.id)) {
+        env.set_int("bytes_received", static_cast<long long>(st->link_rx_bytes));
+        env.set_int("bytes_sent", static_cast<long long>(st->link_tx_bytes));
+    }
+    env.set_int("time_duration", static_cast<long long>(std::time(nullptr) - in.since));
+    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+    (void)runner.run("client-disconnect", *o_.client_disconnect, {}, env);
+}
+
+void Server::learn_address(Instance& in, const char* op)
+{
+    if (!o_.learn_address)
+        return;
+    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+    const bool add = std::strcmp(op, "add") == 0;
+    for (const std::string& a :
+         {in.v4 ? v4_string(*in.v4) : std::string(), in.v6 ? v6_string(*in.v6) : std::string()}) {
+        if (a.empty())
+            continue;
+        std::vector<std::string> args = {op, a};
+        if (add)
+            args.push_back(in.cn);
+        (void)runner.run("learn-address", *o_.learn_address, args, client_env(in));
+    }
+}
+
 void Server::fail_auth(Instance& in, const std::string& reason)
 {
     in.auth_failed = true;
@@ -837,8 +1006,8 @@ Status<> Server::activate(Instance& in)
     ps.id = in.id;
     ps.transport_fd = in.tcp ? in.tcp->fd() : udp_->fd();
     std::memcpy(&ps.remote, &in.addr.ss, sizeof(ps.remote));
-    ps.vpn_ipv4 = pool_->v4(in.id);
-    ps.vpn_ipv6 = pool_->v6(in.id);
+    ps.vpn_ipv4 = in.v4;
+    ps.vpn_ipv6 = in.v6;
     if (auto s = dp_->add_peer(ps); !s)
         return Err("data plane: " + s.error());
     in.up = true;
@@ -859,6 +1028,7 @@ Status<> Server::activate(Instance& in)
     if (auto s = install_key(in, *in.cc->primary_key_id(), true); !s)
         return Err("installing the data channel key failed: " + s.error());
     in.since = std::time(nullptr);
+    learn_address(in, "add");
     write_status();
     if (ps.vpn_ipv4) {
         log_.logf(kV1, "%s MULTI_sva: pool returned IPv4=%s", in.prefix().c_str(),
@@ -880,9 +1050,9 @@ Status<> Server::activate(Instance& in)
 void Server::send_push_reply(Instance& in)
 {
     PushInput pi;
-    pi.configured = o_.push;
-    pi.ifconfig = pool_->push_ifconfig(in.id);
-    pi.ifconfig_ipv6 = pool_->push_ifconfig_ipv6(in.id);
+    pi.configured = apply_push(o_.push, in.ccfg);
+    pi.ifconfig = in.push_ifconfig;
+    pi.ifconfig_ipv6 = in.push_ifconfig_ipv6;
     if (in.ncp->data_v2)
         pi.peer_id = in.id;
     pi.ncp = *in.ncp;
@@ -1005,10 +1175,10 @@ void Server::write_status()
         StatusClient c;
         c.common_name = in->cn;
         c.real_address = in->addr_str;
-        if (auto a = pool_->v4(id))
-            c.vpn_ipv4 = v4_string(*a);
-        if (auto a = pool_->v6(id))
-            c.vpn_ipv6 = v6_string(*a);
+        if (in->v4)
+            c.vpn_ipv4 = v4_string(*in->v4);
+        if (in->v6)
+            c.vpn_ipv6 = v6_string(*in->v6);
         c.username = in->username;
         if (auto st = dp_->stats(id)) {
             c.bytes_received = st->link_rx_bytes;

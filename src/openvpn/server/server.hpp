@@ -12,7 +12,10 @@
 //      also its peer id, the PUSH_REPLY (push.hpp), its peer in the one
 //      userspace data plane, renegotiation, keepalive expiry and
 //      explicit-exit-notify (OCC_EXIT or the EXIT message);
-//   4. SIGTERM/SIGINT exit (RESTART to the clients first with
+//   4. per client also --client-config-dir / --client-connect (addresses,
+//      extra pushes, disable), --client-disconnect, --learn-address, and the
+//      --status file (status.hpp) on every connect/disconnect and interval;
+//   5. SIGTERM/SIGINT exit (RESTART to the clients first with
 //      --explicit-exit-notify), SIGUSR1/SIGHUP drop every client.
 #pragma once
 
@@ -38,6 +41,9 @@ class NetSetup;
 } // namespace ovpn::tun
 namespace ovpn::data {
 class UserspaceDataPlane;
+}
+namespace ovpn::script {
+class Env;
 }
 
 namespace ovpn::server {
@@ -89,6 +95,10 @@ private:
     void handle_events(Instance& in);
     void on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated);
     bool verify_user_pass(Instance& in, const std::string& user, const SecureBytes& pass);
+    bool client_connect(Instance& in);
+    void client_disconnect(Instance& in);
+    void learn_address(Instance& in, const char* op);
+    script::Env client_env(const Instance& in) const;
     void fail_auth(Instance& in, const std::string& reason);
     Status<> activate(Instance& in);
     void send_push_reply(Instance& in);

@@ -3,7 +3,11 @@
 // socket; the loop is driven with run_once(0) so nothing waits.
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 
 #include <gtest/gtest.h>
 
@@ -254,4 +258,103 @@ TEST(ServerInstance, TlsAuthDropsAnUnauthenticatedReset)
         h.pump();
     EXPECT_EQ(h.srv->num_clients(), 0u);
     EXPECT_FALSE(h.key_active);
+}
+
+namespace {
+
+struct TempDir {
+    std::string path;
+    TempDir()
+    {
+        char tmpl[] = "/tmp/srv-test.XXXXXX";
+        path = ::mkdtemp(tmpl);
+    }
+    ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
+    void write(const std::string& name, const std::string& text, bool exec = false) const
+    {
+        FILE* f = std::fopen((path + "/" + name).c_str(), "w");
+        ASSERT_NE(f, nullptr);
+        std::fputs(text.c_str(), f);
+        std::fclose(f);
+        if (exec)
+            (void)::chmod((path + "/" + name).c_str(), 0755);
+    }
+    std::string read(const std::string& name) const
+    {
+        std::string out;
+        FILE* f = std::fopen((path + "/" + name).c_str(), "r");
+        if (f == nullptr)
+            return out;
+        char buf[512];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+            out.append(buf, n);
+        std::fclose(f);
+        return out;
+    }
+};
+
+bool push_has(const std::vector<std::string>& msgs, const std::string& opt)
+{
+    for (const auto& m : msgs) {
+        auto pr = wire::parse_push_reply(m);
+        if (pr && std::find(pr->options.begin(), pr->options.end(), opt) != pr->options.end())
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+TEST(ServerInstance, CcdFileSetsTheAddressAndExtraPushes)
+{
+    TempDir d;
+    d.write("test-client",
+            "ifconfig-push 10.94.0.77 255.255.255.0\npush \"route 192.168.7.0 255.255.255.0\"\n");
+    Harness h({"--client-config-dir", d.path});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    EXPECT_TRUE(push_has(h.messages, "ifconfig 10.94.0.77 255.255.255.0"));
+    EXPECT_TRUE(push_has(h.messages, "route 192.168.7.0 255.255.255.0"));
+    EXPECT_FALSE(push_has(h.messages, "ifconfig 10.94.0.2 255.255.255.0"));
+}
+
+TEST(ServerInstance, CcdExclusiveWithoutAFileRefusesTheClient)
+{
+    TempDir d;
+    Harness h({"--client-config-dir", d.path, "--ccd-exclusive"});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("AUTH_FAILED"); }));
+    EXPECT_FALSE(h.has_message("PUSH_REPLY"));
+}
+
+TEST(ServerInstance, ClientConnectOutputAndLearnAddressAndDisconnect)
+{
+    TempDir d;
+    d.write("connect.sh",
+            "#!/bin/sh\necho \"$common_name $trusted_ip\" > " + d.path +
+                "/connect.env\necho 'push \"dhcp-option DNS 10.94.0.1\"' > \"$1\"\n",
+            true);
+    d.write("learn.sh", "#!/bin/sh\necho \"$*\" >> " + d.path + "/learn.log\n", true);
+    d.write("disconnect.sh", "#!/bin/sh\necho \"bye $common_name\" > " + d.path + "/disconnect.log\n", true);
+    Harness h({"--script-security", "2", "--client-connect", d.path + "/connect.sh", "--learn-address",
+               d.path + "/learn.sh", "--client-disconnect", d.path + "/disconnect.sh"});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    EXPECT_TRUE(push_has(h.messages, "dhcp-option DNS 10.94.0.1"));
+    EXPECT_EQ(d.read("connect.env"), "test-client 127.0.0.1\n");
+    EXPECT_EQ(d.read("learn.log"), "add 10.94.0.2 test-client\n");
+    ASSERT_TRUE(h.cli->send_message("EXIT"));
+    h.pump();
+    EXPECT_EQ(h.srv->num_clients(), 0u);
+    EXPECT_EQ(d.read("learn.log"), "add 10.94.0.2 test-client\ndelete 10.94.0.2\n");
+    EXPECT_EQ(d.read("disconnect.log"), "bye test-client\n");
+}
+
+TEST(ServerInstance, FailingClientConnectRefusesTheClient)
+{
+    Harness h({"--script-security", "2", "--client-connect", "/bin/false"});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("AUTH_FAILED"); }));
+    EXPECT_FALSE(h.has_message("PUSH_REPLY"));
 }
