@@ -128,6 +128,7 @@ int start(const options::Options& o, Logger& log)
         }
     }
     process::notify_ready();
+    process::privilege_warnings(o, log);
     set_nice(o, log);
     if (!lock_memory(o, log))
         return 1;

@@ -2,6 +2,7 @@
 // do_uid_gid_chroot() / platform_user_group_set().
 #include "openvpn/process/lifecycle.hpp"
 
+#include <atomic>
 #include <cap-ng.h>
 #include <cerrno>
 #include <cstring>
@@ -19,6 +20,10 @@ namespace ovpn::process {
 namespace {
 
 constexpr Verb kInfo = Verb::Error; // 2.6's M_INFO (shown from --verb 1)
+
+// The process's ids and root are process-wide by nature, so is the record
+// that they were changed: 2.6 drops privileges once (its uid_gid_chroot_set).
+std::atomic<bool> g_dropped{false};
 
 struct Ids {
     std::optional<uid_t> uid;
@@ -140,8 +145,10 @@ void notify(const std::string& text)
 
 } // namespace
 
-Status<> after_init(const options::Options& o, Logger& log, bool keep_net_admin)
+Status<> drop_privileges(const options::Options& o, Logger& log, bool keep_net_admin)
 {
+    if (g_dropped.load() || (!o.user && !o.group && !o.chroot))
+        return Ok{};
     auto ids = lookup(o);
     if (!ids)
         return Err(ids.error());
@@ -151,6 +158,35 @@ Status<> after_init(const options::Options& o, Logger& log, bool keep_net_admin)
     if (ids->uid || ids->gid)
         if (auto s = set_user_group(o, *ids, log, keep_net_admin); !s)
             return s;
+    g_dropped.store(true);
+    return Ok{};
+}
+
+void privilege_warnings(const options::Options& o, Logger& log)
+{
+    if (!o.user && !o.group && !o.chroot)
+        return;
+    if (!o.persist_tun)
+        log.write(kInfo, mute::None, Severity::Warning,
+                  "WARNING: you are using user/group/chroot/setcon without persist-tun -- this may cause "
+                  "restarts to "
+                  "fail");
+    if (!o.persist_key)
+        log.write(kInfo, mute::None, Severity::Warning,
+                  "WARNING: you are using user/group/chroot/setcon without persist-key -- this may cause "
+                  "restarts to "
+                  "fail");
+    if (o.chroot && !(o.user && o.group))
+        log.write(kInfo, mute::None, Severity::Warning,
+                  "WARNING: you are using chroot without specifying user and group -- this may cause the "
+                  "chroot jail "
+                  "to be insecure");
+}
+
+Status<> after_init(const options::Options& o, Logger& log, bool keep_net_admin)
+{
+    if (auto s = drop_privileges(o, log, keep_net_admin); !s)
+        return s;
     notify("READY=1\nSTATUS=Initialization Sequence Completed");
     return Ok{};
 }

@@ -21,13 +21,24 @@ namespace ovpn::process {
 
 // after_init: call at "Initialization Sequence Completed", just before
 // logging that line (2.6's order: chroot/group/user, then STATUS to systemd,
-// then the line); only the first time, 2.6 drops privileges once. Sends
+// then the line); privileges are dropped once (see drop_privileges). Sends
 // READY=1 and STATUS=Initialization Sequence Completed to $NOTIFY_SOCKET when
 // it is set. Err when a step fails (2.6 exits with a fatal error then).
 // keep_net_admin=true (DCO) makes failing to keep CAP_NET_ADMIN fatal; with
 // false, 2.6 on Linux still tries to keep it (its netlink route code needs it
 // for the routes it deletes at exit) and only warns when it cannot.
 Status<> after_init(const options::Options& o, Logger& log, bool keep_net_admin);
+
+// drop_privileges: the chroot/group/user part of after_init() alone, done
+// once per process (later calls, after_init's included, do nothing). 2.6
+// does it as soon as the tun device and the socket are open when nothing
+// is pulled (p2p without --pull/--client and without --up-delay), and at
+// "Initialization Sequence Completed" otherwise.
+Status<> drop_privileges(const options::Options& o, Logger& log, bool keep_net_admin);
+
+// privilege_warnings: 2.6's start-up warnings for --user/--group/--chroot
+// without --persist-tun / --persist-key, and --chroot without user+group.
+void privilege_warnings(const options::Options& o, Logger& log);
 
 // initialization_sequence_completed: after_init() and then the line itself
 // ("Initialization Sequence Completed", or "... With Errors" when
