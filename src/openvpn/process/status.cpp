@@ -44,16 +44,24 @@ std::time_t last_ref(const ServerClientRow& r)
     return r.last_ref != 0 ? r.last_ref : r.connected_since;
 }
 
-// Routes: the virtual addresses a client owns, IPv4 first, as 2.6's routing
-// hash holds one entry per address.
-std::vector<const std::string*> routes_of(const ServerClientRow& r)
+// routes_of: the ROUTING TABLE rows of a client; without explicit routes its
+// virtual addresses, IPv4 first, as 2.6's routing hash holds one entry per
+// address.
+std::vector<ServerRoute> routes_of(const ServerClientRow& r)
 {
-    std::vector<const std::string*> out;
+    if (!r.routes.empty())
+        return r.routes;
+    std::vector<ServerRoute> out;
     if (!r.virtual_address.empty())
-        out.push_back(&r.virtual_address);
+        out.push_back({r.virtual_address, last_ref(r), false});
     if (!r.virtual_ipv6.empty())
-        out.push_back(&r.virtual_ipv6);
+        out.push_back({r.virtual_ipv6, last_ref(r), false});
     return out;
+}
+
+std::string route_name(const ServerRoute& rt)
+{
+    return rt.cached ? rt.address + "C" : rt.address;
 }
 
 std::string server_v1(const std::vector<ServerClientRow>& rows, std::time_t now, const ServerStatusGlobals& g)
@@ -67,9 +75,9 @@ std::string server_v1(const std::vector<ServerClientRow>& rows, std::time_t now,
     s += "ROUTING TABLE\n";
     s += "Virtual Address,Common Name,Real Address,Last Ref\n";
     for (const auto& r : rows)
-        for (const std::string* addr : routes_of(r))
-            s += strfmt("%s,%s,%s,%s\n", addr->c_str(), or_undef(r.common_name).c_str(),
-                        r.real_address.c_str(), format_time(last_ref(r)).c_str());
+        for (const auto& rt : routes_of(r))
+            s += strfmt("%s,%s,%s,%s\n", route_name(rt).c_str(), or_undef(r.common_name).c_str(),
+                        r.real_address.c_str(), format_time(rt.last_ref).c_str());
     s += "GLOBAL STATS\n";
     s += strfmt("Max bcast/mcast queue length,%zu\n", g.max_bcast_mcast_queue_length);
     s += "END\n";
@@ -104,9 +112,9 @@ std::string server_v23(const std::vector<ServerClientRow>& rows, std::time_t now
     s += join({"HEADER", "ROUTING_TABLE", "Virtual Address", "Common Name", "Real Address", "Last Ref",
                "Last Ref (time_t)"});
     for (const auto& r : rows)
-        for (const std::string* addr : routes_of(r))
-            s += join({"ROUTING_TABLE", *addr, or_undef(r.common_name), r.real_address,
-                       format_time(last_ref(r)), num(as_u32(last_ref(r)))});
+        for (const auto& rt : routes_of(r))
+            s += join({"ROUTING_TABLE", route_name(rt), or_undef(r.common_name), r.real_address,
+                       format_time(rt.last_ref), num(as_u32(rt.last_ref))});
     s += join({"GLOBAL_STATS", "Max bcast/mcast queue length", num(g.max_bcast_mcast_queue_length)});
     s += join({"GLOBAL_STATS", "dco_enabled", g.dco_enabled ? "1" : "0"});
     s += "END\n";

@@ -43,6 +43,15 @@ struct TrafficCounters {
 // format_client_status: the whole file text, each line ending in "\n".
 std::string format_client_status(const TrafficCounters& c, std::time_t now);
 
+// ServerRoute: one ROUTING TABLE entry: a host address ("10.99.0.2",
+// "fd00:99::1000"), an iroute network ("10.55.0.0/24"), with its last use;
+// `cached` adds 2.6's "C" suffix (routes learned by the cache).
+struct ServerRoute {
+    std::string address;
+    std::time_t last_ref = 0;
+    bool cached = false;
+};
+
 // ServerClientRow: one connected (non-halted) client. real_address is already
 // in 2.6's form: "a.b.c.d:port" for IPv4 / v4-mapped, a bare address for
 // native IPv6 (use format_real_address). Empty virtual_address / virtual_ipv6
@@ -57,6 +66,10 @@ struct ServerClientRow {
     // added fields (defaults keep older callers right):
     std::uint64_t client_id = 0; // management CID ("Client ID" column)
     std::time_t last_ref = 0;    // ROUTING TABLE "Last Ref"; 0 = connected_since
+    // routes: when not empty, the ROUTING TABLE rows of this client (2.6
+    // prints them in its hash order, so any order is 2.6's); when empty, one
+    // row for virtual_address and one for virtual_ipv6, at last_ref.
+    std::vector<ServerRoute> routes;
 };
 
 // ServerStatusGlobals: the GLOBAL STATS block and the TITLE line of v2/v3.

@@ -206,3 +206,83 @@ TEST_F(StatusTest, UnwritablePathIsAnError)
 
 } // namespace
 } // namespace ovpn::process
+
+namespace ovpn::process {
+namespace {
+
+// Written by Debian's OpenVPN 2.6.14 as a server (--server, --server-ipv6,
+// an iroute from client-config-dir) with one 2.6 client, in namespaces, TZ=UTC.
+ServerClientRow real_client(std::time_t since, const std::string& real, std::uint64_t rx, std::uint64_t tx)
+{
+    ServerClientRow r;
+    r.common_name = "client";
+    r.real_address = real;
+    r.virtual_address = "10.99.0.2";
+    r.virtual_ipv6 = "fd00:99::1000";
+    r.bytes_received = rx;
+    r.bytes_sent = tx;
+    r.connected_since = since;
+    r.cipher = "AES-256-GCM";
+    return r;
+}
+
+TEST_F(StatusTest, RealServerVersion1WithIroute)
+{
+    const std::time_t since = 1795653018; // 2026-11-26 00:30:18 UTC
+    auto r = real_client(since, "192.0.2.2:47847", 2587, 2616);
+    r.routes = {
+        {"fd00:99::1000", since, false}, {"10.55.0.0/24", since, false}, {"10.99.0.2", since + 1, false}};
+    EXPECT_EQ(format_server_status({r}, 1, since + 3),
+              "OpenVPN CLIENT LIST\n"
+              "Updated,2026-11-26 00:30:21\n"
+              "Common Name,Real Address,Bytes Received,Bytes Sent,Connected Since\n"
+              "client,192.0.2.2:47847,2587,2616,2026-11-26 00:30:18\n"
+              "ROUTING TABLE\n"
+              "Virtual Address,Common Name,Real Address,Last Ref\n"
+              "fd00:99::1000,client,192.0.2.2:47847,2026-11-26 00:30:18\n"
+              "10.55.0.0/24,client,192.0.2.2:47847,2026-11-26 00:30:18\n"
+              "10.99.0.2,client,192.0.2.2:47847,2026-11-26 00:30:19\n"
+              "GLOBAL STATS\n"
+              "Max bcast/mcast queue length,0\n"
+              "END\n");
+}
+
+TEST_F(StatusTest, RealServerVersion3WithIroute)
+{
+    const std::time_t since = 1795653031; // 2026-11-26 00:30:31 UTC
+    auto r = real_client(since, "192.0.2.2:35551", 2586, 2617);
+    r.routes = {{"10.99.0.2", since, false}, {"10.55.0.0/24", since, false}, {"fd00:99::1000", since, false}};
+    ServerStatusGlobals g;
+    g.title =
+        "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [PKCS11] [MH/PKTINFO] [AEAD] "
+        "[DCO]";
+    EXPECT_EQ(
+        format_server_status({r}, 3, since + 2, g),
+        "TITLE\tOpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [PKCS11] [MH/PKTINFO] "
+        "[AEAD] [DCO]\n"
+        "TIME\t2026-11-26 00:30:33\t1795653033\n"
+        "HEADER\tCLIENT_LIST\tCommon Name\tReal Address\tVirtual Address\tVirtual IPv6 Address\tBytes "
+        "Received\tBytes Sent\tConnected Since\tConnected Since (time_t)\tUsername\tClient ID\tPeer ID\tData "
+        "Channel Cipher\n"
+        "CLIENT_LIST\tclient\t192.0.2.2:35551\t10.99.0.2\tfd00:99::1000\t2586\t2617\t2026-11-26 "
+        "00:30:31\t1795653031\tUNDEF\t0\t0\tAES-256-GCM\n"
+        "HEADER\tROUTING_TABLE\tVirtual Address\tCommon Name\tReal Address\tLast Ref\tLast Ref (time_t)\n"
+        "ROUTING_TABLE\t10.99.0.2\tclient\t192.0.2.2:35551\t2026-11-26 00:30:31\t1795653031\n"
+        "ROUTING_TABLE\t10.55.0.0/24\tclient\t192.0.2.2:35551\t2026-11-26 00:30:31\t1795653031\n"
+        "ROUTING_TABLE\tfd00:99::1000\tclient\t192.0.2.2:35551\t2026-11-26 00:30:31\t1795653031\n"
+        "GLOBAL_STATS\tMax bcast/mcast queue length\t0\n"
+        "GLOBAL_STATS\tdco_enabled\t0\n"
+        "END\n");
+}
+
+TEST_F(StatusTest, CachedRouteGetsTheCSuffix)
+{
+    auto r = test_client();
+    r.routes = {{"10.99.0.7", kT0, true}};
+    EXPECT_NE(format_server_status({r}, 2, kT0).find("\nROUTING_TABLE,10.99.0.7C,Test-Client,"),
+              std::string::npos);
+    EXPECT_NE(format_server_status({r}, 1, kT0).find("\n10.99.0.7C,Test-Client,"), std::string::npos);
+}
+
+} // namespace
+} // namespace ovpn::process
