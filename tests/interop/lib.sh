@@ -250,3 +250,55 @@ wait_port() {
   done
   return 1
 }
+
+# select_bins MODE OURS REF: SRV_BIN and CLI_BIN for a --mode (ref: 2.6 at
+# both ends; client / server: ours on that side; both: ours at both ends).
+# Exits 2 on a bad mode or a binary that is not executable.
+select_bins() {
+  local mode=$1 ours=$2 ref=$3 b
+  case "$mode" in
+  ref) SRV_BIN=$ref CLI_BIN=$ref ;;
+  client) SRV_BIN=$ref CLI_BIN=$ours ;;
+  server) SRV_BIN=$ours CLI_BIN=$ref ;;
+  both) SRV_BIN=$ours CLI_BIN=$ours ;;
+  *) echo "bad --mode $mode (ref|client|server|both)" >&2; exit 2 ;;
+  esac
+  for b in "$SRV_BIN" "$CLI_BIN"; do
+    [ -x "$b" ] || { echo "not executable: $b" >&2; exit 2; }
+  done
+}
+
+# run_cases PREFIX LABEL NAME...: run each function PREFIX$NAME from a fresh
+# start, stop the daemons it started (client, server, proxy), print
+# "PASS name (N s)" or "FAIL name" with the tails of their logs, and finish
+# with "LABEL: N passed, M failed". Returns non-zero if any failed.
+run_cases() {
+  local prefix=$1 label=$2 failed=0 name t0 rc f
+  shift 2
+  for name in "$@"; do
+    t0=$SECONDS
+    if ! declare -F "$prefix$name" >/dev/null; then
+      echo "FAIL $name (unknown)"
+      failed=$((failed + 1))
+      continue
+    fi
+    "$prefix$name"
+    rc=$?
+    stop_daemon client TERM
+    stop_daemon server TERM
+    stop_daemon proxy TERM
+    if [ $rc -eq 0 ]; then
+      echo "PASS $name ($((SECONDS - t0)) s)"
+    else
+      echo "FAIL $name ($((SECONDS - t0)) s)"
+      failed=$((failed + 1))
+      for f in server client proxy; do
+        [ -f "$WORK/$f.log" ] && { echo "---- $name: $f.log (tail)"; tail -n 15 "$WORK/$f.log"; }
+      done
+    fi
+    rm -f "$WORK"/*.log "$WORK"/*.pid
+    sleep 0.5
+  done
+  echo "$label: $(($# - failed)) passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}

@@ -37,16 +37,7 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "run.sh: needs root (network namespaces)" >&2
   exit 2
 fi
-case "$MODE" in
-ref) SRV_BIN=$REF CLI_BIN=$REF ;;
-client) SRV_BIN=$REF CLI_BIN=$OURS ;;
-server) SRV_BIN=$OURS CLI_BIN=$REF ;;
-both) SRV_BIN=$OURS CLI_BIN=$OURS ;;
-*) echo "run.sh: bad --mode $MODE" >&2; exit 2 ;;
-esac
-for b in "$SRV_BIN" "$CLI_BIN"; do
-  [ -x "$b" ] || { echo "run.sh: not executable: $b" >&2; exit 2; }
-done
+select_bins "$MODE" "$OURS" "$REF"
 
 WORK=$(mktemp -d /tmp/io-interop.XXXXXX)
 trap cleanup EXIT
@@ -245,35 +236,5 @@ sc_socks-proxy-wrong() {
   start_danted && proxy_refused "socks-proxy $UNDER_S $PROXY_SOCKS_PORT $K/bad.txt" "refused the"
 }
 
-# run_one NAME: a fresh start for each scenario; the logs of a failure stay
-# in $WORK/fail-NAME/ (printed tail on failure).
-failed=0
-run_one() {
-  local name=$1 t0=$SECONDS rc
-  if ! declare -F "sc_$name" >/dev/null; then
-    echo "FAIL $name (unknown scenario)"
-    failed=$((failed + 1))
-    return
-  fi
-  "sc_$name"
-  rc=$?
-  stop_daemon client TERM
-  stop_daemon server TERM
-  stop_daemon proxy TERM
-  if [ $rc -eq 0 ]; then
-    echo "PASS $name ($((SECONDS - t0)) s)"
-  else
-    echo "FAIL $name ($((SECONDS - t0)) s)"
-    failed=$((failed + 1))
-    for f in server client proxy; do
-      [ -f "$WORK/$f.log" ] && { echo "---- $name: $f.log (tail)"; tail -n 15 "$WORK/$f.log"; }
-    done
-  fi
-  rm -f "$WORK"/*.log "$WORK"/*.pid
-  sleep 0.5
-}
-for s in "${SCEN[@]}"; do
-  run_one "$s"
-done
-echo "interop ($MODE): $((${#SCEN[@]} - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+# A fresh start for each scenario (see run_cases in lib.sh).
+run_cases sc_ "interop ($MODE)" "${SCEN[@]}"

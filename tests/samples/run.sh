@@ -36,15 +36,8 @@ while [ $# -gt 0 ]; do
 done
 [ ${#CASES[@]} -eq 0 ] && CASES=(server-client loopback)
 [ "$(id -u)" -eq 0 ] || { echo "samples: needs root (network namespaces)" >&2; exit 2; }
-case "$MODE" in
-ref) SRV_BIN=$REF CLI_BIN=$REF ;;
-client) SRV_BIN=$REF CLI_BIN=$OURS ;;
-server) SRV_BIN=$OURS CLI_BIN=$REF ;;
-both) SRV_BIN=$OURS CLI_BIN=$OURS ;;
-*) echo "samples: bad --mode $MODE" >&2; exit 2 ;;
-esac
+select_bins "$MODE" "$OURS" "$REF"
 EX=/usr/share/doc/openvpn/examples
-for f in "$SRV_BIN" "$CLI_BIN"; do [ -x "$f" ] || { echo "samples: not executable: $f" >&2; exit 2; }; done
 [ -f "$EX/sample-config-files/server.conf" ] || { echo "samples: $EX missing (Debian's openvpn)" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/samples.XXXXXX)
@@ -97,29 +90,4 @@ case_loopback() {
   wait_log client "Control Channel: TLS" 30 2
 }
 
-failed=0
-for c in "${CASES[@]}"; do
-  t0=$SECONDS
-  if ! declare -F "case_$c" >/dev/null; then
-    echo "FAIL $c (unknown case)"
-    failed=$((failed + 1))
-    continue
-  fi
-  "case_$c"
-  rc=$?
-  stop_daemon client TERM
-  stop_daemon server TERM
-  if [ $rc -eq 0 ]; then
-    echo "PASS $c ($((SECONDS - t0)) s)"
-  else
-    echo "FAIL $c ($((SECONDS - t0)) s)"
-    failed=$((failed + 1))
-    for f in server client; do
-      [ -f "$WORK/$f.log" ] && { echo "---- $c: $f.log (tail)"; tail -n 20 "$WORK/$f.log"; }
-    done
-  fi
-  rm -f "$WORK"/*.log "$WORK"/*.pid
-  sleep 0.5
-done
-echo "samples ($MODE): $((${#CASES[@]} - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+run_cases case_ "samples ($MODE)" "${CASES[@]}"
