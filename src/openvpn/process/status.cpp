@@ -2,9 +2,11 @@
 // follow 2.6's status output (features.md §5).
 #include "openvpn/process/status.hpp"
 
+#include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "openvpn/core/log.hpp"
@@ -18,6 +20,28 @@ std::string format_time(std::time_t t)
     localtime_r(&t, &tm);
     return strfmt("%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                   tm.tm_min, tm.tm_sec);
+}
+
+std::string format_real_address(const sockaddr* sa)
+{
+    if (sa == nullptr)
+        return {};
+    char buf[INET6_ADDRSTRLEN] = "";
+    if (sa->sa_family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+        ::inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf);
+        return strfmt("%s:%u", buf, static_cast<unsigned>(ntohs(in->sin_port)));
+    }
+    if (sa->sa_family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+            ::inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], buf, sizeof buf);
+            return strfmt("%s:%u", buf, static_cast<unsigned>(ntohs(in6->sin6_port)));
+        }
+        ::inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf);
+        return buf;
+    }
+    return {};
 }
 
 namespace {

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/socket.h>
+
 #include "openvpn/core/clock.hpp"
 #include "openvpn/core/log.hpp"
 #include "openvpn/core/result.hpp"
@@ -85,6 +87,11 @@ struct ServerStatusGlobals {
 std::string format_server_status(const std::vector<ServerClientRow>& rows, int version, std::time_t now);
 std::string format_server_status(const std::vector<ServerClientRow>& rows, int version, std::time_t now,
                                  const ServerStatusGlobals& globals);
+
+// format_real_address: 2.6's "Real Address" field from a peer's socket
+// address: "a.b.c.d:port" for IPv4 and v4-mapped IPv6, the bare address for
+// native IPv6 (2.6 leaves the port out there as "v6addr:port" is ambiguous).
+std::string format_real_address(const sockaddr* sa);
 
 // format_time: 2.6's "YYYY-MM-DD HH:MM:SS" in local time.
 std::string format_time(std::time_t t);

@@ -1,6 +1,9 @@
 // Status texts byte for byte against what OpenVPN 2.6.14 wrote (features.md §5).
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -282,6 +285,29 @@ TEST_F(StatusTest, CachedRouteGetsTheCSuffix)
     EXPECT_NE(format_server_status({r}, 2, kT0).find("\nROUTING_TABLE,10.99.0.7C,Test-Client,"),
               std::string::npos);
     EXPECT_NE(format_server_status({r}, 1, kT0).find("\n10.99.0.7C,Test-Client,"), std::string::npos);
+}
+
+} // namespace
+} // namespace ovpn::process
+
+namespace ovpn::process {
+namespace {
+
+TEST(RealAddress, LikeTwoSix)
+{
+    sockaddr_in v4{};
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons(58141);
+    inet_pton(AF_INET, "127.0.0.1", &v4.sin_addr);
+    EXPECT_EQ(format_real_address(reinterpret_cast<sockaddr*>(&v4)), "127.0.0.1:58141");
+    sockaddr_in6 v6{};
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = htons(1194);
+    inet_pton(AF_INET6, "::ffff:192.0.2.2", &v6.sin6_addr);
+    EXPECT_EQ(format_real_address(reinterpret_cast<sockaddr*>(&v6)), "192.0.2.2:1194");
+    inet_pton(AF_INET6, "2001:db8::5", &v6.sin6_addr);
+    EXPECT_EQ(format_real_address(reinterpret_cast<sockaddr*>(&v6)), "2001:db8::5");
+    EXPECT_EQ(format_real_address(nullptr), "");
 }
 
 } // namespace
