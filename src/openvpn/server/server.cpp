@@ -749,6 +749,19 @@ void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
     }
     log_.logf(kV1, "%s [%s] Peer Connection Initiated with %s", in.prefix().c_str(), in.cn.c_str(),
               in.addr.to_string().c_str());
+    if (!o_.duplicate_cn && in.cn != "UNDEF") {
+        // 2.6: a new session of a common name replaces the older ones.
+        for (auto& [id, other] : instances_) {
+            if (other.get() == &in || other->dead || other->cn != in.cn)
+                continue;
+            log_.logf(kV1,
+                      "MULTI: new connection by client '%s' will cause previous active sessions by this "
+                      "client to be dropped.  Remember to use the --duplicate-cn option if you want multiple "
+                      "clients using the same certificate or username to concurrently connect.",
+                      in.cn.c_str());
+            close_instance(*other, "SIGUSR1[soft,duplicate-cn] received, client-instance restarting");
+        }
+    }
     if (o_.auth_user_pass_verify) {
         if (km == nullptr || !verify_user_pass(in, km->username, km->password)) {
             fail_auth(in, "");

@@ -213,7 +213,7 @@ TEST(ServerInstance, RightPasswordGetsThePush)
 
 TEST(ServerInstance, TwoClientsGetDifferentSlots)
 {
-    Harness h({});
+    Harness h({"--duplicate-cn"});
     h.connect();
     ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
     auto first_sock = std::move(h.sock);
@@ -357,4 +357,19 @@ TEST(ServerInstance, FailingClientConnectRefusesTheClient)
     h.connect();
     ASSERT_TRUE(h.pump_until([&] { return h.has_message("AUTH_FAILED"); }));
     EXPECT_FALSE(h.has_message("PUSH_REPLY"));
+}
+
+TEST(ServerInstance, SameCommonNameReplacesTheOlderSession)
+{
+    Harness h({});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    auto first_sock = std::move(h.sock);
+    auto first_cli = std::move(h.cli);
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    EXPECT_EQ(h.srv->num_clients(), 1u);
+    // The new session got slot 1: the old one still held slot 0 when the
+    // new one was created.
+    EXPECT_TRUE(push_has(h.messages, "peer-id 1"));
 }
