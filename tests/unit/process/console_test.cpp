@@ -1,6 +1,7 @@
 // process/console: prompts on a pty (openpty), echo off and restored, --askpass files.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fcntl.h>
 #include <pty.h>
@@ -57,13 +58,17 @@ TEST(Console, SecretWithEchoOffIsNotEchoedAndTerminalIsRestored)
     Pty pty;
     ASSERT_TRUE(pty.echo_on());
     Result<SecureBytes> got = Err(std::string("not run"));
-    std::thread reader(
-        [&] { got = read_console_fd(pty.slave, pty.slave, "Enter Private Key Password:", false); });
+    std::atomic<bool> finished{false};
+    std::thread reader([&] {
+        got = read_console_fd(pty.slave, pty.slave, "Enter Private Key Password:", false);
+        finished = true;
+    });
     // Type only once echo is off: the switch flushes pending input (TCSAFLUSH).
-    while (pty.echo_on())
+    while (pty.echo_on() && !finished)
         std::this_thread::yield();
-    ASSERT_EQ(write(pty.master, "s3cret pass\r\n", 13), 13);
+    const bool typed = !finished && write(pty.master, "s3cret pass\r\n", 13) == 13;
     reader.join();
+    ASSERT_TRUE(typed) << "the reader returned before turning echo off";
     ASSERT_TRUE(got) << got.error();
     EXPECT_EQ(str(*got), "s3cret pass");
     EXPECT_TRUE(pty.echo_on());
