@@ -14,6 +14,7 @@
 #include "openvpn/control/control_channel.hpp"
 #include "openvpn/control/tls_engine.hpp"
 #include "openvpn/core/result.hpp"
+#include "openvpn/data/data_plane.hpp"
 #include "openvpn/options/options.hpp"
 #include "openvpn/wire/key_method2.hpp"
 
@@ -63,6 +64,14 @@ Result<Negotiated> negotiate_pull(const options::Options& pushed, const std::str
 // EKM, DATA_V2 and cc-exit from the peer's IV_PROTO (with bit 5).
 Result<Negotiated> negotiate_p2p(const options::Options& o, bool we_are_tls_server,
                                  const std::string& peer_info, const std::string& peer_options);
+
+// static_mode_keys: --secret: the static key file cut by --key-direction
+// (or the direction argument of --secret; none = keys[0] both ways) for
+// --cipher / --auth (2.6's defaults BF-CBC / SHA1). Clear errors for a bad
+// file, an unavailable cipher (BF-CBC without OpenSSL's legacy provider
+// names itself) and AEAD ciphers, which static-key mode cannot carry.
+// Defined in static_mode.cpp.
+Result<data::DataKeys> static_mode_keys(const options::Options& o);
 
 // contains_cipher: case-insensitive membership in a ':'-separated list.
 bool contains_cipher(const std::string& list, const std::string& cipher);

@@ -35,24 +35,23 @@ constexpr const char* kStaticDefaultAuth = "SHA1";
 
 } // namespace
 
-Status<> Client::load_static_key()
+Result<data::DataKeys> static_mode_keys(const options::Options& o)
 {
-    auto text = read_file_ref(*base_.secret);
+    auto text = read_file_ref(*o.secret);
     if (!text)
         return Err(text.error());
     auto key = crypto::parse_static_key(*text);
     if (!key)
         return Err("Static key (--secret) " +
-                   (base_.secret->is_inline ? std::string("[[INLINE]]") : base_.secret->path) + ": " +
-                   key.error());
+                   (o.secret->is_inline ? std::string("[[INLINE]]") : o.secret->path) + ": " + key.error());
     crypto::KeyDirection dir = crypto::KeyDirection::Bidirectional;
-    if (base_.ce.key_direction)
-        dir = *base_.ce.key_direction == 0 ? crypto::KeyDirection::Normal : crypto::KeyDirection::Inverse;
-    const std::string cipher = base_.cipher.value_or(kStaticDefaultCipher);
-    const std::string auth = base_.auth.value_or(kStaticDefaultAuth);
+    if (o.ce.key_direction)
+        dir = *o.ce.key_direction == 0 ? crypto::KeyDirection::Normal : crypto::KeyDirection::Inverse;
+    const std::string cipher = o.cipher.value_or(kStaticDefaultCipher);
+    const std::string auth = o.auth.value_or(kStaticDefaultAuth);
     auto keys = crypto::static_data_keys(*key, dir, cipher, auth);
     if (!keys) {
-        if (!base_.cipher)
+        if (!o.cipher)
             return Err(strfmt("Cipher %s (the default of --secret mode) is not available in this build "
                               "(OpenSSL 3 without the legacy provider): set --cipher on both peers, "
                               "e.g. --cipher AES-256-CBC (%s)",
@@ -64,6 +63,14 @@ Status<> Client::load_static_key()
         return Err(strfmt("Cipher '%s' cannot be used with --secret: static-key mode needs a CBC cipher (or "
                           "none), as in 2.6",
                           cipher.c_str()));
+    return std::move(*keys);
+}
+
+Status<> Client::load_static_key()
+{
+    auto keys = static_mode_keys(base_);
+    if (!keys)
+        return Err(keys.error());
     static_keys_ = std::move(*keys);
     log_.write(kV1, "DEPRECATED OPTION: The option --secret is deprecated.");
     return Ok{};
