@@ -43,9 +43,11 @@ Status<> redirect_stdio_to_file(const std::string& path, bool append)
 
 std::string syslog_ident(const options::Options& o)
 {
+    // 2.6 opens syslog at the first --syslog or --daemon, with its name or
+    // the default; later names are ignored.
     for (const auto& d : o.directives)
-        if ((d.name == "syslog" || d.name == "daemon") && !d.args.empty())
-            return d.args.front();
+        if (d.name == "syslog" || d.name == "daemon")
+            return d.args.empty() ? "openvpn" : d.args.front();
     if (o.daemon_name)
         return *o.daemon_name;
     return "openvpn";

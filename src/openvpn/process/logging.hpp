@@ -28,7 +28,7 @@ Status<> configure_logging(Logger& log, const options::Options& o);
 // truncate, 0600) and dup2 it onto fd 1 and 2.
 Status<> redirect_stdio_to_file(const std::string& path, bool append);
 
-// syslog_ident: the name --syslog / --daemon gave (the first one), or "openvpn".
+// syslog_ident: the name the first --syslog / --daemon gave, or "openvpn".
 std::string syslog_ident(const options::Options& o);
 
 } // namespace ovpn::process

@@ -134,6 +134,7 @@ TEST(ProcessLogging, SyslogForDaemonOrSyslogWithName)
     EXPECT_EQ(syslog_ident(parse({"--daemon", "vpn-a"})), "vpn-a");
     EXPECT_EQ(syslog_ident(parse({"--syslog", "vpn-b"})), "vpn-b");
     EXPECT_EQ(syslog_ident(parse({"--syslog"})), "openvpn");
+    EXPECT_EQ(syslog_ident(parse({"--syslog", "--daemon", "late"})), "openvpn"); // the first one opens syslog
     const int rc = in_child([&] {
         Logger log(stdout);
         auto o = parse({"--syslog", "proc-unit-test", "--mute", "5", "--verb", "4"});
