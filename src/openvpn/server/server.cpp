@@ -515,8 +515,26 @@ void Server::on_udp_readable()
                     in = find_id(*pid);
                 else
                     in = find_addr(from);
-                if (in == nullptr || !(in->addr == from))
-                    continue; // unknown peer (or a float we do not follow)
+                if (in == nullptr)
+                    continue; // unknown peer: counted nowhere, like 2.6's "unknown peer-id"
+                if (!(in->addr == from)) {
+                    if (!in->up || !wire::peer_id_of(b.span()) || find_addr(from) != nullptr)
+                        continue;
+                    // Float (2.6 with peer-id): follow the client to its new
+                    // address once a packet from there decrypts and passes the
+                    // replay check.
+                    auto before = dp_->stats(in->id);
+                    on_data_packets(*in, std::span<PacketBuf>(&b, 1), now);
+                    auto after = dp_->stats(in->id);
+                    if (!in->dead && before && after && after->link_rx_packets > before->link_rx_packets) {
+                        log_.logf(kV1, "%s peer info: float from %s to %s", in->prefix().c_str(),
+                                  in->addr.to_string().c_str(), from.to_string().c_str());
+                        in->addr = from;
+                        in->addr_str = from.ip_string() + ":" + std::to_string(from.port());
+                        (void)dp_->attach_link(in->id, *udp_, from);
+                    }
+                    continue;
+                }
                 on_data_packets(*in, std::span<PacketBuf>(&b, 1), now);
                 continue;
             }

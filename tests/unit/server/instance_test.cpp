@@ -13,6 +13,7 @@
 
 #include "common.hpp"
 #include "openvpn/control/control_channel.hpp"
+#include "openvpn/crypto/data_channel.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/server/server.hpp"
@@ -372,4 +373,59 @@ TEST(ServerInstance, SameCommonNameReplacesTheOlderSession)
     // The new session got slot 1: the old one still held slot 0 when the
     // new one was created.
     EXPECT_TRUE(push_has(h.messages, "peer-id 1"));
+}
+
+TEST(ServerInstance, AuthenticDataFromANewAddressFloatsTheClient)
+{
+    Harness h({});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    auto keys = h.cli->derive_keys(0, "AES-256-GCM", "none", true); // pushed: tls-ekm
+    ASSERT_TRUE(keys) << keys.error();
+    crypto::DataChannelConfig dc;
+    dc.peer_id = 0;
+    auto chan = crypto::DataChannel::create(*keys, dc);
+    ASSERT_TRUE(chan) << chan.error();
+    auto other_socket = [&] {
+        io::UdpConfig uc;
+        uc.family = io::Family::V4;
+        uc.connect_to = h.srv->local_address();
+        auto s = io::open_udp(uc);
+        EXPECT_TRUE(s);
+        return std::move(*s);
+    };
+    auto send_on = [&](io::LinkSocket& sock, const PacketBuf& b) {
+        (void)sock.send(std::span<const PacketBuf>(&b, 1), nullptr);
+        for (int i = 0; i < 4; ++i)
+            (void)h.loop.run_once(milliseconds(0));
+    };
+    auto data_packet = [&] {
+        PacketBuf b(256);
+        std::vector<std::uint8_t> ip(28, 0);
+        ip[0] = 0x45;
+        (void)b.append(ip);
+        EXPECT_TRUE(chan->encrypt(b, 1000));
+        return b;
+    };
+    // A forged P_DATA_V2 for peer 0 from a stranger does not move the client.
+    auto stranger = other_socket();
+    PacketBuf forged(64);
+    std::vector<std::uint8_t> junk = {0x48, 0, 0, 0, 0, 0, 0, 1, 9, 9, 9, 9,
+                                      9,    9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
+    (void)forged.append(junk);
+    send_on(*stranger, forged);
+    // An authentic one from the client's new port does.
+    auto moved = other_socket();
+    send_on(*moved, data_packet());
+    // The control channel now answers at the new address: EXIT from there
+    // closes the client, EXIT from the stranger would not have.
+    ASSERT_TRUE(h.cli->send_message("EXIT"));
+    while (auto p = h.cli->poll_transmit(h.clock.now())) {
+        PacketBuf b(p->size() + PacketBuf::kDefaultHeadroom);
+        (void)b.append(*p);
+        send_on(*stranger, b);
+        EXPECT_EQ(h.srv->num_clients(), 1u);
+        send_on(*moved, b);
+    }
+    EXPECT_EQ(h.srv->num_clients(), 0u);
 }
