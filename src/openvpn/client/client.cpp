@@ -643,9 +643,12 @@ void Client::handle_control_events()
 void Client::on_key_active(std::uint8_t key_id, bool renegotiated)
 {
     const control::TlsSession* tls = cc_->tls_session(key_id);
-    if (tls != nullptr && !renegotiated) {
+    // 2.6 prints the Control Channel line after every handshake, the
+    // renegotiations included; tools count these lines.
+    if (tls != nullptr)
         log_.logf(kV1, "Control Channel: %s, peer certificate: %s", tls->description().c_str(),
                   tls->peer_subject().c_str());
+    if (tls != nullptr && !renegotiated) {
         peer_cn_ = tls->peer_common_name();
         peer_subject_ = tls->peer_subject();
         log_.logf(kV1, "[%s] Peer Connection Initiated with %s", peer_cn_.c_str(),
