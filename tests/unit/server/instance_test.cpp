@@ -409,7 +409,7 @@ TEST(ServerInstance, AuthenticDataFromANewAddressFloatsTheClient)
     };
     // A forged P_DATA_V2 for peer 0 from a stranger does not move the client.
     auto stranger = other_socket();
-    PacketBuf forged(64);
+    PacketBuf forged; // default capacity: a smaller one than the headroom would overflow
     std::vector<std::uint8_t> junk = {0x48, 0, 0, 0, 0, 0, 0, 1, 9, 9, 9, 9,
                                       9,    9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
     (void)forged.append(junk);
