@@ -80,6 +80,7 @@ struct UserspaceConfig {
     bool static_key = false;                       // --secret: long packet id (id|time) inside CBC
     bool allow_compression = false;                // --allow-compression yes: LZ4 may compress
     unsigned replay_window = 64, replay_time = 15; // --replay-window
+    bool client_to_client = false;                 // --client-to-client: see on_link_packets
     std::size_t batch = 32;
 };
 
@@ -120,6 +121,11 @@ public:
     std::size_t on_tun_readable(TimePoint now);
     // on_link_packets: decrypt data packets of peer `id` in place and write
     // the good ones to tun. The bufs are modified (caller's scratch).
+    // With client_to_client, a packet whose IPv4/IPv6 destination is the
+    // vpn address of another peer is encrypted for that peer and sent on its
+    // link instead (never reaches tun; counted in c2c_packets()). A packet
+    // to the sender's own address, or to no peer's, still goes to tun.
+    // Returns the packets written to tun.
     std::size_t on_link_packets(PeerId id, std::span<PacketBuf> pkts, TimePoint now);
     // note_rx / note_tx: a valid control packet was received/sent; both
     // count for keepalive like data packets do.
@@ -137,11 +143,16 @@ public:
     bool take_remote_exit(PeerId id);
 
     const DropCounters& drops() const noexcept { return drops_; }
+    // c2c_packets: packets forwarded client-to-client (decrypted from one
+    // peer, re-encrypted for another).
+    std::uint64_t c2c_packets() const noexcept { return c2c_packets_; }
 
 private:
     struct Peer;
     Peer* find(PeerId id);
     Peer* route_tun_packet(const PacketBuf& pkt);
+    Peer* peer_by_vpn_dest(const PacketBuf& pkt);
+    bool forward_c2c(Peer& from, std::span<PacketBuf> one, TimePoint now);
     void encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
     void seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
     std::size_t frag_payload(Peer& p) const noexcept;
@@ -158,6 +169,7 @@ private:
     std::vector<PeerEvent> events_;
     int event_fd_ = -1;
     DropCounters drops_;
+    std::uint64_t c2c_packets_ = 0;
 };
 
 } // namespace ovpn::data

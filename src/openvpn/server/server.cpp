@@ -298,6 +298,7 @@ Status<> Server::open_tun()
     uc.compression = compression_of(o_);
     if (o_.ce.fragment && !is_tcp(o_.ce.proto))
         uc.fragment = static_cast<std::size_t>(*o_.ce.fragment);
+    uc.client_to_client = o_.client_to_client;
     dp_ = std::make_unique<data::UserspaceDataPlane>(uc);
     if (tun_->fd() >= 0) {
         if (auto s = loop_.add_fd(tun_->fd(), io::kReadable,
@@ -646,7 +647,14 @@ void Server::on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint 
 {
     if (!in.up || !dp_)
         return;
+    const std::uint64_t c2c_before = dp_->c2c_packets();
     dp_->on_link_packets(in.id, pkts, now);
+    if (tcp_mode_ && dp_->c2c_packets() != c2c_before) {
+        // --client-to-client queued packets on other clients' TCP sockets
+        for (auto& [id, other] : instances_)
+            if (other->tcp && other.get() != &in)
+                update_tcp_watch(*other);
+    }
     if (dp_->take_remote_exit(in.id))
         close_instance(in, "SIGTERM[soft,remote-exit] received, client-instance exiting");
 }

@@ -2,6 +2,7 @@
 // packets written into one tun come out of the other, through real crypto.
 #include "openvpn/data/userspace_data_plane.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include "openvpn/wire/ping_occ.hpp"
@@ -260,4 +261,105 @@ TEST(UserspaceDataPlane, FragmentSplitsBigPacketsAndReassembles)
     EXPECT_EQ(p.a.link.sent().size(), 9u);
     expect_crossing(p.b, p.a, 2, 100); // whole packets with a header
     EXPECT_EQ(p.a.dp->drops().total() + p.b.dp->drops().total(), 0u);
+}
+
+namespace {
+
+// A server data plane with two client peers (ids 0 and 1, tunnel addresses
+// 10.8.0.2 and 10.8.0.3), each joined by its own FakeLink pair to a client
+// Side; the two clients use different keys.
+struct Star {
+    test::FakeTun tun;
+    test::FakeLink link_a, link_b;
+    FakeClock clock;
+    Logger log;
+    std::unique_ptr<UserspaceDataPlane> dp;
+    Side a, b;
+
+    explicit Star(bool c2c)
+    {
+        UserspaceConfig cfg;
+        cfg.tun = &tun;
+        cfg.clock = &clock;
+        cfg.log = &log;
+        cfg.client_to_client = c2c;
+        dp = std::make_unique<UserspaceDataPlane>(cfg);
+        add(0, "10.8.0.2", link_a, a);
+        add(1, "10.8.0.3", link_b, b);
+    }
+    void add(PeerId id, const char* addr, test::FakeLink& link, Side& client)
+    {
+        PeerSpec spec;
+        spec.id = id;
+        in_addr v4{};
+        inet_pton(AF_INET, addr, &v4);
+        spec.vpn_ipv4 = v4;
+        ASSERT_TRUE(dp->add_peer(spec).ok());
+        ASSERT_TRUE(dp->attach_link(id, link).ok());
+        test::FakeLink::connect_pair(link, client.link);
+        const auto kid = static_cast<std::uint8_t>(id);
+        ASSERT_TRUE(dp->install_key(id, KeySlot::Primary, make_keys(CipherAlg::Aes256Gcm, false, kid)).ok());
+        ASSERT_TRUE(
+            client.dp->install_key(kP2pPeerId, KeySlot::Primary, make_keys(CipherAlg::Aes256Gcm, true, kid))
+                .ok());
+    }
+    // server_pump: deliver what the server's link for `id` got.
+    std::size_t server_pump(PeerId id)
+    {
+        test::FakeLink& link = id == 0 ? link_a : link_b;
+        std::vector<PacketBuf> bufs(32);
+        std::vector<io::SockAddr> from(32);
+        auto n = link.recv(bufs, from);
+        return dp->on_link_packets(id, std::span<PacketBuf>(bufs).first(*n), clock.now());
+    }
+};
+
+std::vector<std::uint8_t> ip_to(const char* dst, std::uint8_t seed)
+{
+    auto p = ip_packet(100, seed);
+    inet_pton(AF_INET, dst, p.data() + 16);
+    return p;
+}
+
+} // namespace
+
+TEST(UserspaceDataPlane, ClientToClientForwardsToTheOtherPeer)
+{
+    Star s(true);
+    const auto pkt = ip_to("10.8.0.3", 7);
+    s.a.tun.inject(pkt);
+    ASSERT_EQ(s.a.dp->on_tun_readable(s.a.clock.now()), 1u);
+    EXPECT_EQ(s.server_pump(0), 0u); // nothing written to tun
+    EXPECT_TRUE(s.tun.written().empty());
+    EXPECT_EQ(s.dp->c2c_packets(), 1u);
+    ASSERT_EQ(s.link_b.sent().size(), 1u); // encrypted for B, on B's link
+    EXPECT_TRUE(s.link_a.sent().empty());
+    EXPECT_EQ(s.b.pump(), 1u);
+    ASSERT_EQ(s.b.tun.written().size(), 1u);
+    EXPECT_EQ(s.b.tun.written()[0], pkt);
+    EXPECT_EQ(s.a.pump(), 0u);
+
+    // to the sender's own address or to no client: tun, as without the flag
+    s.a.tun.inject(ip_to("10.8.0.2", 8));
+    s.a.tun.inject(ip_to("10.8.0.1", 9));
+    ASSERT_EQ(s.a.dp->on_tun_readable(s.a.clock.now()), 2u);
+    EXPECT_EQ(s.server_pump(0), 2u);
+    EXPECT_EQ(s.tun.written().size(), 2u);
+    EXPECT_EQ(s.dp->c2c_packets(), 1u);
+    EXPECT_EQ(s.link_b.sent().size(), 1u);
+    EXPECT_EQ(s.dp->drops().total(), 0u);
+    EXPECT_EQ(s.b.dp->drops().total(), 0u);
+}
+
+TEST(UserspaceDataPlane, WithoutClientToClientPeerTrafficGoesToTun)
+{
+    Star s(false);
+    const auto pkt = ip_to("10.8.0.3", 7);
+    s.a.tun.inject(pkt);
+    ASSERT_EQ(s.a.dp->on_tun_readable(s.a.clock.now()), 1u);
+    EXPECT_EQ(s.server_pump(0), 1u);
+    ASSERT_EQ(s.tun.written().size(), 1u);
+    EXPECT_EQ(s.tun.written()[0], pkt);
+    EXPECT_EQ(s.dp->c2c_packets(), 0u);
+    EXPECT_TRUE(s.link_b.sent().empty());
 }

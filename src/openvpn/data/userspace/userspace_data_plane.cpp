@@ -267,6 +267,11 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::route_tun_packet(const PacketBuf& 
 {
     if (peers_.size() == 1)
         return peers_.begin()->second.get();
+    return peer_by_vpn_dest(pkt);
+}
+
+UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& pkt)
+{
     if (pkt.size() < 1)
         return nullptr;
     const std::uint8_t ver = pkt.data()[0] >> 4;
@@ -279,6 +284,23 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::route_tun_packet(const PacketBuf& 
             return p.get();
     }
     return nullptr;
+}
+
+// forward_c2c: `one` (a single decrypted packet of `from`) goes to the peer
+// owning its destination address when that is another peer. Returns false
+// when the packet is not for another peer (the caller writes it to tun).
+bool UserspaceDataPlane::forward_c2c(Peer& from, std::span<PacketBuf> one, TimePoint now)
+{
+    Peer* to = peer_by_vpn_dest(one[0]);
+    if (!to || to == &from)
+        return false;
+    if (!to->primary || !to->link) {
+        drops_.add(!to->primary ? Drop::NoKey : Drop::NoLink);
+        return true;
+    }
+    ++c2c_packets_;
+    encrypt_and_send(*to, one, now);
+    return true;
 }
 
 std::size_t UserspaceDataPlane::frag_payload(Peer& p) const noexcept
@@ -458,6 +480,8 @@ std::size_t UserspaceDataPlane::on_link_packets(PeerId id, std::span<PacketBuf> 
     std::size_t good = 0;
     for (std::size_t i = 0; i < pkts.size(); ++i) {
         if (!decrypt_one(*p, pkts[i], now))
+            continue;
+        if (cfg_.client_to_client && peers_.size() > 1 && forward_c2c(*p, pkts.subspan(i, 1), now))
             continue;
         if (good != i)
             std::swap(pkts[good], pkts[i]);
