@@ -1,6 +1,7 @@
 #include "openvpn/client/client.hpp"
 #include "openvpn/client/script_env.hpp"
 
+#include <openssl/rand.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -131,15 +132,9 @@ int Client::run()
             return kExitError;
         }
     }
-    if (base_.auth_user_pass) {
-        auto up = read_user_pass(base_);
-        if (!up) {
-            log_.write(Verb::Fatal, up.error());
-            return kExitError;
-        }
-        username_ = up->first;
-        password_ = std::move(up->second);
-        have_credentials_ = true;
+    if (auto s = load_credentials(); !s) {
+        log_.write(Verb::Fatal, s.error());
+        return kExitError;
     }
     if (base_.status)
         status_ =
@@ -149,6 +144,7 @@ int Client::run()
         log_.write(Verb::Fatal, s.error());
         return kExitError;
     }
+    order_connections();
     if (auto s = start_connection(); !s) {
         log_.write(Verb::Fatal, s.error());
         return kExitError;
@@ -163,14 +159,51 @@ int Client::run()
     return exit_code_;
 }
 
+// load_credentials: --auth-user-pass from its file, inline block or the
+// terminal; again at a restart after --auth-nocache dropped them.
+Status<> Client::load_credentials()
+{
+    if (!base_.auth_user_pass || have_credentials_)
+        return Ok{};
+    auto up = read_user_pass(base_);
+    if (!up)
+        return Err(up.error());
+    username_ = up->first;
+    password_ = std::move(up->second);
+    have_credentials_ = true;
+    return Ok{};
+}
+
 const options::ConnectionEntry& Client::current_ce() const
 {
     const auto& list = base_.connections;
-    return list.empty() ? base_.ce : list[conn_index_ % list.size()];
+    if (list.empty())
+        return base_.ce;
+    const std::size_t i = conn_index_ % list.size();
+    return list[i < conn_order_.size() ? conn_order_[i] : i];
+}
+
+// order_connections: --remote-random shuffles the connection list once at
+// start-up (2.6 does it once per process, not per restart).
+void Client::order_connections()
+{
+    conn_order_.resize(base_.connections.size());
+    for (std::size_t i = 0; i < conn_order_.size(); ++i)
+        conn_order_[i] = i;
+    if (!base_.remote_random || conn_order_.size() < 2)
+        return;
+    for (std::size_t i = conn_order_.size() - 1; i > 0; --i) {
+        std::uint32_t r = 0;
+        if (RAND_bytes(reinterpret_cast<unsigned char*>(&r), sizeof r) != 1)
+            r = static_cast<std::uint32_t>(std::time(nullptr)); // order only, not a secret
+        std::swap(conn_order_[i], conn_order_[r % (i + 1)]);
+    }
 }
 
 Status<> Client::start_connection()
 {
+    if (auto s = load_credentials(); !s)
+        return s;
     const options::ConnectionEntry& ce = current_ce();
     Remote r = remote_of(ce);
     if (r.host.empty() && base_.pull)
@@ -649,6 +682,12 @@ void Client::on_key_active(std::uint8_t key_id, bool renegotiated)
         log_.logf(kV1, "Control Channel: %s, peer certificate: %s", tls->description().c_str(),
                   tls->peer_subject().c_str());
     if (tls != nullptr && !renegotiated) {
+        if (base_.auth_nocache && have_credentials_) {
+            // --auth-nocache: our copy goes once the server has it; a restart
+            // reads the file (or asks) again, as 2.6 does.
+            password_.wipe();
+            have_credentials_ = false;
+        }
         peer_cn_ = tls->peer_common_name();
         peer_subject_ = tls->peer_subject();
         log_.logf(kV1, "[%s] Peer Connection Initiated with %s", peer_cn_.c_str(),
@@ -1034,6 +1073,34 @@ Status<> Client::bring_up()
     return initialization_completed();
 }
 
+// check_inactive: --inactive n [bytes]: exit when the tunnel carried no
+// packet (or fewer than `bytes`, both directions) for n seconds; the window
+// restarts whenever enough has passed. true when it began the exit.
+bool Client::check_inactive(TimePoint now)
+{
+    if (!base_.inactive || *base_.inactive <= 0 || !dp_ || phase_ != Phase::Up || exiting_)
+        return false;
+    auto st = dp_->stats(data::kP2pPeerId);
+    if (!st)
+        return false;
+    const std::uint64_t total = st->tun_rx_bytes + st->tun_tx_bytes;
+    if (!inactive_since_ || total < inactive_mark_) {
+        inactive_since_ = now;
+        inactive_mark_ = total;
+        return false;
+    }
+    if (total - inactive_mark_ > static_cast<std::uint64_t>(base_.inactive_bytes)) {
+        inactive_since_ = now;
+        inactive_mark_ = total;
+        return false;
+    }
+    if (now - *inactive_since_ < seconds(*base_.inactive))
+        return false;
+    log_.write(kV1, "Inactivity timeout (--inactive), exiting");
+    begin_exit("SIGTERM[soft,inactive] received, process exiting");
+    return true;
+}
+
 void Client::on_tick()
 {
     tick_.reset();
@@ -1054,6 +1121,8 @@ void Client::on_tick()
         add_routes();
     }
     write_status(false);
+    if (check_inactive(now))
+        return;
     if (server_poll_at_ && now >= *server_poll_at_) {
         server_poll_at_.reset();
         if (!heard_from_peer_ && !exiting_) {

@@ -103,6 +103,9 @@ private:
     Result<std::uint16_t> effective_mssfix(const data::UserspaceConfig& uc) const;
     Status<> install_key(std::uint8_t key_id, bool first);
     void on_tick();
+    bool check_inactive(TimePoint now);
+    void order_connections();
+    Status<> load_credentials();
     void arm_tick();
     // check_remote_exit: the peer sent OCC_EXIT: restart ("remote-exit").
     bool check_remote_exit();
@@ -137,6 +140,9 @@ private:
     int exit_code_ = kExitOk;
     bool exiting_ = false;
     std::size_t conn_index_ = 0;
+    std::vector<std::size_t> conn_order_; // --remote-random permutation
+    std::optional<TimePoint> inactive_since_;
+    std::uint64_t inactive_mark_ = 0;
     int retries_ = 0;
     std::string username_;
     SecureBytes password_;

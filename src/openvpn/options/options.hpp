@@ -121,6 +121,7 @@ struct Options {
 
     // --- timers
     std::optional<int> ping, ping_restart, ping_exit, inactive, session_timeout;
+    std::int64_t inactive_bytes = 0; // --inactive n [bytes]
     std::optional<std::pair<int, int>> keepalive;
     bool ping_timer_rem = false;
 

@@ -243,6 +243,13 @@ Status<> h_inactive(Ctx& c, Args a)
     if (!v)
         return Err{v.error()};
     c.o.inactive = *v;
+    c.o.inactive_bytes = 0;
+    if (a.size() > 1) {
+        auto b = parse_int(a[1], 0, 1 << 30);
+        if (!b)
+            return Err{b.error()};
+        c.o.inactive_bytes = *b;
+    }
     return Ok{};
 }
 
