@@ -13,6 +13,7 @@
 #include "openvpn/options/dco.hpp"
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/options/parser.hpp"
+#include "openvpn/options/runtime_support.hpp"
 #include "openvpn/options/validate.hpp"
 #include "openvpn/process/daemonize.hpp"
 #include "openvpn/process/lifecycle.hpp"
@@ -111,9 +112,21 @@ int start(const options::Options& o, Logger& log)
     const auto errors = options::validate(o, log);
     if (!errors.empty())
         return usage_error(errors.front());
+    // An option we would not act on stops the start, named (runtime_support.hpp).
+    const auto gaps = options::runtime_unsupported(o);
+    if (!gaps.empty()) {
+        for (std::size_t i = 1; i < gaps.size(); ++i)
+            std::fprintf(stderr, "%s\n", options::format_unsupported(gaps[i]).c_str());
+        return usage_error(options::format_unsupported(gaps.front()));
+    }
     const auto verdict = options::dco_verdict(o, probe_host());
     if (!verdict.enabled())
         log.write(Verb::Info, verdict.blockers.front().message);
+    else
+        // The options and the kernel allow DCO, but the daemon does not
+        // drive src/dco yet: say so rather than let the user believe it.
+        log.write(Verb::Info, "Note: data channel offload is possible for this configuration, but this "
+                              "build does not use it yet; the data channel runs in userspace.");
     auto daemonized = process::become_daemon(o, log);
     if (!daemonized) {
         log.write(Verb::Fatal, daemonized.error());

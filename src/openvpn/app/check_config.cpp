@@ -10,6 +10,7 @@
 #include "openvpn/app/app.hpp"
 #include "openvpn/app/host_probe.hpp"
 #include "openvpn/options/dco.hpp"
+#include "openvpn/options/runtime_support.hpp"
 #include "openvpn/options/validate.hpp"
 
 namespace ovpn::app {
@@ -32,6 +33,10 @@ int check_config(const options::Options& o, Logger& log, std::FILE* out)
     for (const auto& b : verdict.blockers)
         if (b.option == "kernel")
             std::fprintf(out, "DCO blocker: kernel: %s\n", b.message.c_str());
+    // Options 2.6 accepts and we would not act on: the daemon refuses them at
+    // start-up; the check lists them but keeps 2.6's verdict on the config.
+    for (const auto& g : options::runtime_unsupported(o))
+        std::fprintf(out, "Not supported by this build: --%s: %s\n", g.option.c_str(), g.why.c_str());
     if (!errors.empty()) {
         std::fprintf(out, "Configuration check FAILED: %zu error(s)\n", errors.size());
         return 1;

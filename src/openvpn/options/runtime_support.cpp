@@ -10,7 +10,6 @@ constexpr RuntimeModes kServer = RuntimeModes::Server;
 
 constexpr std::string_view kMgmt = "the management interface is not implemented";
 constexpr std::string_view kPkcs11 = "PKCS#11 tokens are not supported (use --cert/--key or --pkcs12)";
-constexpr std::string_view kCcd = "per-client configuration is not implemented in our server";
 constexpr std::string_view kTap = "only --dev tun is implemented";
 
 } // namespace
@@ -63,16 +62,34 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"replay-persist", kBoth, "a persistent replay window is not implemented"},
         {"shaper", kBoth, "traffic shaping is not implemented"},
         {"http-proxy-override", kBoth, "is not implemented (use --http-proxy in the config)"},
+        // client side
+        {"tls-verify", kBoth, "tls-verify scripts are not run by this build"},
+        {"remap-usr1", kBoth, "remapping SIGUSR1 is not implemented"},
+        {"session-timeout", kBoth, "ending a session after a fixed time is not implemented"},
+        {"block-ipv6", kBoth, "dropping IPv6 inside the tunnel is not implemented"},
+        {"redirect-private", kBoth, "is not implemented (use --route or --redirect-gateway)"},
+        {"up-restart", kBoth, "running --up/--down again on restarts is not implemented"},
+        {"up-delay", kBoth, "delaying tun set-up and --up until the connection is made is not implemented"},
+        {"setenv-safe", kBoth, "is not implemented (use --setenv)"},
+        {"single-session", kBoth, "is not implemented"},
+        // devices and sockets
+        {"dev-node", kBoth, "choosing the tun device node is not implemented (/dev/net/tun is used)"},
+        {"txqueuelen", kBoth, "setting the tun queue length is not implemented"},
+        {"lladdr", kBoth, kTap},
+        {"tun-mtu-extra", kBoth, kTap},
+        {"mtu-disc", kBoth, "setting path MTU discovery on the socket is not implemented"},
+        {"socket-flags", kBoth, "socket flags (TCP_NODELAY) are not implemented"},
+        {"tcp-nodelay", kServer, "socket flags (TCP_NODELAY) are not implemented"},
+        // server side
+        {"connect-freq", kServer, "limiting new connections per second is not implemented"},
+        {"stale-routes-check", kServer, "is not implemented"},
+        {"username-as-common-name", kServer, "is not implemented"},
+        {"auth-user-pass-optional", kServer, "is not implemented"},
         // tap and server extras
         {"server-bridge", kBoth, kTap},
         {"vlan-tagging", kServer, kTap},
         {"client-nat", kBoth, "client NAT rules are not implemented"},
-        {"client-config-dir", kServer, kCcd},
-        {"ccd-exclusive", kServer, kCcd},
-        {"client-connect", kServer, "client-connect scripts are not run by our server"},
-        {"client-disconnect", kServer, "client-disconnect scripts are not run by our server"},
         {"client-crresponse", kServer, "challenge/response scripts are not run by our server"},
-        {"learn-address", kServer, "learn-address scripts are not run by our server"},
         {"auth-gen-token", kServer, "server-generated auth tokens are not implemented"},
         {"static-challenge", kBoth, "static challenge/response is not implemented"},
     };

@@ -69,8 +69,8 @@ TEST(RuntimeSupport, ClientWithManagementIsRefusedByName)
 
 TEST(RuntimeSupport, ServerOnlyGapsDoNotHitClients)
 {
-    // 2.6 ignores learn-address outside server mode; so do we.
-    EXPECT_TRUE(runtime_unsupported(parsed(kClient + "learn-address /bin/true\n")).empty());
-    auto v = runtime_unsupported(parsed(kServer + "learn-address /bin/true\n"));
-    EXPECT_EQ(names(v), (std::vector<std::string>{"learn-address"}));
+    // 2.6 ignores connect-freq outside server mode; so do we.
+    EXPECT_TRUE(runtime_unsupported(parsed(kClient + "connect-freq 10 1\n")).empty());
+    auto v = runtime_unsupported(parsed(kServer + "connect-freq 10 1\n"));
+    EXPECT_EQ(names(v), (std::vector<std::string>{"connect-freq"}));
 }
