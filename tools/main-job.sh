@@ -8,6 +8,11 @@
 #
 #     [mj-a: 192.0.2.1] ==veth== [mj-b: 192.0.2.2]
 #      tun 10.9.0.1  <====== openvpn p2p TLS ======>  tun 10.9.0.2
+#  3. the same namespaces run sample-config/server.conf (mj-a) and
+#     sample-config/client.conf (mj-b), both unmodified: client.conf's
+#     "remote vpn.example.com" resolves through /etc/netns/mj-b-PID/hosts.
+#     The client gets its address from the server's pool, and a ping
+#     crosses over IPv4 and over IPv6 inside the tunnel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${OPENVPN_BIN:-$PWD/build/bin/openvpn}
@@ -18,6 +23,7 @@ work=$(mktemp -d /tmp/main-job.XXXXXX)
 ns_a=mj-a-$$
 ns_b=mj-b-$$
 cleanup() {
+  rm -rf "/etc/netns/$ns_b"
   for ns in "$ns_a" "$ns_b"; do
     ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
   done
@@ -73,3 +79,35 @@ fi
 grep -h 'Initialization Sequence Completed' "$work/a.log" "$work/b.log"
 ip netns exec "$ns_b" ping -c 3 -W 2 10.9.0.1
 echo "main-job: a ping crossed the tunnel (ours <-> ours, p2p TLS, $(grep -o 'Data Channel: [^,]*' "$work/a.log" | head -n1 || true))"
+
+echo "== 3. P2MP: sample-config/server.conf and client.conf, ours <-> ours"
+for ns in "$ns_a" "$ns_b"; do
+  ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
+done
+sleep 1
+mkdir -p "/etc/netns/$ns_b"
+printf '127.0.0.1 localhost\n192.0.2.1 vpn.example.com\n' >"/etc/netns/$ns_b/hosts"
+cp sample-config/server.conf sample-config/client.conf "$work/"
+(cd "$work" && ip netns exec "$ns_a" "$bin" --config server.conf >"$work/server.log" 2>&1 &)
+for _ in $(seq 1 40); do
+  grep -q 'Initialization Sequence Completed' "$work/server.log" && break
+  sleep 0.5
+done
+(cd "$work" && ip netns exec "$ns_b" "$bin" --config client.conf >"$work/client.log" 2>&1 &)
+up=0
+for _ in $(seq 1 60); do
+  if grep -q 'Initialization Sequence Completed' "$work/client.log"; then
+    up=1
+    break
+  fi
+  sleep 0.5
+done
+if [ "$up" -ne 1 ]; then
+  echo "main-job: the P2MP tunnel did not come up; logs:" >&2
+  tail -n 30 "$work/server.log" "$work/client.log" >&2
+  exit 1
+fi
+grep -h 'PUSH: Received control message' "$work/client.log" | head -n 1
+ip netns exec "$ns_b" ping -c 3 -W 2 10.8.0.1
+ip netns exec "$ns_b" ping -6 -c 3 -W 2 fd00:8::1
+echo "main-job: pings crossed the P2MP tunnel (ours server <-> ours client from sample-config/, IPv4 and IPv6)"
