@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "openvpn/options/helpers.hpp"
 
@@ -89,6 +90,8 @@ Result<Pool> Pool::create(const options::Options& o)
     if (cap == 0)
         return Err(std::string("the client pool is empty"));
     p.used_.assign(cap, false);
+    p.addr_.assign(cap, AddrSlot{});
+    p.duplicate_cn_ = o.duplicate_cn;
     return p;
 }
 
@@ -107,6 +110,143 @@ void Pool::release(std::uint32_t slot)
 {
     if (slot < used_.size())
         used_[slot] = false;
+}
+
+std::optional<std::uint32_t> Pool::acquire_addr(const std::string& cn)
+{
+    std::optional<std::size_t> pick;
+    if (!duplicate_cn_ && !cn.empty())
+        for (std::size_t i = 0; i < addr_.size() && !pick; ++i)
+            if (!addr_[i].used && addr_[i].cn == cn)
+                pick = i;
+    for (std::size_t i = 0; i < addr_.size() && !pick; ++i)
+        if (!addr_[i].used && addr_[i].cn.empty())
+            pick = i;
+    if (!pick) {
+        for (std::size_t i = 0; i < addr_.size(); ++i)
+            if (!addr_[i].used && !addr_[i].fixed && (!pick || addr_[i].released < addr_[*pick].released))
+                pick = i;
+    }
+    if (!pick)
+        return std::nullopt;
+    AddrSlot& a = addr_[*pick];
+    if (a.cn != cn)
+        a.fixed = false;
+    a.used = true;
+    a.cn = duplicate_cn_ ? std::string() : cn;
+    return static_cast<std::uint32_t>(*pick);
+}
+
+void Pool::release_addr(std::uint32_t slot)
+{
+    if (slot >= addr_.size())
+        return;
+    addr_[slot].used = false;
+    addr_[slot].released = ++release_seq_;
+}
+
+std::uint32_t Pool::v4_base(std::uint32_t slot) const
+{
+    // 2.6 names the /30's base in net30, the client's address otherwise
+    return topo_ == options::Topology::Net30 ? *v4_start_ + 4 * slot : *v4_start_ + slot;
+}
+
+std::optional<std::uint32_t> Pool::slot_of_v4(std::uint32_t h) const
+{
+    if (!v4_start_ || h < *v4_start_)
+        return std::nullopt;
+    std::uint32_t off = h - *v4_start_;
+    if (topo_ == options::Topology::Net30)
+        off >>= 2;
+    if (off >= addr_.size())
+        return std::nullopt;
+    return off;
+}
+
+std::optional<std::uint32_t> Pool::slot_of_v6(const in6_addr& a) const
+{
+    if (!v6_base_ || std::memcmp(a.s6_addr, v6_base_->s6_addr, 12) != 0)
+        return std::nullopt;
+    auto low = [](const in6_addr& x) {
+        return (std::uint32_t{x.s6_addr[12]} << 24) | (std::uint32_t{x.s6_addr[13]} << 16) |
+               (std::uint32_t{x.s6_addr[14]} << 8) | std::uint32_t{x.s6_addr[15]};
+    };
+    const std::uint32_t b = low(*v6_base_), x = low(a);
+    if (x < b || x - b >= addr_.size())
+        return std::nullopt;
+    return x - b;
+}
+
+std::vector<std::string> Pool::load_persist(std::string_view text, bool fixed)
+{
+    std::vector<std::string> warnings;
+    while (!text.empty()) {
+        const std::size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+            line.remove_suffix(1);
+        if (line.empty() || line[0] == '#' || line[0] == ';')
+            continue;
+        std::vector<std::string> f;
+        std::size_t start = 0;
+        for (;;) {
+            const std::size_t c = line.find(',', start);
+            f.emplace_back(
+                line.substr(start, c == std::string_view::npos ? std::string_view::npos : c - start));
+            if (c == std::string_view::npos)
+                break;
+            start = c + 1;
+        }
+        if (f.size() < 2 || f[0].empty()) {
+            warnings.push_back("pool: bad line '" + std::string(line) + "'");
+            continue;
+        }
+        std::optional<std::uint32_t> h, h6;
+        if (!f[1].empty()) {
+            auto a = options::parse_ipv4(f[1]);
+            if (!a)
+                warnings.push_back("pool: invalid IPv4 (" + f[1] + ") for CN=" + f[0]);
+            else if (!(h = slot_of_v4(*a)))
+                warnings.push_back("pool: IPv4 (" + f[1] + ") out of pool range for CN=" + f[0]);
+        }
+        if (f.size() > 2 && !f[2].empty()) {
+            in6_addr a6{};
+            if (inet_pton(AF_INET6, f[2].c_str(), &a6) != 1)
+                warnings.push_back("pool: invalid IPv6 (" + f[2] + ") for CN=" + f[0]);
+            else if (!(h6 = slot_of_v6(a6)))
+                warnings.push_back("pool: IPv6 (" + f[2] + ") out of pool range for CN=" + f[0]);
+            else if (!h)
+                h = h6;
+        }
+        if (!h)
+            continue;
+        AddrSlot& s = addr_[*h];
+        if (s.used)
+            continue;
+        s.cn = f[0];
+        s.fixed = fixed;
+    }
+    return warnings;
+}
+
+std::string Pool::format_persist() const
+{
+    std::string out;
+    for (std::size_t i = 0; i < addr_.size(); ++i) {
+        if (addr_[i].cn.empty())
+            continue;
+        const auto slot = static_cast<std::uint32_t>(i);
+        out += addr_[i].cn;
+        out += ',';
+        if (v4_start_)
+            out += v4_string(v4_base(slot));
+        out += ',';
+        if (auto a = v6(slot))
+            out += v6_string(*a);
+        out += '\n';
+    }
+    return out;
 }
 
 std::size_t Pool::in_use() const noexcept

@@ -82,7 +82,8 @@ std::string v6_string(const in6_addr& a)
 } // namespace
 
 struct Server::Instance {
-    std::uint32_t id = 0; // pool slot and peer id
+    std::uint32_t id = 0;                   // pool slot and peer id
+    std::optional<std::uint32_t> addr_slot; // pool address slot, once the cn is known
     io::SockAddr addr;
     std::string addr_str; // "10.93.0.2:41234" as 2.6 prints it in prefixes
     std::unique_ptr<io::TcpLinkSocket> tcp;
@@ -170,6 +171,7 @@ Status<> Server::start()
     if (!pool)
         return Err(pool.error());
     pool_ = std::move(*pool);
+    read_persist();
     if (auto s = open_tun(); !s)
         return s;
     if (auto s = open_transport(); !s)
@@ -487,6 +489,8 @@ void Server::reap()
         if (it->second->dead) {
             any = any || it->second->since != 0;
             pool_->release(it->first);
+            if (it->second->addr_slot)
+                pool_->release_addr(*it->second->addr_slot);
             it = instances_.erase(it);
         } else {
             ++it;
@@ -927,8 +931,14 @@ bool Server::client_connect(Instance& in)
             merge(cfg, *c);
         }
     }
-    in.v4 = pool_->v4(in.id);
-    in.v6 = pool_->v6(in.id);
+    if (!in.addr_slot)
+        in.addr_slot = pool_->acquire_addr(in.cn);
+    if (!in.addr_slot) {
+        log_.logf(kV1, "%s MULTI: no free --ifconfig-pool addresses are available", in.prefix().c_str());
+        return false;
+    }
+    in.v4 = pool_->v4(*in.addr_slot);
+    in.v6 = pool_->v6(*in.addr_slot);
     if (o_.client_connect) {
         std::string dir = o_.tmp_dir.value_or("/tmp");
         std::string path =
@@ -961,8 +971,8 @@ bool Server::client_connect(Instance& in)
     }
     for (const auto& d : cfg.ignored)
         log_.logf(Verb::Info, "%s client config: --%s is not applied here", in.prefix().c_str(), d.c_str());
-    in.push_ifconfig = pool_->push_ifconfig(in.id);
-    in.push_ifconfig_ipv6 = pool_->push_ifconfig_ipv6(in.id);
+    in.push_ifconfig = pool_->push_ifconfig(*in.addr_slot);
+    in.push_ifconfig_ipv6 = pool_->push_ifconfig_ipv6(*in.addr_slot);
     if (cfg.ifconfig_push) {
         in_addr a{};
         if (inet_pton(AF_INET, cfg.ifconfig_push->first.c_str(), &a) != 1) {
@@ -1197,6 +1207,8 @@ void Server::on_tick()
     }
     if (next_status_ && now >= *next_status_)
         write_status();
+    if (next_persist_ && now >= *next_persist_)
+        write_persist();
     reap();
     arm_tick();
 }
@@ -1240,6 +1252,41 @@ void Server::write_status()
     f << text;
 }
 
+// read_persist: --ifconfig-pool-persist file [seconds] at start; a missing
+// file is fine (2.6 creates it at the first write).
+void Server::read_persist()
+{
+    if (!o_.ifconfig_pool_persist || o_.ifconfig_pool_persist->empty())
+        return;
+    const auto& a = *o_.ifconfig_pool_persist;
+    persist_secs_ = a.size() > 1 ? std::atoi(a[1].c_str()) : 600;
+    std::ifstream f(a[0]);
+    if (f) {
+        std::stringstream ss;
+        ss << f.rdbuf();
+        for (const auto& w : pool_->load_persist(ss.str(), persist_secs_ <= 0))
+            log_.logf(kV1, "%s", w.c_str());
+    }
+    if (persist_secs_ > 0)
+        next_persist_ = loop_.now() + seconds(persist_secs_);
+}
+
+// write_persist: every CN -> address pair the pool holds, 2.6's format;
+// every `seconds` and at exit (never with seconds 0).
+void Server::write_persist()
+{
+    if (!o_.ifconfig_pool_persist || o_.ifconfig_pool_persist->empty() || persist_secs_ <= 0 || !pool_)
+        return;
+    next_persist_ = loop_.now() + seconds(persist_secs_);
+    const std::string& path = o_.ifconfig_pool_persist->front();
+    std::ofstream f(path, std::ios::trunc);
+    if (!f) {
+        log_.logf(kV1, "WARNING: cannot write the --ifconfig-pool-persist file %s", path.c_str());
+        return;
+    }
+    f << pool_->format_persist();
+}
+
 void Server::arm_tick()
 {
     if (loop_.stopped())
@@ -1260,6 +1307,8 @@ void Server::arm_tick()
         t = std::min(t, *exit_at_);
     if (next_status_)
         t = std::min(t, *next_status_);
+    if (next_persist_)
+        t = std::min(t, *next_persist_);
     t = std::max(t, now);
     if (tick_)
         loop_.cancel_timer(*tick_);
@@ -1275,6 +1324,8 @@ void Server::stop(int code, const std::string& why)
     for (auto& [id, in] : instances_)
         close_instance(*in, "");
     reap();
+    write_persist();
+    next_persist_.reset();
     if (tick_) {
         loop_.cancel_timer(*tick_);
         tick_.reset();

@@ -107,6 +107,8 @@ private:
     void on_tick();
     void arm_tick();
     void write_status();
+    void read_persist();
+    void write_persist();
 
     const options::Options& o_;
     Logger& log_;
@@ -129,6 +131,8 @@ private:
     std::map<std::uint32_t, std::unique_ptr<Instance>> instances_;
     std::optional<io::TimerId> tick_;
     std::optional<TimePoint> next_status_;
+    int persist_secs_ = 0; // --ifconfig-pool-persist seconds (0: read only)
+    std::optional<TimePoint> next_persist_;
 };
 
 } // namespace ovpn::server
