@@ -294,6 +294,9 @@ struct Star {
         in_addr v4{};
         inet_pton(AF_INET, addr, &v4);
         spec.vpn_ipv4 = v4;
+        in6_addr v6{};
+        inet_pton(AF_INET6, id == 0 ? "fd94::2" : "fd94::3", &v6);
+        spec.vpn_ipv6 = v6;
         ASSERT_TRUE(dp->add_peer(spec).ok());
         ASSERT_TRUE(dp->attach_link(id, link).ok());
         test::FakeLink::connect_pair(link, client.link);
@@ -362,4 +365,22 @@ TEST(UserspaceDataPlane, WithoutClientToClientPeerTrafficGoesToTun)
     EXPECT_EQ(s.tun.written()[0], pkt);
     EXPECT_EQ(s.dp->c2c_packets(), 0u);
     EXPECT_TRUE(s.link_b.sent().empty());
+}
+
+TEST(UserspaceDataPlane, ClientToClientIpv6)
+{
+    Star s(true);
+    std::vector<std::uint8_t> pkt(80, 3);
+    pkt[0] = 0x60;
+    pkt[6] = 17;
+    inet_pton(AF_INET6, "fd94::2", pkt.data() + 8);
+    inet_pton(AF_INET6, "fd94::3", pkt.data() + 24);
+    s.a.tun.inject(pkt);
+    ASSERT_EQ(s.a.dp->on_tun_readable(s.a.clock.now()), 1u);
+    EXPECT_EQ(s.server_pump(0), 0u);
+    EXPECT_TRUE(s.tun.written().empty());
+    EXPECT_EQ(s.dp->c2c_packets(), 1u);
+    EXPECT_EQ(s.b.pump(), 1u);
+    ASSERT_EQ(s.b.tun.written().size(), 1u);
+    EXPECT_EQ(s.b.tun.written()[0], pkt);
 }
