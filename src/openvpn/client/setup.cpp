@@ -167,6 +167,15 @@ Result<control::TlsConfig> make_tls_config(const options::Options& o)
             return Err(plain.error());
         t.key_pem = std::move(*plain);
     }
+    if (o.crl_verify) {
+        const options::Directive* d = o.last("crl-verify");
+        if (d != nullptr && d->args.size() > 1)
+            return Err(
+                std::string("Options error: --crl-verify with 'dir' is not supported by this build yet: "
+                            "give it one CRL file"));
+        if (auto s = load(o.crl_verify, t.crl_pem); !s)
+            return Err(s.error());
+    }
     if (o.pkcs12) {
         std::string p12;
         if (auto s = load(o.pkcs12, p12); !s)

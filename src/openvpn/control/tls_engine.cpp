@@ -74,6 +74,25 @@ Status<> add_ca_pem(SSL_CTX* ctx, const std::string& pem)
     return Ok{};
 }
 
+// add_crl_pem: every CRL in the PEM text, and the leaf check 2.6 asks of
+// OpenSSL (X509_V_FLAG_CRL_CHECK: the peer's certificate, not the chain).
+Status<> add_crl_pem(SSL_CTX* ctx, const std::string& pem)
+{
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+    BioPtr bio = mem_bio(pem);
+    int n = 0;
+    while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
+        X509_STORE_add_crl(store, crl);
+        X509_CRL_free(crl);
+        ++n;
+    }
+    ERR_clear_error();
+    if (n == 0)
+        return Err(std::string("CRL: cannot read CRL from --crl-verify (no PEM X509 CRL in it)"));
+    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+    return Ok{};
+}
+
 Status<> load_cert_chain(SSL_CTX* ctx, const TlsConfig& cfg)
 {
     BioPtr bio = mem_bio(cfg.cert_pem);
@@ -250,6 +269,10 @@ Result<std::shared_ptr<TlsContext>> TlsContext::create(const TlsConfig& cfg)
         return Err(s.error());
     if (!cfg.ca_pem.empty()) {
         if (auto s = add_ca_pem(c->ctx_, cfg.ca_pem); !s)
+            return Err(s.error());
+    }
+    if (!cfg.crl_pem.empty()) {
+        if (auto s = add_crl_pem(c->ctx_, cfg.crl_pem); !s)
             return Err(s.error());
     }
     if (!cfg.pkcs12_der.empty()) {

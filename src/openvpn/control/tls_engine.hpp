@@ -44,6 +44,7 @@ struct TlsConfig {
     std::string cert_pem;   // our certificate
     SecureBytes key_pem;    // our private key (PEM)
     std::string extra_certs_pem;
+    std::string crl_pem;                  // --crl-verify (file or inline): the peer's certificate is checked
     std::vector<std::uint8_t> pkcs12_der; // --pkcs12 (replaces cert/key, adds CAs)
     SecureBytes pkcs12_password;
     std::string tls_version_min = "1.2"; // "1.0" .. "1.3"

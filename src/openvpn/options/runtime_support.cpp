@@ -53,7 +53,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"x509-username-field", kBoth,
          "choosing the certificate field for the common name is not implemented"},
         {"tls-export-cert", kBoth, "exporting peer certificates to scripts is not implemented"},
-        {"crl-verify", kBoth, "certificate revocation lists are not checked by this build"},
         // transport details
         {"port-share", kServer, "sharing the TCP port with another server is not implemented"},
         {"passtos", kBoth, "copying the TOS field is not implemented"},

@@ -169,3 +169,28 @@ TEST(TlsEngine, GarbageCiphertextFails)
 }
 
 } // namespace
+
+TEST(TlsEngine, CrlVerifyRefusesARevokedPeerOnly)
+{
+    auto sc = testpki::config(true);
+    sc.crl_pem = testpki::read_text("crl-none.pem");
+    auto ok = make_pair(testpki::config(false), sc);
+    EXPECT_TRUE(pump(ok)) << "a CRL that revokes nothing must not refuse the client";
+
+    sc.crl_pem = testpki::read_text("crl-client-revoked.pem");
+    auto revoked = make_pair(testpki::config(false), sc);
+    EXPECT_FALSE(pump(revoked)) << "the server accepted a revoked client certificate";
+
+    // The client side checks the server the same way: the server is not revoked.
+    auto cc = testpki::config(false);
+    cc.crl_pem = testpki::read_text("crl-client-revoked.pem");
+    auto server_ok = make_pair(cc, testpki::config(true));
+    EXPECT_TRUE(pump(server_ok));
+}
+
+TEST(TlsEngine, CrlVerifyWithoutACrlIsAnError)
+{
+    auto sc = testpki::config(true);
+    sc.crl_pem = "-----BEGIN X509 CRL-----\nnot base64\n-----END X509 CRL-----\n";
+    EXPECT_FALSE(TlsContext::create(sc));
+}
