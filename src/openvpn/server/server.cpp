@@ -478,6 +478,12 @@ void Server::close_instance(Instance& in, const std::string& why)
         (void)dp_->del_peer(in.id);
         in.up = false;
     }
+    if (in.addr_slot) {
+        // free at once: a new session of this common name (which closes
+        // this one) gets the same address back, as in 2.6
+        pool_->release_addr(*in.addr_slot);
+        in.addr_slot.reset();
+    }
     if (in.tcp)
         loop_.remove_fd(in.tcp->fd());
 }
@@ -489,8 +495,6 @@ void Server::reap()
         if (it->second->dead) {
             any = any || it->second->since != 0;
             pool_->release(it->first);
-            if (it->second->addr_slot)
-                pool_->release_addr(*it->second->addr_slot);
             it = instances_.erase(it);
         } else {
             ++it;

@@ -373,6 +373,9 @@ TEST(ServerInstance, SameCommonNameReplacesTheOlderSession)
     // The new session got slot 1: the old one still held slot 0 when the
     // new one was created.
     EXPECT_TRUE(push_has(h.messages, "peer-id 1"));
+    // ... but the address of its common name, which the old session gave up
+    // when it was closed (2.6's pool keeps a common name's address).
+    EXPECT_TRUE(push_has(h.messages, "ifconfig 10.94.0.2 255.255.255.0"));
 }
 
 TEST(ServerInstance, AuthenticDataFromANewAddressFloatsTheClient)
