@@ -125,6 +125,8 @@ public:
     // vpn address of another peer is encrypted for that peer and sent on its
     // link instead (never reaches tun; counted in c2c_packets()). A packet
     // to the sender's own address, or to no peer's, still goes to tun.
+    // Multicast (224.0.0.0/4, ff00::/8) is copied to every other peer and
+    // also goes to tun, as 2.6 does.
     // Returns the packets written to tun.
     std::size_t on_link_packets(PeerId id, std::span<PacketBuf> pkts, TimePoint now);
     // note_rx / note_tx: a valid control packet was received/sent; both

@@ -384,3 +384,25 @@ TEST(UserspaceDataPlane, ClientToClientIpv6)
     ASSERT_EQ(s.b.tun.written().size(), 1u);
     EXPECT_EQ(s.b.tun.written()[0], pkt);
 }
+
+TEST(UserspaceDataPlane, ClientToClientCopiesMulticastToOthersAndTun)
+{
+    Star s(true);
+    const auto pkt = ip_to("224.0.0.251", 5);
+    s.a.tun.inject(pkt);
+    ASSERT_EQ(s.a.dp->on_tun_readable(s.a.clock.now()), 1u);
+    EXPECT_EQ(s.server_pump(0), 1u);
+    ASSERT_EQ(s.tun.written().size(), 1u);
+    EXPECT_EQ(s.tun.written()[0], pkt);
+    EXPECT_EQ(s.dp->c2c_packets(), 1u);
+    EXPECT_TRUE(s.link_a.sent().empty()); // never back to the sender
+    EXPECT_EQ(s.b.pump(), 1u);
+    ASSERT_EQ(s.b.tun.written().size(), 1u);
+    EXPECT_EQ(s.b.tun.written()[0], pkt);
+
+    Star off(false);
+    off.a.tun.inject(pkt);
+    ASSERT_EQ(off.a.dp->on_tun_readable(off.a.clock.now()), 1u);
+    EXPECT_EQ(off.server_pump(0), 1u);
+    EXPECT_TRUE(off.link_b.sent().empty());
+}

@@ -291,7 +291,28 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& 
 // when the packet is not for another peer (the caller writes it to tun).
 bool UserspaceDataPlane::forward_c2c(Peer& from, std::span<PacketBuf> one, TimePoint now)
 {
-    Peer* to = peer_by_vpn_dest(one[0]);
+    const PacketBuf& pkt = one[0];
+    const std::uint8_t ver = pkt.size() ? pkt.data()[0] >> 4 : 0;
+    const bool mcast = (ver == 4 && pkt.size() >= 20 && (pkt.data()[16] & 0xf0) == 0xe0) ||
+                       (ver == 6 && pkt.size() >= 40 && pkt.data()[24] == 0xff);
+    if (mcast) {
+        // 2.6 treats multicast as broadcast: a copy to every other client,
+        // and the packet still goes to tun
+        for (auto& [id, q] : peers_) {
+            if (q.get() == &from || !q->primary || !q->link)
+                continue;
+            PacketBuf& copy = ctl_buf_[0];
+            copy.reset();
+            if (!copy.append(pkt.span())) {
+                drops_.add(Drop::TooBig);
+                continue;
+            }
+            ++c2c_packets_;
+            encrypt_and_send(*q, std::span<PacketBuf>(ctl_buf_), now);
+        }
+        return false;
+    }
+    Peer* to = peer_by_vpn_dest(pkt);
     if (!to || to == &from)
         return false;
     if (!to->primary || !to->link) {
