@@ -20,6 +20,7 @@
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/tun/net_setup.hpp"
 #include "openvpn/tun/netlink.hpp"
+#include "openvpn/tun/plan_options.hpp"
 #include "openvpn/tun/tun_device.hpp"
 #include "openvpn/wire/push_message.hpp"
 
@@ -947,76 +948,24 @@ Status<> Client::configure_network()
         return Err(nl.error());
     nl_ = std::move(*nl);
     net_ = std::make_unique<tun::NetSetup>(*nl_, log_);
-    tun::NetPlan plan;
-    plan.ifname = tun_->name();
-    plan.mtu = static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
-    auto topo = pushed_.topology.value_or(options::Topology::Net30);
-    plan.topology = topo == options::Topology::Subnet ? tun::Topology::Subnet
-                    : topo == options::Topology::P2P  ? tun::Topology::P2p
-                                                      : tun::Topology::Net30;
-    if (pushed_.ifconfig) {
-        auto l = tun::IpAddr::parse(pushed_.ifconfig->first);
-        auto r = tun::IpAddr::parse(pushed_.ifconfig->second);
-        if (!l || !r)
-            return Err("bad --ifconfig " + pushed_.ifconfig->first + " " + pushed_.ifconfig->second);
-        plan.ifconfig = tun::IfconfigV4{*l, *r};
-    }
-    if (pushed_.ifconfig_ipv6) {
-        const std::string& a = pushed_.ifconfig_ipv6->first;
-        auto slash = a.find('/');
-        auto l = tun::IpAddr::parse(a.substr(0, slash));
-        if (l) {
-            tun::IfconfigV6 v6;
-            v6.local = *l;
-            if (slash != std::string::npos)
-                v6.prefixlen = static_cast<std::uint8_t>(std::stoi(a.substr(slash + 1)));
-            if (auto r = tun::IpAddr::parse(pushed_.ifconfig_ipv6->second))
-                v6.remote = *r;
-            plan.ifconfig_ipv6 = v6;
-        }
-    }
-    if (pushed_.route_gateway)
-        if (auto g = tun::IpAddr::parse(*pushed_.route_gateway))
-            plan.route_gateway = *g;
-    for (const auto& r : pushed_.routes) {
-        if (r.args.empty())
-            continue;
-        auto dst = tun::IpAddr::parse(r.args[0]);
-        if (!dst)
-            continue; // names (vpn_gateway, fqdn) not resolved here yet
-        tun::RouteSpec rs;
-        rs.dst.addr = *dst;
-        rs.dst.len = 32;
-        if (r.args.size() > 1)
-            if (auto m = tun::IpAddr::parse(r.args[1]))
-                if (auto len = tun::netmask_to_len(m->as_v4()))
-                    rs.dst.len = *len;
-        if (r.args.size() > 2 && r.args[2] != "vpn_gateway")
-            if (auto g = tun::IpAddr::parse(r.args[2]))
-                rs.gateway = *g;
-        plan.routes.push_back(rs);
-    }
-    if (pushed_.redirect_gateway) {
-        plan.redirect.enabled = true;
-        for (const auto& f : *pushed_.redirect_gateway) {
-            plan.redirect.def1 = plan.redirect.def1 || f == "def1";
-            plan.redirect.local = plan.redirect.local || f == "local";
-            plan.redirect.bypass_dhcp = plan.redirect.bypass_dhcp || f == "bypass-dhcp";
-            plan.redirect.ipv6 = plan.redirect.ipv6 || f == "ipv6";
-            plan.redirect.no_ipv4 = plan.redirect.no_ipv4 || f == "!ipv4";
-        }
-    }
+    // route_net_gateway: the pre-VPN default gateway (2.6 shows 0.0.0.0
+    // when there is none); --route's net_gateway means the same.
+    tun::PlanFacts facts;
+    facts.ifname = tun_->name();
+    facts.mtu = static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
     if (!remote_.empty())
         if (auto h = tun::IpAddr::parse(remote_.ip_string()))
-            plan.remote_host = *h;
+            facts.remote_host = *h;
+    if (auto d = nl_->default_route(AF_INET); d && d->gateway.is_set())
+        facts.net_gateway = d->gateway;
+    net_gateway_ = facts.net_gateway.is_set() ? facts.net_gateway.to_string() : "0.0.0.0";
+    auto planned = tun::plan_from_options(pushed_, facts, log_);
+    if (!planned)
+        return Err(planned.error());
+    tun::NetPlan plan = std::move(*planned);
     if (auto s = net_->apply_link(plan); !s)
         return s;
     plan_ = plan;
-    // route_net_gateway: the pre-VPN default gateway (2.6 shows 0.0.0.0
-    // when there is none).
-    net_gateway_ = "0.0.0.0";
-    if (auto d = nl_->default_route(AF_INET); d && d->gateway.is_set())
-        net_gateway_ = d->gateway.to_string();
     if (pushed_.up) {
         if (!run_script("up", *pushed_.up, up_down_args()))
             return Err(std::string("ERROR: up script failed"));

@@ -19,6 +19,7 @@
 #include "openvpn/server/status.hpp"
 #include "openvpn/tun/net_setup.hpp"
 #include "openvpn/tun/netlink.hpp"
+#include "openvpn/tun/plan_options.hpp"
 #include "openvpn/tun/tun_device.hpp"
 #include "openvpn/wire/opcode.hpp"
 #include "openvpn/wire/push_message.hpp"
@@ -220,54 +221,16 @@ Status<> Server::open_tun()
             return Err(nl.error());
         nl_ = std::move(*nl);
         net_ = std::make_unique<tun::NetSetup>(*nl_, log_);
-        tun::NetPlan plan;
-        plan.ifname = tun_->name();
-        plan.mtu = static_cast<std::uint32_t>(o_.ce.tun_mtu.value_or(1500));
-        auto topo = o_.topology.value_or(options::Topology::Net30);
-        plan.topology = topo == options::Topology::Subnet ? tun::Topology::Subnet
-                        : topo == options::Topology::P2P  ? tun::Topology::P2p
-                                                          : tun::Topology::Net30;
-        if (o_.ifconfig) {
-            auto l = tun::IpAddr::parse(o_.ifconfig->first);
-            auto r = tun::IpAddr::parse(o_.ifconfig->second);
-            if (!l || !r)
-                return Err("bad --ifconfig " + o_.ifconfig->first + " " + o_.ifconfig->second);
-            plan.ifconfig = tun::IfconfigV4{*l, *r};
-        }
-        if (o_.ifconfig_ipv6) {
-            const std::string& a = o_.ifconfig_ipv6->first;
-            auto slash = a.find('/');
-            if (auto l = tun::IpAddr::parse(a.substr(0, slash))) {
-                tun::IfconfigV6 v6;
-                v6.local = *l;
-                if (slash != std::string::npos)
-                    v6.prefixlen = static_cast<std::uint8_t>(std::stoi(a.substr(slash + 1)));
-                if (auto r = tun::IpAddr::parse(o_.ifconfig_ipv6->second))
-                    v6.remote = *r;
-                plan.ifconfig_ipv6 = v6;
-            }
-        }
-        if (o_.route_gateway)
-            if (auto g = tun::IpAddr::parse(*o_.route_gateway))
-                plan.route_gateway = *g;
-        for (const auto& r : o_.routes) {
-            if (r.args.empty())
-                continue;
-            auto dst = tun::IpAddr::parse(r.args[0]);
-            if (!dst)
-                continue;
-            tun::RouteSpec rs;
-            rs.dst.addr = *dst;
-            rs.dst.len = 32;
-            if (r.args.size() > 1)
-                if (auto m = tun::IpAddr::parse(r.args[1]))
-                    if (auto len = tun::netmask_to_len(m->as_v4()))
-                        rs.dst.len = *len;
-            if (r.args.size() > 2 && r.args[2] != "vpn_gateway")
-                if (auto g = tun::IpAddr::parse(r.args[2]))
-                    rs.gateway = *g;
-            plan.routes.push_back(rs);
-        }
+        tun::PlanFacts facts;
+        facts.ifname = tun_->name();
+        facts.mtu = static_cast<std::uint32_t>(o_.ce.tun_mtu.value_or(1500));
+        if (auto d = nl_->default_route(AF_INET); d && d->gateway.is_set())
+            facts.net_gateway = d->gateway;
+        auto planned = tun::plan_from_options(o_, facts, log_);
+        if (!planned)
+            return Err(planned.error());
+        const tun::NetPlan plan = std::move(*planned);
+        const auto topo = o_.topology.value_or(options::Topology::Net30);
         if (auto s = net_->apply_link(plan); !s)
             return s;
         if (o_.up) {
