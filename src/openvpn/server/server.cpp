@@ -149,9 +149,9 @@ int Server::run()
         log_.write(Verb::Fatal, s.error());
         return kExitError;
     }
-    while (!loop_.stopped()) {
-        auto r = loop_.run_once();
-        if (!r) {
+    // run() clears a stop made during start-up; an exit decided there stands.
+    if (!loop_.stopped()) {
+        if (auto r = loop_.run(); !r) {
             log_.write(Verb::Fatal, r.error());
             return kExitError;
         }
