@@ -150,12 +150,9 @@ int Client::run()
         log_.write(Verb::Fatal, s.error());
         return kExitError;
     }
-    // run() clears a stop made during start-up; an exit decided there stands.
-    if (!loop_.stopped()) {
-        if (auto r = loop_.run(); !r) {
-            log_.write(Verb::Fatal, r.error());
-            return kExitError;
-        }
+    if (auto r = loop_.run(); !r) {
+        log_.write(Verb::Fatal, r.error());
+        return kExitError;
     }
     return exit_code_;
 }

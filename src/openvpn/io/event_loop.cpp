@@ -217,7 +217,6 @@ Result<std::size_t> EventLoop::run_once(std::optional<Duration> max_wait)
 
 Status<> EventLoop::run()
 {
-    stopped_ = false;
     while (!stopped_) {
         auto r = run_once();
         if (!r)

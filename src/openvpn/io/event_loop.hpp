@@ -79,7 +79,8 @@ public:
     // timer. Returns the number of callbacks run; an error only for a
     // failed epoll_wait other than EINTR.
     Result<std::size_t> run_once(std::optional<Duration> max_wait = std::nullopt);
-    // run: run_once until stop() is called.
+    // run: run_once until stop() is called; returns at once when stop()
+    // came before (e.g. an exit decided during start-up).
     Status<> run();
     void stop() noexcept { stopped_ = true; }
     bool stopped() const noexcept { return stopped_; }

@@ -81,3 +81,14 @@ TEST(EventLoop, StopEndsRun)
     ASSERT_TRUE(loop.run().ok());
     EXPECT_TRUE(loop.stopped());
 }
+
+TEST(EventLoop, RunReturnsAtOnceAfterAnEarlierStop)
+{
+    FakeClock clock;
+    EventLoop loop(clock);
+    bool fired = false;
+    loop.add_timer(clock.now(), [&] { fired = true; });
+    loop.stop();
+    ASSERT_TRUE(loop.run().ok());
+    EXPECT_FALSE(fired);
+}
