@@ -1,35 +1,18 @@
 // What the daemon refuses at start-up because it would not act on it.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <set>
 
-#include "openvpn/options/helpers.hpp"
-#include "openvpn/options/parser.hpp"
 #include "openvpn/options/runtime_support.hpp"
 #include "openvpn/options/table.hpp"
+#include "unit/options/parsed.hpp"
 
 using namespace ovpn;
 using namespace ovpn::options;
 
 namespace {
 
-Logger& quiet()
-{
-    static Logger log(std::fopen("/dev/null", "w"));
-    return log;
-}
-
-Options parsed(const std::string& text)
-{
-    Options o;
-    Parser p(o, quiet());
-    auto st = p.parse_text(text, "r.conf");
-    EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error());
-    auto f = finalize(o, quiet());
-    EXPECT_TRUE(f.ok()) << (f.ok() ? "" : f.error());
-    return o;
-}
+using options::test::parsed;
 
 std::vector<std::string> names(const std::vector<Unsupported>& v)
 {

@@ -8,6 +8,7 @@
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/options/parser.hpp"
 #include "openvpn/options/validate.hpp"
+#include "unit/options/parsed.hpp"
 
 using namespace ovpn;
 using namespace ovpn::options;
@@ -16,22 +17,8 @@ namespace {
 
 const std::string kKeys = "/usr/share/doc/openvpn/examples/sample-keys/";
 
-Logger& quiet()
-{
-    static Logger log(std::fopen("/dev/null", "w"));
-    return log;
-}
-
-Options parsed(const std::string& text)
-{
-    Options o;
-    Parser p(o, quiet());
-    auto st = p.parse_text(text, "v.conf");
-    EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error());
-    auto f = finalize(o, quiet());
-    EXPECT_TRUE(f.ok()) << (f.ok() ? "" : f.error());
-    return o;
-}
+using options::test::parsed;
+using options::test::quiet;
 
 std::string joined(const std::vector<std::string>& v)
 {
