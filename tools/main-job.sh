@@ -33,6 +33,24 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# wait_up WHAT LOG...: until every LOG has "Initialization Sequence
+# Completed" (30 s at most); otherwise show the logs and fail.
+wait_up() {
+  local what=$1 f all
+  shift
+  for _ in $(seq 1 60); do
+    all=1
+    for f in "$@"; do
+      grep -q 'Initialization Sequence Completed' "$f" || all=0
+    done
+    [ "$all" -eq 1 ] && return 0
+    sleep 0.5
+  done
+  echo "main-job: $what did not come up; logs:" >&2
+  tail -n 30 "$@" >&2
+  exit 1
+}
 bash sample-config/make-keys.sh "$work/keys" "$bin" >/dev/null
 
 echo "== 1. --check-config over sample-config/"
@@ -62,20 +80,7 @@ ip -n "$ns_a" link set mj-va-$$ up
 ip -n "$ns_b" link set mj-vb-$$ up
 (cd "$work" && ip netns exec "$ns_a" "$bin" --config a.conf --disable-dco >"$work/a.log" 2>&1 &)
 (cd "$work" && ip netns exec "$ns_b" "$bin" --config b.conf --disable-dco >"$work/b.log" 2>&1 &)
-up=0
-for _ in $(seq 1 60); do
-  if grep -q 'Initialization Sequence Completed' "$work/a.log" &&
-    grep -q 'Initialization Sequence Completed' "$work/b.log"; then
-    up=1
-    break
-  fi
-  sleep 0.5
-done
-if [ "$up" -ne 1 ]; then
-  echo "main-job: the tunnel did not come up; logs:" >&2
-  tail -n 30 "$work/a.log" "$work/b.log" >&2
-  exit 1
-fi
+wait_up "the tunnel" "$work/a.log" "$work/b.log"
 grep -h 'Initialization Sequence Completed' "$work/a.log" "$work/b.log"
 ip netns exec "$ns_b" ping -c 3 -W 2 10.9.0.1
 echo "main-job: a ping crossed the tunnel (ours <-> ours, p2p TLS, $(grep -o 'Data Channel: [^,]*' "$work/a.log" | head -n1 || true))"
@@ -89,24 +94,9 @@ mkdir -p "/etc/netns/$ns_b"
 printf '127.0.0.1 localhost\n192.0.2.1 vpn.example.com\n' >"/etc/netns/$ns_b/hosts"
 cp sample-config/server.conf sample-config/client.conf "$work/"
 (cd "$work" && ip netns exec "$ns_a" "$bin" --config server.conf >"$work/server.log" 2>&1 &)
-for _ in $(seq 1 40); do
-  grep -q 'Initialization Sequence Completed' "$work/server.log" && break
-  sleep 0.5
-done
+wait_up "the P2MP server" "$work/server.log"
 (cd "$work" && ip netns exec "$ns_b" "$bin" --config client.conf >"$work/client.log" 2>&1 &)
-up=0
-for _ in $(seq 1 60); do
-  if grep -q 'Initialization Sequence Completed' "$work/client.log"; then
-    up=1
-    break
-  fi
-  sleep 0.5
-done
-if [ "$up" -ne 1 ]; then
-  echo "main-job: the P2MP tunnel did not come up; logs:" >&2
-  tail -n 30 "$work/server.log" "$work/client.log" >&2
-  exit 1
-fi
+wait_up "the P2MP tunnel" "$work/server.log" "$work/client.log"
 grep -h 'PUSH: Received control message' "$work/client.log" | head -n 1
 ip netns exec "$ns_b" ping -c 3 -W 2 10.8.0.1
 ip netns exec "$ns_b" ping -6 -c 3 -W 2 fd00:8::1
