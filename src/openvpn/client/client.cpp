@@ -14,6 +14,7 @@
 #include "openvpn/data/mssfix.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/io/proxy.hpp"
+#include "openvpn/options/helpers.hpp"
 #include "openvpn/options/push_options.hpp"
 #include "openvpn/process/console.hpp"
 #include "openvpn/process/lifecycle.hpp"
@@ -54,20 +55,6 @@ Remote remote_of(const options::ConnectionEntry& ce)
             r.proto = *re.proto;
     }
     return r;
-}
-
-bool is_tcp(const std::string& proto)
-{
-    return proto.rfind("tcp", 0) == 0;
-}
-
-io::Family family_of(const std::string& proto)
-{
-    if (proto.find('4') != std::string::npos)
-        return io::Family::V4;
-    if (proto.find('6') != std::string::npos)
-        return io::Family::V6;
-    return io::Family::Any;
 }
 
 Result<std::pair<std::string, SecureBytes>> read_user_pass(const options::Options& o)
@@ -216,17 +203,17 @@ Status<> Client::start_connection()
     if (!r.host.empty() && !static_mode())
         server_poll_at_ = loop_.now() + seconds(ce.connect_timeout.value_or(kDefaultConnectTimeout));
     auto port = static_cast<std::uint16_t>(std::strtoul(r.port.c_str(), nullptr, 10));
-    const bool tcp = is_tcp(r.proto);
+    const bool tcp = options::proto_is_tcp(r.proto);
     const bool proxied = ce.http_proxy.has_value() || ce.socks_proxy.has_value();
     if (proxied) {
         // The proxy resolves the target; our own lookup only names it in
         // logs and script variables.
         remote_ = io::SockAddr{};
-        if (auto addrs = io::resolve(r.host, port, family_of(r.proto), io::SockType::Stream);
+        if (auto addrs = io::resolve(r.host, port, proto_family(r.proto), io::SockType::Stream);
             addrs && !addrs->empty())
             remote_ = addrs->front();
     } else if (!r.host.empty()) {
-        auto addrs = io::resolve(r.host, port, family_of(r.proto),
+        auto addrs = io::resolve(r.host, port, proto_family(r.proto),
                                  tcp ? io::SockType::Stream : io::SockType::Datagram);
         if (!addrs || addrs->empty()) {
             log_.logf(kV1, "RESOLVE: Cannot resolve host address: %s:%s (%s)", r.host.c_str(), r.port.c_str(),
@@ -846,19 +833,7 @@ Status<> Client::open_data_plane()
     uc.tun = tun_.get();
     uc.clock = &loop_.clock();
     uc.log = &log_;
-    const std::string comp = pushed_.compress.value_or("");
-    if (pushed_.compress) {
-        if (comp == "stub-v2")
-            uc.compression = data::Compression::StubV2;
-        else if (comp == "lz4-v2")
-            uc.compression = data::Compression::Lz4V2;
-        else if (comp == "lz4")
-            uc.compression = data::Compression::Lz4;
-        else
-            uc.compression = data::Compression::Stub;
-    } else if (pushed_.comp_lzo) {
-        uc.compression = pushed_.comp_lzo == "no" ? data::Compression::LzoNo : data::Compression::Lzo;
-    }
+    uc.compression = compression_of(pushed_);
     uc.static_key = static_mode();
     if (current_ce().fragment && tcp_ == nullptr)
         uc.fragment = static_cast<std::size_t>(*current_ce().fragment);

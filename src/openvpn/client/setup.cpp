@@ -398,4 +398,30 @@ Result<Negotiated> negotiate_p2p(const options::Options& o, bool we_are_tls_serv
     return n;
 }
 
+io::Family proto_family(const std::string& proto)
+{
+    if (proto.find('4') != std::string::npos)
+        return io::Family::V4;
+    if (proto.find('6') != std::string::npos)
+        return io::Family::V6;
+    return io::Family::Any;
+}
+
+wire::CompressMode compression_of(const options::Options& o)
+{
+    if (o.compress) {
+        const std::string& c = *o.compress;
+        if (c == "stub-v2")
+            return wire::CompressMode::StubV2;
+        if (c == "lz4-v2")
+            return wire::CompressMode::Lz4V2;
+        if (c == "lz4")
+            return wire::CompressMode::Lz4;
+        return wire::CompressMode::Stub;
+    }
+    if (o.comp_lzo)
+        return *o.comp_lzo == "no" ? wire::CompressMode::LzoNo : wire::CompressMode::Lzo;
+    return wire::CompressMode::None;
+}
+
 } // namespace ovpn::client

@@ -15,7 +15,9 @@
 #include "openvpn/control/tls_engine.hpp"
 #include "openvpn/core/result.hpp"
 #include "openvpn/data/data_plane.hpp"
+#include "openvpn/io/sock_addr.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/wire/compress.hpp"
 #include "openvpn/wire/key_method2.hpp"
 
 namespace ovpn::client {
@@ -27,6 +29,14 @@ Result<std::string> read_file_ref(const options::FileRef& f);
 // --tls-version-min/max, --tls-cipher(suites), --tls-groups,
 // --verify-x509-name, --remote-cert-tls (and --ns-cert-type as its alias).
 Result<control::TlsConfig> make_tls_config(const options::Options& o);
+
+// proto_family: the address family a --proto asks for (udp4 -> V4, tcp6-client
+// -> V6, udp/tcp -> Any).
+io::Family proto_family(const std::string& proto);
+
+// compression_of: the data channel's compression framing from --compress /
+// --comp-lzo (local or pushed).
+wire::CompressMode compression_of(const options::Options& o);
 
 // make_control_wrap: tls-auth / tls-crypt / tls-crypt-v2 from the
 // connection entry (or the top level), or no wrapping. `wall_secs`: the

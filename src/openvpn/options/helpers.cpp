@@ -232,6 +232,11 @@ std::optional<int> netbits(std::uint32_t mask)
     return mask == expect ? std::optional<int>(bits) : std::nullopt;
 }
 
+bool proto_is_tcp(const std::string& proto)
+{
+    return proto.rfind("tcp", 0) == 0;
+}
+
 std::string effective_dev_type(const Options& o)
 {
     if (o.dev_type)

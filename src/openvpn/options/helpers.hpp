@@ -28,6 +28,9 @@ Status<> finalize(Options& o, Logger& log);
 // is_one_shot: --version, --help, --genkey, --show-* (nothing else runs).
 bool is_one_shot(const Options& o);
 
+// proto_is_tcp: tcp, tcp4, tcp6, tcp-client, tcp6-server, ...
+bool proto_is_tcp(const std::string& proto);
+
 // effective_dev_type: "tun", "tap" or "null" from --dev/--dev-type (2.6 rules),
 // or empty when --dev is missing.
 std::string effective_dev_type(const Options& o);

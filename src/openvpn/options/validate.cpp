@@ -24,11 +24,6 @@ private:
     std::vector<std::string>& out_;
 };
 
-bool is_tcp(const std::string& p)
-{
-    return p.rfind("tcp", 0) == 0;
-}
-
 // effective_proto: what 2.6 turns a bare "tcp" into (helpers run first).
 std::string effective_proto(const Options& o, const ConnectionEntry& ce)
 {
@@ -46,7 +41,7 @@ std::string effective_proto(const Options& o, const ConnectionEntry& ce)
 void check_ce(const Options& o, const ConnectionEntry& ce, Errors& e)
 {
     const std::string proto = effective_proto(o, ce);
-    const bool udp = !is_tcp(proto);
+    const bool udp = !proto_is_tcp(proto);
     if (proto == "tcp" || proto == "tcp4" || proto == "tcp6")
         e.add("--proto tcp is ambiguous in this context. Please specify --proto tcp-server or --proto "
               "tcp-client");
@@ -99,7 +94,7 @@ void check_server_mode(const Options& o, const std::string& dev, Errors& e)
     e.require(!o.ce.socks_proxy, "--socks-proxy cannot be used with --mode server");
     e.require(!o.have_connection_blocks, "<connection> cannot be used with --mode server");
     e.require(!o.shaper, "--shaper cannot be used with --mode server");
-    if (o.given("connect-freq") && is_tcp(o.ce.proto))
+    if (o.given("connect-freq") && proto_is_tcp(o.ce.proto))
         e.add("--connect-freq only works with --mode server --proto udp.  Try --max-clients instead.");
     e.require(!o.redirect_gateway && !o.redirect_private,
               "--redirect-gateway cannot be used with --mode server (however --push \"redirect-gateway\" is "
@@ -115,7 +110,7 @@ void check_server_mode(const Options& o, const std::string& dev, Errors& e)
     e.require(!o.ccd_exclusive || o.client_config_dir,
               "--ccd-exclusive must be used with --client-config-dir");
     e.require(!o.vlan_tagging || dev == "tap", "--vlan-tagging must be used with --dev tap");
-    e.require(!o.port_share || is_tcp(o.ce.proto),
+    e.require(!o.port_share || proto_is_tcp(o.ce.proto),
               "--port-share only works in TCP server mode (--proto values of tcp-server, tcp4-server, or "
               "tcp6-server)");
 }

@@ -13,6 +13,7 @@
 #include "openvpn/client/setup.hpp"
 #include "openvpn/crypto/key_files.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
+#include "openvpn/options/helpers.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/server/client_config.hpp"
 #include "openvpn/server/push.hpp"
@@ -34,37 +35,6 @@ constexpr Duration kMaxTick = seconds(1);
 constexpr Duration kAuthFailedLinger = seconds(2);
 constexpr Duration kPushRepeatIgnore = seconds(30);
 constexpr int kMaxRounds = 8;
-
-bool is_tcp(const std::string& proto)
-{
-    return proto.rfind("tcp", 0) == 0;
-}
-
-io::Family family_of(const std::string& proto)
-{
-    if (proto.find('4') != std::string::npos)
-        return io::Family::V4;
-    if (proto.find('6') != std::string::npos)
-        return io::Family::V6;
-    return io::Family::Any;
-}
-
-data::Compression compression_of(const options::Options& o)
-{
-    if (o.compress) {
-        const std::string& c = *o.compress;
-        if (c == "stub-v2")
-            return data::Compression::StubV2;
-        if (c == "lz4-v2")
-            return data::Compression::Lz4V2;
-        if (c == "lz4")
-            return data::Compression::Lz4;
-        return data::Compression::Stub;
-    }
-    if (o.comp_lzo)
-        return *o.comp_lzo == "no" ? data::Compression::LzoNo : data::Compression::Lzo;
-    return data::Compression::None;
-}
 
 std::string v4_string(const in_addr& a)
 {
@@ -257,8 +227,8 @@ Status<> Server::open_tun()
     uc.tun = tun_.get();
     uc.clock = &loop_.clock();
     uc.log = &log_;
-    uc.compression = compression_of(o_);
-    if (o_.ce.fragment && !is_tcp(o_.ce.proto))
+    uc.compression = client::compression_of(o_);
+    if (o_.ce.fragment && !options::proto_is_tcp(o_.ce.proto))
         uc.fragment = static_cast<std::size_t>(*o_.ce.fragment);
     uc.client_to_client = o_.client_to_client;
     dp_ = std::make_unique<data::UserspaceDataPlane>(uc);
@@ -285,8 +255,8 @@ Status<> Server::open_tun()
 Status<> Server::open_transport()
 {
     const options::ConnectionEntry& ce = o_.ce;
-    tcp_mode_ = is_tcp(ce.proto);
-    const io::Family fam = family_of(ce.proto);
+    tcp_mode_ = options::proto_is_tcp(ce.proto);
+    const io::Family fam = client::proto_family(ce.proto);
     const auto port = static_cast<std::uint16_t>(std::stoi(ce.lport.value_or(ce.port)));
     io::SockAddr bind_addr;
     if (ce.local) {
