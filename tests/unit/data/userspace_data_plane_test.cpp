@@ -4,6 +4,11 @@
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <array>
 
 #include "openvpn/wire/ping_occ.hpp"
 #include "support/io/fake_link.hpp"
@@ -219,7 +224,18 @@ TEST(UserspaceDataPlane, StaticKeyMode)
 {
     Pair p(CipherAlg::CbcHmac, Compression::None, true);
     expect_crossing(p.a, p.b, 4, 500);
-    EXPECT_NE(p.a.link.sent()[0][0] >> 3, 6); // no opcode byte in --secret mode (random HMAC byte)
+    // --secret packets carry no opcode byte: HMAC-SHA256 || IV || AES-CBC(packet id, time, payload).
+    // The HMAC must cover everything after it, starting at byte 0 of the datagram.
+    const auto& pkt = p.a.link.sent()[0];
+    ASSERT_EQ(pkt.size(), 32u + 16u + 512u); // 4 + 4 + 500 bytes padded to 512
+    const auto hmac_key = fill(32, 50);      // a->b HMAC key of make_keys
+    std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+    unsigned int mac_len = 0;
+    ASSERT_NE(HMAC(EVP_sha256(), hmac_key.data(), static_cast<int>(hmac_key.size()), pkt.data() + 32,
+                   pkt.size() - 32, mac.data(), &mac_len),
+              nullptr);
+    ASSERT_EQ(mac_len, 32u);
+    EXPECT_TRUE(std::equal(mac.begin(), mac.begin() + 32, pkt.begin()));
 }
 
 TEST(UserspaceDataPlane, KeepalivePingsAndExpires)
