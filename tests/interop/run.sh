@@ -31,6 +31,11 @@ ALL=(udp4 tcp4 udp6 tcp6 ipv6-inside tls-auth tls-crypt tls-crypt-v2 aes128gcm a
   cbc-fallback lz4-v2 stub-v2 auth-pass auth-wrong reneg restart exit-notify conn-list fragment
   p2p-tls p2p-tls-rev p2p-secret p2p-secret-rev http-proxy http-proxy-auto socks-proxy http-proxy-wrong
   socks-proxy-wrong http-proxy6)
+# More scenario sets, one file per area: each defines sc_* functions and
+# appends their names to ALL.
+for f in "$HERE"/cases/*.sh; do
+  [ -e "$f" ] && . "$f"
+done
 [ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
 
 if [ "$(id -u)" -ne 0 ]; then

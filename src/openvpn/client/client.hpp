@@ -51,6 +51,12 @@ namespace ovpn::client {
 // Exit codes as 2.6's openvpn returns them.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
+// Not exit codes but requests to daemon::run (never returned by the process):
+// kRunAgain: start a fresh Client/Server with the same options (a server's
+// SIGUSR1); kReloadConfig: SIGHUP, re-read the command line and config files
+// and start again, as 2.6's hard restart does.
+inline constexpr int kRunAgain = -1;
+inline constexpr int kReloadConfig = -2;
 
 class Client {
 public:

@@ -50,6 +50,9 @@ namespace ovpn::server {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
+// Requests to daemon::run, as in client.hpp: same options again / re-read them.
+inline constexpr int kRunAgain = -1;
+inline constexpr int kReloadConfig = -2;
 
 class Server {
 public:
