@@ -7,7 +7,11 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <sys/stat.h>
+
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 namespace ovpn::control {
 
@@ -55,6 +59,13 @@ BioPtr mem_bio(std::string_view s)
 int config_index()
 {
     static const int idx = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return idx;
+}
+
+// ex_data index where each SSL finds its TlsSession (chain, hook).
+int session_index()
+{
+    static const int idx = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
     return idx;
 }
 
@@ -196,25 +207,39 @@ bool eku_matches(X509* cert, RemoteCertTls want)
 }
 
 // verify_cb: OpenSSL's chain verdict, plus 2.6's checks on the peer
-// (depth 0) certificate.
+// (depth 0) certificate; then every accepted certificate is recorded for
+// the scripts and offered to the --tls-verify hook.
 int verify_cb(int preverify_ok, X509_STORE_CTX* store)
 {
     if (preverify_ok != 1)
         return preverify_ok;
-    if (X509_STORE_CTX_get_error_depth(store) != 0)
-        return 1;
+    const int depth = X509_STORE_CTX_get_error_depth(store);
     auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
     auto* cfg = static_cast<const TlsConfig*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), config_index()));
+    auto* session = static_cast<TlsSession*>(SSL_get_ex_data(ssl, session_index()));
     X509* cert = X509_STORE_CTX_get_current_cert(store);
     if (cfg == nullptr || cert == nullptr)
         return 0;
-    if (cfg->verify_x509_name && !name_matches(cert, *cfg->verify_x509_name)) {
-        X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
-        return 0;
+    if (depth == 0) {
+        if (cfg->verify_x509_name && !name_matches(cert, *cfg->verify_x509_name)) {
+            X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+            return 0;
+        }
+        if (!eku_matches(cert, cfg->remote_cert_tls)) {
+            X509_STORE_CTX_set_error(store, X509_V_ERR_INVALID_PURPOSE);
+            return 0;
+        }
     }
-    if (!eku_matches(cert, cfg->remote_cert_tls)) {
-        X509_STORE_CTX_set_error(store, X509_V_ERR_INVALID_PURPOSE);
-        return 0;
+    if (session == nullptr)
+        return 1;
+    session->record_cert(cert_facts_of(cert, depth));
+    const VerifyHook& hook = session->verify_hook();
+    if (hook) {
+        const std::vector<CertFacts>& chain = session->peer_chain();
+        if (!hook(chain.back(), chain)) {
+            X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+            return 0;
+        }
     }
     return 1;
 }
@@ -271,7 +296,7 @@ Result<std::shared_ptr<TlsContext>> TlsContext::create(const TlsConfig& cfg)
         if (auto s = add_ca_pem(c->ctx_, cfg.ca_pem); !s)
             return Err(s.error());
     }
-    if (!cfg.crl_pem.empty()) {
+    if (!cfg.crl_pem.empty() && cfg.crl_file.empty()) {
         if (auto s = add_crl_pem(c->ctx_, cfg.crl_pem); !s)
             return Err(s.error());
     }
@@ -280,6 +305,11 @@ Result<std::shared_ptr<TlsContext>> TlsContext::create(const TlsConfig& cfg)
             return Err(s.error());
     } else if (!cfg.cert_pem.empty()) {
         if (auto s = load_cert_chain(c->ctx_, cfg); !s)
+            return Err(s.error());
+    }
+    if (!cfg.crl_file.empty()) {
+        // After the CAs (--ca, --pkcs12): a reload copies them.
+        if (auto s = c->load_crl_file(); !s)
             return Err(s.error());
     }
     int mode = SSL_VERIFY_PEER;
@@ -294,13 +324,70 @@ TlsContext::~TlsContext()
     SSL_CTX_free(ctx_);
 }
 
+// load_crl_file: a fresh X509_STORE with the current trusted certificates and
+// the file's CRLs replaces the context's store (sessions look the store up
+// when they verify, so none keeps the old one).
+Status<> TlsContext::load_crl_file() const
+{
+    struct stat st {};
+    if (::stat(cfg_.crl_file.c_str(), &st) != 0)
+        return Err("CRL: cannot read CRL from file " + cfg_.crl_file + ": " + std::strerror(errno));
+    std::ifstream in(cfg_.crl_file, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in)
+        return Err("CRL: cannot read CRL from file " + cfg_.crl_file);
+    const std::string pem = ss.str();
+    X509_STORE* fresh = X509_STORE_new();
+    if (fresh == nullptr)
+        return Err(std::string("X509_STORE_new failed"));
+    STACK_OF(X509)* certs = X509_STORE_get1_all_certs(SSL_CTX_get_cert_store(ctx_));
+    for (int i = 0; certs != nullptr && i < sk_X509_num(certs); ++i)
+        X509_STORE_add_cert(fresh, sk_X509_value(certs, i));
+    sk_X509_pop_free(certs, X509_free);
+    BioPtr bio = mem_bio(pem);
+    int n = 0;
+    while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
+        X509_STORE_add_crl(fresh, crl);
+        X509_CRL_free(crl);
+        ++n;
+    }
+    ERR_clear_error();
+    if (n == 0) {
+        X509_STORE_free(fresh);
+        return Err("CRL: cannot read CRL from file " + cfg_.crl_file + " (no PEM X509 CRL in it)");
+    }
+    X509_STORE_set_flags(fresh, X509_V_FLAG_CRL_CHECK);
+    SSL_CTX_set_cert_store(ctx_, fresh); // frees the old store
+    crl_mtime_ = st.st_mtim;
+    crl_size_ = static_cast<long long>(st.st_size);
+    return Ok{};
+}
+
+Result<bool> TlsContext::refresh_crl() const
+{
+    if (cfg_.crl_file.empty())
+        return false;
+    struct stat st {};
+    if (::stat(cfg_.crl_file.c_str(), &st) != 0)
+        return Err("WARNING: Failed to stat CRL file " + cfg_.crl_file + ", not reloading CRL.");
+    if (st.st_mtim.tv_sec == crl_mtime_.tv_sec && st.st_mtim.tv_nsec == crl_mtime_.tv_nsec &&
+        static_cast<long long>(st.st_size) == crl_size_)
+        return false;
+    if (auto s = load_crl_file(); !s)
+        return Err(s.error());
+    return true;
+}
+
 Result<std::unique_ptr<TlsSession>> TlsSession::create(std::shared_ptr<const TlsContext> ctx)
 {
     std::unique_ptr<TlsSession> s(new TlsSession());
     s->ctx_ = std::move(ctx);
+    (void)s->ctx_->refresh_crl(); // a broken new CRL keeps the previous one in force
     s->ssl_ = SSL_new(s->ctx_->native());
     if (s->ssl_ == nullptr)
         return Err(openssl_error("SSL_new failed"));
+    SSL_set_ex_data(s->ssl_, session_index(), s.get());
     s->in_ = BIO_new(BIO_s_mem());
     s->out_ = BIO_new(BIO_s_mem());
     if (s->in_ == nullptr || s->out_ == nullptr) {
@@ -423,6 +510,22 @@ std::string TlsSession::peer_common_name() const
         X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn)) < 0)
         return {};
     return cn;
+}
+
+void TlsSession::record_cert(CertFacts f)
+{
+    for (auto& c : chain_) {
+        if (c.depth == f.depth) {
+            c = std::move(f);
+            return;
+        }
+    }
+    chain_.push_back(std::move(f));
+}
+
+const VerifyHook& TlsSession::verify_hook() const
+{
+    return hook_ ? hook_ : ctx_->config().verify_hook;
 }
 
 std::string TlsSession::description() const

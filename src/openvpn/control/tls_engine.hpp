@@ -13,11 +13,14 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "openvpn/control/cert_env.hpp"
 #include "openvpn/core/bytes.hpp"
 #include "openvpn/core/result.hpp"
 #include "openvpn/core/secure.hpp"
@@ -38,13 +41,25 @@ struct VerifyX509Name {
 // --remote-cert-tls client|server: the peer certificate's EKU must say so.
 enum class RemoteCertTls : std::uint8_t { None, Client, Server };
 
+// VerifyHook: called during the handshake for every certificate of the peer's
+// chain that OpenSSL and the checks above accepted, highest depth first (CA,
+// then the peer at depth 0), like 2.6's --tls-verify. `cert` is the one at
+// hand, `chain` every certificate recorded so far in this session (cert
+// included): cert_env(chain) is the environment 2.6 gives the script.
+// Returning false fails the handshake (certificate verify failed).
+using VerifyHook = std::function<bool(const CertFacts& cert, const std::vector<CertFacts>& chain)>;
+
 struct TlsConfig {
     bool is_server = false; // TLS role (= tls-server / --mode server)
     std::string ca_pem;     // one or more CA certificates
     std::string cert_pem;   // our certificate
     SecureBytes key_pem;    // our private key (PEM)
     std::string extra_certs_pem;
-    std::string crl_pem;                  // --crl-verify (file or inline): the peer's certificate is checked
+    std::string crl_pem; // --crl-verify (file or inline): the peer's certificate is checked
+    // crl_file: --crl-verify FILE. When set, the context reads the CRL from
+    // it (crl_pem is ignored) and, like 2.6, reads it again before a new
+    // TLS session when its modification time or size changed.
+    std::string crl_file;
     std::vector<std::uint8_t> pkcs12_der; // --pkcs12 (replaces cert/key, adds CAs)
     SecureBytes pkcs12_password;
     std::string tls_version_min = "1.2"; // "1.0" .. "1.3"
@@ -55,6 +70,9 @@ struct TlsConfig {
     bool require_peer_cert = true;       // false = --verify-client-cert none
     std::optional<VerifyX509Name> verify_x509_name;
     RemoteCertTls remote_cert_tls = RemoteCertTls::None;
+    // verify_hook: --tls-verify (see VerifyHook); TlsSession::set_verify_hook
+    // overrides it for one session (a server's per-client context).
+    VerifyHook verify_hook;
 };
 
 // TlsContext: owns an SSL_CTX built from TlsConfig. Immutable once built.
@@ -68,10 +86,19 @@ public:
     SSL_CTX* native() const noexcept { return ctx_; }
     const TlsConfig& config() const noexcept { return cfg_; }
 
+    // refresh_crl: with crl_file, re-read it when it changed since the last
+    // read (TlsSession::create calls this). Returns true when it was
+    // re-read; an unreadable or broken file fails and the previous CRL
+    // stays in force.
+    Result<bool> refresh_crl() const;
+
 private:
     TlsContext() = default;
+    Status<> load_crl_file() const;
     SSL_CTX* ctx_ = nullptr;
     TlsConfig cfg_; // the checks the verify callback needs (no key kept here)
+    mutable std::timespec crl_mtime_{};
+    mutable long long crl_size_ = -1;
 };
 
 // TlsSession: one TLS connection over memory BIOs.
@@ -112,6 +139,17 @@ public:
     // the "Control Channel:" log line.
     std::string description() const;
 
+    // peer_chain: the peer's certificates seen by verification so far, in
+    // the order verified (highest depth first); cert_env() of it is the
+    // script environment (X509_<d>_*, tls_*_<d>, common_name).
+    const std::vector<CertFacts>& peer_chain() const noexcept { return chain_; }
+    // set_verify_hook: this session's --tls-verify (overrides TlsConfig's).
+    void set_verify_hook(VerifyHook h) { hook_ = std::move(h); }
+
+    // for the verify callback
+    void record_cert(CertFacts f);
+    const VerifyHook& verify_hook() const;
+
 private:
     TlsSession() = default;
     std::shared_ptr<const TlsContext> ctx_;
@@ -120,6 +158,8 @@ private:
     BIO* out_ = nullptr; // owned by ssl_
     bool established_ = false;
     std::vector<SecureBytes> early_writes_; // may hold credentials
+    std::vector<CertFacts> chain_;
+    VerifyHook hook_;
 };
 
 // x509_subject_line: 2.6's subject rendering of a certificate (used for
