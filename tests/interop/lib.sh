@@ -296,6 +296,7 @@ run_cases() {
         [ -f "$WORK/$f.log" ] && { echo "---- $name: $f.log (tail)"; tail -n 15 "$WORK/$f.log"; }
       done
     fi
+    [ -n "${KEEP_LOGS:-}" ] && cp "$WORK"/*.log /tmp/ 2>/dev/null
     rm -f "$WORK"/*.log "$WORK"/*.pid
     sleep 0.5
   done

@@ -8,7 +8,8 @@
 # --mode server: ours is the server / listening p2p peer, ref the client
 # --mode both:   ours on both sides
 # Without scenario names, all run. One "PASS name" / "FAIL name" line each;
-# the exit status is non-zero if any failed. Needs root.
+# the exit status is non-zero if any failed. Needs root. KEEP_LOGS=1 leaves
+# each scenario's logs in /tmp (server.log, client.log, proxy.log).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"

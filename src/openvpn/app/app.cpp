@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -103,16 +105,15 @@ bool lock_memory(const options::Options& o, Logger& log)
     return true;
 }
 
-// start: the normal run, in 2.6's order: validate, report the DCO verdict
-// (the first blocker, at verb 3), then --daemon and --writepid, tell systemd
-// the process is set up, --nice, and hand over to the daemon. The pid file
-// goes away again when the daemon returns (2.6 leaves it under --chroot).
-int start(const options::Options& o, Logger& log)
+// admit: the checks every start makes, the first and each one after a
+// SIGHUP: validate, refuse what we would not act on (runtime_support.hpp),
+// and report the DCO verdict (the first blocker, at verb 3). Returns the
+// exit code when the options cannot run.
+std::optional<int> admit(const options::Options& o, Logger& log)
 {
     const auto errors = options::validate(o, log);
     if (!errors.empty())
         return usage_error(errors.front());
-    // An option we would not act on stops the start, named (runtime_support.hpp).
     const auto gaps = options::runtime_unsupported(o);
     if (!gaps.empty()) {
         for (std::size_t i = 1; i < gaps.size(); ++i)
@@ -127,6 +128,60 @@ int start(const options::Options& o, Logger& log)
         // drive src/dco yet: say so rather than let the user believe it.
         log.write(Verb::Info, "Note: data channel offload is possible for this configuration, but this "
                               "build does not use it yet; the data channel runs in userspace.");
+    return std::nullopt;
+}
+
+// Reload: what a SIGHUP needs to read the configuration again as the first
+// start did: the arguments and the directory they were relative to.
+struct Reload {
+    std::vector<std::string> args;
+    std::string start_dir; // "" when getcwd failed
+};
+
+// run_until_exit: daemon::run, and again with freshly read options after
+// each SIGHUP (2.6's hard restart). Process set-up (--daemon, --writepid,
+// logging, privileges) happens once; verb, mute and timestamps follow the
+// new options. A configuration that no longer parses or validates ends the
+// process, as in 2.6.
+int run_until_exit(const options::Options& first, Logger& log, const Reload& reload)
+{
+    int code = daemon::run(first, log);
+    while (code == daemon::kReloadConfig) {
+        // Relative --config and --cd paths mean what they meant at start,
+        // unless a --chroot has made that directory unreachable.
+        if (!reload.start_dir.empty() && ::chdir(reload.start_dir.c_str()) != 0)
+            log.logf(Verb::Info, "Note: cannot return to %s to re-read the configuration: %s",
+                     reload.start_dir.c_str(), std::strerror(errno));
+        auto parsed = options::parse_config(reload.args, log);
+        if (!parsed) {
+            log.write(Verb::Fatal, parsed.error());
+            log.write(Verb::Fatal, "Exiting due to fatal error");
+            return 1;
+        }
+        const options::Options& o = *parsed;
+        log.set_verb(o.verb);
+        log.set_timestamps(!o.suppress_timestamps);
+        if (o.cd) {
+            if (auto s = process::change_directory(*o.cd); !s) {
+                log.write(Verb::Fatal, s.error());
+                return 1;
+            }
+        }
+        if (auto refused = admit(o, log))
+            return *refused;
+        code = daemon::run(o, log);
+    }
+    return code;
+}
+
+// start: the normal run, in 2.6's order: the checks of admit(), then
+// --daemon and --writepid, tell systemd the process is set up, --nice, and
+// hand over to the daemon. The pid file goes away again when the daemon
+// returns (2.6 leaves it under --chroot).
+int start(const options::Options& o, Logger& log, const Reload& reload)
+{
+    if (auto refused = admit(o, log))
+        return *refused;
     auto daemonized = process::become_daemon(o, log);
     if (!daemonized) {
         log.write(Verb::Fatal, daemonized.error());
@@ -145,7 +200,7 @@ int start(const options::Options& o, Logger& log)
     set_nice(o, log);
     if (!lock_memory(o, log))
         return 1;
-    const int code = daemon::run(o, log);
+    const int code = run_until_exit(o, log, reload);
     process::notify_stopping();
     return code;
 }
@@ -156,6 +211,11 @@ int run(int argc, char** argv)
 {
     std::vector<std::string> args(argv + 1, argv + argc);
     const bool check = take_flag(args, "--check-config");
+    Reload reload{args, {}};
+    if (char* cwd = ::getcwd(nullptr, 0)) {
+        reload.start_dir = cwd;
+        std::free(cwd);
+    }
     // 2.6 writes its messages to stdout (fatal ones to stderr only under
     // --errors-to-stderr).
     Logger log(stdout);
@@ -178,7 +238,7 @@ int run(int argc, char** argv)
     }
     if (auto s = process::configure_logging(log, o); !s)
         log.write(Verb::Error, mute::None, Severity::Warning, s.error()); // 2.6 keeps logging to stdout
-    return start(o, log);
+    return start(o, log, reload);
 }
 
 } // namespace ovpn::app

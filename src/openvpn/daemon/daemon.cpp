@@ -29,17 +29,25 @@ int run(const options::Options& opts, Logger& log)
     }
     log.write(Verb::Error,
               "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL]");
+    static_assert(client::kReloadConfig == kReloadConfig && server::kReloadConfig == kReloadConfig &&
+                  client::kRunAgain == server::kRunAgain);
     SystemClock clock;
     try {
-        io::EventLoop loop(clock);
-        int code = client::kExitOk;
-        if (opts.is_server()) {
-            server::Server s(opts, log, loop);
-            code = s.run();
-        } else {
-            client::Client c(opts, log, loop);
-            code = c.run();
+        int code = client::kRunAgain;
+        while (code == client::kRunAgain) {
+            // A fresh loop each time: nothing of the last run (timers,
+            // sockets, signal handlers) carries over, as in 2.6's restart.
+            io::EventLoop loop(clock);
+            if (opts.is_server()) {
+                server::Server s(opts, log, loop);
+                code = s.run();
+            } else {
+                client::Client c(opts, log, loop);
+                code = c.run();
+            }
         }
+        if (code == kReloadConfig)
+            return code;
         log.write(Verb::Error, code == client::kExitOk ? "Exiting" : "Exiting due to fatal error");
         return code;
     } catch (const std::exception& e) {

@@ -1,7 +1,8 @@
 // daemon/daemon.hpp: what runs once the options are parsed and validated.
 // It builds the pieces for the mode (client, p2p, server), picks the data
 // plane from the DCO verdict, and runs the event loop until a signal or a
-// fatal condition. Returns the process exit code; only main() exits.
+// fatal condition. Returns the process exit code, or kReloadConfig; only
+// main() exits.
 #pragma once
 
 #include "openvpn/core/log.hpp"
@@ -12,8 +13,13 @@ struct Options;
 
 namespace ovpn::daemon {
 
+// kReloadConfig: what run returns for SIGHUP, 2.6's hard restart. The caller
+// re-reads the command line and the config files and calls run again.
+inline constexpr int kReloadConfig = -2;
+
 // run: takes the validated options (read-only; the daemon copies what it
-// changes, e.g. pulled options) and the logger configured from them.
+// changes, e.g. pulled options) and the logger configured from them. A
+// server's SIGUSR1 starts a fresh server with the same options inside run.
 int run(const options::Options& opts, Logger& log);
 
 } // namespace ovpn::daemon
