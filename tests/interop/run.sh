@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
   --ours) OURS=$2; shift 2 ;;
   --ref) REF=$2; shift 2 ;;
   --mode) MODE=$2; shift 2 ;;
-  -h | --help) sed -n 2,13p "$0"; exit 0 ;;
+  -h | --help) sed -n 2,14p "$0"; exit 0 ;;
   *) SCEN+=("$1"); shift ;;
   esac
 done
