@@ -139,6 +139,15 @@ Status<> Server::start()
     if (!pool)
         return Err(pool.error());
     pool_ = std::move(*pool);
+    if (!options::proto_is_tcp(o_.ce.proto)) {
+        bool force = false;
+        if (const options::Directive* d = o_.last("tls-crypt-v2"))
+            force = d->args.size() > 1 && d->args[1] == "force-cookie";
+        auto g = CookieGate::create(static_cast<unsigned>(o_.hand_window.value_or(60)), force);
+        if (!g)
+            return Err("session cookie: " + g.error());
+        gate_.emplace(std::move(*g));
+    }
     read_persist();
     if (auto s = open_tun(); !s)
         return s;
@@ -310,7 +319,31 @@ Status<> Server::open_transport()
 
 // ---- instances ----
 
-Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr<io::TcpLinkSocket> tcp)
+// make_wrap: a fresh tls-auth / tls-crypt / tls-crypt-v2 (server) / no
+// wrap of our configuration; nullptr after logging when the key is bad.
+std::unique_ptr<control::ControlWrap> Server::make_wrap(std::uint32_t wall_secs)
+{
+    const options::ConnectionEntry& ce = o_.ce;
+    if (ce.tls_crypt_v2) {
+        auto text = client::read_file_ref(*ce.tls_crypt_v2);
+        auto key =
+            text ? crypto::parse_tls_crypt_v2_server_key(*text) : Result<SecureBytes>(Err(text.error()));
+        if (!key) {
+            log_.logf(kV1, "--tls-crypt-v2: %s", key.error().c_str());
+            return nullptr;
+        }
+        return control::make_tls_crypt_v2_server_wrap(std::move(*key), wall_secs);
+    }
+    auto w = client::make_control_wrap(o_, ce, wall_secs);
+    if (!w) {
+        log_.logf(kV1, "%s", w.error().c_str());
+        return nullptr;
+    }
+    return std::move(*w);
+}
+
+Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr<io::TcpLinkSocket> tcp,
+                                       const std::optional<wire::SessionId>& cookie)
 {
     if (exiting_)
         return nullptr;
@@ -321,26 +354,10 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
         return nullptr;
     }
     const auto secs = static_cast<std::uint32_t>(std::time(nullptr));
-    std::unique_ptr<control::ControlWrap> wrap;
-    const options::ConnectionEntry& ce = o_.ce;
-    if (ce.tls_crypt_v2) {
-        auto text = client::read_file_ref(*ce.tls_crypt_v2);
-        auto key =
-            text ? crypto::parse_tls_crypt_v2_server_key(*text) : Result<SecureBytes>(Err(text.error()));
-        if (!key) {
-            log_.logf(kV1, "--tls-crypt-v2: %s", key.error().c_str());
-            pool_->release(*slot);
-            return nullptr;
-        }
-        wrap = control::make_tls_crypt_v2_server_wrap(std::move(*key), secs);
-    } else {
-        auto w = client::make_control_wrap(o_, ce, secs);
-        if (!w) {
-            log_.logf(kV1, "%s", w.error().c_str());
-            pool_->release(*slot);
-            return nullptr;
-        }
-        wrap = std::move(*w);
+    std::unique_ptr<control::ControlWrap> wrap = make_wrap(secs);
+    if (!wrap) {
+        pool_->release(*slot);
+        return nullptr;
     }
     control::ControlConfig cc;
     cc.is_server = true;
@@ -359,9 +376,15 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
     if (o_.reneg_pkts)
         cc.reneg_packets = *o_.reneg_pkts;
     cc.options_string = client::occ_options_string(o_, tcp ? "TCPv4_SERVER" : "UDPv4", false);
+    if (cookie) {
+        // our session id is the cookie the client ACKed (stateless.hpp)
+        cc.wrap = make_cookie_wrap(std::move(cc.wrap));
+        cc.random = cookie_session_random(*cookie);
+    }
     auto ch = control::ControlChannel::create(std::move(cc), loop_.now());
-    if (!ch) {
-        log_.logf(kV1, "%s", ch.error().c_str());
+    if (!ch || (cookie && (*ch)->session_id() != *cookie)) {
+        log_.logf(kV1, "%s",
+                  ch ? "control channel: cannot take the cookie as session id" : ch.error().c_str());
         pool_->release(*slot);
         return nullptr;
     }
@@ -489,26 +512,71 @@ void Server::on_udp_readable()
                 reap();
                 in = nullptr;
             }
-            bool fresh = false;
             if (in == nullptr) {
-                if (!client_reset || wire::key_id_of(b.data()[0]) != 0)
-                    continue;
-                in = new_instance(from, nullptr);
-                if (in == nullptr)
-                    continue;
-                fresh = true;
+                on_first_packet(b, from, now);
+                continue;
             }
             on_control_packet(*in, b, now);
-            if (fresh && !wire::is_defined(in->cc->remote_session_id())) {
-                log_.logf(Verb::Info, "TLS Error: incoming packet authentication failed from %s",
-                          from.to_string().c_str());
-                close_instance(*in, "");
-            }
         }
         reap();
     }
     reap();
     arm_tick();
+}
+
+// on_first_packet: a control packet from an address without an instance
+// (UDP): the stateless cookie handshake (stateless.hpp) decides.
+void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now)
+{
+    if (exiting_ || !gate_)
+        return;
+    const auto wall = static_cast<std::uint32_t>(std::time(nullptr));
+    auto wrap = make_wrap(wall);
+    if (!wrap)
+        return;
+    const auto now_secs =
+        static_cast<std::uint32_t>(std::chrono::duration_cast<seconds>(now.time_since_epoch()).count());
+    const std::uint64_t cookie_drops = gate_->stats().drop_cookie;
+    const std::uint64_t unwrap_drops = gate_->stats().drop_unwrap;
+    FirstPacket fp = gate_->first_packet(b.span(), from, *wrap, now_secs);
+    switch (fp.verdict) {
+    case FirstVerdict::Drop:
+        if (gate_->stats().drop_cookie != cookie_drops) {
+            auto op = wire::opcode_of(b.data()[0]);
+            log_.logf(Verb::Notice, "Packet (%s) with invalid or missing SID from %s or wrong packet id",
+                      op ? wire::opcode_name(*op) : "?", from.to_string().c_str());
+        } else if (gate_->stats().drop_unwrap != unwrap_drops) {
+            log_.logf(Verb::Info, "TLS Error: incoming packet authentication failed from %s",
+                      from.to_string().c_str());
+        }
+        return;
+    case FirstVerdict::ReplyCookie: {
+        log_.logf(Verb::Debug, "Reset packet from client, sending HMAC based reset challenge");
+        PacketBuf out(fp.reply.size() + PacketBuf::kDefaultHeadroom + 64);
+        (void)out.append(fp.reply);
+        (void)udp_->send(std::span<const PacketBuf>(&out, 1), &from);
+        return;
+    }
+    case FirstVerdict::Stateful:
+    case FirstVerdict::CreateFromAck:
+        break;
+    }
+    const bool from_ack = fp.verdict == FirstVerdict::CreateFromAck;
+    if (from_ack)
+        log_.logf(Verb::Debug, "Valid packet with HMAC challenge from peer (%s), accepting new connection.",
+                  from.to_string().c_str());
+    Instance* in =
+        new_instance(from, nullptr, from_ack ? std::optional<wire::SessionId>(fp.cookie) : std::nullopt);
+    if (in == nullptr)
+        return;
+    if (from_ack)
+        in->cc->on_packet(synthetic_client_reset(fp.client_sid), now);
+    on_control_packet(*in, b, now);
+    if (!in->dead && !wire::is_defined(in->cc->remote_session_id())) {
+        log_.logf(Verb::Info, "TLS Error: incoming packet authentication failed from %s",
+                  from.to_string().c_str());
+        close_instance(*in, "");
+    }
 }
 
 void Server::on_tcp_accept()

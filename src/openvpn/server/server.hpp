@@ -32,6 +32,7 @@
 #include "openvpn/options/options.hpp"
 #include "openvpn/server/ncp.hpp"
 #include "openvpn/server/pool.hpp"
+#include "openvpn/server/stateless.hpp"
 #include "openvpn/server/tcp_listener.hpp"
 
 namespace ovpn::tun {
@@ -72,6 +73,8 @@ public:
     // local_address: the bound UDP socket or TCP listener.
     io::SockAddr local_address() const;
     std::size_t num_clients() const noexcept { return instances_.size(); }
+    // cookie_stats: the stateless UDP handshake's counters (UDP only).
+    const CookieStats* cookie_stats() const noexcept { return gate_ ? &gate_->stats() : nullptr; }
 
 private:
     struct Instance;
@@ -81,7 +84,10 @@ private:
     void stop(int code, const std::string& why);
     void on_signal(io::Signal s);
 
-    Instance* new_instance(const io::SockAddr& from, std::unique_ptr<io::TcpLinkSocket> tcp);
+    Instance* new_instance(const io::SockAddr& from, std::unique_ptr<io::TcpLinkSocket> tcp,
+                           const std::optional<wire::SessionId>& cookie = std::nullopt);
+    std::unique_ptr<control::ControlWrap> make_wrap(std::uint32_t wall_secs);
+    void on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now);
     Instance* find_id(std::uint32_t id);
     Instance* find_addr(const io::SockAddr& a);
     void close_instance(Instance& in, const std::string& why);
@@ -131,6 +137,7 @@ private:
     std::unique_ptr<data::UserspaceDataPlane> dp_;
     std::shared_ptr<const control::TlsContext> tls_;
     std::optional<Pool> pool_;
+    std::optional<CookieGate> gate_; // UDP: the stateless first handshake
     std::map<std::uint32_t, std::unique_ptr<Instance>> instances_;
     std::optional<io::TimerId> tick_;
     std::optional<TimePoint> next_status_;

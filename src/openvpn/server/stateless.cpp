@@ -1,0 +1,222 @@
+#include "openvpn/server/stateless.hpp"
+
+#include <openssl/rand.h>
+
+#include <cstring>
+
+#include "openvpn/wire/opcode.hpp"
+#include "openvpn/wire/tls_crypt.hpp"
+
+namespace ovpn::server {
+
+using wire::Opcode;
+
+Result<CookieGate> CookieGate::create(unsigned hand_window, bool force_cookie)
+{
+    auto c = wire::SessionCookie::generate();
+    if (!c)
+        return Err(c.error());
+    return CookieGate(std::move(*c), hand_window, force_cookie);
+}
+
+Result<CookieGate> CookieGate::with_key(Bytes key, unsigned hand_window, bool force_cookie)
+{
+    auto c = wire::SessionCookie::create(key);
+    if (!c)
+        return Err(c.error());
+    return CookieGate(std::move(*c), hand_window, force_cookie);
+}
+
+std::vector<std::uint8_t> CookieGate::addr_bytes(const io::SockAddr& a)
+{
+    std::vector<std::uint8_t> out;
+    const auto fam = static_cast<std::uint16_t>(a.family());
+    const std::uint16_t port = a.port();
+    out.push_back(static_cast<std::uint8_t>(fam >> 8));
+    out.push_back(static_cast<std::uint8_t>(fam));
+    out.push_back(static_cast<std::uint8_t>(port >> 8));
+    out.push_back(static_cast<std::uint8_t>(port));
+    if (a.family() == AF_INET) {
+        const auto* s = reinterpret_cast<const sockaddr_in*>(&a.ss);
+        const auto* p = reinterpret_cast<const std::uint8_t*>(&s->sin_addr);
+        out.insert(out.end(), p, p + sizeof s->sin_addr);
+    } else if (a.family() == AF_INET6) {
+        const auto* s = reinterpret_cast<const sockaddr_in6*>(&a.ss);
+        const auto* p = reinterpret_cast<const std::uint8_t*>(&s->sin6_addr);
+        out.insert(out.end(), p, p + sizeof s->sin6_addr);
+        const std::uint32_t scope = s->sin6_scope_id;
+        for (int sh = 24; sh >= 0; sh -= 8)
+            out.push_back(static_cast<std::uint8_t>(scope >> sh));
+    }
+    return out;
+}
+
+FirstPacket CookieGate::first_packet(Bytes pkt, const io::SockAddr& from, control::ControlWrap& wrap,
+                                     std::uint32_t now_secs)
+{
+    FirstPacket r;
+    auto peek = wire::peek_control(pkt);
+    if (!peek || peek->key_id != 0 || !wire::is_defined(peek->session_id)) {
+        ++stats_.drop_unwrap;
+        return r;
+    }
+    const Opcode op = peek->opcode;
+    const bool reset = op == Opcode::ControlHardResetClientV2 || op == Opcode::ControlHardResetClientV3;
+    const bool reply = op == Opcode::ControlV1 || op == Opcode::AckV1 || op == Opcode::ControlWkcV1;
+    if (!reset && !reply) {
+        ++stats_.drop_unwrap;
+        return r;
+    }
+    std::vector<std::uint8_t> plain(pkt.size());
+    auto n = wrap.unwrap(pkt, plain, now_secs);
+    if (!n) {
+        ++stats_.drop_unwrap;
+        return r;
+    }
+    auto p = wire::parse_control(Bytes(plain.data(), *n));
+    if (!p || p->opcode != op || p->session_id != peek->session_id) {
+        ++stats_.drop_unwrap;
+        return r;
+    }
+    const auto addr = addr_bytes(from);
+    if (reply) {
+        if (!wire::cookie_reply_ok(*p) ||
+            !cookie_.verify(now_secs, hand_window_, addr, p->session_id, p->remote_session_id)) {
+            ++stats_.drop_cookie;
+            return r;
+        }
+        ++stats_.accepted;
+        r.verdict = FirstVerdict::CreateFromAck;
+        r.client_sid = p->session_id;
+        r.cookie = p->remote_session_id;
+        return r;
+    }
+    if (p->num_acks != 0 || !p->message_id || *p->message_id != 0) {
+        ++stats_.drop_unwrap;
+        return r;
+    }
+    bool resend_wkc = false;
+    if (op == Opcode::ControlHardResetClientV3) {
+        // the client's wrap packet id is in the clear (tls-crypt header)
+        std::uint32_t pid = 0;
+        if (pkt.size() >= wire::kTlsCryptOffPid + 4) {
+            for (std::size_t i = 0; i < 4; ++i)
+                pid = (pid << 8) | pkt[wire::kTlsCryptOffPid + i];
+        }
+        if (!wire::supports_early_negotiation(pid)) {
+            if (force_cookie_) {
+                ++stats_.drop_old_v3;
+                return r;
+            }
+            r.verdict = FirstVerdict::Stateful;
+            return r;
+        }
+        resend_wkc = true;
+    }
+    wire::ControlPacket out;
+    out.opcode = Opcode::ControlHardResetServerV2;
+    out.key_id = 0;
+    out.session_id = cookie_.compute(now_secs, hand_window_, addr, p->session_id);
+    out.num_acks = 1;
+    out.acks[0] = 0;
+    out.remote_session_id = p->session_id;
+    out.message_id = 0;
+    std::uint8_t tlv[6];
+    if (resend_wkc) {
+        auto t = wire::write_early_negotiation(tlv, wire::kEarlyNegFlagResendWkc);
+        if (!t) {
+            ++stats_.drop_unwrap;
+            return r;
+        }
+        out.payload = Bytes(tlv, *t);
+    }
+    std::vector<std::uint8_t> pl(wire::control_size(out));
+    auto w = wire::write_control(pl, out);
+    if (!w) {
+        ++stats_.drop_unwrap;
+        return r;
+    }
+    r.reply.resize(*w + wrap.overhead() + 64);
+    auto m = wrap.wrap(Bytes(pl.data(), *w), r.reply, now_secs);
+    if (!m) {
+        ++stats_.drop_unwrap;
+        r.reply.clear();
+        return r;
+    }
+    r.reply.resize(*m);
+    r.verdict = FirstVerdict::ReplyCookie;
+    r.client_sid = p->session_id;
+    ++stats_.resets_answered;
+    return r;
+}
+
+namespace {
+
+class CookieWrap final : public control::ControlWrap {
+public:
+    explicit CookieWrap(std::unique_ptr<control::ControlWrap> inner) : inner_(std::move(inner)) {}
+    std::size_t overhead() const noexcept override { return inner_->overhead(); }
+    Result<std::size_t, wire::Drop> wrap(Bytes plain, MutBytes out, std::uint32_t now) override
+    {
+        if (!spent_id_) {
+            // spend packet id 1 (the cookie reply's) on a throw-away packet
+            std::vector<std::uint8_t> tmp(plain.size() + inner_->overhead() + 64);
+            if (!inner_->wrap(plain, tmp, now))
+                return Err(wire::Drop::Crypto);
+            spent_id_ = true;
+        }
+        return inner_->wrap(plain, out, now);
+    }
+    Result<std::size_t, wire::Drop> unwrap(Bytes in, MutBytes out, std::uint32_t now) override
+    {
+        if (!passed_synthetic_) {
+            passed_synthetic_ = true;
+            if (in.size() > out.size())
+                return Err(wire::Drop::NoRoom);
+            std::memcpy(out.data(), in.data(), in.size());
+            return in.size();
+        }
+        return inner_->unwrap(in, out, now);
+    }
+    Bytes wkc() const noexcept override { return inner_->wkc(); }
+
+private:
+    std::unique_ptr<control::ControlWrap> inner_;
+    bool passed_synthetic_ = false;
+    bool spent_id_ = false;
+};
+
+} // namespace
+
+std::unique_ptr<control::ControlWrap> make_cookie_wrap(std::unique_ptr<control::ControlWrap> inner)
+{
+    return std::make_unique<CookieWrap>(std::move(inner));
+}
+
+std::vector<std::uint8_t> synthetic_client_reset(const wire::SessionId& client_sid)
+{
+    wire::ControlPacket p;
+    p.opcode = Opcode::ControlHardResetClientV2;
+    p.key_id = 0;
+    p.session_id = client_sid;
+    p.message_id = 0;
+    std::vector<std::uint8_t> out(wire::control_size(p));
+    auto n = wire::write_control(out, p);
+    out.resize(n ? *n : 0);
+    return out;
+}
+
+control::RandomFn cookie_session_random(const wire::SessionId& sid)
+{
+    auto used = std::make_shared<bool>(false);
+    return [sid, used](MutBytes out) {
+        if (!*used && out.size() == sid.size()) {
+            *used = true;
+            std::memcpy(out.data(), sid.data(), sid.size());
+            return;
+        }
+        RAND_bytes(out.data(), static_cast<int>(out.size()));
+    };
+}
+
+} // namespace ovpn::server
