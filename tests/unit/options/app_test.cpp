@@ -11,16 +11,13 @@
 #include "openvpn/app/app.hpp"
 #include "openvpn/crypto/static_key.hpp"
 #include "openvpn/options/parser.hpp"
+#include "parsed.hpp"
 
 using namespace ovpn;
 
 namespace {
 
-Logger& quiet()
-{
-    static Logger log(std::fopen("/dev/null", "w"));
-    return log;
-}
+using options::test::quiet;
 
 options::Options opts(std::vector<std::string> args)
 {

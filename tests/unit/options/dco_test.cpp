@@ -2,22 +2,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "openvpn/options/dco.hpp"
-#include "openvpn/options/helpers.hpp"
-#include "openvpn/options/parser.hpp"
+#include "parsed.hpp"
 
 using namespace ovpn;
 using namespace ovpn::options;
 
 namespace {
-
-Logger& quiet()
-{
-    static Logger log(std::fopen("/dev/null", "w"));
-    return log;
-}
 
 DcoHost kernel_ok()
 {
@@ -28,11 +20,7 @@ DcoHost kernel_ok()
 
 std::vector<std::string> blockers(const std::string& text, DcoHost host = kernel_ok())
 {
-    Options o;
-    Parser p(o, quiet());
-    auto st = p.parse_text(text, "d.conf");
-    EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error());
-    EXPECT_TRUE(finalize(o, quiet()).ok());
+    const Options o = test::parsed(text, "d.conf");
     std::vector<std::string> out;
     for (const auto& b : dco_verdict(o, host).blockers)
         out.push_back(b.option);

@@ -9,11 +9,14 @@
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/options/parser.hpp"
 #include "openvpn/options/push_options.hpp"
+#include "parsed.hpp"
 
 using namespace ovpn;
 using namespace ovpn::options;
 
 namespace {
+
+using test::quiet;
 
 struct Tmp {
     std::filesystem::path dir;
@@ -29,12 +32,6 @@ struct Tmp {
         return (dir / name).string();
     }
 };
-
-Logger& quiet()
-{
-    static Logger log(std::fopen("/dev/null", "w"));
-    return log;
-}
 
 Result<Options> parse(std::vector<std::string> args)
 {
