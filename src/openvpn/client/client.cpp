@@ -307,6 +307,11 @@ Status<> Client::start_connection()
         auto tls = make_tls_config(base_);
         if (!tls)
             return Err(tls.error());
+        if (base_.tls_verify)
+            tls->verify_hook = [this](const control::CertFacts& c,
+                                      const std::vector<control::CertFacts>& chain) {
+                return run_tls_verify(c, chain);
+            };
         auto ctx = control::TlsContext::create(*tls);
         if (!ctx)
             return Err(ctx.error());
@@ -675,6 +680,7 @@ void Client::on_key_active(std::uint8_t key_id, bool renegotiated)
         }
         peer_cn_ = tls->peer_common_name();
         peer_subject_ = tls->peer_subject();
+        peer_cert_vars_ = control::cert_env(tls->peer_chain());
         log_.logf(kV1, "[%s] Peer Connection Initiated with %s", peer_cn_.c_str(),
                   remote_.to_string().c_str());
         run_ipchange();
@@ -1154,13 +1160,34 @@ bool Client::run_script(const std::string& type, const std::string& command,
     return runner.run(type, command, args, build_script_env(f)).ok();
 }
 
+bool Client::run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain)
+{
+    // 2.6: the variables of every depth verified so far, the peer still
+    // untrusted, common_name only once depth 0 is reached.
+    ScriptEnvFacts f = script_facts();
+    f.signal.clear();
+    f.peer_trusted = false;
+    f.common_name.clear();
+    f.cert_vars = control::cert_env(chain);
+    script::ScriptRunner runner(log_, base_.script_security.value_or(1));
+    const bool ok = runner
+                        .run("tls-verify", *base_.tls_verify, {std::to_string(cert.depth), cert.subject},
+                             build_script_env(f))
+                        .ok();
+    log_.logf(static_cast<Verb>(2), "VERIFY SCRIPT %s: depth=%d, %s", ok ? "OK" : "ERROR", cert.depth,
+              cert.subject.c_str());
+    return ok;
+}
+
 void Client::run_ipchange()
 {
     if (!base_.ipchange || remote_.empty())
         return;
     const std::string addr =
         std::string(remote_.family() == AF_INET6 ? "[AF_INET6]" : "[AF_INET]") + remote_.ip_string();
-    (void)run_script("ipchange", *base_.ipchange, script::ipchange_args(addr, remote_.port()));
+    // 2.6 hands "[AF_INET]1.2.3.4 1194" over as ONE argument (checked with
+    // 2.6.14: $1 holds the space and the port).
+    (void)run_script("ipchange", *base_.ipchange, {addr + " " + std::to_string(remote_.port())});
 }
 
 void Client::add_routes()
@@ -1272,7 +1299,7 @@ ScriptEnvFacts Client::script_facts() const
         f.peer_trusted = heard_from_peer_ || static_peer_seen_;
     }
     f.common_name = peer_cn_;
-    f.x509_0 = split_subject(peer_subject_);
+    f.cert_vars = peer_cert_vars_;
     f.signal = last_signal_.empty() ? "sigterm" : last_signal_;
     return f;
 }

@@ -119,6 +119,9 @@ private:
     // Scripts (2.6's arguments and environment, client/script_env.hpp).
     ScriptEnvFacts script_facts() const;
     std::vector<std::string> up_down_args() const;
+    // run_tls_verify: --tls-verify for one certificate of the peer's chain
+    // (the TlsConfig hook): "cmd depth subject" with the chain's variables.
+    bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);
     bool run_script(const std::string& type, const std::string& command, const std::vector<std::string>& args,
                     bool with_signal = false);
     void run_ipchange();
@@ -191,7 +194,8 @@ private:
     std::optional<TimePoint> route_up_at_; // --route-delay
     std::string last_signal_;              // "signal" of down / route-pre-down
     long long start_time_ = 0;
-    std::string peer_cn_, peer_subject_; // of the last authenticated TLS peer
+    std::string peer_cn_, peer_subject_;                              // of the last authenticated TLS peer
+    std::vector<std::pair<std::string, std::string>> peer_cert_vars_; // its chain (control::cert_env)
     bool init_done_ = false;
     std::shared_ptr<const control::TlsContext> tls_ctx_; // kept across restarts with --persist-key
     std::string net_gateway_;                            // route_net_gateway for scripts

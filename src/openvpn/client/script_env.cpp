@@ -103,18 +103,8 @@ script::Env build_script_env(const ScriptEnvFacts& f)
     }
     if (!f.common_name.empty())
         env.set("common_name", f.common_name);
-    for (const auto& [field, value] : f.x509_0)
-        env.set("X509_0_" + field, value);
-    if (!f.tls_id_0.empty())
-        env.set("tls_id_0", f.tls_id_0);
-    if (!f.tls_serial_0.empty())
-        env.set("tls_serial_0", f.tls_serial_0);
-    if (!f.tls_serial_hex_0.empty())
-        env.set("tls_serial_hex_0", f.tls_serial_hex_0);
-    if (!f.tls_digest_0.empty())
-        env.set("tls_digest_0", f.tls_digest_0);
-    if (!f.tls_digest_sha256_0.empty())
-        env.set("tls_digest_sha256_0", f.tls_digest_sha256_0);
+    for (const auto& [name, value] : f.cert_vars)
+        env.set(name, value);
     if (!f.signal.empty())
         env.set("signal", f.signal);
     return env;

@@ -18,9 +18,10 @@
 //            route_metric_N, route_ipv6_network_N, route_ipv6_gateway_N,
 //            foreign_option_N (dhcp-option)
 //   peer:    trusted_ip/trusted_ip6, trusted_port, untrusted_ip,
-//            untrusted_port, common_name, X509_0_<field>, tls_id_0,
-//            tls_serial_0, tls_serial_hex_0, tls_digest_0,
-//            tls_digest_sha256_0 (as far as known)
+//            untrusted_port, common_name, and for every depth d of the
+//            peer's chain X509_<d>_<field>, tls_id_<d>, tls_serial_<d>,
+//            tls_serial_hex_<d>, tls_digest_<d>, tls_digest_sha256_<d>
+//            (control::cert_env)
 //   down:    signal
 #pragma once
 
@@ -77,8 +78,9 @@ struct ScriptEnvFacts {
     std::uint16_t peer_port = 0;
     bool peer_trusted = true; // trusted_* after authentication, untrusted_* before
     std::string common_name;
-    std::vector<std::pair<std::string, std::string>> x509_0; // subject fields of the peer cert
-    std::string tls_serial_0, tls_serial_hex_0, tls_digest_0, tls_digest_sha256_0, tls_id_0;
+    // cert_vars: control::cert_env() of the peer's chain (X509_<d>_*,
+    // tls_*_<d>, common_name), every depth verified so far.
+    std::vector<std::pair<std::string, std::string>> cert_vars;
 
     // down / route-pre-down
     std::string signal; // "sigterm", "sigusr1", "ping-restart", ...

@@ -173,8 +173,14 @@ Result<control::TlsConfig> make_tls_config(const options::Options& o)
             return Err(
                 std::string("Options error: --crl-verify with 'dir' is not supported by this build yet: "
                             "give it one CRL file"));
-        if (auto s = load(o.crl_verify, t.crl_pem); !s)
-            return Err(s.error());
+        // A file is read by the TLS context, and read again when it
+        // changes (2.6); an inline <crl-verify> block is fixed.
+        if (o.crl_verify->is_inline) {
+            if (auto s = load(o.crl_verify, t.crl_pem); !s)
+                return Err(s.error());
+        } else {
+            t.crl_file = o.crl_verify->path;
+        }
     }
     if (o.pkcs12) {
         std::string p12;

@@ -38,7 +38,11 @@ ScriptEnvFacts up_facts()
     f.peer_ip = "198.51.100.7";
     f.peer_port = 1194;
     f.common_name = "server";
-    f.x509_0 = {{"CN", "server"}, {"O", "Example"}};
+    f.cert_vars = {{"X509_0_CN", "server"},
+                   {"X509_0_O", "Example"},
+                   {"tls_serial_0", "258"},
+                   {"X509_1_CN", "CA"},
+                   {"tls_digest_sha256_1", "ab:cd"}};
     return f;
 }
 
@@ -94,6 +98,9 @@ TEST(ScriptEnv, UpHasTheVariablesOf26)
     EXPECT_EQ(get(e, "common_name"), "server");
     EXPECT_EQ(get(e, "X509_0_CN"), "server");
     EXPECT_EQ(get(e, "X509_0_O"), "Example");
+    EXPECT_EQ(get(e, "tls_serial_0"), "258");
+    EXPECT_EQ(get(e, "X509_1_CN"), "CA");
+    EXPECT_EQ(get(e, "tls_digest_sha256_1"), "ab:cd");
     EXPECT_EQ(get(e, "signal"), "<unset>");
 }
 

@@ -1,0 +1,61 @@
+# tests/interop/cases/certs.sh: the peer's certificate in the client's
+# scripts (--tls-verify). Sourced by run.sh; the script always runs on the
+# client side, so in --mode server it is 2.6's client that runs it.
+ALL+=(tls-verify tls-verify-reject)
+
+# tls_verify_script FILE ACCEPT_CN: a --tls-verify script that records its
+# arguments and environment per depth in $WORK/tlsv/ and accepts the chain
+# only when the peer (depth 0) has CN ACCEPT_CN.
+tls_verify_script() {
+  rm -rf "$WORK/tlsv"
+  mkdir -p "$WORK/tlsv"
+  cat >"$1" <<EOS
+#!/bin/sh
+echo "\$#|\$1|\$2" >"$WORK/tlsv/args\$1"
+env >"$WORK/tlsv/env\$1"
+[ "\$1" != 0 ] && exit 0
+[ "\$X509_0_CN" = "$2" ] && exit 0
+exit 1
+EOS
+  chmod 755 "$1"
+}
+
+# env_has DEPTH NAME=VALUE-PATTERN: the script saw that variable at DEPTH.
+env_has() {
+  grep -q -- "^$2" "$WORK/tlsv/env$1" || { log "tls-verify env at depth $1 lacks '$2'"; return 1; }
+}
+
+sc_tls-verify() {
+  tls_verify_script "$WORK/tls-verify.sh" io-server
+  start_pair "" "script-security 2\ntls-verify $WORK/tls-verify.sh" && traffic "$TUN_S" 5 || return 1
+  # One call per depth, the CA first: "2 arguments: depth, subject".
+  grep -qx "2|1|CN=io-test-ca" "$WORK/tlsv/args1" || { log "depth 1 args: $(cat "$WORK/tlsv/args1")"; return 1; }
+  grep -qx "2|0|CN=io-server" "$WORK/tlsv/args0" || { log "depth 0 args: $(cat "$WORK/tlsv/args0")"; return 1; }
+  env_has 1 "script_type=tls-verify$" && env_has 1 "X509_1_CN=io-test-ca$" &&
+    env_has 1 "tls_id_1=CN=io-test-ca$" && env_has 1 "tls_serial_1=[0-9][0-9]*$" &&
+    env_has 1 "tls_serial_hex_1=[0-9a-f][0-9a-f]:" &&
+    env_has 1 "tls_digest_1=[0-9a-f][0-9a-f]\(:[0-9a-f][0-9a-f]\)\{19\}$" &&
+    env_has 1 "tls_digest_sha256_1=[0-9a-f][0-9a-f]\(:[0-9a-f][0-9a-f]\)\{31\}$" &&
+    env_has 1 "untrusted_ip=$UNDER_S$" || return 1
+  # depth 0 sees its own certificate, the CA's again and common_name.
+  env_has 0 "X509_0_CN=io-server$" && env_has 0 "X509_1_CN=io-test-ca$" &&
+    env_has 0 "common_name=io-server$" && env_has 0 "tls_digest_sha256_0=" || return 1
+  if grep -q "^common_name=" "$WORK/tlsv/env1"; then
+    log "common_name was set before depth 0"
+    return 1
+  fi
+  log_has client "VERIFY SCRIPT OK: depth=0, CN=io-server"
+}
+
+sc_tls-verify-reject() {
+  tls_verify_script "$WORK/tls-verify.sh" not-the-server
+  NOWAIT=1 start_pair "" "script-security 2\ntls-verify $WORK/tls-verify.sh" || return 1
+  wait_log client "VERIFY SCRIPT ERROR: depth=0, CN=io-server" 30 || return 1
+  wait_log client "TLS Error: TLS handshake failed\|TLS handshake failed" 30 || return 1
+  sleep 2
+  if grep -q "Initialization Sequence Completed" "$WORK/client.log"; then
+    log "the tunnel came up although --tls-verify refused the server"
+    return 1
+  fi
+  [ -f "$WORK/tlsv/args1" ] || { log "the script did not run for depth 1"; return 1; }
+}
