@@ -58,7 +58,8 @@ enum class Drop : std::uint8_t {
     LinkSendFailed,
     LinkWouldBlock,
     TunWriteFailed,
-    TooBig, // does not fit the buffer after headers
+    TooBig,    // does not fit the buffer after headers
+    BadSource, // multi_peer: source not the peer's address or iroute (2.6 "bad source address")
     Count
 };
 const char* drop_name(Drop d) noexcept;
@@ -81,7 +82,20 @@ struct UserspaceConfig {
     bool allow_compression = false;                // --allow-compression yes: LZ4 may compress
     unsigned replay_window = 64, replay_time = 15; // --replay-window
     bool client_to_client = false;                 // --client-to-client: see on_link_packets
+    // multi_peer (P2MP server): a tun packet goes to the peer whose vpn
+    // address or iroute matches its destination best (longest prefix; no
+    // match: dropped), and a peer's packet is written to tun only if that
+    // same lookup on its source finds the peer (else Drop::BadSource), as
+    // 2.6's multi.c. Off (client, p2p): everything goes to the one peer.
+    bool multi_peer = false;
     std::size_t batch = 32;
+};
+
+// IRoute: a network routed through one peer (--iroute / --iroute-ipv6).
+struct IRoute {
+    int family = AF_INET;                // AF_INET or AF_INET6
+    std::array<std::uint8_t, 16> addr{}; // network bytes (first 4 for IPv4)
+    std::uint8_t prefix_len = 32;
 };
 
 class UserspaceDataPlane final : public DataPlane {
@@ -112,6 +126,9 @@ public:
     // the call; a key already installed keeps its header kind but takes the
     // new id.
     Status<> set_tx_peer_id(PeerId id, std::optional<std::uint32_t> wire_peer_id);
+    // set_iroutes: the networks behind peer `id` (replaces earlier ones);
+    // used with multi_peer. Host bits beyond prefix_len are ignored.
+    Status<> set_iroutes(PeerId id, std::vector<IRoute> routes);
 
     // is_data_packet: byte0 carries P_DATA_V1 or P_DATA_V2.
     static bool is_data_packet(std::uint8_t byte0) noexcept;
@@ -154,6 +171,8 @@ private:
     Peer* find(PeerId id);
     Peer* route_tun_packet(const PacketBuf& pkt);
     Peer* peer_by_vpn_dest(const PacketBuf& pkt);
+    Peer* peer_by_addr(int family, const std::uint8_t* a);
+    bool source_ok(Peer& p, const PacketBuf& pkt);
     bool forward_c2c(Peer& from, std::span<PacketBuf> one, TimePoint now);
     void encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
     void seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);

@@ -2,7 +2,7 @@
 // --client-config-dir file of a client (named by its common name, or
 // DEFAULT) and from the file a --client-connect script writes. Pure: text in,
 // options out. Supported: push, push-reset, push-remove, ifconfig-push,
-// ifconfig-ipv6-push, iroute, iroute-ipv6 (kept, not routed yet), disable.
+// ifconfig-ipv6-push, iroute, iroute-ipv6 (routed: iroute.hpp), disable.
 // Anything else is reported back so the caller can log it.
 #pragma once
 

@@ -16,6 +16,7 @@
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/server/client_config.hpp"
+#include "openvpn/server/iroute.hpp"
 #include "openvpn/server/push.hpp"
 #include "openvpn/server/status.hpp"
 #include "openvpn/tun/net_setup.hpp"
@@ -67,6 +68,7 @@ struct Server::Instance {
     std::optional<in_addr> v4;
     std::optional<in6_addr> v6;
     std::optional<std::string> push_ifconfig, push_ifconfig_ipv6;
+    std::vector<data::IRoute> iroutes; // --iroute / --iroute-ipv6 of its config
     bool dead = false;
     bool up = false;          // peer in the data plane, keys installed
     bool auth_failed = false; // AUTH_FAILED sent; dropped at drop_at
@@ -240,6 +242,7 @@ Status<> Server::open_tun()
     if (o_.ce.fragment && !options::proto_is_tcp(o_.ce.proto))
         uc.fragment = static_cast<std::size_t>(*o_.ce.fragment);
     uc.client_to_client = o_.client_to_client;
+    uc.multi_peer = true;
     dp_ = std::make_unique<data::UserspaceDataPlane>(uc);
     if (tun_->fd() >= 0) {
         if (auto s = loop_.add_fd(tun_->fd(), io::kReadable,
@@ -998,6 +1001,15 @@ bool Server::client_connect(Instance& in)
             remote = o_.ifconfig_ipv6->first.substr(0, o_.ifconfig_ipv6->first.find('/'));
         in.push_ifconfig_ipv6 = "ifconfig-ipv6 " + spec + " " + remote;
     }
+    in.iroutes.clear();
+    for (const std::string& r : cfg.iroutes) {
+        auto ir = parse_iroute(r);
+        if (!ir) {
+            log_.logf(kV1, "%s %s", in.prefix().c_str(), ir.error().c_str());
+            continue;
+        }
+        in.iroutes.push_back(*ir);
+    }
     in.ccfg = std::move(cfg);
     return true;
 }
@@ -1025,8 +1037,11 @@ void Server::learn_address(Instance& in, const char* op)
         return;
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));
     const bool add = std::strcmp(op, "add") == 0;
-    for (const std::string& a :
-         {in.v4 ? v4_string(*in.v4) : std::string(), in.v6 ? v6_string(*in.v6) : std::string()}) {
+    std::vector<std::string> addrs = {in.v4 ? v4_string(*in.v4) : std::string(),
+                                      in.v6 ? v6_string(*in.v6) : std::string()};
+    for (const auto& r : in.iroutes)
+        addrs.push_back(iroute_string(r));
+    for (const std::string& a : addrs) {
         if (a.empty())
             continue;
         std::vector<std::string> args = {op, a};
@@ -1069,6 +1084,13 @@ Status<> Server::activate(Instance& in)
             dp_->set_tx_peer_id(in.id, in.ncp->data_v2 ? std::optional<std::uint32_t>(in.id) : std::nullopt);
         !s)
         return Err("data plane: " + s.error());
+    if (!in.iroutes.empty()) {
+        if (auto s = dp_->set_iroutes(in.id, in.iroutes); !s)
+            return Err("data plane: " + s.error());
+        for (const auto& r : in.iroutes)
+            log_.logf(Verb::Notice, "%s MULTI: internal route %s -> %s", in.prefix().c_str(),
+                      iroute_string(r).c_str(), in.prefix().c_str());
+    }
     const int ping = o_.ping.value_or(0);
     const int restart = o_.ping_restart.value_or(0);
     if (ping > 0 || restart > 0)

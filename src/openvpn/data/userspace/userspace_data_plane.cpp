@@ -47,6 +47,7 @@ struct UserspaceDataPlane::Peer {
     PeerStats st;
     std::optional<Fragmenter> frag; // built at first send, from the key's overhead
     Defragmenter defrag;
+    std::vector<IRoute> iroutes;
 
     crypto::DataChannel* key_for(std::uint8_t kid, bool static_key)
     {
@@ -63,9 +64,10 @@ struct UserspaceDataPlane::Peer {
 const char* drop_name(Drop d) noexcept
 {
     static constexpr const char* kNames[] = {
-        "too-short",   "unknown-peer",     "no-key",           "unknown-key-id",   "bad-opcode",
-        "auth-failed", "replay",           "packet-id-wrap",   "bad-compression",  "bad-fragment",
-        "no-link",     "link-send-failed", "link-would-block", "tun-write-failed", "too-big"};
+        "too-short",        "unknown-peer",     "no-key",  "unknown-key-id",
+        "bad-opcode",       "auth-failed",      "replay",  "packet-id-wrap",
+        "bad-compression",  "bad-fragment",     "no-link", "link-send-failed",
+        "link-would-block", "tun-write-failed", "too-big", "bad-source"};
     auto i = static_cast<std::size_t>(d);
     return i < std::size(kNames) ? kNames[i] : "unknown";
 }
@@ -182,6 +184,22 @@ Status<> UserspaceDataPlane::set_tx_peer_id(PeerId id, std::optional<std::uint32
     return Ok{};
 }
 
+Status<> UserspaceDataPlane::set_iroutes(PeerId id, std::vector<IRoute> routes)
+{
+    Peer* p = find(id);
+    if (!p)
+        return Err{strfmt("no peer %u", id)};
+    for (IRoute& r : routes) {
+        const unsigned host = r.family == AF_INET ? 32 : 128;
+        if ((r.family != AF_INET && r.family != AF_INET6) || r.prefix_len > host)
+            return Err{strfmt("bad iroute for peer %u", id)};
+        for (unsigned bit = r.prefix_len; bit < 128; ++bit)
+            r.addr[bit / 8] &= static_cast<std::uint8_t>(~(0x80u >> (bit % 8)));
+    }
+    p->iroutes = std::move(routes);
+    return Ok{};
+}
+
 Status<> UserspaceDataPlane::install_key(PeerId id, KeySlot slot, const DataKeys& keys)
 {
     Peer* p = find(id);
@@ -265,9 +283,71 @@ bool UserspaceDataPlane::is_data_packet(std::uint8_t byte0) noexcept
 
 UserspaceDataPlane::Peer* UserspaceDataPlane::route_tun_packet(const PacketBuf& pkt)
 {
-    if (peers_.size() == 1)
+    if (peers_.size() == 1 && !cfg_.multi_peer)
         return peers_.begin()->second.get();
     return peer_by_vpn_dest(pkt);
+}
+
+namespace {
+
+bool is_multicast(const PacketBuf& pkt) noexcept
+{
+    const std::uint8_t ver = pkt.size() ? pkt.data()[0] >> 4 : 0;
+    return (ver == 4 && pkt.size() >= 20 && (pkt.data()[16] & 0xf0) == 0xe0) ||
+           (ver == 6 && pkt.size() >= 40 && pkt.data()[24] == 0xff);
+}
+
+// prefix_match: the first `len` bits of a and net agree.
+bool prefix_match(const std::uint8_t* a, const std::uint8_t* net, unsigned len) noexcept
+{
+    const unsigned bytes = len / 8, bits = len % 8;
+    if (std::memcmp(a, net, bytes) != 0)
+        return false;
+    if (bits == 0)
+        return true;
+    const auto mask = static_cast<std::uint8_t>(0xff << (8 - bits));
+    return (a[bytes] & mask) == (net[bytes] & mask);
+}
+
+} // namespace
+
+// peer_by_addr: longest prefix over every peer's vpn address (a host route)
+// and iroutes, as 2.6's multi_get_instance_by_virtual_addr with CIDR routing.
+UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_addr(int family, const std::uint8_t* a)
+{
+    Peer* best = nullptr;
+    int best_len = -1;
+    const unsigned host = family == AF_INET ? 32 : 128;
+    for (auto& [id, p] : peers_) {
+        if (family == AF_INET && p->spec.vpn_ipv4 && std::memcmp(a, &p->spec.vpn_ipv4->s_addr, 4) == 0)
+            return p.get(); // a host route is as long as a prefix gets
+        if (family == AF_INET6 && p->spec.vpn_ipv6 && std::memcmp(a, p->spec.vpn_ipv6->s6_addr, 16) == 0)
+            return p.get();
+        for (const IRoute& r : p->iroutes) {
+            if (r.family != family || r.prefix_len > host || static_cast<int>(r.prefix_len) <= best_len)
+                continue;
+            if (prefix_match(a, r.addr.data(), r.prefix_len)) {
+                best = p.get();
+                best_len = r.prefix_len;
+            }
+        }
+    }
+    return best;
+}
+
+// source_ok: multi_peer's check that a decrypted packet's source belongs to
+// the peer it came from; non-IP packets fail too (2.6 drops what it cannot
+// parse).
+bool UserspaceDataPlane::source_ok(Peer& p, const PacketBuf& pkt)
+{
+    if (pkt.size() < 1)
+        return false;
+    const std::uint8_t ver = pkt.data()[0] >> 4;
+    if (ver == 4 && pkt.size() >= 20)
+        return peer_by_addr(AF_INET, pkt.data() + 12) == &p;
+    if (ver == 6 && pkt.size() >= 40)
+        return peer_by_addr(AF_INET6, pkt.data() + 8) == &p;
+    return false;
 }
 
 UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& pkt)
@@ -275,6 +355,13 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& 
     if (pkt.size() < 1)
         return nullptr;
     const std::uint8_t ver = pkt.data()[0] >> 4;
+    if (cfg_.multi_peer) {
+        if (ver == 4 && pkt.size() >= 20)
+            return peer_by_addr(AF_INET, pkt.data() + 16);
+        if (ver == 6 && pkt.size() >= 40)
+            return peer_by_addr(AF_INET6, pkt.data() + 24);
+        return nullptr;
+    }
     for (auto& [id, p] : peers_) {
         if (ver == 4 && pkt.size() >= 20 && p->spec.vpn_ipv4 &&
             std::memcmp(pkt.data() + 16, &p->spec.vpn_ipv4->s_addr, 4) == 0)
@@ -409,7 +496,7 @@ std::size_t UserspaceDataPlane::on_tun_readable(TimePoint now)
         if (!r || *r == 0)
             break;
         const std::size_t n = *r;
-        if (peers_.size() == 1) {
+        if (peers_.size() == 1 && !cfg_.multi_peer) {
             Peer& p = *peers_.begin()->second;
             if (!p.primary || !p.link) {
                 for (std::size_t i = 0; i < n; ++i)
@@ -421,6 +508,21 @@ std::size_t UserspaceDataPlane::on_tun_readable(TimePoint now)
             // Server: group by peer one packet at a time (batches per peer
             // come with the worker split).
             for (std::size_t i = 0; i < n; ++i) {
+                if (cfg_.multi_peer && is_multicast(tx_batch_[i])) {
+                    // 2.6 treats multicast from tun as broadcast to all clients
+                    for (auto& [id, q] : peers_) {
+                        if (!q->primary || !q->link)
+                            continue;
+                        PacketBuf& copy = ctl_buf_[0];
+                        copy.reset();
+                        if (!copy.append(tx_batch_[i].span())) {
+                            drops_.add(Drop::TooBig);
+                            continue;
+                        }
+                        encrypt_and_send(*q, std::span<PacketBuf>(ctl_buf_), now);
+                    }
+                    continue;
+                }
                 Peer* p = route_tun_packet(tx_batch_[i]);
                 if (!p || !p->primary || !p->link) {
                     drops_.add(!p ? Drop::UnknownPeer : !p->primary ? Drop::NoKey : Drop::NoLink);
@@ -502,6 +604,10 @@ std::size_t UserspaceDataPlane::on_link_packets(PeerId id, std::span<PacketBuf> 
     for (std::size_t i = 0; i < pkts.size(); ++i) {
         if (!decrypt_one(*p, pkts[i], now))
             continue;
+        if (cfg_.multi_peer && !source_ok(*p, pkts[i])) {
+            drops_.add(Drop::BadSource);
+            continue;
+        }
         if (cfg_.client_to_client && peers_.size() > 1 && forward_c2c(*p, pkts.subspan(i, 1), now))
             continue;
         if (good != i)

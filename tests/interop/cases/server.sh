@@ -1,0 +1,55 @@
+# tests/interop/cases/server.sh: P2MP server scenarios (sourced by run.sh).
+
+# iroute: the client owns 192.168.77.0/24 (its ccd file), reached through
+# the tunnel from the server side: the server must send packets for it to
+# that client, and accept the client's answers whose source is in it.
+# 192.168.78.0/24 is routed into the tunnel too but is nobody's iroute: 2.6
+# sends nothing there, and drops the client's packets from it ("bad source
+# address"), so both pings must fail.
+IROUTE_NET=192.168.77
+NOROUTE_NET=192.168.78
+sc_iroute() {
+  mkdir -p "$WORK/ccd"
+  printf 'iroute %s.0 255.255.255.0\n' "$IROUTE_NET" >"$WORK/ccd/io-client"
+  start_pair "client-config-dir $WORK/ccd\nroute $IROUTE_NET.0 255.255.255.0\nroute $NOROUTE_NET.0 255.255.255.0" \
+    "" || return 1
+  ip netns exec "$NS_C" ip addr add "$IROUTE_NET.1/32" dev lo || return 1
+  ip netns exec "$NS_C" ip addr add "$NOROUTE_NET.1/32" dev lo || return 1
+  ip netns exec "$NS_C" ip link set lo up
+  if ! ip netns exec "$NS_S" ping -c 3 -i 0.3 -W 2 "$IROUTE_NET.1" >"$WORK/ping.log" 2>&1; then
+    log "ping $IROUTE_NET.1 from the server side failed: $(tail -2 "$WORK/ping.log" | tr '\n' ' ')"
+    return 1
+  fi
+  reverse_transfer "$IROUTE_NET.1" 10 || return 1
+  if ip netns exec "$NS_S" ping -c 2 -i 0.3 -W 1 "$NOROUTE_NET.1" >"$WORK/ping.log" 2>&1; then
+    log "ping $NOROUTE_NET.1 (no iroute) from the server side got answers"
+    return 1
+  fi
+  if ip netns exec "$NS_C" ping -c 2 -i 0.3 -W 1 -I "$NOROUTE_NET.1" "$TUN_S" >"$WORK/ping.log" 2>&1; then
+    log "ping from $NOROUTE_NET.1 (not the client's) to $TUN_S got answers"
+    return 1
+  fi
+  # and the client's own address still works after that
+  ping_check "$TUN_S"
+}
+
+# reverse_transfer DEST MB: MB MiB by TCP from the server namespace to DEST
+# (listening in the client namespace), sha256 compared.
+reverse_transfer() {
+  local dst=$1 mb=$2 port=5002 want got lpid
+  head -c "$((mb * 1024 * 1024))" /dev/urandom >"$WORK/payload"
+  want=$(sha256sum <"$WORK/payload" | cut -d' ' -f1)
+  rm -f "$WORK/recv.sha"
+  ip netns exec "$NS_C" sh -c "timeout 120 nc -4 -l $dst $port | sha256sum | cut -d' ' -f1 >'$WORK/recv.sha'" &
+  lpid=$!
+  PIDS+=("$lpid")
+  sleep 0.5
+  ip netns exec "$NS_S" timeout 120 nc -N "$dst" "$port" <"$WORK/payload"
+  wait "$lpid"
+  got=$(cat "$WORK/recv.sha" 2>/dev/null)
+  [ "$want" = "$got" ] && return 0
+  log "transfer to $dst: sha256 mismatch (want $want, got ${got:-nothing})"
+  return 1
+}
+
+ALL+=(iroute)
