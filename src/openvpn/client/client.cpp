@@ -429,6 +429,17 @@ void Client::exit_now(int code, const std::string& why)
     loop_.stop();
 }
 
+void Client::reload_config()
+{
+    exiting_ = true;
+    exit_code_ = kReloadConfig;
+    last_signal_ = "sighup";
+    write_status(false);
+    teardown_session();
+    close_tun();
+    loop_.stop();
+}
+
 void Client::begin_exit(const std::string& why)
 {
     const options::ConnectionEntry& ce = current_ce();
@@ -465,12 +476,18 @@ void Client::on_signal(io::Signal s)
                    "[hard,] received, process exiting");
         break;
     case io::Signal::Usr1:
+        // A hard restart with the same options, logged with 2.6's wording.
+        log_.write(kV1, "SIGUSR1[hard,] received, process restarting");
+        restart_now("sigusr1");
+        break;
     case io::Signal::Hup:
-        // SIGHUP re-reads nothing here: a hard restart with the same
-        // options, logged with 2.6's wording.
-        log_.logf(kV1, "%s[hard,] received, process restarting",
-                  s == io::Signal::Usr1 ? "SIGUSR1" : "SIGHUP");
-        restart_now(s == io::Signal::Usr1 ? "sigusr1" : "sighup");
+        // 2.6's hard restart: everything goes, the tun and its routes too
+        // (even with --persist-tun), --down sees signal=sighup, and
+        // daemon::run reads the configuration again.
+        if (exiting_)
+            return;
+        log_.write(kV1, "SIGHUP[hard,] received, process restarting");
+        reload_config();
         break;
     case io::Signal::Usr2:
         // 2.6 prints the status report to the log.

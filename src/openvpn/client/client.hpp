@@ -88,6 +88,8 @@ private:
     static std::vector<std::string> split_lines(const std::string& text);
     void teardown_session();
     void exit_now(int code, const std::string& why);
+    // reload_config: SIGHUP: full teardown, then run() returns kReloadConfig.
+    void reload_config();
     void on_signal(io::Signal s);
     void begin_exit(const std::string& why);
 

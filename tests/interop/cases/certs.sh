@@ -1,7 +1,7 @@
 # tests/interop/cases/certs.sh: the peer's certificate in the client's
 # scripts (--tls-verify). Sourced by run.sh; the script always runs on the
 # client side, so in --mode server it is 2.6's client that runs it.
-ALL+=(tls-verify tls-verify-reject)
+ALL+=(tls-verify tls-verify-reject sighup)
 
 # tls_verify_script FILE ACCEPT_CN: a --tls-verify script that records its
 # arguments and environment per depth in $WORK/tlsv/ and accepts the chain
@@ -58,4 +58,25 @@ sc_tls-verify-reject() {
     return 1
   fi
   [ -f "$WORK/tlsv/args1" ] || { log "the script did not run for depth 1"; return 1; }
+}
+
+# SIGHUP: 2.6's hard restart. The tun goes (even with persist-tun), --down
+# runs with signal=sighup, and the configuration is read again: the second
+# --up sees a --setenv added to the file before the signal.
+sc_sighup() {
+  cat >"$WORK/updown.sh" <<EOS
+#!/bin/sh
+echo "\$script_type \${signal:-} \${HUPTEST:-}" >>"$WORK/updown.out"
+EOS
+  chmod 755 "$WORK/updown.sh"
+  rm -f "$WORK/updown.out"
+  start_pair "" "persist-tun\nscript-security 2\nup $WORK/updown.sh\ndown $WORK/updown.sh" &&
+    ping_check "$TUN_S" || return 1
+  echo "setenv HUPTEST reread" >>"$WORK/client.conf"
+  kill -HUP "$(cat "$WORK/client.pid")"
+  wait_log client "SIGHUP\[hard,\] received, process restarting" 10 &&
+    wait_ready client 40 2 && traffic "$TUN_S" 5 || return 1
+  grep -qx "down sighup " "$WORK/updown.out" || { log "down after SIGHUP: $(cat "$WORK/updown.out")"; return 1; }
+  grep -qx "up  reread" "$WORK/updown.out" || { log "no up with the re-read config: $(cat "$WORK/updown.out")"; return 1; }
+  log_has client "Closing TUN/TAP interface"
 }
