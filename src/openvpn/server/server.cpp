@@ -936,14 +936,31 @@ bool Server::client_connect(Instance& in)
             merge(cfg, *c);
         }
     }
-    if (!in.addr_slot)
-        in.addr_slot = pool_->acquire_addr(in.cn);
-    if (!in.addr_slot) {
-        log_.logf(kV1, "%s MULTI: no free --ifconfig-pool addresses are available", in.prefix().c_str());
-        return false;
+    // 2.6 (multi_select_virtual_addr): an --ifconfig-push from the ccd file
+    // takes no pool address; one from --client-connect comes too late for that.
+    const bool ccd_ifconfig = cfg.ifconfig_push.has_value();
+    if (!ccd_ifconfig) {
+        if (!in.addr_slot)
+            in.addr_slot = pool_->acquire_addr(in.cn);
+        if (!in.addr_slot) {
+            log_.logf(kV1, "%s MULTI: no free --ifconfig-pool addresses are available", in.prefix().c_str());
+            return false;
+        }
+        in.v4 = pool_->v4(*in.addr_slot);
+        in.v6 = pool_->v6(*in.addr_slot);
+    } else {
+        if (in.addr_slot) {
+            pool_->release_addr(*in.addr_slot);
+            in.addr_slot.reset();
+        }
+        in.v4.reset();
+        in.v6.reset();
+        if (!cfg.ifconfig_ipv6_push && pool_->v6(0))
+            log_.logf(kV1,
+                      "%s MULTI_sva: WARNING: if --ifconfig-push is used for IPv4, automatic IPv6 assignment "
+                      "from --ifconfig-ipv6-pool does not work.  Use --ifconfig-ipv6-push for IPv6 then.",
+                      in.prefix().c_str());
     }
-    in.v4 = pool_->v4(*in.addr_slot);
-    in.v6 = pool_->v6(*in.addr_slot);
     if (o_.client_connect) {
         std::string dir = o_.tmp_dir.value_or("/tmp");
         std::string path =
@@ -976,8 +993,8 @@ bool Server::client_connect(Instance& in)
     }
     for (const auto& d : cfg.ignored)
         log_.logf(Verb::Info, "%s client config: --%s is not applied here", in.prefix().c_str(), d.c_str());
-    in.push_ifconfig = pool_->push_ifconfig(*in.addr_slot);
-    in.push_ifconfig_ipv6 = pool_->push_ifconfig_ipv6(*in.addr_slot);
+    in.push_ifconfig = in.addr_slot ? pool_->push_ifconfig(*in.addr_slot) : std::nullopt;
+    in.push_ifconfig_ipv6 = in.addr_slot ? pool_->push_ifconfig_ipv6(*in.addr_slot) : std::nullopt;
     if (cfg.ifconfig_push) {
         in_addr a{};
         if (inet_pton(AF_INET, cfg.ifconfig_push->first.c_str(), &a) != 1) {
@@ -1104,8 +1121,9 @@ Status<> Server::activate(Instance& in)
     learn_address(in, "add");
     write_status();
     if (ps.vpn_ipv4) {
-        log_.logf(kV1, "%s MULTI_sva: pool returned IPv4=%s", in.prefix().c_str(),
-                  v4_string(*ps.vpn_ipv4).c_str());
+        if (in.addr_slot)
+            log_.logf(kV1, "%s MULTI_sva: pool returned IPv4=%s", in.prefix().c_str(),
+                      v4_string(*ps.vpn_ipv4).c_str());
         log_.logf(kV1, "%s MULTI: Learn: %s -> %s", in.prefix().c_str(), v4_string(*ps.vpn_ipv4).c_str(),
                   in.prefix().c_str());
         log_.logf(kV1, "%s MULTI: primary virtual IP for %s: %s", in.prefix().c_str(), in.prefix().c_str(),

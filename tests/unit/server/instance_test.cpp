@@ -320,6 +320,25 @@ TEST(ServerInstance, CcdFileSetsTheAddressAndExtraPushes)
     EXPECT_FALSE(push_has(h.messages, "ifconfig 10.94.0.2 255.255.255.0"));
 }
 
+TEST(ServerInstance, CcdIfconfigPushTakesNoPoolAddress)
+{
+    TempDir d;
+    d.write("test-client", "ifconfig-push 10.94.0.77 255.255.255.0\n");
+    Harness h({"--client-config-dir", d.path, "--duplicate-cn"});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    EXPECT_TRUE(push_has(h.messages, "ifconfig 10.94.0.77 255.255.255.0"));
+    auto first_sock = std::move(h.sock);
+    auto first_cli = std::move(h.cli);
+    // the same common name without the file: the pool's first address is
+    // still free, as the first session never took it
+    ASSERT_EQ(std::remove((d.path + "/test-client").c_str()), 0);
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    EXPECT_EQ(h.srv->num_clients(), 2u);
+    EXPECT_TRUE(push_has(h.messages, "ifconfig 10.94.0.2 255.255.255.0"));
+}
+
 TEST(ServerInstance, CcdExclusiveWithoutAFileRefusesTheClient)
 {
     TempDir d;
