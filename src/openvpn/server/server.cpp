@@ -1,6 +1,7 @@
 #include "openvpn/server/server.hpp"
 
 #include <arpa/inet.h>
+#include <openssl/rand.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "openvpn/server/client_config.hpp"
 #include "openvpn/server/iroute.hpp"
 #include "openvpn/server/push.hpp"
+#include "openvpn/server/reneg.hpp"
 #include "openvpn/server/status.hpp"
 #include "openvpn/tun/net_setup.hpp"
 #include "openvpn/tun/netlink.hpp"
@@ -372,8 +374,13 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
         cc.hand_window = seconds(*o_.hand_window);
     if (o_.tran_window)
         cc.tran_window = seconds(*o_.tran_window);
-    if (o_.reneg_sec && !o_.reneg_sec->empty())
-        cc.reneg_sec = seconds(std::stoi(o_.reneg_sec->front()));
+    {
+        // 2.6's per-instance jitter (reneg.hpp)
+        std::uint32_t r = 0;
+        (void)RAND_bytes(reinterpret_cast<unsigned char*>(&r), sizeof r);
+        if (auto secs_ = reneg_seconds_of(o_.reneg_sec, true, r))
+            cc.reneg_sec = seconds(*secs_);
+    }
     if (o_.reneg_bytes)
         cc.reneg_bytes = *o_.reneg_bytes;
     if (o_.reneg_pkts)
