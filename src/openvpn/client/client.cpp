@@ -374,6 +374,7 @@ void Client::teardown_session()
         if (dp_->event_fd() >= 0)
             loop_.remove_fd(dp_->event_fd());
         traffic_ = traffic(); // keep the ended session's counts for --status
+        link_rx_other_ = link_tx_other_ = 0;
         if (dp_peer_added_)
             (void)dp_->del_peer(data::kP2pPeerId);
         dp_.reset();
@@ -564,6 +565,10 @@ void Client::on_link_readable()
             PacketBuf& b = rx_[i];
             if (b.empty())
                 continue;
+            // 2.6's "TCP/UDP read bytes" counts every packet off the link;
+            // the data plane counts the data packets it is handed.
+            if (!data::UserspaceDataPlane::is_data_packet(b.data()[0]) || !dp_ || !dp_peer_added_)
+                link_rx_other_ += b.size();
             if (data::UserspaceDataPlane::is_data_packet(b.data()[0])) {
                 if (i != num_data)
                     std::swap(rx_[i], rx_[num_data]);
@@ -622,6 +627,8 @@ void Client::send_packet(const std::vector<std::uint8_t>& pkt)
         schedule_restart("connection-reset", false);
         return;
     }
+    if (r)
+        link_tx_other_ += pkt.size(); // control packets count as "TCP/UDP write bytes" too
     if (tcp_ != nullptr && tcp_->wants_write())
         (void)loop_.modify_fd(link_->fd(), io::kReadable | io::kWritable);
     if (dp_ && dp_peer_added_)
@@ -1336,6 +1343,8 @@ Status<> Client::initialization_completed()
 process::TrafficCounters Client::traffic() const
 {
     process::TrafficCounters c = traffic_;
+    c.link_read_bytes += link_rx_other_;
+    c.link_write_bytes += link_tx_other_;
     if (dp_ && dp_peer_added_) {
         if (auto st = dp_->stats(data::kP2pPeerId)) {
             c.tun_read_bytes += st->tun_rx_bytes;

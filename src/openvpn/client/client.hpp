@@ -203,6 +203,9 @@ private:
     std::string net_gateway_;                            // route_net_gateway for scripts
     std::unique_ptr<process::StatusFile> status_;
     process::TrafficCounters traffic_; // of sessions already torn down
+    // Link bytes the data plane does not see (control packets, data before
+    // the data plane is up) since the last teardown: 2.6 counts them all.
+    std::uint64_t link_rx_other_ = 0, link_tx_other_ = 0;
     std::optional<std::uint8_t> lame_duck_key_;
 
     // --secret: the keys (read once, as with persist-key) and whether the

@@ -25,9 +25,27 @@ env_has() {
   grep -q -- "^$2" "$WORK/tlsv/env$1" || { log "tls-verify env at depth $1 lacks '$2'"; return 1; }
 }
 
+# link_bytes_count_control: 2.6's "TCP/UDP read bytes" counts the control
+# channel too, so it exceeds "Auth read bytes" (the data channel's) by at
+# least the server's TLS handshake and push reply.
+link_bytes_count_control() {
+  local i rd au
+  for i in $(seq 1 20); do
+    rd=$(sed -n 's/^TCP\/UDP read bytes,//p' "$WORK/cstatus.txt" 2>/dev/null)
+    au=$(sed -n 's/^Auth read bytes,//p' "$WORK/cstatus.txt" 2>/dev/null)
+    [ "${au:-0}" -gt 0 ] && break
+    sleep 0.5
+  done
+  log "status: TCP/UDP read bytes $rd, Auth read bytes $au"
+  [ "${au:-0}" -gt 0 ] && [ "$((rd - au))" -ge 1000 ] ||
+    { log "link bytes do not include the control channel"; return 1; }
+}
+
 sc_tls-verify() {
   tls_verify_script "$WORK/tls-verify.sh" io-server
-  start_pair "" "script-security 2\ntls-verify $WORK/tls-verify.sh" && traffic "$TUN_S" 5 || return 1
+  start_pair "" "script-security 2\ntls-verify $WORK/tls-verify.sh\nstatus $WORK/cstatus.txt 1" &&
+    traffic "$TUN_S" 5 || return 1
+  link_bytes_count_control || return 1
   # One call per depth, the CA first: "2 arguments: depth, subject".
   grep -qx "2|1|CN=io-test-ca" "$WORK/tlsv/args1" || { log "depth 1 args: $(cat "$WORK/tlsv/args1")"; return 1; }
   grep -qx "2|0|CN=io-server" "$WORK/tlsv/args0" || { log "depth 0 args: $(cat "$WORK/tlsv/args0")"; return 1; }
