@@ -1382,43 +1382,47 @@ void Server::stop(int code, const std::string& why)
     loop_.stop();
 }
 
+// begin_exit: exit (or restart: code kRunAgain / kReloadConfig) now, or with
+// --explicit-exit-notify on UDP first tell the clients to reconnect (2.6's
+// multi_push_restart_schedule_exit, for SIGTERM, SIGINT, SIGUSR1 and SIGHUP)
+// and go 2 s later.
+void Server::begin_exit(int code, const std::string& why)
+{
+    if (exiting_) {
+        stop(code, "");
+        return;
+    }
+    const int een = o_.ce.explicit_exit_notify.value_or(0);
+    if (een > 0 && !tcp_mode_ && !instances_.empty()) {
+        exiting_ = true;
+        exit_code_ = code;
+        log_.write(kV1, why);
+        for (auto& [id, in] : instances_) {
+            if (in->dead || !in->cc->primary_active())
+                continue;
+            (void)in->cc->send_message(een >= 2 ? "RESTART,[N]" : "RESTART");
+            flush(*in);
+        }
+        exit_at_ = loop_.now() + seconds(2);
+        arm_tick();
+        return;
+    }
+    stop(code, why);
+}
+
 void Server::on_signal(io::Signal s)
 {
     switch (s) {
     case io::Signal::Term:
-    case io::Signal::Int: {
-        const std::string why =
-            std::string(s == io::Signal::Term ? "SIGTERM" : "SIGINT") + "[hard,] received, process exiting";
-        if (exiting_) {
-            stop(kExitOk, "");
-            return;
-        }
-        const int een = o_.ce.explicit_exit_notify.value_or(0);
-        if (een > 0 && !tcp_mode_ && !instances_.empty()) {
-            // Tell the clients to reconnect (to us or, with N, the next remote).
-            exiting_ = true;
-            exit_code_ = kExitOk;
-            log_.write(kV1, why);
-            for (auto& [id, in] : instances_) {
-                if (in->dead || !in->cc->primary_active())
-                    continue;
-                (void)in->cc->send_message(een >= 2 ? "RESTART,[N]" : "RESTART");
-                flush(*in);
-            }
-            exit_at_ = loop_.now() + seconds(2);
-            arm_tick();
-            return;
-        }
-        stop(kExitOk, why);
+    case io::Signal::Int:
+        begin_exit(kExitOk, std::string(s == io::Signal::Term ? "SIGTERM" : "SIGINT") +
+                                "[hard,] received, process exiting");
         break;
-    }
     case io::Signal::Usr1:
+        begin_exit(kRunAgain, "SIGUSR1[hard,] received, process restarting");
+        break;
     case io::Signal::Hup:
-        log_.logf(kV1, "%s[hard,] received, dropping every client",
-                  s == io::Signal::Usr1 ? "SIGUSR1" : "SIGHUP");
-        for (auto& [id, in] : instances_)
-            close_instance(*in, "client-instance restarting");
-        reap();
+        begin_exit(kReloadConfig, "SIGHUP[hard,] received, process restarting");
         break;
     case io::Signal::Usr2:
         log_.logf(kV1, "MULTI: %zu client(s) connected", instances_.size());

@@ -15,8 +15,10 @@
 //   4. per client also --client-config-dir / --client-connect (addresses,
 //      extra pushes, disable), --client-disconnect, --learn-address, and the
 //      --status file (status.hpp) on every connect/disconnect and interval;
-//   5. SIGTERM/SIGINT exit (RESTART to the clients first with
-//      --explicit-exit-notify), SIGUSR1/SIGHUP drop every client.
+//   5. SIGTERM/SIGINT exit, SIGUSR1 / SIGHUP make run() return kRunAgain /
+//      kReloadConfig (daemon::run builds a fresh Server); with
+//      --explicit-exit-notify on UDP the clients get RESTART first and the
+//      server goes 2 s later, as 2.6.
 #pragma once
 
 #include <map>
@@ -82,6 +84,7 @@ private:
     Status<> open_tun();
     Status<> open_transport();
     void stop(int code, const std::string& why);
+    void begin_exit(int code, const std::string& why);
     void on_signal(io::Signal s);
 
     Instance* new_instance(const io::SockAddr& from, std::unique_ptr<io::TcpLinkSocket> tcp,

@@ -52,4 +52,18 @@ reverse_transfer() {
   return 1
 }
 
-ALL+=(iroute)
+# server-usr1 / server-hup: with --explicit-exit-notify the server tells its
+# clients RESTART, restarts itself (SIGHUP: re-reading its config), and the
+# client comes back to the new instance.
+restart_sc() { # $1 = USR1|HUP
+  start_pair "explicit-exit-notify 1" "" && ping_check "$TUN_S" || return 1
+  kill "-$1" "$(cat "$WORK/server.pid")" || return 1
+  wait_log server "SIG$1\[hard,\] received, process restarting" 5 &&
+    wait_log client "server-pushed-connection-reset" 10 &&
+    wait_log server "Initialization Sequence Completed" 20 2 &&
+    wait_ready client 60 2 && traffic "$TUN_S" 5
+}
+sc_server-usr1() { restart_sc USR1; }
+sc_server-hup() { restart_sc HUP; }
+
+ALL+=(iroute server-usr1 server-hup)
