@@ -71,6 +71,9 @@ struct Server::Instance {
     std::optional<in6_addr> v6;
     std::optional<std::string> push_ifconfig, push_ifconfig_ipv6;
     std::vector<data::IRoute> iroutes; // --iroute / --iroute-ipv6 of its config
+    // control-channel bytes on the link; with the data plane's they make
+    // 2.6's link read/write byte counts (status file, bytes_* env)
+    std::uint64_t ctl_rx_bytes = 0, ctl_tx_bytes = 0;
     bool dead = false;
     bool up = false;          // peer in the data plane, keys installed
     bool auth_failed = false; // AUTH_FAILED sent; dropped at drop_at
@@ -677,6 +680,7 @@ void Server::on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint 
 
 void Server::on_control_packet(Instance& in, PacketBuf& b, TimePoint now)
 {
+    in.ctl_rx_bytes += b.size();
     auto before = in.cc->stats();
     in.cc->on_packet(b.span(), now);
     auto after = in.cc->stats();
@@ -692,6 +696,7 @@ void Server::send_to(Instance& in, const std::vector<std::uint8_t>& pkt)
 {
     if (in.dead)
         return;
+    in.ctl_tx_bytes += pkt.size();
     PacketBuf b(pkt.size() + PacketBuf::kDefaultHeadroom + 64);
     (void)b.append(pkt);
     if (in.tcp) {
@@ -1047,8 +1052,8 @@ void Server::client_disconnect(Instance& in)
         return;
     script::Env env = client_env(in);
     if (auto st = dp_->stats(in.id)) {
-        env.set_int("bytes_received", static_cast<long long>(st->link_rx_bytes));
-        env.set_int("bytes_sent", static_cast<long long>(st->link_tx_bytes));
+        env.set_int("bytes_received", static_cast<long long>(st->link_rx_bytes + in.ctl_rx_bytes));
+        env.set_int("bytes_sent", static_cast<long long>(st->link_tx_bytes + in.ctl_tx_bytes));
     }
     env.set_int("time_duration", static_cast<long long>(std::time(nullptr) - in.since));
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));
@@ -1281,8 +1286,8 @@ void Server::write_status()
             c.vpn_ipv6 = v6_string(*in->v6);
         c.username = in->username;
         if (auto st = dp_->stats(id)) {
-            c.bytes_received = st->link_rx_bytes;
-            c.bytes_sent = st->link_tx_bytes;
+            c.bytes_received = st->link_rx_bytes + in->ctl_rx_bytes;
+            c.bytes_sent = st->link_tx_bytes + in->ctl_tx_bytes;
         }
         c.connected_since = in->since;
         c.last_ref = std::time(nullptr);

@@ -339,6 +339,33 @@ TEST(ServerInstance, CcdIfconfigPushTakesNoPoolAddress)
     EXPECT_TRUE(push_has(h.messages, "ifconfig 10.94.0.2 255.255.255.0"));
 }
 
+TEST(ServerInstance, StatusBytesCountControlChannelTraffic)
+{
+    TempDir d;
+    Harness h({"--status", d.path + "/status", "--status-version", "2"});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    // no data packet has crossed yet: every byte so far is the handshake,
+    // which 2.6 counts as link traffic too
+    const std::string text = d.read("status");
+    const auto pos = text.find("\nCLIENT_LIST,");
+    ASSERT_NE(pos, std::string::npos) << text;
+    std::vector<std::string> f;
+    std::string cur;
+    for (std::size_t i = pos + 1; i < text.size() && text[i] != '\n'; ++i) {
+        if (text[i] == ',') {
+            f.push_back(cur);
+            cur.clear();
+        } else {
+            cur += text[i];
+        }
+    }
+    f.push_back(cur);
+    ASSERT_GT(f.size(), 6u) << text;
+    EXPECT_GT(std::stoll(f[5]), 1000) << text; // Bytes Received: ClientHello, certificate, ...
+    EXPECT_GT(std::stoll(f[6]), 1000) << text; // Bytes Sent: ServerHello, certificate, ...
+}
+
 TEST(ServerInstance, CcdExclusiveWithoutAFileRefusesTheClient)
 {
     TempDir d;
