@@ -216,11 +216,13 @@ Status<> Client::start_connection()
         auto addrs = io::resolve(r.host, port, proto_family(r.proto),
                                  tcp ? io::SockType::Stream : io::SockType::Datagram);
         if (!addrs || addrs->empty()) {
-            log_.logf(kV1, "RESOLVE: Cannot resolve host address: %s:%s (%s)", r.host.c_str(), r.port.c_str(),
-                      addrs ? "no address" : addrs.error().c_str());
-            schedule_restart("init_instance", true);
-            return Ok{};
+            // io::resolve's error is already 2.6's RESOLVE line.
+            const std::string why = addrs ? strfmt("RESOLVE: Cannot resolve host address: %s:%s (no address)",
+                                                   r.host.c_str(), r.port.c_str())
+                                          : addrs.error();
+            return resolve_failed(why);
         }
+        resolve_failures_ = 0;
         remote_ = addrs->front();
     }
     bool preconnected = false;
@@ -353,6 +355,27 @@ Status<> Client::start_connection()
         cc_->start(now);
     flush_control();
     arm_tick();
+    return Ok{};
+}
+
+Status<> Client::resolve_failed(const std::string& line)
+{
+    const ResolvePolicy p = resolve_policy(base_);
+    server_poll_at_.reset(); // nothing to poll yet
+    if (p.fatal)
+        return Err(line +
+                   " (I would have retried this name query if you had specified the --resolv-retry option.)");
+    log_.write(kV1, line);
+    ++resolve_failures_;
+    if (p.tries == 0 || resolve_failures_ < p.tries) {
+        // The same name again after 2.6's pause; no restart in between.
+        restart_at_ = loop_.now() + seconds(kResolveRetryInterval);
+        arm_tick();
+        return Ok{};
+    }
+    resolve_failures_ = 0;
+    log_.write(kV1, "Could not determine IPv4/IPv6 protocol");
+    schedule_restart("Could not determine IPv4/IPv6 protocol", true);
     return Ok{};
 }
 

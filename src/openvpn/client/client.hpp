@@ -133,6 +133,10 @@ private:
     // close_tun: route-pre-down, undo routes/addresses, close, --down.
     void close_tun();
     void close_link();
+    // resolve_failed: the remote's name did not resolve (`line` is 2.6's
+    // RESOLVE line): look again, restart with the next remote or fail,
+    // as --resolv-retry says (ResolvePolicy).
+    Status<> resolve_failed(const std::string& line);
 
     // --secret static-key p2p (client/static_mode.cpp): no control channel;
     // the data plane runs from the start with key id 0 and the peer is
@@ -155,6 +159,7 @@ private:
     std::optional<TimePoint> inactive_since_;
     std::uint64_t inactive_mark_ = 0;
     int retries_ = 0;
+    int resolve_failures_ = 0; // failed lookups of the current remote's name
     std::string username_;
     SecureBytes password_;
     std::optional<std::string> auth_token_;

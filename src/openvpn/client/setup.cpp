@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -138,6 +139,23 @@ Result<std::string> read_file_ref(const options::FileRef& f)
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+ResolvePolicy resolve_policy(const options::Options& o)
+{
+    ResolvePolicy p;
+    if (!o.resolv_retry || *o.resolv_retry == "infinite") {
+        p.tries = o.connections.size() > 1 ? 1 : 0;
+        return p;
+    }
+    const long n = std::strtol(o.resolv_retry->c_str(), nullptr, 10);
+    if (n <= 0) {
+        p.tries = 1;
+        p.fatal = true;
+        return p;
+    }
+    p.tries = static_cast<int>(std::max<long>(1, (n + kResolveRetryInterval - 1) / kResolveRetryInterval));
+    return p;
 }
 
 Result<control::TlsConfig> make_tls_config(const options::Options& o)

@@ -30,6 +30,22 @@ Result<std::string> read_file_ref(const options::FileRef& f);
 // --verify-x509-name, --remote-cert-tls (and --ns-cert-type as its alias).
 Result<control::TlsConfig> make_tls_config(const options::Options& o);
 
+// ResolvePolicy: what 2.6 does when a remote's name does not resolve
+// (--resolv-retry, checked with 2.6.14). Lookups of the name are
+// kResolveRetryInterval apart; after `tries` failed ones (0 = never give up)
+// the attempt ends: "Could not determine IPv4/IPv6 protocol" and a
+// SIGUSR1[soft,...] restart with the next remote, or, when `fatal`
+// (--resolv-retry 0), the process exits with 2.6's hint.
+//   --resolv-retry 0         1 lookup, fatal
+//   --resolv-retry n         (n + 4) / 5 lookups (at least 1), then restart
+//   infinite (the default)   one --remote: forever; several: 1, then restart
+struct ResolvePolicy {
+    int tries = 0;
+    bool fatal = false;
+};
+inline constexpr int kResolveRetryInterval = 5; // seconds
+ResolvePolicy resolve_policy(const options::Options& o);
+
 // proto_family: the address family a --proto asks for (udp4 -> V4, tcp6-client
 // -> V6, udp/tcp -> Any).
 io::Family proto_family(const std::string& proto);

@@ -1,7 +1,7 @@
 # tests/interop/cases/certs.sh: the peer's certificate in the client's
 # scripts (--tls-verify). Sourced by run.sh; the script always runs on the
 # client side, so in --mode server it is 2.6's client that runs it.
-ALL+=(tls-verify tls-verify-reject sighup)
+ALL+=(tls-verify tls-verify-reject sighup resolv-retry)
 
 # tls_verify_script FILE ACCEPT_CN: a --tls-verify script that records its
 # arguments and environment per depth in $WORK/tlsv/ and accepts the chain
@@ -97,4 +97,27 @@ EOS
   grep -qx "down sighup " "$WORK/updown.out" || { log "down after SIGHUP: $(cat "$WORK/updown.out")"; return 1; }
   grep -qx "up  reread" "$WORK/updown.out" || { log "no up with the re-read config: $(cat "$WORK/updown.out")"; return 1; }
   log_has client "Closing TUN/TAP interface"
+}
+
+# --resolv-retry with a name that never resolves (.invalid, RFC 6761): a
+# finite n gives up after (n+4)/5 lookups 5 s apart and restarts with 2.6's
+# reason; 0 ends the process at once with status 1 and 2.6's hint.
+sc_resolv-retry() {
+  client_conf "proto udp" nonexistent.invalid >"$WORK/client.conf"
+  printf 'resolv-retry 6\n' >>"$WORK/client.conf"
+  start_daemon client "$NS_C" "$CLI_BIN" "$WORK/client.conf"
+  wait_log client "SIGUSR1\[soft,Could not determine IPv4/IPv6 protocol\] received, process restarting" 30 ||
+    return 1
+  local n
+  n=$(grep -B3 "Could not determine IPv4/IPv6 protocol$" "$WORK/client.log" | grep -c "RESOLVE: Cannot resolve host address: nonexistent.invalid:1194")
+  [ "$n" -ge 2 ] || { log "gave up after $n lookup(s), want 2 (resolv-retry 6)"; return 1; }
+  stop_daemon client TERM
+  client_conf "proto udp" nonexistent.invalid >"$WORK/client.conf"
+  printf 'resolv-retry 0\n' >>"$WORK/client.conf"
+  local rc
+  ip netns exec "$NS_C" timeout 30 "$CLI_BIN" --config "$WORK/client.conf" >"$WORK/client.log" 2>&1
+  rc=$?
+  [ "$rc" -eq 1 ] || { log "resolv-retry 0: exit status $rc, want 1"; return 1; }
+  log_has client "(I would have retried this name query if you had specified the --resolv-retry option.)" &&
+    log_has client "Exiting due to fatal error"
 }
