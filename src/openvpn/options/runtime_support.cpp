@@ -62,7 +62,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"shaper", kBoth, "traffic shaping is not implemented"},
         {"http-proxy-override", kBoth, "is not implemented (use --http-proxy in the config)"},
         // client side
-        {"tls-verify", kServer, "tls-verify scripts are not run by this build's server yet"},
         {"remap-usr1", kBoth, "remapping SIGUSR1 is not implemented"},
         {"session-timeout", kBoth, "ending a session after a fixed time is not implemented"},
         {"block-ipv6", kBoth, "dropping IPv6 inside the tunnel is not implemented"},

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "openvpn/client/setup.hpp"
+#include "openvpn/control/cert_env.hpp"
 #include "openvpn/crypto/key_files.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/options/helpers.hpp"
@@ -138,6 +139,10 @@ Status<> Server::start()
     auto tls = client::make_tls_config(o_);
     if (!tls)
         return Err(tls.error());
+    if (o_.tls_verify)
+        tls->verify_hook = [this](const control::CertFacts& c, const std::vector<control::CertFacts>& chain) {
+            return run_tls_verify(c, chain);
+        };
     auto ctx = control::TlsContext::create(*tls);
     if (!ctx)
         return Err(ctx.error());
@@ -682,7 +687,9 @@ void Server::on_control_packet(Instance& in, PacketBuf& b, TimePoint now)
 {
     in.ctl_rx_bytes += b.size();
     auto before = in.cc->stats();
+    verifying_ = &in; // the client a --tls-verify call is about
     in.cc->on_packet(b.span(), now);
+    verifying_ = nullptr;
     auto after = in.cc->stats();
     bool dropped = after.drop_unwrap + after.drop_parse + after.drop_session + after.drop_key_id !=
                    before.drop_unwrap + before.drop_parse + before.drop_session + before.drop_key_id;
@@ -851,6 +858,7 @@ bool Server::verify_user_pass(Instance& in, const std::string& user, const Secur
     const bool via_env = d->args.size() > 1 && d->args[1] == "via-env";
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));
     script::Env env;
+    add_cert_vars(env, in);
     env.set("username", user);
     env.set("common_name", in.cn);
     env.set("untrusted_ip", in.addr.ip_string());
@@ -887,9 +895,47 @@ bool Server::verify_user_pass(Instance& in, const std::string& user, const Secur
     return true;
 }
 
+// add_cert_vars: 2.6's X509_<d>_* / tls_*_<d> variables of the client's
+// certificate chain (cert_env.hpp), from its newest TLS session.
+void Server::add_cert_vars(script::Env& env, const Instance& in) const
+{
+    const control::TlsSession* tls = nullptr;
+    if (auto k = in.cc->primary_key_id())
+        tls = in.cc->tls_session(*k);
+    for (std::uint8_t k = 0; tls == nullptr && k < 8; ++k)
+        tls = in.cc->tls_session(k);
+    if (tls == nullptr)
+        return;
+    for (const auto& [name, value] : control::cert_env(tls->peer_chain()))
+        env.set(name, value);
+}
+
+// run_tls_verify: --tls-verify for one certificate of a connecting client's
+// chain (depth subject as arguments), the client still untrusted.
+bool Server::run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain)
+{
+    script::Env env;
+    for (const auto& [name, value] : control::cert_env(chain))
+        env.set(name, value);
+    std::string who;
+    if (verifying_ != nullptr) {
+        env.set(verifying_->addr.family() == AF_INET6 ? "untrusted_ip6" : "untrusted_ip",
+                verifying_->addr.ip_string());
+        env.set_int("untrusted_port", verifying_->addr.port());
+        who = verifying_->addr_str + " ";
+    }
+    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+    const bool ok =
+        runner.run("tls-verify", *o_.tls_verify, {std::to_string(cert.depth), cert.subject}, env).ok();
+    log_.logf(static_cast<Verb>(2), "%sVERIFY SCRIPT %s: depth=%d, %s", who.c_str(), ok ? "OK" : "ERROR",
+              cert.depth, cert.subject.c_str());
+    return ok;
+}
+
 script::Env Server::client_env(const Instance& in) const
 {
     script::Env env;
+    add_cert_vars(env, in);
     env.set("common_name", in.cn);
     if (in.username != "UNDEF")
         env.set("username", in.username);
@@ -1047,9 +1093,10 @@ void Server::client_disconnect(Instance& in)
 {
     if (in.since == 0)
         return;
-    learn_address(in, "delete");
-    if (!o_.client_disconnect)
+    if (!o_.client_disconnect) {
+        learn_address(in, "delete");
         return;
+    }
     script::Env env = client_env(in);
     if (auto st = dp_->stats(in.id)) {
         env.set_int("bytes_received", static_cast<long long>(st->link_rx_bytes + in.ctl_rx_bytes));
@@ -1058,6 +1105,7 @@ void Server::client_disconnect(Instance& in)
     env.set_int("time_duration", static_cast<long long>(std::time(nullptr) - in.since));
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));
     (void)runner.run("client-disconnect", *o_.client_disconnect, {}, env);
+    learn_address(in, "delete"); // after client-disconnect, as 2.6
 }
 
 void Server::learn_address(Instance& in, const char* op)
@@ -1076,7 +1124,8 @@ void Server::learn_address(Instance& in, const char* op)
         std::vector<std::string> args = {op, a};
         if (add)
             args.push_back(in.cn);
-        (void)runner.run("learn-address", *o_.learn_address, args, client_env(in));
+        // 2.6 gives "delete" an (almost) empty environment
+        (void)runner.run("learn-address", *o_.learn_address, args, add ? client_env(in) : script::Env{});
     }
 }
 

@@ -111,6 +111,8 @@ private:
     void client_disconnect(Instance& in);
     void learn_address(Instance& in, const char* op);
     script::Env client_env(const Instance& in) const;
+    void add_cert_vars(script::Env& env, const Instance& in) const;
+    bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);
     void fail_auth(Instance& in, const std::string& reason);
     Status<> activate(Instance& in);
     void send_push_reply(Instance& in);
@@ -146,6 +148,7 @@ private:
     std::optional<TimePoint> next_status_;
     int persist_secs_ = 0; // --ifconfig-pool-persist seconds (0: read only)
     std::optional<TimePoint> next_persist_;
+    Instance* verifying_ = nullptr; // set while a client's control packet is processed
 };
 
 } // namespace ovpn::server

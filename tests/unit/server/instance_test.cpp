@@ -398,6 +398,44 @@ TEST(ServerInstance, ClientConnectOutputAndLearnAddressAndDisconnect)
     EXPECT_EQ(d.read("disconnect.log"), "bye test-client\n");
 }
 
+TEST(ServerInstance, ScriptsSeeThePeerCertificateAndTlsVerifyRuns)
+{
+    TempDir d;
+    const std::string log = d.path + "/log";
+    d.write("verify.sh", "#!/bin/sh\necho \"verify $1 $untrusted_ip X=$X509_0_CN\" >> " + log + "\n", true);
+    d.write("connect.sh", "#!/bin/sh\necho \"connect $X509_0_CN $tls_serial_0 $X509_1_CN\" >> " + log + "\n",
+            true);
+    d.write("learn.sh", "#!/bin/sh\necho \"learn $1 X=$X509_0_CN\" >> " + log + "\n", true);
+    d.write("disconnect.sh", "#!/bin/sh\necho \"disconnect $X509_0_CN\" >> " + log + "\n", true);
+    Harness h({"--script-security", "2", "--tls-verify", d.path + "/verify.sh", "--client-connect",
+               d.path + "/connect.sh", "--learn-address", d.path + "/learn.sh", "--client-disconnect",
+               d.path + "/disconnect.sh"});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    ASSERT_TRUE(h.cli->send_message("EXIT"));
+    h.pump();
+    const std::string text = d.read("log");
+    // tls-verify: the CA (depth 1) then the client, untrusted address known,
+    // X509_0_* only once depth 0 is reached
+    EXPECT_EQ(text.find("verify 1 127.0.0.1 X=\n"), 0u) << text;
+    EXPECT_NE(text.find("verify 0 127.0.0.1 X=test-client\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("connect test-client "), std::string::npos) << text;
+    EXPECT_EQ(text.find("connect test-client \n"), std::string::npos) << text; // a serial
+    EXPECT_NE(text.find("learn add X=test-client\n"), std::string::npos) << text;
+    // client-disconnect, then learn-address delete with 2.6's empty env
+    EXPECT_NE(text.find("disconnect test-client\nlearn delete X=\n"), std::string::npos) << text;
+}
+
+TEST(ServerInstance, FailingTlsVerifyRefusesTheClient)
+{
+    Harness h({"--script-security", "2", "--tls-verify", "/bin/false"});
+    h.connect();
+    for (int i = 0; i < 10; ++i)
+        h.pump();
+    EXPECT_FALSE(h.key_active);
+    EXPECT_FALSE(h.has_message("PUSH_REPLY"));
+}
+
 TEST(ServerInstance, FailingClientConnectRefusesTheClient)
 {
     Harness h({"--script-security", "2", "--client-connect", "/bin/false"});
