@@ -309,11 +309,9 @@ Status<> Client::start_connection()
         auto tls = make_tls_config(base_);
         if (!tls)
             return Err(tls.error());
-        if (base_.tls_verify)
-            tls->verify_hook = [this](const control::CertFacts& c,
-                                      const std::vector<control::CertFacts>& chain) {
-                return run_tls_verify(c, chain);
-            };
+        tls->verify_hook = [this](const control::CertFacts& c, const std::vector<control::CertFacts>& chain) {
+            return run_tls_verify(c, chain);
+        };
         auto ctx = control::TlsContext::create(*tls);
         if (!ctx)
             return Err(ctx.error());
@@ -1209,6 +1207,11 @@ bool Client::run_script(const std::string& type, const std::string& command,
 
 bool Client::run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain)
 {
+    constexpr Verb kHandshake = static_cast<Verb>(2); // 2.6's D_HANDSHAKE
+    if (!base_.tls_verify) {
+        log_.logf(kHandshake, "VERIFY OK: depth=%d, %s", cert.depth, cert.subject.c_str());
+        return true;
+    }
     // 2.6: the variables of every depth verified so far, the peer still
     // untrusted, common_name only once depth 0 is reached.
     ScriptEnvFacts f = script_facts();
@@ -1221,8 +1224,10 @@ bool Client::run_tls_verify(const control::CertFacts& cert, const std::vector<co
                         .run("tls-verify", *base_.tls_verify, {std::to_string(cert.depth), cert.subject},
                              build_script_env(f))
                         .ok();
-    log_.logf(static_cast<Verb>(2), "VERIFY SCRIPT %s: depth=%d, %s", ok ? "OK" : "ERROR", cert.depth,
+    log_.logf(kHandshake, "VERIFY SCRIPT %s: depth=%d, %s", ok ? "OK" : "ERROR", cert.depth,
               cert.subject.c_str());
+    if (ok)
+        log_.logf(kHandshake, "VERIFY OK: depth=%d, %s", cert.depth, cert.subject.c_str());
     return ok;
 }
 

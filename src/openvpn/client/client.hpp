@@ -121,8 +121,9 @@ private:
     // Scripts (2.6's arguments and environment, client/script_env.hpp).
     ScriptEnvFacts script_facts() const;
     std::vector<std::string> up_down_args() const;
-    // run_tls_verify: --tls-verify for one certificate of the peer's chain
-    // (the TlsConfig hook): "cmd depth subject" with the chain's variables.
+    // run_tls_verify: the TlsConfig hook for each certificate of the peer's
+    // chain: --tls-verify ("cmd depth subject" with the chain's variables),
+    // then 2.6's "VERIFY OK: depth=N, subject" line.
     bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);
     bool run_script(const std::string& type, const std::string& command, const std::vector<std::string>& args,
                     bool with_signal = false);

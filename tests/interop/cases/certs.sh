@@ -62,7 +62,7 @@ sc_tls-verify() {
     log "common_name was set before depth 0"
     return 1
   fi
-  log_has client "VERIFY SCRIPT OK: depth=0, CN=io-server"
+  log_has client "VERIFY SCRIPT OK: depth=0, CN=io-server" && log_has client "VERIFY OK: depth=1, CN=io-test-ca"
 }
 
 sc_tls-verify-reject() {
