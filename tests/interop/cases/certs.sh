@@ -1,7 +1,7 @@
 # tests/interop/cases/certs.sh: the peer's certificate in the client's
 # scripts (--tls-verify). Sourced by run.sh; the script always runs on the
 # client side, so in --mode server it is 2.6's client that runs it.
-ALL+=(tls-verify tls-verify-reject sighup resolv-retry)
+ALL+=(tls-verify tls-verify-reject sighup resolv-retry crl-reload)
 
 # tls_verify_script FILE ACCEPT_CN: a --tls-verify script that records its
 # arguments and environment per depth in $WORK/tlsv/ and accepts the chain
@@ -120,4 +120,37 @@ sc_resolv-retry() {
   [ "$rc" -eq 1 ] || { log "resolv-retry 0: exit status $rc, want 1"; return 1; }
   log_has client "(I would have retried this name query if you had specified the --resolv-retry option.)" &&
     log_has client "Exiting due to fatal error"
+}
+
+# make_crl OUT [CERT_TO_REVOKE]: a CRL signed by the run's CA into OUT.
+make_crl() {
+  local t="$WORK/crl-ca"
+  rm -rf "$t"
+  mkdir -p "$t"
+  : >"$t/index.txt"
+  echo 1000 >"$t/crlnumber"
+  printf '[ca]\ndefault_ca=t\n[t]\ndatabase=%s\ncrlnumber=%s\ndefault_md=sha256\ndefault_crl_days=2\n' \
+    "$t/index.txt" "$t/crlnumber" >"$t/ca.cnf"
+  if [ -n "${2:-}" ]; then
+    openssl ca -batch -config "$t/ca.cnf" -keyfile "$K/ca.key" -cert "$K/ca.crt" -revoke "$2" \
+      >/dev/null 2>&1 || return 1
+  fi
+  openssl ca -batch -config "$t/ca.cnf" -keyfile "$K/ca.key" -cert "$K/ca.crt" -gencrl -out "$1.new" \
+    >/dev/null 2>&1 && mv "$1.new" "$1"
+}
+
+# --crl-verify FILE on the server is read again when the file changes: the
+# client connects, is revoked, and its next TLS session is refused without
+# restarting the server.
+sc_crl-reload() {
+  make_crl "$WORK/crl.pem" || { log "cannot make a CRL"; return 1; }
+  start_pair "crl-verify $WORK/crl.pem" "" && ping_check "$TUN_S" || return 1
+  make_crl "$WORK/crl.pem" "$K/client.crt" || { log "cannot revoke the client"; return 1; }
+  kill -USR1 "$(cat "$WORK/client.pid")"
+  wait_log server "revoked" 30 || return 1
+  sleep 2
+  if [ "$(grep -c "Initialization Sequence Completed" "$WORK/client.log")" -gt 1 ]; then
+    log "the revoked client connected again"
+    return 1
+  fi
 }
