@@ -1334,6 +1334,8 @@ void Server::write_status()
         if (in->v6)
             c.vpn_ipv6 = v6_string(*in->v6);
         c.username = in->username;
+        for (const auto& r : in->iroutes)
+            c.routes.push_back(iroute_string(r));
         if (auto st = dp_->stats(id)) {
             c.bytes_received = st->link_rx_bytes + in->ctl_rx_bytes;
             c.bytes_sent = st->link_tx_bytes + in->ctl_tx_bytes;

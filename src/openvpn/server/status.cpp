@@ -45,6 +45,8 @@ std::string format_status(int version, const std::vector<StatusClient>& clients,
             for (const std::string* a : {&c.vpn_ipv4, &c.vpn_ipv6})
                 if (!a->empty())
                     out += row({*a, c.common_name, c.real_address, time_str(c.last_ref)}, ',');
+            for (const std::string& r : c.routes)
+                out += row({r, c.common_name, c.real_address, time_str(c.last_ref)}, ',');
         }
         out += "GLOBAL STATS\n";
         out += "Max bcast/mcast queue length,0\n";
@@ -68,7 +70,10 @@ std::string format_status(int version, const std::vector<StatusClient>& clients,
                 "Last Ref (time_t)"},
                sep);
     for (const auto& c : clients) {
-        for (const std::string* a : {&c.vpn_ipv4, &c.vpn_ipv6})
+        std::vector<const std::string*> addrs = {&c.vpn_ipv4, &c.vpn_ipv6};
+        for (const std::string& r : c.routes)
+            addrs.push_back(&r);
+        for (const std::string* a : addrs)
             if (!a->empty())
                 out += row({"ROUTING_TABLE", *a, c.common_name, c.real_address, time_str(c.last_ref),
                             std::to_string(c.last_ref)},

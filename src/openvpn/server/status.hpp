@@ -15,6 +15,7 @@ struct StatusClient {
     std::string common_name;
     std::string real_address; // "10.93.0.2:41234"
     std::string vpn_ipv4, vpn_ipv6;
+    std::vector<std::string> routes; // iroutes, "192.168.77.0/24": more ROUTING TABLE rows
     std::string username = "UNDEF";
     std::uint64_t bytes_received = 0, bytes_sent = 0;
     std::time_t connected_since = 0;

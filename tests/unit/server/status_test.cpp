@@ -76,3 +76,18 @@ TEST_F(Status, EmptyListStillHasHeadersAndEnd)
     EXPECT_NE(s.find("HEADER,CLIENT_LIST,Common Name"), std::string::npos);
     EXPECT_EQ(s.substr(s.size() - 4), "END\n");
 }
+
+TEST_F(Status, IroutesAreRoutingTableRowsOfTheirClient)
+{
+    auto clients = one_client();
+    clients[0].routes = {"192.168.77.0/24", "fd77::/64"};
+    std::string s = format_status(2, clients, 1700000060, "x");
+    EXPECT_NE(s.find("\nROUTING_TABLE,10.8.0.6,Test-Client,"), std::string::npos);
+    EXPECT_NE(s.find("\nROUTING_TABLE,192.168.77.0/24,Test-Client,10.93.0.2:41234,2023-11-14 22:13:50,"
+                     "1700000030\n"),
+              std::string::npos);
+    EXPECT_NE(s.find("\nROUTING_TABLE,fd77::/64,Test-Client,"), std::string::npos);
+    std::string v1 = format_status(1, clients, 1700000060, "x");
+    EXPECT_NE(v1.find("\n192.168.77.0/24,Test-Client,10.93.0.2:41234,2023-11-14 22:13:50\n"),
+              std::string::npos);
+}
