@@ -648,8 +648,11 @@ void Client::send_packet(const std::vector<std::uint8_t>& pkt)
         schedule_restart("connection-reset", false);
         return;
     }
+    // Control packets count as "TCP/UDP write bytes" too; over TCP 2.6
+    // counts the 2-byte length in front of each packet it writes (not the
+    // one it reads).
     if (r)
-        link_tx_other_ += pkt.size(); // control packets count as "TCP/UDP write bytes" too
+        link_tx_other_ += pkt.size() + (tcp_ != nullptr ? 2 : 0);
     if (tcp_ != nullptr && tcp_->wants_write())
         (void)loop_.modify_fd(link_->fd(), io::kReadable | io::kWritable);
     if (dp_ && dp_peer_added_)
