@@ -232,11 +232,10 @@ int verify_cb(int preverify_ok, X509_STORE_CTX* store)
     }
     if (session == nullptr)
         return 1;
-    session->record_cert(cert_facts_of(cert, depth));
+    const CertFacts& facts = session->record_cert(cert_facts_of(cert, depth));
     const VerifyHook& hook = session->verify_hook();
     if (hook) {
-        const std::vector<CertFacts>& chain = session->peer_chain();
-        if (!hook(chain.back(), chain)) {
+        if (!hook(facts, session->peer_chain())) {
             X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
             return 0;
         }
@@ -512,15 +511,16 @@ std::string TlsSession::peer_common_name() const
     return cn;
 }
 
-void TlsSession::record_cert(CertFacts f)
+const CertFacts& TlsSession::record_cert(CertFacts f)
 {
     for (auto& c : chain_) {
         if (c.depth == f.depth) {
-            c = std::move(f);
-            return;
+            c = std::move(f); // the same depth verified again: the newer facts
+            return c;
         }
     }
     chain_.push_back(std::move(f));
+    return chain_.back();
 }
 
 const VerifyHook& TlsSession::verify_hook() const

@@ -147,7 +147,7 @@ public:
     void set_verify_hook(VerifyHook h) { hook_ = std::move(h); }
 
     // for the verify callback
-    void record_cert(CertFacts f);
+    const CertFacts& record_cert(CertFacts f);
     const VerifyHook& verify_hook() const;
 
 private:
