@@ -349,3 +349,31 @@ TEST(ServerCookie, ExpiredCookieIsDropped)
     EXPECT_EQ(u.srv->num_clients(), 0u);
     EXPECT_EQ(u.srv->cookie_stats()->drop_cookie, 1u);
 }
+
+TEST(CookieGate, MutatedPacketsNeverCreateAndNeverCrash)
+{
+    auto g = gate();
+    auto w = control::make_no_wrap();
+    const auto from = addr("10.0.0.1", 4000);
+    const auto cookie = cookie_of(g.first_packet(client_reset(), from, *w, kNow));
+    const auto good = client_reply(cookie);
+    std::uint32_t x = 12345;
+    auto next = [&] {
+        x = x * 1664525u + 1013904223u;
+        return x >> 8;
+    };
+    std::size_t created = 0;
+    for (int i = 0; i < 3000; ++i) {
+        auto p = good;
+        const int flips = 1 + static_cast<int>(next() % 3);
+        for (int k = 0; k < flips; ++k)
+            p[next() % p.size()] ^= static_cast<std::uint8_t>(1 + next() % 255);
+        p.resize(next() % (p.size() + 1));
+        const auto fp = g.first_packet(p, from, *w, kNow);
+        if (fp.verdict == FirstVerdict::CreateFromAck) {
+            ++created;
+            EXPECT_EQ(fp.cookie, cookie); // only with the genuine cookie (payload bytes may differ)
+        }
+    }
+    EXPECT_EQ(g.stats().accepted, created);
+}
