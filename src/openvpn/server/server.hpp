@@ -4,8 +4,10 @@
 //   1. open tun, set --ifconfig/--ifconfig-ipv6 and --route, log
 //      "Initialization Sequence Completed";
 //   2. listen: one UDP socket (clients told apart by source address, data
-//      packets by P_DATA_V2 peer id) or a TCP listener (one TcpLinkSocket
-//      per client);
+//      packets by P_DATA_V2 peer id; a new client's reset is answered
+//      statelessly with 2.6's session cookie, stateless.hpp, and the
+//      instance made only when the client ACKs it) or a TCP listener (one
+//      TcpLinkSocket per client, stateful from the start as in 2.6);
 //   3. per client (Instance): a control channel in the TLS server role
 //      (tls-auth / tls-crypt / tls-crypt-v2 wrap of its own), key-method 2,
 //      --auth-user-pass-verify, NCP (ncp.hpp), a pool slot (pool.hpp) that is
@@ -13,7 +15,10 @@
 //      userspace data plane, renegotiation, keepalive expiry and
 //      explicit-exit-notify (OCC_EXIT or the EXIT message);
 //   4. per client also --client-config-dir / --client-connect (addresses,
-//      extra pushes, disable), --client-disconnect, --learn-address, and the
+//      extra pushes, iroutes (iroute.hpp; the data plane routes by longest
+//      prefix and checks sources), disable), --client-disconnect,
+//      --learn-address, --tls-verify (all with the certificate variables of
+//      cert_env.hpp), per-instance reneg-sec jitter (reneg.hpp), and the
 //      --status file (status.hpp) on every connect/disconnect and interval;
 //   5. SIGTERM/SIGINT exit, SIGUSR1 / SIGHUP make run() return kRunAgain /
 //      kReloadConfig (daemon::run builds a fresh Server); with
