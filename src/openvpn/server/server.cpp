@@ -159,6 +159,8 @@ Status<> Server::start()
         if (!g)
             return Err("session cookie: " + g.error());
         gate_.emplace(std::move(*g));
+        if (const options::Directive* d = o_.last("connect-freq-initial"); d && d->args.size() == 2)
+            gate_->set_rate_limit(std::atoll(d->args[0].c_str()), std::atoi(d->args[1].c_str()));
     }
     read_persist();
     if (auto s = open_tun(); !s)
@@ -559,7 +561,14 @@ void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint n
     FirstPacket fp = gate_->first_packet(b.span(), from, *wrap, now_secs);
     switch (fp.verdict) {
     case FirstVerdict::Drop:
-        if (gate_->stats().drop_cookie != cookie_drops) {
+        if (fp.rate_note) {
+            const options::Directive* d = o_.last("connect-freq-initial");
+            log_.logf(kV1,
+                      "Note: --connect-freq-initial %s %s rate limit exceeded, dropping initial handshake "
+                      "packets for the next %d seconds",
+                      d && d->args.size() == 2 ? d->args[0].c_str() : "100",
+                      d && d->args.size() == 2 ? d->args[1].c_str() : "10", fp.rate_seconds_left);
+        } else if (gate_->stats().drop_cookie != cookie_drops) {
             auto op = wire::opcode_of(b.data()[0]);
             log_.logf(Verb::Notice, "Packet (%s) with invalid or missing SID from %s or wrong packet id",
                       op ? wire::opcode_name(*op) : "?", from.to_string().c_str());

@@ -27,6 +27,25 @@ Result<CookieGate> CookieGate::with_key(Bytes key, unsigned hand_window, bool fo
     return CookieGate(std::move(*c), hand_window, force_cookie);
 }
 
+bool InitialRateLimit::check(std::uint32_t now_secs, bool& first_over, int& seconds_left) noexcept
+{
+    first_over = false;
+    if (static_cast<std::int64_t>(now_secs) > static_cast<std::int64_t>(period_start) + period) {
+        period_start = now_secs;
+        count = 0;
+        noted = false;
+    }
+    ++count;
+    if (count <= max)
+        return true;
+    if (!noted) {
+        noted = true;
+        first_over = true;
+        seconds_left = static_cast<int>(static_cast<std::int64_t>(period_start) + period - now_secs);
+    }
+    return false;
+}
+
 std::vector<std::uint8_t> CookieGate::addr_bytes(const io::SockAddr& a)
 {
     std::vector<std::uint8_t> out;
@@ -86,6 +105,7 @@ FirstPacket CookieGate::first_packet(Bytes pkt, const io::SockAddr& from, contro
             return r;
         }
         ++stats_.accepted;
+        rate_.give_back(); // a finished three-way handshake does not count
         r.verdict = FirstVerdict::CreateFromAck;
         r.client_sid = p->session_id;
         r.cookie = p->remote_session_id;
@@ -93,6 +113,10 @@ FirstPacket CookieGate::first_packet(Bytes pkt, const io::SockAddr& from, contro
     }
     if (p->num_acks != 0 || !p->message_id || *p->message_id != 0) {
         ++stats_.drop_unwrap;
+        return r;
+    }
+    if (!rate_.check(now_secs, r.rate_note, r.rate_seconds_left)) {
+        ++stats_.drop_rate;
         return r;
     }
     bool resend_wkc = false;

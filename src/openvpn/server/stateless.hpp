@@ -11,6 +11,7 @@
 //        early-negotiation marker: likewise, with the RESEND_WKC TLV;
 //      - an older V3: stateful as before (the WKc is only in that packet),
 //        or ignored with --tls-crypt-v2 ... force-cookie;
+//      at most --connect-freq-initial (100 per 10 s) resets are answered;
 //   2. on a P_CONTROL_V1 / P_ACK_V1 / P_CONTROL_WKC_V1 from an unknown
 //      address: key id 0, ACKs only of ids <= 1, message id <= 1, and the
 //      ACK's session id must be the cookie of this address and client sid
@@ -45,6 +46,27 @@ struct CookieStats {
     std::uint64_t drop_unwrap = 0;     // wrap authentication / parse failed
     std::uint64_t drop_cookie = 0;     // wrong, forged or expired cookie, bad ack/msg ids
     std::uint64_t drop_old_v3 = 0;     // V3 without early negotiation under force-cookie
+    std::uint64_t drop_rate = 0;       // resets over --connect-freq-initial
+};
+
+// InitialRateLimit: 2.6's --connect-freq-initial max secs (reflect_filter.c,
+// default 100 per 10 s): at most `max` valid resets are answered per period;
+// an instance made from a cookie gives its reset's place back.
+struct InitialRateLimit {
+    std::int64_t max = 100;
+    int period = 10;
+    std::int64_t count = 0;
+    std::uint32_t period_start = 0;
+    bool noted = false;
+    // check: count one reset at now_secs; false when over the limit.
+    // `first_over` is set on the first refusal of a period (2.6 logs a note
+    // then, with `seconds_left`).
+    bool check(std::uint32_t now_secs, bool& first_over, int& seconds_left) noexcept;
+    void give_back() noexcept
+    {
+        if (count > 0)
+            --count;
+    }
 };
 
 // What to do with a control packet from an address without an instance.
@@ -58,14 +80,22 @@ enum class FirstVerdict : std::uint8_t {
 struct FirstPacket {
     FirstVerdict verdict = FirstVerdict::Drop;
     std::vector<std::uint8_t> reply; // ReplyCookie: the wrapped server reset
-    wire::SessionId client_sid{};    // ReplyCookie / CreateFromAck
-    wire::SessionId cookie{};        // CreateFromAck: our session id
+    bool rate_note = false;          // first reset refused by --connect-freq-initial this period
+    int rate_seconds_left = 0;
+    wire::SessionId client_sid{}; // ReplyCookie / CreateFromAck
+    wire::SessionId cookie{};     // CreateFromAck: our session id
 };
 
 class CookieGate {
 public:
     // create: a random per-process key. hand_window in seconds.
     static Result<CookieGate> create(unsigned hand_window, bool force_cookie);
+    // set_rate_limit: --connect-freq-initial max secs.
+    void set_rate_limit(std::int64_t max, int period) noexcept
+    {
+        rate_.max = max;
+        rate_.period = period;
+    }
     // with_key: a fixed key (tests).
     static Result<CookieGate> with_key(Bytes key, unsigned hand_window, bool force_cookie);
 
@@ -92,6 +122,7 @@ private:
     unsigned hand_window_;
     bool force_cookie_;
     CookieStats stats_;
+    InitialRateLimit rate_;
 };
 
 // CookieWrap: the wrap of an instance created from a valid cookie. It

@@ -377,3 +377,45 @@ TEST(CookieGate, MutatedPacketsNeverCreateAndNeverCrash)
     }
     EXPECT_EQ(g.stats().accepted, created);
 }
+
+TEST(CookieGate, ConnectFreqInitialLimitsAnsweredResets)
+{
+    auto g = gate();
+    g.set_rate_limit(3, 10);
+    auto w = control::make_no_wrap();
+    const auto from = addr("10.0.0.1", 4000);
+    wire::SessionId cookie{};
+    for (int i = 0; i < 3; ++i) {
+        auto fp = g.first_packet(client_reset(), from, *w, kNow);
+        ASSERT_EQ(fp.verdict, FirstVerdict::ReplyCookie);
+        cookie = cookie_of(fp);
+    }
+    auto over = g.first_packet(client_reset(), from, *w, kNow + 1);
+    EXPECT_EQ(over.verdict, FirstVerdict::Drop);
+    EXPECT_TRUE(over.rate_note);          // the first refusal of the period says so
+    EXPECT_EQ(over.rate_seconds_left, 9); // period started at kNow
+    auto again = g.first_packet(client_reset(), from, *w, kNow + 2);
+    EXPECT_EQ(again.verdict, FirstVerdict::Drop);
+    EXPECT_FALSE(again.rate_note);
+    EXPECT_EQ(g.stats().drop_rate, 2u);
+    // a finished handshake gives its place back... (count 5 -> 4: still over)
+    ASSERT_EQ(g.first_packet(client_reply(cookie), from, *w, kNow + 2).verdict, FirstVerdict::CreateFromAck);
+    EXPECT_EQ(g.first_packet(client_reset(), from, *w, kNow + 3).verdict, FirstVerdict::Drop);
+    // ...and a new period starts afresh
+    EXPECT_EQ(g.first_packet(client_reset(), from, *w, kNow + 11).verdict, FirstVerdict::ReplyCookie);
+}
+
+TEST(CookieGate, ACompletedHandshakeDoesNotCountAgainstTheLimit)
+{
+    auto g = gate();
+    g.set_rate_limit(1, 10);
+    auto w = control::make_no_wrap();
+    const auto from = addr("10.0.0.1", 4000);
+    for (int i = 0; i < 5; ++i) {
+        auto fp = g.first_packet(client_reset(), from, *w, kNow);
+        ASSERT_EQ(fp.verdict, FirstVerdict::ReplyCookie) << i;
+        ASSERT_EQ(g.first_packet(client_reply(cookie_of(fp)), from, *w, kNow).verdict,
+                  FirstVerdict::CreateFromAck);
+    }
+    EXPECT_EQ(g.stats().drop_rate, 0u);
+}
