@@ -132,6 +132,7 @@ FirstPacket CookieGate::first_packet(Bytes pkt, const io::SockAddr& from, contro
                 ++stats_.drop_old_v3;
                 return r;
             }
+            rate_.give_back(); // becomes an instance at once (2.6 gives it back then)
             r.verdict = FirstVerdict::Stateful;
             return r;
         }
