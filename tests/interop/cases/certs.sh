@@ -1,6 +1,7 @@
-# tests/interop/cases/certs.sh: the peer's certificate in the client's
-# scripts (--tls-verify). Sourced by run.sh; the script always runs on the
-# client side, so in --mode server it is 2.6's client that runs it.
+# tests/interop/cases/certs.sh: the peer's certificate in scripts
+# (--tls-verify on either side), --crl-verify re-read on change, and the
+# client's SIGHUP and --resolv-retry. Sourced by run.sh. The client-side
+# scripts run in whichever binary is the client (2.6's in --mode server).
 ALL+=(tls-verify tls-verify-reject tls-verify-server sighup resolv-retry crl-reload)
 
 # tls_verify_script FILE ACCEPT_CN: a --tls-verify script that records its
@@ -120,7 +121,7 @@ sc_resolv-retry() {
   client_conf "proto udp" nonexistent.invalid >"$WORK/client.conf"
   printf 'resolv-retry 6\n' >>"$WORK/client.conf"
   start_daemon client "$NS_C" "$CLI_BIN" "$WORK/client.conf"
-  wait_log client "SIGUSR1\[soft,Could not determine IPv4/IPv6 protocol\] received, process restarting" 30 ||
+  wait_log client "SIGUSR1\[soft,Could not determine IPv4/IPv6 protocol\] received, process restarting" 60 ||
     return 1
   local n
   n=$(grep -B3 "Could not determine IPv4/IPv6 protocol$" "$WORK/client.log" | grep -c "RESOLVE: Cannot resolve host address: nonexistent.invalid:1194")
