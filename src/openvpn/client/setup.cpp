@@ -187,13 +187,12 @@ Result<control::TlsConfig> make_tls_config(const options::Options& o)
     }
     if (o.crl_verify) {
         const options::Directive* d = o.last("crl-verify");
-        if (d != nullptr && d->args.size() > 1)
-            return Err(
-                std::string("Options error: --crl-verify with 'dir' is not supported by this build yet: "
-                            "give it one CRL file"));
+        const bool dir = d != nullptr && d->args.size() > 1;
         // A file is read by the TLS context, and read again when it
         // changes (2.6); an inline <crl-verify> block is fixed.
-        if (o.crl_verify->is_inline) {
+        if (dir) {
+            t.crl_dir = o.crl_verify->path; // 'dir': one file per revoked serial
+        } else if (o.crl_verify->is_inline) {
             if (auto s = load(o.crl_verify, t.crl_pem); !s)
                 return Err(s.error());
         } else {

@@ -240,6 +240,14 @@ int verify_cb(int preverify_ok, X509_STORE_CTX* store)
             return 0;
         }
     }
+    // --crl-verify DIR dir, after the script as in 2.6.
+    if (!cfg->crl_dir.empty() && !facts.serial_dec.empty()) {
+        struct stat st {};
+        if (::stat((cfg->crl_dir + "/" + facts.serial_dec).c_str(), &st) == 0) {
+            X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REVOKED);
+            return 0;
+        }
+    }
     return 1;
 }
 

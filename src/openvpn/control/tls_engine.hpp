@@ -60,6 +60,9 @@ struct TlsConfig {
     // it (crl_pem is ignored) and, like 2.6, reads it again before a new
     // TLS session when its modification time or size changed.
     std::string crl_file;
+    // crl_dir: --crl-verify DIR dir: a certificate (any depth) whose serial
+    // number, in decimal, names a file in DIR is revoked (2.6's check).
+    std::string crl_dir;
     std::vector<std::uint8_t> pkcs12_der; // --pkcs12 (replaces cert/key, adds CAs)
     SecureBytes pkcs12_password;
     std::string tls_version_min = "1.2"; // "1.0" .. "1.3"

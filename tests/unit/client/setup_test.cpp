@@ -130,6 +130,19 @@ TEST(ClientSetup, TlsConfigFromOptions)
     EXPECT_FALSE(make_tls_config(missing));
 }
 
+TEST(ClientSetup, CrlVerifyFileIsReadByTheContextAndDirIsKept)
+{
+    auto f = make_tls_config(client_opts({"--crl-verify", data_dir() + "crl-none.pem"}));
+    ASSERT_TRUE(f) << f.error();
+    EXPECT_EQ(f->crl_file, data_dir() + "crl-none.pem"); // re-read on change by TlsContext
+    EXPECT_TRUE(f->crl_pem.empty());
+    EXPECT_TRUE(control::TlsContext::create(*f));
+    auto d = make_tls_config(client_opts({"--crl-verify", data_dir(), "dir"}));
+    ASSERT_TRUE(d) << d.error();
+    EXPECT_EQ(d->crl_dir, data_dir());
+    EXPECT_TRUE(d->crl_file.empty());
+}
+
 TEST(ClientSetup, ControlWrapKinds)
 {
     auto none = make_control_wrap(client_opts(), client_opts().ce, 1000);

@@ -237,6 +237,39 @@ TEST_F(CrlFile, ReReadWhenTheFileChangesBeforeTheNextSession)
     }
 }
 
+TEST(CrlDir, AFileNamedAfterTheSerialRevokes)
+{
+    char tmpl[] = "/tmp/ovpn-crldir-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    const std::string dir = tmpl;
+    auto sc = testpki::config(true);
+    sc.crl_dir = dir;
+    auto sctx = ctx(sc);
+    auto cctx = ctx(testpki::config(false));
+    {
+        auto p = sessions(cctx, sctx);
+        auto st = pump(p);
+        ASSERT_TRUE(st) << st.error();
+    }
+    // The client's serial (test PKI), decimal as 2.6 names the file.
+    const std::string revoked = dir + "/284264058949609562735808654527870434954893065451";
+    std::ofstream(revoked) << "";
+    {
+        auto p = sessions(cctx, sctx);
+        auto st = pump(p);
+        ASSERT_FALSE(st);
+        EXPECT_NE(st.error().find("revoked"), std::string::npos) << st.error();
+        EXPECT_EQ(as_map(cert_env(p.s->peer_chain()))["tls_serial_0"],
+                  "284264058949609562735808654527870434954893065451");
+    }
+    std::remove(revoked.c_str());
+    {
+        auto p = sessions(cctx, sctx);
+        EXPECT_TRUE(pump(p));
+    }
+    ::rmdir(dir.c_str());
+}
+
 TEST_F(CrlFile, MissingFileFailsTheContext)
 {
     auto sc = testpki::config(true);
