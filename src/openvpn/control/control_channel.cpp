@@ -61,10 +61,13 @@ Result<std::unique_ptr<ControlChannel>> ControlChannel::create(ControlConfig cfg
         return Err(std::string("control channel needs a TLS context"));
     if (!cfg.wrap)
         return Err(std::string("control channel needs a wrapping (none/tls-auth/tls-crypt)"));
+    if (cfg.local_session_id && !wire::is_defined(*cfg.local_session_id))
+        return Err(std::string("control channel: the given session id is undefined (all zero)"));
     std::unique_ptr<ControlChannel> cc(new ControlChannel(std::move(cfg)));
-    do {
+    if (cc->cfg_.local_session_id)
+        cc->local_sid_ = *cc->cfg_.local_session_id;
+    while (!wire::is_defined(cc->local_sid_))
         cc->random_bytes(cc->local_sid_);
-    } while (!wire::is_defined(cc->local_sid_));
     cc->primary_ = cc->new_key_state(0, now);
     if (!cc->primary_)
         return Err(std::string("cannot create the TLS session"));

@@ -56,6 +56,10 @@ struct ControlConfig {
     SecureBytes password;
     std::string peer_info; // empty for a --mode server
     RandomFn random;       // empty = RAND_bytes
+    // local_session_id: our session id when it was chosen before the
+    // channel existed (a server's stateless HMAC cookie, which the client
+    // has already ACKed); empty = a random one.
+    std::optional<wire::SessionId> local_session_id;
 };
 
 struct KeyActiveEvent {

@@ -399,12 +399,11 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
     if (cookie) {
         // our session id is the cookie the client ACKed (stateless.hpp)
         cc.wrap = make_cookie_wrap(std::move(cc.wrap));
-        cc.random = cookie_session_random(*cookie);
+        cc.local_session_id = *cookie;
     }
     auto ch = control::ControlChannel::create(std::move(cc), loop_.now());
-    if (!ch || (cookie && (*ch)->session_id() != *cookie)) {
-        log_.logf(kV1, "%s",
-                  ch ? "control channel: cannot take the cookie as session id" : ch.error().c_str());
+    if (!ch) {
+        log_.logf(kV1, "%s", ch.error().c_str());
         pool_->release(*slot);
         return nullptr;
     }

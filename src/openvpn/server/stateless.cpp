@@ -231,17 +231,4 @@ std::vector<std::uint8_t> synthetic_client_reset(const wire::SessionId& client_s
     return out;
 }
 
-control::RandomFn cookie_session_random(const wire::SessionId& sid)
-{
-    auto used = std::make_shared<bool>(false);
-    return [sid, used](MutBytes out) {
-        if (!*used && out.size() == sid.size()) {
-            *used = true;
-            std::memcpy(out.data(), sid.data(), sid.size());
-            return;
-        }
-        RAND_bytes(out.data(), static_cast<int>(out.size()));
-    };
-}
-
 } // namespace ovpn::server

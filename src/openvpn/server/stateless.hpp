@@ -135,9 +135,4 @@ std::unique_ptr<control::ControlWrap> make_cookie_wrap(std::unique_ptr<control::
 // the client sent before, for feeding a CookieWrap'd control channel.
 std::vector<std::uint8_t> synthetic_client_reset(const wire::SessionId& client_sid);
 
-// cookie_session_random: a RandomFn whose first 8-byte request returns
-// `sid` (ControlChannel::create draws its session id first) and then
-// RAND_bytes. The channel's session_id() must be checked afterwards.
-control::RandomFn cookie_session_random(const wire::SessionId& sid);
-
 } // namespace ovpn::server

@@ -203,6 +203,28 @@ TEST(ControlChannel, HandWindowExpiresWithoutPeer)
     EXPECT_GE(sent, 3); // the reset was retransmitted (t, +2, +6)
 }
 
+TEST(ControlChannel, GivenSessionIdIsUsedAndAnUndefinedOneRefused)
+{
+    const wire::SessionId sid = {1, 2, 3, 4, 5, 6, 7, 8};
+    auto sc = make_cfg(true);
+    sc.local_session_id = sid;
+    TimePoint now{seconds(100)};
+    auto s = ControlChannel::create(std::move(sc), now);
+    ASSERT_TRUE(s);
+    EXPECT_EQ((*s)->session_id(), sid);
+    auto bad = make_cfg(true);
+    bad.local_session_id = wire::SessionId{};
+    EXPECT_FALSE(ControlChannel::create(std::move(bad), now));
+    // and a handshake with it completes as with a random one
+    auto given = make_cfg(true);
+    given.local_session_id = sid;
+    Pair p(make_cfg(false), std::move(given));
+    ASSERT_TRUE(p.run_until([&] { return p.c.cc->primary_active() && p.s.cc->primary_active(); }));
+    EXPECT_EQ(p.s.cc->session_id(), sid);
+    EXPECT_EQ(p.c.cc->remote_session_id(), sid);
+    EXPECT_EQ(p.c.count(ControlEvent::Kind::KeyActive), 1);
+}
+
 TEST(ControlChannel, GarbageAndWrongSessionAreCounted)
 {
     Pair p(make_cfg(false), make_cfg(true));

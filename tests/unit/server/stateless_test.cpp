@@ -212,18 +212,6 @@ TEST(CookieWrap, PassesTheSyntheticResetOnceAndSkipsTheCookieReplysPacketId)
     EXPECT_EQ(wraps, 3);
 }
 
-TEST(CookieSessionRandom, FirstSessionIdDrawIsTheCookie)
-{
-    const wire::SessionId c = {9, 8, 7, 6, 5, 4, 3, 2};
-    auto r = cookie_session_random(c);
-    wire::SessionId a{};
-    r(a);
-    EXPECT_EQ(a, c);
-    wire::SessionId b{};
-    r(b);
-    EXPECT_NE(b, c);
-}
-
 // ---- the server on loopback UDP ----
 
 namespace {
