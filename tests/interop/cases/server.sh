@@ -53,15 +53,24 @@ reverse_transfer() {
 }
 
 # server-usr1 / server-hup: with --explicit-exit-notify the server tells its
-# clients RESTART, restarts itself (SIGHUP: re-reading its config), and the
-# client comes back to the new instance.
+# clients RESTART, restarts itself, and the client comes back to the new
+# instance. Before the SIGHUP the server's data-ciphers is narrowed to
+# CHACHA20-POLY1305: the client must come back with that cipher, which proves
+# the config was read again (SIGUSR1 keeps the options: AES-256-GCM again).
 restart_sc() { # $1 = USR1|HUP
-  start_pair "explicit-exit-notify 1" "" && ping_check "$TUN_S" || return 1
+  local want=AES-256-GCM times=2
+  start_pair "explicit-exit-notify 1" "" && ping_check "$TUN_S" &&
+    log_has client "Data Channel: cipher '$want'" || return 1
+  if [ "$1" = HUP ]; then
+    want=CHACHA20-POLY1305 times=1
+    sed -i "s/^data-ciphers .*/data-ciphers $want/" "$WORK/server.conf"
+  fi
   kill "-$1" "$(cat "$WORK/server.pid")" || return 1
   wait_log server "SIG$1\[hard,\] received, process restarting" 5 &&
     wait_log client "server-pushed-connection-reset" 10 &&
     wait_log server "Initialization Sequence Completed" 20 2 &&
-    wait_ready client 60 2 && traffic "$TUN_S" 5
+    wait_ready client 60 2 && wait_log client "Data Channel: cipher '$want'" 5 "$times" &&
+    traffic "$TUN_S" 5
 }
 sc_server-usr1() { restart_sc USR1; }
 sc_server-hup() { restart_sc HUP; }
