@@ -33,6 +33,16 @@ namespace ovpn::server {
 
 namespace {
 
+// set_peer_env: <prefix>_ip or <prefix>_ip6, and <prefix>_port, as 2.6 names
+// a client's address for scripts (an IPv4-mapped address on a dual-stack
+// socket is IPv4 there: <prefix>_ip).
+void set_peer_env(script::Env& env, const std::string& prefix, const io::SockAddr& a)
+{
+    const std::string ip = a.ip_string();
+    env.set(prefix + (ip.find(':') == std::string::npos ? "_ip" : "_ip6"), ip);
+    env.set_int(prefix + "_port", a.port());
+}
+
 // Lines 2.6 prints at its default --verb 1 use level 1.
 constexpr Verb kV1 = Verb::Error;
 constexpr Duration kMaxTick = seconds(1);
@@ -327,7 +337,7 @@ Status<> Server::open_transport()
         return Err(s.error());
     udp_ = std::move(*s);
     log_.logf(kV1, "UDP%s link local (bound): %s", uc.family == io::Family::V6 ? "v6" : "v4",
-              uc.bind_addr->to_string().c_str());
+              uc.bind_addr->bound_string().c_str());
     log_.logf(kV1, "UDP%s link remote: [AF_UNSPEC]", uc.family == io::Family::V6 ? "v6" : "v4");
     return loop_.add_fd(udp_->fd(), io::kReadable, [this](std::uint32_t) { on_udp_readable(); });
 }
@@ -869,8 +879,7 @@ bool Server::verify_user_pass(Instance& in, const std::string& user, const Secur
     add_cert_vars(env, in);
     env.set("username", user);
     env.set("common_name", in.cn);
-    env.set("untrusted_ip", in.addr.ip_string());
-    env.set_int("untrusted_port", in.addr.port());
+    set_peer_env(env, "untrusted", in.addr);
     std::vector<std::string> args;
     std::string path;
     if (via_env) {
@@ -927,9 +936,7 @@ bool Server::run_tls_verify(const control::CertFacts& cert, const std::vector<co
         env.set(name, value);
     std::string who;
     if (verifying_ != nullptr) {
-        env.set(verifying_->addr.family() == AF_INET6 ? "untrusted_ip6" : "untrusted_ip",
-                verifying_->addr.ip_string());
-        env.set_int("untrusted_port", verifying_->addr.port());
+        set_peer_env(env, "untrusted", verifying_->addr);
         who = verifying_->addr_str + " ";
     }
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));
@@ -947,8 +954,7 @@ script::Env Server::client_env(const Instance& in) const
     env.set("common_name", in.cn);
     if (in.username != "UNDEF")
         env.set("username", in.username);
-    env.set("trusted_ip", in.addr.ip_string());
-    env.set_int("trusted_port", in.addr.port());
+    set_peer_env(env, "trusted", in.addr);
     if (o_.ifconfig)
         env.set("ifconfig_local", o_.ifconfig->first);
     if (in.v4) {

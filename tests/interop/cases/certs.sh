@@ -86,11 +86,9 @@ sc_tls-verify-server() {
   start_pair "script-security 2\ntls-verify $WORK/tls-verify.sh" "" && traffic "$TUN_S" 5 || return 1
   grep -qx "2|1|CN=io-test-ca" "$WORK/tlsv/args1" && grep -qx "2|0|CN=io-client" "$WORK/tlsv/args0" ||
     { log "server tls-verify args: $(cat "$WORK"/tlsv/args* 2>/dev/null)"; return 1; }
-  # (2.6 says untrusted_ip=<v4 address> here; ours names it untrusted_ip6
-  # for now, so only the port is checked.)
   env_has 0 "X509_0_CN=io-client$" && env_has 0 "tls_serial_hex_0=" && env_has 0 "common_name=io-client$" &&
     env_has 1 "tls_id_1=CN=io-test-ca$" && env_has 0 "untrusted_port=[0-9][0-9]*$" &&
-    log_has server "VERIFY SCRIPT OK: depth=0, CN=io-client"
+    env_has 0 "untrusted_ip=$UNDER_C$" && log_has server "VERIFY SCRIPT OK: depth=0, CN=io-client"
 }
 
 # SIGHUP: 2.6's hard restart. The tun goes (even with persist-tun), --down
