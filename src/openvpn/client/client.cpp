@@ -185,6 +185,28 @@ void Client::order_connections()
     }
 }
 
+Result<std::optional<io::SockAddr>> Client::local_bind(const options::ConnectionEntry& ce, bool tcp) const
+{
+    const bool asked = ce.local || ce.lport || ce.bind_given;
+    if (ce.nobind || (!asked && (tcp || base_.pull)))
+        return std::optional<io::SockAddr>{};
+    const std::string port_text = ce.lport.value_or(ce.port);
+    const auto port = static_cast<std::uint16_t>(std::stoi(port_text));
+    const auto fam =
+        remote_.empty() ? io::Family::Any : (remote_.family() == AF_INET6 ? io::Family::V6 : io::Family::V4);
+    if (ce.local) {
+        auto addrs = io::resolve(*ce.local, port, fam, tcp ? io::SockType::Stream : io::SockType::Datagram);
+        if (!addrs || addrs->empty())
+            return Err("RESOLVE: Cannot resolve host address: " + *ce.local + ":" + port_text +
+                       (addrs ? std::string() : " (" + addrs.error() + ")"));
+        return std::optional<io::SockAddr>(addrs->front());
+    }
+    auto any = io::SockAddr::parse_numeric(fam == io::Family::V6 ? "::" : "0.0.0.0", port);
+    if (!any)
+        return Err("Options error: bad --lport " + port_text);
+    return std::optional<io::SockAddr>(*any);
+}
+
 Status<> Client::start_connection()
 {
     if (auto s = load_credentials(); !s)
@@ -253,6 +275,10 @@ Status<> Client::start_connection()
     } else if (tcp) {
         io::TcpConfig tc;
         tc.remote = remote_;
+        auto b = local_bind(ce, true);
+        if (!b)
+            return Err(b.error());
+        tc.bind_addr = *b;
         auto s = io::connect_tcp(tc);
         if (!s) {
             log_.logf(kV1, "TCP: connect to %s failed: %s", remote_.to_string().c_str(), s.error().c_str());
@@ -270,23 +296,21 @@ Status<> Client::start_connection()
         if (!remote_.empty() && !ce.float_peer)
             uc.connect_to = remote_;
         udp_unconnected_ = !uc.connect_to.has_value();
-        // A pull client binds only with --lport/--bind; a p2p peer binds to
-        // --lport (default --port) unless --nobind, as 2.6 does.
-        const bool bind = !ce.nobind && (ce.lport || ce.bind_given || !base_.pull);
-        if (bind) {
-            auto b = io::SockAddr::parse_numeric(
-                remote_.family() == AF_INET6 ? "::" : "0.0.0.0",
-                static_cast<std::uint16_t>(std::stoi(ce.lport.value_or(ce.port))));
-            if (b)
-                uc.bind_addr = *b;
-        }
+        auto b = local_bind(ce, false);
+        if (!b)
+            return Err(b.error());
+        uc.bind_addr = *b;
         auto s = io::open_udp(uc);
         if (!s)
             return Err(s.error());
         link_ = std::move(*s);
         tcp_ = nullptr;
-        log_.write(kV1, "UDP link local: (not bound)");
-        log_.logf(kV1, "UDP link remote: %s", remote_.to_string().c_str());
+        const char* udp = remote_.family() == AF_INET6 ? "UDPv6" : "UDPv4";
+        if (uc.bind_addr)
+            log_.logf(kV1, "%s link local (bound): %s", udp, uc.bind_addr->bound_string().c_str());
+        else
+            log_.logf(kV1, "%s link local: (not bound)", udp);
+        log_.logf(kV1, "%s link remote: %s", udp, remote_.to_string().c_str());
     }
     rx_.clear();
     for (std::size_t i = 0; i < link_->batch_size(); ++i)

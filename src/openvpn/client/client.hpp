@@ -75,6 +75,11 @@ private:
 
     const options::ConnectionEntry& current_ce() const;
     Status<> start_connection();
+    // local_bind: where 2.6 binds the socket to remote_: --local (default the
+    // wildcard) and --lport (default --port), unless --nobind. A UDP pull
+    // client and a TCP client bind only when --local, --lport or --bind was
+    // given; a UDP p2p peer always does. nullopt = do not bind.
+    Result<std::optional<io::SockAddr>> local_bind(const options::ConnectionEntry& ce, bool tcp) const;
     void schedule_restart(const std::string& why, bool advance_remote);
     // restart_now: SIGUSR1 / SIGHUP: tear down and reconnect at once.
     void restart_now(const std::string& why);

@@ -46,6 +46,18 @@ std::string SockAddr::to_string() const
     return "[undef]";
 }
 
+std::string SockAddr::bound_string() const
+{
+    bool any = false;
+    if (ss.ss_family == AF_INET)
+        any = reinterpret_cast<const sockaddr_in*>(&ss)->sin_addr.s_addr == htonl(INADDR_ANY);
+    else if (ss.ss_family == AF_INET6)
+        any = IN6_IS_ADDR_UNSPECIFIED(&reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_addr);
+    if (!any)
+        return to_string();
+    return strfmt("[%s][undef]:%u", ss.ss_family == AF_INET ? "AF_INET" : "AF_INET6", port());
+}
+
 SockAddr SockAddr::from_v4(in_addr a, std::uint16_t port)
 {
     SockAddr s;

@@ -28,6 +28,9 @@ struct SockAddr {
 
     // ip_string: "10.0.0.1" / "fd00::1" (IPv4-mapped IPv6 shown as IPv4).
     std::string ip_string() const;
+    // bound_string: 2.6's form for a socket's local address, with
+    // "[undef]" for the wildcard: "[AF_INET][undef]:1194".
+    std::string bound_string() const;
     // to_string: 2.6's form, "[AF_INET]10.0.0.1:1194".
     std::string to_string() const;
 

@@ -51,6 +51,10 @@ void check_ce(const Options& o, const ConnectionEntry& ce, Errors& e)
         e.add("--mtu-test only makes sense with --proto udp");
     if (ce.bind_given && ce.nobind)
         e.add("--bind and --nobind can't be used together");
+    if (ce.local && ce.nobind)
+        e.add("--local and --nobind don't make sense when used together");
+    if (ce.lport && ce.nobind)
+        e.add("--lport and --nobind don't make sense when used together");
     if (ce.fragment && !udp)
         e.add("--fragment can only be used with --proto udp");
     if (proto.find("-client") != std::string::npos && ce.remotes.empty())

@@ -72,6 +72,8 @@ TEST(Validate, CrossOptionRules)
     has("client\ndev tun\nremote x\nca c\ncert c\n",
         "If you use one of --cert or --key, you must use them both");
     has("client\ndev tun\nremote x\n", "You must define CA file");
+    has("client\ndev tun\nremote x\nnobind\nlport 4000\n", "--lport and --nobind don't make sense");
+    has("client\ndev tun\nremote x\nnobind\nlocal 10.0.0.1\n", "--local and --nobind don't make sense");
     has("dev tun\ntls-server\nmode server\nca c\ncert c\nkey k\n", "You must define DH file (--dh)");
     has("dev tun\nmanagement-hold\n", "--management is not specified");
     has("dev tun\nclient\nremote x\ntls-version-min 1.3\ntls-version-max 1.2\n", "--tls-version-min bigger");
