@@ -1,8 +1,14 @@
-// tests/unit/server/common.hpp: option parsing for the server tests.
+// tests/unit/server/common.hpp: option parsing and a free port for the
+// server tests.
 #pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -43,6 +49,21 @@ inline options::Options server_opts(std::vector<std::string> extra = {})
                                   "none"};
     a.insert(a.end(), extra.begin(), extra.end());
     return parse(a);
+}
+
+// free_udp_port: a UDP port on 127.0.0.1 that was free a moment ago (the
+// kernel picks it for a socket that is closed at once).
+inline std::uint16_t free_udp_port()
+{
+    int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    (void)::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    (void)::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
 }
 
 } // namespace ovpn::servertest

@@ -25,19 +25,6 @@ using ovpn::servertest::server_opts;
 
 namespace {
 
-std::uint16_t free_udp_port()
-{
-    int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    (void)::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    (void)::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
 const char* const kPeerInfo =
     "IV_VER=2.6.14\nIV_PLAT=linux\nIV_PROTO=990\nIV_CIPHERS=AES-256-GCM:AES-128-GCM\n";
 
@@ -55,9 +42,10 @@ struct Harness {
     explicit Harness(std::vector<std::string> extra)
     {
         log.set_verb(0);
-        std::vector<std::string> a = {"--topology",  "subnet",    "--proto", "udp4",
-                                      "--local",     "127.0.0.1", "--port",  std::to_string(free_udp_port()),
-                                      "--keepalive", "2",         "10"};
+        std::vector<std::string> a = {
+            "--topology",  "subnet",    "--proto", "udp4",
+            "--local",     "127.0.0.1", "--port",  std::to_string(servertest::free_udp_port()),
+            "--keepalive", "2",         "10"};
         a.insert(a.end(), extra.begin(), extra.end());
         opts = server_opts(a);
         opts.dev = "null";

@@ -15,19 +15,6 @@ using namespace ovpn;
 
 namespace {
 
-std::uint16_t free_port()
-{
-    int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    (void)::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    (void)::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
 // run_with_pending: block `sig`, raise it, then run a server; the loop's
 // signalfd picks the pending signal up at once.
 int run_with_pending(int sig, std::vector<std::string> extra = {})
@@ -44,7 +31,7 @@ int run_with_pending(int sig, std::vector<std::string> extra = {})
     {
         io::EventLoop loop(clock);
         std::vector<std::string> a = {"--proto",   "udp4",   "--local",
-                                      "127.0.0.1", "--port", std::to_string(free_port())};
+                                      "127.0.0.1", "--port", std::to_string(servertest::free_udp_port())};
         a.insert(a.end(), extra.begin(), extra.end());
         auto opts = servertest::server_opts(a);
         opts.dev = "null";

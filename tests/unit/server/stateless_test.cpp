@@ -216,19 +216,6 @@ TEST(CookieWrap, PassesTheSyntheticResetOnceAndSkipsTheCookieReplysPacketId)
 
 namespace {
 
-std::uint16_t free_udp_port()
-{
-    int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    (void)::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    (void)::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
 struct UdpServer {
     FakeClock clock;
     Logger log{stderr};
@@ -240,7 +227,7 @@ struct UdpServer {
     {
         log.set_verb(0);
         opts = servertest::server_opts({"--topology", "subnet", "--proto", "udp4", "--local", "127.0.0.1",
-                                        "--port", std::to_string(free_udp_port())});
+                                        "--port", std::to_string(servertest::free_udp_port())});
         opts.dev = "null";
         srv = std::make_unique<Server>(opts, log, loop);
         auto s = srv->start();
