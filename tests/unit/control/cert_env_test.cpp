@@ -16,15 +16,15 @@
 
 #include "openvpn/control/tls_engine.hpp"
 #include "unit/control/test_pki.hpp"
+#include "unit/control/tls_pair.hpp"
 
 using namespace ovpn;
 using namespace ovpn::control;
 
 namespace {
 
-struct Pair {
-    std::unique_ptr<TlsSession> c, s;
-};
+using test::Pair;
+using test::pump;
 
 Pair sessions(const std::shared_ptr<TlsContext>& cctx, const std::shared_ptr<TlsContext>& sctx)
 {
@@ -32,28 +32,6 @@ Pair sessions(const std::shared_ptr<TlsContext>& cctx, const std::shared_ptr<Tls
     auto s = TlsSession::create(sctx);
     EXPECT_TRUE(c && s);
     return {std::move(*c), std::move(*s)};
-}
-
-Status<> pump(Pair& p)
-{
-    for (int i = 0; i < 100; ++i) {
-        if (auto r = p.c->advance(); !r)
-            return r;
-        if (auto r = p.s->advance(); !r)
-            return r;
-        bool moved = false;
-        while (p.c->has_ciphertext()) {
-            p.s->put_ciphertext(p.c->take_ciphertext(1000));
-            moved = true;
-        }
-        while (p.s->has_ciphertext()) {
-            p.c->put_ciphertext(p.s->take_ciphertext(1000));
-            moved = true;
-        }
-        if (!moved && p.c->established() && p.s->established())
-            return Ok{};
-    }
-    return Err(std::string("no progress"));
 }
 
 std::shared_ptr<TlsContext> ctx(const TlsConfig& c)
@@ -71,7 +49,7 @@ std::map<std::string, std::string> as_map(const std::vector<std::pair<std::strin
 TEST(CertEnv, ChainOfTheServerMatches26)
 {
     auto p = sessions(ctx(testpki::config(false)), ctx(testpki::config(true)));
-    auto st = pump(p);
+    auto st = pump(p, 1000);
     ASSERT_TRUE(st) << st.error();
     const auto& chain = p.c->peer_chain();
     ASSERT_EQ(chain.size(), 2u);
@@ -140,7 +118,7 @@ TEST(TlsVerifyHook, SeesEveryDepthWithTheChainSoFar)
         return true;
     };
     auto p = sessions(ctx(cc), ctx(testpki::config(true)));
-    ASSERT_TRUE(pump(p));
+    ASSERT_TRUE(pump(p, 1000));
     ASSERT_EQ(calls.size(), 2u);
     EXPECT_EQ(calls[0], std::make_pair(1, std::size_t{1}));
     EXPECT_EQ(calls[1], std::make_pair(0, std::size_t{2}));
@@ -151,7 +129,7 @@ TEST(TlsVerifyHook, RefusalAtDepthZeroFailsTheHandshake)
     auto cc = testpki::config(false);
     cc.verify_hook = [](const CertFacts& c, const std::vector<CertFacts>&) { return c.depth != 0; };
     auto p = sessions(ctx(cc), ctx(testpki::config(true)));
-    auto st = pump(p);
+    auto st = pump(p, 1000);
     ASSERT_FALSE(st);
     EXPECT_NE(st.error().find("certificate verify failed"), std::string::npos) << st.error();
     EXPECT_FALSE(p.c->established());
@@ -165,7 +143,7 @@ TEST(TlsVerifyHook, PerSessionHookOverridesTheContextsAndServerUsesIt)
     auto cctx = ctx(testpki::config(false));
     {
         auto p = sessions(cctx, sctx);
-        EXPECT_FALSE(pump(p));
+        EXPECT_FALSE(pump(p, 1000));
     }
     auto p = sessions(cctx, sctx);
     std::string seen;
@@ -174,7 +152,7 @@ TEST(TlsVerifyHook, PerSessionHookOverridesTheContextsAndServerUsesIt)
             seen = c.common_name;
         return true;
     });
-    ASSERT_TRUE(pump(p));
+    ASSERT_TRUE(pump(p, 1000));
     EXPECT_EQ(seen, "test-client");
 }
 
@@ -207,7 +185,7 @@ TEST_F(CrlFile, ReReadWhenTheFileChangesBeforeTheNextSession)
     auto cctx = ctx(testpki::config(false));
     {
         auto p = sessions(cctx, sctx);
-        auto st = pump(p);
+        auto st = pump(p, 1000);
         ASSERT_TRUE(st) << st.error();
     }
     // Unchanged: nothing is read.
@@ -217,7 +195,7 @@ TEST_F(CrlFile, ReReadWhenTheFileChangesBeforeTheNextSession)
     write("crl-client-revoked.pem");
     {
         auto p = sessions(cctx, sctx);
-        auto st = pump(p);
+        auto st = pump(p, 1000);
         ASSERT_FALSE(st);
         EXPECT_NE(st.error().find("revoked"), std::string::npos) << st.error();
     }
@@ -226,13 +204,13 @@ TEST_F(CrlFile, ReReadWhenTheFileChangesBeforeTheNextSession)
     EXPECT_FALSE(sctx->refresh_crl());
     {
         auto p = sessions(cctx, sctx);
-        EXPECT_FALSE(pump(p));
+        EXPECT_FALSE(pump(p, 1000));
     }
     // Back to a CRL without the client.
     write("crl-none.pem");
     {
         auto p = sessions(cctx, sctx);
-        auto st = pump(p);
+        auto st = pump(p, 1000);
         ASSERT_TRUE(st) << st.error();
     }
 }
@@ -248,7 +226,7 @@ TEST(CrlDir, AFileNamedAfterTheSerialRevokes)
     auto cctx = ctx(testpki::config(false));
     {
         auto p = sessions(cctx, sctx);
-        auto st = pump(p);
+        auto st = pump(p, 1000);
         ASSERT_TRUE(st) << st.error();
     }
     // The client's serial (test PKI), decimal as 2.6 names the file.
@@ -256,7 +234,7 @@ TEST(CrlDir, AFileNamedAfterTheSerialRevokes)
     std::ofstream(revoked) << "";
     {
         auto p = sessions(cctx, sctx);
-        auto st = pump(p);
+        auto st = pump(p, 1000);
         ASSERT_FALSE(st);
         EXPECT_NE(st.error().find("revoked"), std::string::npos) << st.error();
         EXPECT_EQ(as_map(cert_env(p.s->peer_chain()))["tls_serial_0"],
@@ -265,7 +243,7 @@ TEST(CrlDir, AFileNamedAfterTheSerialRevokes)
     std::remove(revoked.c_str());
     {
         auto p = sessions(cctx, sctx);
-        EXPECT_TRUE(pump(p));
+        EXPECT_TRUE(pump(p, 1000));
     }
     ::rmdir(dir.c_str());
 }

@@ -3,15 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "unit/control/test_pki.hpp"
+#include "unit/control/tls_pair.hpp"
 
 using namespace ovpn;
 using namespace ovpn::control;
 
 namespace {
 
-struct Pair {
-    std::unique_ptr<TlsSession> c, s;
-};
+using test::Pair;
+using test::pump;
 
 Pair make_pair(const TlsConfig& cc, const TlsConfig& sc)
 {
@@ -22,29 +22,6 @@ Pair make_pair(const TlsConfig& cc, const TlsConfig& sc)
     auto c = TlsSession::create(*cctx);
     auto s = TlsSession::create(*sctx);
     return {std::move(*c), std::move(*s)};
-}
-
-// pump: shuttle ciphertext in small chunks until neither side has any.
-Status<> pump(Pair& p)
-{
-    for (int i = 0; i < 100; ++i) {
-        if (auto r = p.c->advance(); !r)
-            return r;
-        if (auto r = p.s->advance(); !r)
-            return r;
-        bool moved = false;
-        while (p.c->has_ciphertext()) {
-            p.s->put_ciphertext(p.c->take_ciphertext(100));
-            moved = true;
-        }
-        while (p.s->has_ciphertext()) {
-            p.c->put_ciphertext(p.s->take_ciphertext(100));
-            moved = true;
-        }
-        if (!moved && p.c->established() && p.s->established())
-            return Ok{};
-    }
-    return Err(std::string("no progress"));
 }
 
 TEST(TlsEngine, HandshakeRecordsAndExporter)
@@ -58,7 +35,7 @@ TEST(TlsEngine, HandshakeRecordsAndExporter)
     ASSERT_TRUE(p.c && p.s);
     const std::string hello = "key method 2 goes here";
     ASSERT_TRUE(p.c->write_record(as_bytes(hello))); // before the handshake: kept
-    auto st = pump(p);
+    auto st = pump(p, 100);
     ASSERT_TRUE(st) << st.error();
     auto rec = p.s->read_record();
     ASSERT_TRUE(rec);
@@ -81,7 +58,7 @@ TEST(TlsEngine, VerifyX509NameMismatchFails)
     auto cc = testpki::config(false);
     cc.verify_x509_name = VerifyX509Name{"C=XX, O=ovpn-test, CN=other", X509NameType::Subject};
     auto p = make_pair(cc, testpki::config(true));
-    EXPECT_FALSE(pump(p));
+    EXPECT_FALSE(pump(p, 100));
 }
 
 TEST(TlsEngine, VerifyX509SubjectAndPrefixMatch)
@@ -91,7 +68,7 @@ TEST(TlsEngine, VerifyX509SubjectAndPrefixMatch)
         auto cc = testpki::config(false);
         cc.verify_x509_name = v;
         auto p = make_pair(cc, testpki::config(true));
-        auto st = pump(p);
+        auto st = pump(p, 100);
         EXPECT_TRUE(st) << v.name;
     }
 }
@@ -107,7 +84,7 @@ TEST(TlsEngine, RemoteCertTlsRejectsWrongRole)
     std::string k = testpki::read_text("client.key");
     sc.key_pem = SecureBytes(as_bytes(k));
     auto p = make_pair(cc, sc);
-    auto st = pump(p);
+    auto st = pump(p, 100);
     ASSERT_FALSE(st);
     EXPECT_NE(st.error().find("certificate"), std::string::npos) << st.error();
 }
@@ -119,7 +96,7 @@ TEST(TlsEngine, VersionRangeMismatchFails)
     auto sc = testpki::config(true);
     sc.tls_version_max = "1.2";
     auto p = make_pair(cc, sc);
-    EXPECT_FALSE(pump(p));
+    EXPECT_FALSE(pump(p, 100));
 }
 
 TEST(TlsEngine, Tls12WithCipherListAndGroups)
@@ -129,7 +106,7 @@ TEST(TlsEngine, Tls12WithCipherListAndGroups)
     cc.tls_cipher = "ECDHE-ECDSA-AES128-GCM-SHA256";
     cc.tls_groups = "X25519:prime256v1";
     auto p = make_pair(cc, testpki::config(true));
-    ASSERT_TRUE(pump(p));
+    ASSERT_TRUE(pump(p, 100));
     EXPECT_NE(p.s->description().find("ECDHE-ECDSA-AES128-GCM-SHA256"), std::string::npos);
 }
 
@@ -142,7 +119,7 @@ TEST(TlsEngine, Pkcs12Client)
     cc.ca_pem.clear(); // trusted CA comes from the bundle
     cc.pkcs12_der.assign(p12.begin(), p12.end());
     auto p = make_pair(cc, testpki::config(true));
-    ASSERT_TRUE(pump(p));
+    ASSERT_TRUE(pump(p, 100));
     EXPECT_EQ(p.s->peer_common_name(), "test-client");
 }
 
@@ -175,17 +152,17 @@ TEST(TlsEngine, CrlVerifyRefusesARevokedPeerOnly)
     auto sc = testpki::config(true);
     sc.crl_pem = testpki::read_text("crl-none.pem");
     auto ok = make_pair(testpki::config(false), sc);
-    EXPECT_TRUE(pump(ok)) << "a CRL that revokes nothing must not refuse the client";
+    EXPECT_TRUE(pump(ok, 100)) << "a CRL that revokes nothing must not refuse the client";
 
     sc.crl_pem = testpki::read_text("crl-client-revoked.pem");
     auto revoked = make_pair(testpki::config(false), sc);
-    EXPECT_FALSE(pump(revoked)) << "the server accepted a revoked client certificate";
+    EXPECT_FALSE(pump(revoked, 100)) << "the server accepted a revoked client certificate";
 
     // The client side checks the server the same way: the server is not revoked.
     auto cc = testpki::config(false);
     cc.crl_pem = testpki::read_text("crl-client-revoked.pem");
     auto server_ok = make_pair(cc, testpki::config(true));
-    EXPECT_TRUE(pump(server_ok));
+    EXPECT_TRUE(pump(server_ok, 100));
 }
 
 TEST(TlsEngine, CrlVerifyWithoutACrlIsAnError)
