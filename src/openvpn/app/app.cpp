@@ -105,6 +105,31 @@ bool lock_memory(const options::Options& o, Logger& log)
     return true;
 }
 
+// read_options: the command line and the config files it names, the logger
+// then following their --verb and --suppress-timestamps.
+Result<options::Options> read_options(const std::vector<std::string>& args, Logger& log)
+{
+    auto parsed = options::parse_config(args, log);
+    if (parsed) {
+        log.set_verb(parsed->verb);
+        log.set_timestamps(!parsed->suppress_timestamps);
+    }
+    return parsed;
+}
+
+// enter_cd: --cd (2.6 changes directory while parsing, before any file is
+// read); false, logged, when it fails.
+bool enter_cd(const options::Options& o, Logger& log)
+{
+    if (!o.cd)
+        return true;
+    if (auto s = process::change_directory(*o.cd); !s) {
+        log.write(Verb::Fatal, s.error());
+        return false;
+    }
+    return true;
+}
+
 // admit: the checks every start makes, the first and each one after a
 // SIGHUP: validate, refuse what we would not act on (runtime_support.hpp),
 // and report the DCO verdict (the first blocker, at verb 3). Returns the
@@ -140,8 +165,8 @@ struct Reload {
 
 // run_until_exit: daemon::run, and again with freshly read options after
 // each SIGHUP (2.6's hard restart). Process set-up (--daemon, --writepid,
-// logging, privileges) happens once; verb, mute and timestamps follow the
-// new options. A configuration that no longer parses or validates ends the
+// logging and --mute, privileges) happens once; verb and timestamps follow
+// the new options. A configuration that no longer parses or validates ends the
 // process, as in 2.6.
 int run_until_exit(const options::Options& first, Logger& log, const Reload& reload)
 {
@@ -152,21 +177,15 @@ int run_until_exit(const options::Options& first, Logger& log, const Reload& rel
         if (!reload.start_dir.empty() && ::chdir(reload.start_dir.c_str()) != 0)
             log.logf(Verb::Info, "Note: cannot return to %s to re-read the configuration: %s",
                      reload.start_dir.c_str(), std::strerror(errno));
-        auto parsed = options::parse_config(reload.args, log);
+        auto parsed = read_options(reload.args, log);
         if (!parsed) {
             log.write(Verb::Fatal, parsed.error());
             log.write(Verb::Fatal, "Exiting due to fatal error");
             return 1;
         }
         const options::Options& o = *parsed;
-        log.set_verb(o.verb);
-        log.set_timestamps(!o.suppress_timestamps);
-        if (o.cd) {
-            if (auto s = process::change_directory(*o.cd); !s) {
-                log.write(Verb::Fatal, s.error());
-                return 1;
-            }
-        }
+        if (!enter_cd(o, log))
+            return 1;
         if (auto refused = admit(o, log))
             return *refused;
         code = daemon::run(o, log);
@@ -219,23 +238,16 @@ int run(int argc, char** argv)
     // 2.6 writes its messages to stdout (fatal ones to stderr only under
     // --errors-to-stderr).
     Logger log(stdout);
-    auto parsed = options::parse_config(args, log);
+    auto parsed = read_options(args, log);
     if (!parsed)
         return usage_error(parsed.error());
     const options::Options& o = *parsed;
-    log.set_verb(o.verb);
-    log.set_timestamps(!o.suppress_timestamps);
     if (options::is_one_shot(o))
         return one_shot(o, log);
     if (check)
         return check_config(o, log, stdout);
-    // --cd: 2.6 changes directory while parsing, before any file is read.
-    if (o.cd) {
-        if (auto s = process::change_directory(*o.cd); !s) {
-            log.write(Verb::Fatal, s.error());
-            return 1;
-        }
-    }
+    if (!enter_cd(o, log))
+        return 1;
     if (auto s = process::configure_logging(log, o); !s)
         log.write(Verb::Error, mute::None, Severity::Warning, s.error()); // 2.6 keeps logging to stdout
     return start(o, log, reload);
