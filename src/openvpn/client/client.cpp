@@ -190,21 +190,12 @@ Result<std::optional<io::SockAddr>> Client::local_bind(const options::Connection
     const bool asked = ce.local || ce.lport || ce.bind_given;
     if (ce.nobind || (!asked && (tcp || base_.pull)))
         return std::optional<io::SockAddr>{};
-    const std::string port_text = ce.lport.value_or(ce.port);
-    const auto port = static_cast<std::uint16_t>(std::stoi(port_text));
     const auto fam =
         remote_.empty() ? io::Family::Any : (remote_.family() == AF_INET6 ? io::Family::V6 : io::Family::V4);
-    if (ce.local) {
-        auto addrs = io::resolve(*ce.local, port, fam, tcp ? io::SockType::Stream : io::SockType::Datagram);
-        if (!addrs || addrs->empty())
-            return Err("RESOLVE: Cannot resolve host address: " + *ce.local + ":" + port_text +
-                       (addrs ? std::string() : " (" + addrs.error() + ")"));
-        return std::optional<io::SockAddr>(addrs->front());
-    }
-    auto any = io::SockAddr::parse_numeric(fam == io::Family::V6 ? "::" : "0.0.0.0", port);
-    if (!any)
-        return Err("Options error: bad --lport " + port_text);
-    return std::optional<io::SockAddr>(*any);
+    auto a = local_address(ce, fam, tcp, false);
+    if (!a)
+        return Err(a.error());
+    return std::optional<io::SockAddr>(*a);
 }
 
 Status<> Client::start_connection()

@@ -50,6 +50,12 @@ ResolvePolicy resolve_policy(const options::Options& o);
 // -> V6, udp/tcp -> Any).
 io::Family proto_family(const std::string& proto);
 
+// local_address: where a socket of `ce` binds: --local resolved for `fam`,
+// or the wildcard ("::" only for V6, or for Any when any_is_v6: a server's
+// dual-stack socket), with --lport (default --port).
+Result<io::SockAddr> local_address(const options::ConnectionEntry& ce, io::Family fam, bool tcp,
+                                   bool any_is_v6);
+
 // compression_of: the data channel's compression framing from --compress /
 // --comp-lzo (local or pushed).
 wire::CompressMode compression_of(const options::Options& o);

@@ -291,20 +291,10 @@ Status<> Server::open_transport()
     const options::ConnectionEntry& ce = o_.ce;
     tcp_mode_ = options::proto_is_tcp(ce.proto);
     const io::Family fam = client::proto_family(ce.proto);
-    const auto port = static_cast<std::uint16_t>(std::stoi(ce.lport.value_or(ce.port)));
-    io::SockAddr bind_addr;
-    if (ce.local) {
-        auto addrs = io::resolve(*ce.local, port, fam,
-                                 tcp_mode_ ? io::SockType::Stream : io::SockType::Datagram, true);
-        if (!addrs || addrs->empty())
-            return Err("RESOLVE: Cannot resolve host address: " + *ce.local);
-        bind_addr = addrs->front();
-    } else {
-        auto a = io::SockAddr::parse_numeric(fam == io::Family::V4 ? "0.0.0.0" : "::", port);
-        if (!a)
-            return Err(a.error());
-        bind_addr = *a;
-    }
+    auto local = client::local_address(ce, fam, tcp_mode_, true);
+    if (!local)
+        return Err(local.error());
+    const io::SockAddr bind_addr = *local;
     const std::size_t batch = 32;
     rx_.clear();
     for (std::size_t i = 0; i < batch; ++i)
@@ -313,7 +303,7 @@ Status<> Server::open_transport()
     if (tcp_mode_) {
         auto l = TcpListener::open(bind_addr);
         if (!l && fam == io::Family::Any) {
-            auto v4 = io::SockAddr::parse_numeric("0.0.0.0", port);
+            auto v4 = io::SockAddr::parse_numeric("0.0.0.0", bind_addr.port());
             if (v4)
                 l = TcpListener::open(*v4);
         }
@@ -330,7 +320,7 @@ Status<> Server::open_transport()
     auto s = io::open_udp(uc);
     if (!s && fam == io::Family::Any) {
         uc.family = io::Family::V4;
-        uc.bind_addr = io::SockAddr::parse_numeric("0.0.0.0", port).value();
+        uc.bind_addr = io::SockAddr::parse_numeric("0.0.0.0", bind_addr.port()).value();
         s = io::open_udp(uc);
     }
     if (!s)
