@@ -354,22 +354,13 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& 
 {
     if (pkt.size() < 1)
         return nullptr;
+    // Without iroutes (only a multi_peer server sets them) this is the
+    // plain match on each peer's vpn address.
     const std::uint8_t ver = pkt.data()[0] >> 4;
-    if (cfg_.multi_peer) {
-        if (ver == 4 && pkt.size() >= 20)
-            return peer_by_addr(AF_INET, pkt.data() + 16);
-        if (ver == 6 && pkt.size() >= 40)
-            return peer_by_addr(AF_INET6, pkt.data() + 24);
-        return nullptr;
-    }
-    for (auto& [id, p] : peers_) {
-        if (ver == 4 && pkt.size() >= 20 && p->spec.vpn_ipv4 &&
-            std::memcmp(pkt.data() + 16, &p->spec.vpn_ipv4->s_addr, 4) == 0)
-            return p.get();
-        if (ver == 6 && pkt.size() >= 40 && p->spec.vpn_ipv6 &&
-            std::memcmp(pkt.data() + 24, p->spec.vpn_ipv6->s6_addr, 16) == 0)
-            return p.get();
-    }
+    if (ver == 4 && pkt.size() >= 20)
+        return peer_by_addr(AF_INET, pkt.data() + 16);
+    if (ver == 6 && pkt.size() >= 40)
+        return peer_by_addr(AF_INET6, pkt.data() + 24);
     return nullptr;
 }
 
@@ -379,10 +370,7 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& 
 bool UserspaceDataPlane::forward_c2c(Peer& from, std::span<PacketBuf> one, TimePoint now)
 {
     const PacketBuf& pkt = one[0];
-    const std::uint8_t ver = pkt.size() ? pkt.data()[0] >> 4 : 0;
-    const bool mcast = (ver == 4 && pkt.size() >= 20 && (pkt.data()[16] & 0xf0) == 0xe0) ||
-                       (ver == 6 && pkt.size() >= 40 && pkt.data()[24] == 0xff);
-    if (mcast) {
+    if (is_multicast(pkt)) {
         // 2.6 treats multicast as broadcast: a copy to every other client,
         // and the packet still goes to tun
         for (auto& [id, q] : peers_) {
