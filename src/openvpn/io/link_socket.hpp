@@ -65,6 +65,20 @@ public:
 
     // num_dropped: datagrams/frames dropped inside the socket (too large).
     virtual std::uint64_t num_dropped() const { return 0; }
+
+    // TCP hand-over to the kernel (DCO: NEW_PEER gives the module the
+    // socket, which then parses the stream itself). Until handover_done() a
+    // TCP socket takes only whole records out of the kernel, so the module
+    // starts on a record boundary; records already read are still returned
+    // by recv(), and after the hand-over recv() gets the control records the
+    // module passes up. handover_done(): the hand-over happened or can no
+    // longer happen (both data planes call it in add_peer); reads are bulk
+    // from then on. No-op for UDP.
+    virtual void handover_done() {}
+    // holds_partial_record: userspace holds the first part of a record whose
+    // rest is still in the stream (possible only after handover_done()); a
+    // hand-over now would start the kernel in the middle of a record.
+    virtual bool holds_partial_record() const { return false; }
 };
 
 // UdpConfig: --proto udp/udp4/udp6 with --local/--lport (bind) or --nobind,

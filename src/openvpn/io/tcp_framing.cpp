@@ -15,6 +15,41 @@ bool write_frame_header(std::size_t len, std::span<std::uint8_t, kTcpLenSize> ou
     return true;
 }
 
+FrameScan scan_frames(std::span<const std::uint8_t> bytes, std::size_t max_packet) noexcept
+{
+    FrameScan s;
+    while (s.whole < bytes.size()) {
+        const std::size_t left = bytes.size() - s.whole;
+        if (left < kTcpLenSize) {
+            s.need = kTcpLenSize;
+            return s;
+        }
+        const std::size_t len = (std::size_t{bytes[s.whole]} << 8) | bytes[s.whole + 1];
+        if (len == 0 || len > max_packet) {
+            s.bad = true;
+            return s;
+        }
+        if (left < kTcpLenSize + len) {
+            s.need = kTcpLenSize + len;
+            return s;
+        }
+        s.whole += kTcpLenSize + len;
+        ++s.records;
+    }
+    return s;
+}
+
+StreamReassembler::StreamReassembler(std::size_t max_packet)
+    : max_packet_(max_packet), buf_(std::max<std::size_t>(64 * 1024, 2 * (kTcpLenSize + max_packet)))
+{
+}
+
+bool StreamReassembler::at_record_boundary() const noexcept
+{
+    auto s = scan_frames(pending(), max_packet_);
+    return !s.bad && s.need == 0;
+}
+
 void StreamReassembler::compact()
 {
     if (begin_ == 0)

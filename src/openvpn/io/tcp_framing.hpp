@@ -6,7 +6,9 @@
 //
 // StreamReassembler takes arbitrary chunks of the byte stream and yields
 // whole packets; a length of 0 or above the maximum is an error after which
-// the connection must be reset (2.6 does the same).
+// the connection must be reset (2.6 does the same). scan_frames tells how
+// much of a piece of the stream is whole records, for a reader that must
+// never take part of a record (the DCO hand-over, tcp_socket.cpp).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +23,7 @@ inline constexpr std::size_t kTcpLenSize = 2;
 
 class StreamReassembler {
 public:
-    explicit StreamReassembler(std::size_t max_packet) : max_packet_(max_packet) {}
+    explicit StreamReassembler(std::size_t max_packet);
 
     enum class Next : std::uint8_t { Packet, NeedMore, BadLength };
 
@@ -38,15 +40,32 @@ public:
     Next next(PacketBuf& out);
 
     std::size_t buffered() const noexcept { return end_ - begin_; }
+    // at_record_boundary: the buffered bytes are whole records (or none).
+    bool at_record_boundary() const noexcept;
 
 private:
     void compact();
+    std::span<const std::uint8_t> pending() const noexcept { return {buf_.data() + begin_, buffered()}; }
 
     std::size_t max_packet_;
-    std::vector<std::uint8_t> buf_ = std::vector<std::uint8_t>(64 * 1024);
+    // at least two of the largest records, so feed_space() always fits one
+    std::vector<std::uint8_t> buf_;
     std::size_t begin_ = 0, end_ = 0;
     bool bad_ = false;
 };
+
+// FrameScan: what scan_frames found in stream bytes that start at a record
+// boundary.
+struct FrameScan {
+    std::size_t whole = 0;   // leading bytes that are whole records
+    std::size_t records = 0; // how many records those are
+    // need: 0 when the bytes end exactly at a record boundary; otherwise how
+    // many stream bytes, counted from `whole`, complete the next record
+    // (2 while even its length is incomplete).
+    std::size_t need = 0;
+    bool bad = false; // the record at `whole` has length 0 or above max_packet
+};
+FrameScan scan_frames(std::span<const std::uint8_t> bytes, std::size_t max_packet) noexcept;
 
 // write_frame_header: the 2-byte prefix for a packet of `len` bytes;
 // false when len is 0 or above 65535.
