@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "openvpn/crypto/catalog.hpp"
 #include "openvpn/wire/evp.hpp"
 
 namespace ovpn::crypto {
@@ -26,27 +27,29 @@ Result<CipherInfo> lookup_cipher(std::string_view name)
         info.name = "none";
         return info;
     }
-    wire::CipherPtr c{EVP_CIPHER_fetch(nullptr, up.c_str(), nullptr)};
-    if (!c)
-        return Err{"unsupported cipher '" + std::string(name) + "'"};
-    info.name = up;
-    info.key_len = static_cast<std::size_t>(EVP_CIPHER_get_key_length(c.get()));
-    const int mode = EVP_CIPHER_get_mode(c.get());
-    if (up == "AES-128-GCM" || up == "AES-192-GCM" || up == "AES-256-GCM" || up == "CHACHA20-POLY1305") {
-        info.alg = up == "AES-128-GCM"   ? data::CipherAlg::Aes128Gcm
-                   : up == "AES-192-GCM" ? data::CipherAlg::Aes192Gcm
-                   : up == "AES-256-GCM" ? data::CipherAlg::Aes256Gcm
-                                         : data::CipherAlg::Chacha20Poly1305;
+    const auto facts = cipher_facts(up);
+    if (!facts)
+        return Err{"cipher '" + std::string(name) +
+                   "' is not supported for the data channel (use a GCM, CHACHA20-POLY1305, CBC, CFB or OFB "
+                   "cipher that OpenSSL provides)"};
+    info.name = facts->name;
+    info.key_len = static_cast<std::size_t>(facts->key_bytes);
+    if (facts->mode == CipherMode::Aead) {
+        info.alg = up == "AES-128-GCM"         ? data::CipherAlg::Aes128Gcm
+                   : up == "AES-192-GCM"       ? data::CipherAlg::Aes192Gcm
+                   : up == "AES-256-GCM"       ? data::CipherAlg::Aes256Gcm
+                   : up == "CHACHA20-POLY1305" ? data::CipherAlg::Chacha20Poly1305
+                                               : data::CipherAlg::OtherAead;
+        info.aead = true;
         info.iv_len = 12;
         return info;
     }
-    if (mode != EVP_CIPH_CBC_MODE)
-        return Err{"cipher '" + std::string(name) +
-                   "' is not supported for the data channel (use GCM, "
-                   "CHACHA20-POLY1305 or a CBC cipher)"};
     info.alg = data::CipherAlg::CbcHmac;
-    info.block = static_cast<std::size_t>(EVP_CIPHER_get_block_size(c.get()));
-    info.iv_len = static_cast<std::size_t>(EVP_CIPHER_get_iv_length(c.get()));
+    info.iv_len = static_cast<std::size_t>(facts->iv_bytes);
+    if (facts->mode == CipherMode::CfbOfb)
+        info.iv_packet_id = true;
+    else
+        info.block = static_cast<std::size_t>(facts->block_bytes);
     return info;
 }
 

@@ -17,13 +17,21 @@ struct CipherInfo {
     data::CipherAlg alg = data::CipherAlg::None;
     std::string name;        // canonical, e.g. "AES-256-GCM", "none"
     std::size_t key_len = 0; // bytes
-    std::size_t iv_len = 0;  // CBC: block size (IV on the wire); AEAD: 12
-    std::size_t block = 1;   // CBC block size; 1 for AEAD / none
+    std::size_t iv_len = 0;  // CBC/CFB/OFB: the IV on the wire; AEAD: 12
+    std::size_t block = 1;   // CBC block size; 1 for AEAD, CFB/OFB and none
+    bool aead = false;       // GCM or ChaCha20-Poly1305 framing (alg says whether DCO knows it)
+    // iv_packet_id: CFB/OFB (alg CbcHmac): the IV is the long packet id
+    // (id || time) padded with zeros, the plaintext carries no packet id
+    // and has no padding (2.6's --test-crypto and TLS-mode data channel).
+    bool iv_packet_id = false;
 };
 
-// lookup_cipher: "none", AEAD (AES-128/192/256-GCM, CHACHA20-POLY1305) or any
-// CBC cipher OpenSSL provides (AES-*-CBC, BF-CBC, ...). Fails on unknown or
-// unsupported modes (CFB/OFB are not offered).
+// lookup_cipher: "none", or a data-channel cipher of crypto/catalog.hpp:
+// AES-128/192/256-GCM and CHACHA20-POLY1305 (the AEAD ciphers DCO knows),
+// any other GCM cipher (ARIA-*-GCM: alg OtherAead, userspace only), and
+// CBC, CFB and OFB ciphers with an HMAC (alg CbcHmac). Fails on unknown
+// names and other modes (ECB, CTR, XTS, ...). Which modes a configuration
+// may use (--secret: CBC only) is the options layer's decision.
 Result<CipherInfo> lookup_cipher(std::string_view name);
 
 // digest_len: bytes of an --auth digest; 0 for "none"; fails if unknown.

@@ -50,6 +50,8 @@ Result<DataChannel> DataChannel::create(const data::DataKeys& keys, const DataCh
     dc.cfg_ = cfg;
     dc.key_id_ = keys.key_id;
     dc.alg_ = info->alg;
+    dc.aead_ = info->aead;
+    dc.iv_pid_ = info->iv_packet_id;
     dc.tx_ = wire::PacketIdSend(cfg.session_time, cfg.last_sent_id);
     dc.rx_ = wire::ReplayWindow(cfg.replay_window, cfg.replay_time);
     if (info->alg != data::CipherAlg::None) {
@@ -62,7 +64,7 @@ Result<DataChannel> DataChannel::create(const data::DataKeys& keys, const DataCh
         dc.enc_ = std::move(*e);
         dc.dec_ = std::move(*d);
     }
-    if (data::is_aead(info->alg)) {
+    if (info->aead) {
         if (keys.encrypt.implicit_iv.size() != kImplicitIvLen ||
             keys.decrypt.implicit_iv.size() != kImplicitIvLen)
             return Err{std::string("AEAD implicit IV must be 8 bytes")};
@@ -128,10 +130,12 @@ void DataChannel::write_header(std::uint8_t* p) const noexcept
 std::size_t DataChannel::overhead(std::size_t plaintext_len) const noexcept
 {
     const std::size_t pid_len = cfg_.long_packet_id ? 8 : 4;
-    if (data::is_aead(alg_))
+    if (aead_)
         return header_len() + 4 + kAeadTagLen;
     if (block_ == 0)
         return header_len() + hmac_len_ + pid_len;
+    if (iv_pid_)
+        return header_len() + hmac_len_ + block_;
     const std::size_t plain = pid_len + plaintext_len;
     const std::size_t padded = (plain / block_ + 1) * block_;
     return header_len() + hmac_len_ + block_ + padded - plaintext_len;
@@ -140,7 +144,7 @@ std::size_t DataChannel::overhead(std::size_t plaintext_len) const noexcept
 Status<Drop> DataChannel::encrypt(PacketBuf& buf, std::uint32_t now) noexcept
 {
     wire::PacketId pid;
-    if (cfg_.long_packet_id) {
+    if (cfg_.long_packet_id || iv_pid_) {
         auto p = tx_.next_long(now);
         if (!p)
             return Err{Drop::PacketIdRollover};
@@ -151,15 +155,19 @@ Status<Drop> DataChannel::encrypt(PacketBuf& buf, std::uint32_t now) noexcept
             return Err{Drop::PacketIdRollover};
         pid.id = *p;
     }
-    if (data::is_aead(alg_))
+    if (aead_)
         return encrypt_aead(buf, pid.id);
+    if (iv_pid_)
+        return encrypt_iv_pid(buf, pid);
     return encrypt_cbc(buf, pid);
 }
 
 Status<Drop> DataChannel::decrypt(PacketBuf& buf, std::uint32_t now) noexcept
 {
-    if (data::is_aead(alg_))
+    if (aead_)
         return decrypt_aead(buf, now);
+    if (iv_pid_)
+        return decrypt_iv_pid(buf, now);
     return decrypt_cbc(buf, now);
 }
 
@@ -316,6 +324,70 @@ Status<Drop> DataChannel::decrypt_cbc(PacketBuf& buf, std::uint32_t now) noexcep
         return r;
     buf.consume_front(static_cast<std::size_t>(plain - buf.data()) + pid_len);
     buf.truncate(plain_len - pid_len);
+    return Ok{};
+}
+
+// encrypt_iv_pid: CFB/OFB. The IV is the long packet id followed by zeros,
+// the plaintext is the payload alone (2.6's openvpn_encrypt_v1).
+Status<Drop> DataChannel::encrypt_iv_pid(PacketBuf& buf, wire::PacketId pid) noexcept
+{
+    const std::size_t hdr = header_len();
+    if (buf.headroom() < hdr + hmac_len_ + block_)
+        return Err{Drop::NoRoom};
+    std::array<std::uint8_t, 32> iv{};
+    if (block_ < 8 || block_ > iv.size())
+        return Err{Drop::Crypto};
+    put_u32(iv.data(), pid.id);
+    put_u32(iv.data() + 4, pid.time);
+    std::uint8_t* p = buf.data();
+    const int plen = static_cast<int>(buf.size());
+    int outl = 0, fin = 0;
+    if (EVP_EncryptInit_ex2(enc_.get(), nullptr, nullptr, iv.data(), nullptr) != 1 ||
+        (plen > 0 && EVP_EncryptUpdate(enc_.get(), p, &outl, p, plen) != 1) ||
+        EVP_EncryptFinal_ex(enc_.get(), p + outl, &fin) != 1 || outl + fin != plen)
+        return Err{Drop::Crypto};
+    std::memcpy(buf.prepend(block_).data(), iv.data(), block_);
+    if (hmac_len_ > 0) {
+        Bytes covered = buf.span();
+        auto mac = buf.prepend(hmac_len_);
+        if (!enc_hmac_->compute({covered}, mac))
+            return Err{Drop::Crypto};
+    }
+    if (hdr > 0)
+        write_header(buf.prepend(hdr).data());
+    return Ok{};
+}
+
+Status<Drop> DataChannel::decrypt_iv_pid(PacketBuf& buf, std::uint32_t now) noexcept
+{
+    auto hl = rx_header_len(buf);
+    if (!hl)
+        return Err{hl.error()};
+    const std::size_t hdr = *hl;
+    // 2.6 wants at least one byte of payload after the IV.
+    if (buf.size() < hdr + hmac_len_ + block_ + 1)
+        return Err{Drop::TooShort};
+    std::uint8_t* p = buf.data() + hdr;
+    const std::size_t len = buf.size() - hdr;
+    if (hmac_len_ > 0) {
+        std::array<std::uint8_t, 64> expect{};
+        if (!dec_hmac_->compute({Bytes(p + hmac_len_, len - hmac_len_)}, expect))
+            return Err{Drop::Crypto};
+        if (!wire::ct_equal(Bytes(expect.data(), hmac_len_), Bytes(p, hmac_len_)))
+            return Err{Drop::BadHmac};
+    }
+    const std::uint8_t* iv = p + hmac_len_;
+    std::uint8_t* ct = p + hmac_len_ + block_;
+    const int ct_len = static_cast<int>(len - hmac_len_ - block_);
+    int outl = 0, fin = 0;
+    if (EVP_DecryptInit_ex2(dec_.get(), nullptr, nullptr, iv, nullptr) != 1 ||
+        EVP_DecryptUpdate(dec_.get(), ct, &outl, ct, ct_len) != 1 ||
+        EVP_DecryptFinal_ex(dec_.get(), ct + outl, &fin) != 1 || outl + fin != ct_len)
+        return Err{Drop::Crypto};
+    auto r = replay_check({get_u32(iv), get_u32(iv + 4)}, now);
+    if (!r)
+        return r;
+    buf.consume_front(hdr + hmac_len_ + block_);
     return Ok{};
 }
 

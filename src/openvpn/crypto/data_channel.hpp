@@ -8,6 +8,9 @@
 // CBC + HMAC (and cipher none):
 //   | header (1|4) | HMAC(IV || ct) | IV (block) | CBC(pid || payload, PKCS#7) |
 //   none:  | header | HMAC(pid || payload) | pid | payload |
+// CFB/OFB + HMAC (2.6 with ENABLE_OFB_CFB_MODE, as Debian builds it):
+//   | header (1|4) | HMAC(IV || ct) | IV = long pid || zeros | CFB/OFB(payload) |
+//   The packet id is always the long form here and rides in the IV.
 //   The HMAC never covers the header. --secret mode has no header and a long
 //   packet id (id || time).
 //
@@ -93,12 +96,16 @@ private:
     Status<wire::Drop> decrypt_aead(PacketBuf& buf, std::uint32_t now) noexcept;
     Status<wire::Drop> encrypt_cbc(PacketBuf& buf, wire::PacketId pid) noexcept;
     Status<wire::Drop> decrypt_cbc(PacketBuf& buf, std::uint32_t now) noexcept;
+    Status<wire::Drop> encrypt_iv_pid(PacketBuf& buf, wire::PacketId pid) noexcept;
+    Status<wire::Drop> decrypt_iv_pid(PacketBuf& buf, std::uint32_t now) noexcept;
     Status<wire::Drop> replay_check(wire::PacketId pid, std::uint32_t now) noexcept;
 
     DataChannelConfig cfg_;
     std::uint8_t key_id_ = 0;
     data::CipherAlg alg_ = data::CipherAlg::None;
     std::size_t block_ = 1; // CBC block / IV size; 0 for cipher none
+    bool aead_ = false;     // AEAD framing (any GCM, ChaCha20-Poly1305)
+    bool iv_pid_ = false;   // CFB/OFB: the IV carries the packet id, no padding
     std::size_t hmac_len_ = 0;
     wire::CipherCtxPtr enc_;
     wire::CipherCtxPtr dec_;

@@ -26,7 +26,7 @@ Result<data::DirectionKeys> direction_keys(const StaticKey& block, int idx, cons
 {
     data::DirectionKeys d;
     d.cipher_key = SecureBytes(block.cipher(idx).first(c.key_len));
-    if (data::is_aead(c.alg))
+    if (c.aead)
         d.implicit_iv = SecureBytes(block.hmac(idx).first(kImplicitIvLen));
     else
         d.hmac_key = SecureBytes(block.hmac(idx).first(hmac_len));
@@ -47,7 +47,7 @@ Result<data::DataKeys> build(const StaticKey& block, int enc_idx, int dec_idx, s
     keys.cipher = c->alg;
     keys.cipher_name = c->name;
     keys.auth_name = "none";
-    if (!data::is_aead(c->alg)) {
+    if (!c->aead) {
         auto h = digest_len(auth);
         if (!h)
             return Err{h.error()};

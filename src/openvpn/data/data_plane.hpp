@@ -42,7 +42,8 @@ enum class CipherAlg : std::uint8_t {
     Aes192Gcm,
     Aes256Gcm,
     Chacha20Poly1305,
-    CbcHmac, // legacy CBC + HMAC (userspace only); names in DataKeys
+    CbcHmac,   // legacy CBC (or CFB/OFB) + HMAC (userspace only); names in DataKeys
+    OtherAead, // another GCM cipher (ARIA-256-GCM, ...): userspace only; names in DataKeys
 };
 
 // is_aead: the three ciphers (four key sizes) DCO can carry.

@@ -125,7 +125,7 @@ TEST_P(RoundTrip, EncryptThenDecryptEverySize)
     data::DirectionKeys a, b;
     a.cipher_key = SecureBytes(std::vector<std::uint8_t>(c.key_len, 0x11));
     b.cipher_key = SecureBytes(std::vector<std::uint8_t>(c.key_len, 0x22));
-    if (data::is_aead(info->alg)) {
+    if (info->aead) {
         a.implicit_iv = SecureBytes(std::vector<std::uint8_t>(8, 0x33));
         b.implicit_iv = SecureBytes(std::vector<std::uint8_t>(8, 0x44));
     } else if (*hl > 0) {
@@ -148,6 +148,8 @@ TEST_P(RoundTrip, EncryptThenDecryptEverySize)
     ASSERT_TRUE(tx.ok()) << tx.error();
     ASSERT_TRUE(rx.ok()) << rx.error();
     for (std::size_t len : {0u, 1u, 15u, 16u, 17u, 100u, 1400u}) {
+        if (len == 0 && info->iv_packet_id)
+            continue; // 2.6 never sends an empty CFB/OFB packet and drops one
         std::vector<std::uint8_t> payload(len);
         for (std::size_t i = 0; i < len; ++i)
             payload[i] = static_cast<std::uint8_t>(i * 13 + len);
@@ -169,7 +171,7 @@ TEST_P(RoundTrip, EncryptThenDecryptEverySize)
             auto tampered = buf_of(wire_copy);
             auto t = rx->decrypt(tampered, 5);
             ASSERT_FALSE(t.ok());
-            if (std::string(c.auth) != "none" || data::is_aead(info->alg)) {
+            if (std::string(c.auth) != "none" || info->aead) {
                 EXPECT_TRUE(t.error() == Drop::BadTag || t.error() == Drop::BadHmac) << len;
             }
         }
@@ -190,7 +192,12 @@ INSTANTIATE_TEST_SUITE_P(Ciphers, RoundTrip,
                                            Case{"AES-256-CBC", "SHA256", 32, DataHeader::DataV2},
                                            Case{"AES-128-CBC", "SHA1", 16, DataHeader::DataV1},
                                            Case{"AES-256-CBC", "SHA512", 32, DataHeader::None},
-                                           Case{"none", "SHA1", 0, DataHeader::DataV2}));
+                                           Case{"none", "SHA1", 0, DataHeader::DataV2},
+                                           Case{"ARIA-256-GCM", "none", 32, DataHeader::DataV2},
+                                           Case{"AES-128-CFB", "SHA1", 16, DataHeader::DataV2},
+                                           Case{"AES-256-OFB", "SHA256", 32, DataHeader::None},
+                                           Case{"AES-192-CFB8", "SHA1", 24, DataHeader::DataV1},
+                                           Case{"DES-EDE3-CFB", "SHA1", 24, DataHeader::None}));
 
 TEST(DataChannel, BatchAndRenegotiationTrigger)
 {
@@ -237,7 +244,9 @@ TEST(DataChannel, RefusesGarbage)
     data::DataKeys bad = k;
     bad.encrypt.cipher_key = SecureBytes(std::vector<std::uint8_t>(16, 0));
     EXPECT_FALSE(DataChannel::create(bad, {}).ok());
-    EXPECT_FALSE(lookup_cipher("AES-256-CFB").ok());
+    EXPECT_FALSE(lookup_cipher("AES-256-ECB").ok());
+    EXPECT_FALSE(lookup_cipher("AES-256-CTR").ok());
+    EXPECT_FALSE(lookup_cipher("AES-128-CBC-CTS").ok());
     EXPECT_FALSE(lookup_cipher("NOPE-1").ok());
 }
 
