@@ -3,7 +3,11 @@
 
 #include <cerrno>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdlib>
+
+#include <netdb.h>
+#include <netinet/in.h>
 
 namespace ovpn::options::h {
 
@@ -21,12 +25,16 @@ Result<int> parse_int(const std::string& s, long lo, long hi)
     return static_cast<int>(v);
 }
 
-Status<> check_port(const std::string& s)
+Result<std::string> port_number(const std::string& s)
 {
-    auto v = parse_int(s, 1, 65535);
-    if (!v)
-        return Err{strfmt("bad port '%s' (must be 1..65535)", s.c_str())};
-    return Ok{};
+    if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) {
+        auto v = parse_int(s, 0, 65535);
+        if (v)
+            return std::to_string(*v);
+    } else if (const servent* se = s.empty() ? nullptr : ::getservbyname(s.c_str(), nullptr)) {
+        return std::to_string(ntohs(static_cast<std::uint16_t>(se->s_port)));
+    }
+    return Err{strfmt("bad port '%s' (must be 0..65535 or a service name)", s.c_str())};
 }
 
 Err<std::string> fail(const char* fmt, ...)

@@ -17,8 +17,13 @@ namespace ovpn::options::h {
 
 // parse_int: a whole decimal number within [lo, hi].
 Result<int> parse_int(const std::string& s, long lo, long hi);
-// check_port: 1..65535 (2.6 wraps larger numbers silently; we reject them).
-Status<> check_port(const std::string& s);
+// port_number: a port as 2.6 takes it (it hands the text to getaddrinfo):
+// a number 0..65535 or a service name of the services database ("openvpn"),
+// returned as the number's text ("1194"). 2.6 wraps numbers above 65535
+// silently and retries names it cannot resolve forever; we reject both.
+// Port 0 is kept: it means "any" for the local side (--lport 0); the remote
+// side refuses it in validate.cpp.
+Result<std::string> port_number(const std::string& s);
 // fail: an error for the current directive.
 Err<std::string> fail(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 // warn: a warning line at verb 1, as 2.6's M_WARN.

@@ -14,6 +14,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
+#include "openvpn/crypto/catalog.hpp"
 #include "openvpn/crypto/key_files.hpp"
 #include "openvpn/crypto/pem.hpp"
 #include "openvpn/crypto/static_key.hpp"
@@ -229,6 +230,30 @@ bool digest_known(const std::string& name)
     return md != nullptr;
 }
 
+// static_key_cipher: --secret mode (and --test-crypto) takes --cipher
+// (default BF-CBC, which OpenSSL 3 only has in its legacy provider) with
+// the modes 2.6 allows there: CBC only, every data-channel mode for the
+// self-test; CFB/OFB/AEAD need replay protection (their IV or nonce is the
+// packet id).
+void check_static_key_cipher(const Options& o, std::vector<std::string>& out)
+{
+    if (!o.secret || o.tls_client || o.tls_server)
+        return;
+    const std::string name = o.cipher.value_or("BF-CBC");
+    if (name == "none")
+        return;
+    const auto f = crypto::cipher_facts(name);
+    if (!f || f->too_long_key) {
+        out.push_back(strfmt("Options error: Cipher %s not supported%s", name.c_str(),
+                             o.cipher ? "" : " (the default of --secret mode; set --cipher on both peers)"));
+        return;
+    }
+    if (f->mode != crypto::CipherMode::Cbc && !o.test_crypto)
+        out.push_back(strfmt("Options error: Cipher '%s' mode not supported", name.c_str()));
+    else if (f->mode != crypto::CipherMode::Cbc && o.no_replay)
+        out.push_back("Options error: --no-replay cannot be used with a CFB, OFB or AEAD mode cipher");
+}
+
 } // namespace
 
 std::string resolve_path(const Options& o, const std::string& path)
@@ -265,6 +290,8 @@ std::vector<std::string> check_ciphers(const Options& o)
     if (o.auth && !digest_known(*o.auth))
         out.push_back(
             strfmt("Options error: --auth: Message hash algorithm '%s' not found", o.auth->c_str()));
+    if (!o.cipher || cipher_known(*o.cipher)) // an unknown one is reported above
+        check_static_key_cipher(o, out);
     return out;
 }
 

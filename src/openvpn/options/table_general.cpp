@@ -86,12 +86,14 @@ Status<> h_status_version(Ctx& c, Args a)
 
 Status<> h_management(Ctx& c, Args a)
 {
+    std::vector<std::string> v(a.begin(), a.end());
     if (a[1] != "unix") {
-        auto st = check_port(a[1]);
-        if (!st)
-            return st;
+        auto port = port_number(a[1]);
+        if (!port)
+            return Err{port.error()};
+        v[1] = *port;
     }
-    c.o.management = std::vector<std::string>(a.begin(), a.end());
+    c.o.management = std::move(v);
     return Ok{};
 }
 
@@ -220,7 +222,8 @@ const OptionSpec kTable[] = {
     {"memstats", 1, 1, P_GENERAL, Dco::Ok, F_INTERNAL, keep, "file", "Debug: write memory statistics."},
     {"show-gateway", 0, 1, P_GENERAL, Dco::Ok, 0, keep, "[v6-target]", "Show the default gateway and exit."},
     {"test-crypto", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::test_crypto>, "",
-     "Run a local crypto self-test with --secret and exit."},
+     "Self-test: encrypt and decrypt packets of every length up to the frame size with the --secret key "
+     "and --cipher/--auth (any data-channel cipher mode), then exit."},
     {"genkey", 0, 3, P_GENERAL, Dco::Ok, 0, h_genkey, "type [file]",
      "Write a new key: secret, tls-auth, tls-crypt, tls-crypt-v2-server, tls-crypt-v2-client, auth-token."},
     {"show-ciphers", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::show_ciphers>, "",

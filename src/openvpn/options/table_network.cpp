@@ -71,10 +71,10 @@ Status<> h_remote(Ctx& c, Args a)
 {
     RemoteEntry r{a[0], {}, {}};
     if (a.size() > 1) {
-        auto st = check_port(a[1]);
-        if (!st)
-            return fail("--remote %s: %s", a[0].c_str(), st.error().c_str());
-        r.port = a[1];
+        auto port = port_number(a[1]);
+        if (!port)
+            return fail("--remote %s: %s", a[0].c_str(), port.error().c_str());
+        r.port = *port;
     }
     if (a.size() > 2) {
         if (!known_proto(a[2]))
@@ -89,10 +89,10 @@ Status<> h_remote(Ctx& c, Args a)
 
 template <auto M> Status<> ce_port(Ctx& c, Args a)
 {
-    auto st = check_port(a[0]);
-    if (!st)
+    auto port = port_number(a[0]);
+    if (!port)
         return fail("Bad port number: %s", a[0].c_str());
-    c.ce.*M = a[0];
+    c.ce.*M = *port;
     return Ok{};
 }
 
@@ -184,11 +184,13 @@ Status<> h_mtu_dynamic(Ctx&, Args)
 
 template <auto M> Status<> proxy(Ctx& c, Args a)
 {
-    ProxySpec p{a[0], a.size() > 1 ? a[1] : "", {}};
+    ProxySpec p{a[0], "", {}};
     if (a.size() > 1) {
-        auto st = check_port(a[1]);
-        if (!st)
+        // Port 0 is never reachable: 2.6 takes it and fails every connect.
+        auto port = port_number(a[1]);
+        if (!port || *port == "0")
             return fail("Bad proxy port number: %s", a[1].c_str());
+        p.port = *port;
     } else if (M == &CE::http_proxy) {
         return fail("http-proxy port number not defined");
     } else {
@@ -356,8 +358,10 @@ const OptionSpec kTable[] = {
     {"proto-force", 1, 1, P_GENERAL, Dco::Ok, 0, h_proto_force, "udp|tcp",
      "Only use <connection> entries with this protocol."},
     {"port", 1, 1, P_GENERAL | P_CONNECTION, Dco::Ok, 0, ce_port<&CE::port>, "port",
-     "Local and remote port (default 1194)."},
-    {"lport", 1, 1, P_GENERAL | P_CONNECTION, Dco::Ok, 0, ce_port<&CE::lport>, "port", "Local port."},
+     "Local and remote port (default 1194): a number or a service name; 0 lets the kernel pick the local "
+     "one."},
+    {"lport", 1, 1, P_GENERAL | P_CONNECTION, Dco::Ok, 0, ce_port<&CE::lport>, "port",
+     "Local port; implies --bind. 0: any free port."},
     {"rport", 1, 1, P_GENERAL | P_CONNECTION, Dco::Ok, 0, ce_port<&CE::rport>, "port", "Remote port."},
     {"local", 1, 1, P_GENERAL | P_CONNECTION, Dco::Ok, 0, ce_str<&CE::local>, "host",
      "Local address to bind."},

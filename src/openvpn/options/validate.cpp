@@ -47,6 +47,8 @@ void check_ce(const Options& o, const ConnectionEntry& ce, Errors& e)
               "tcp-client");
     if (ce.tun_mtu && ce.link_mtu)
         e.add("only one of --tun-mtu or --link-mtu may be defined");
+    if (ce.tun_mtu && *ce.tun_mtu < 100)
+        e.add(strfmt("TUN MTU value (%d) must be at least 100", *ce.tun_mtu));
     if (o.given("mtu-test") && !udp)
         e.add("--mtu-test only makes sense with --proto udp");
     if (ce.bind_given && ce.nobind)
@@ -65,6 +67,13 @@ void check_ce(const Options& o, const ConnectionEntry& ce, Errors& e)
         e.add("TCP server mode allows at most one --remote address");
     if (ce.nobind && ce.remotes.empty() && !o.is_server())
         e.add("--nobind doesn't make sense unless used with --remote");
+    // Port 0 means "any" for the local side (--lport 0, a server's --port 0);
+    // 2.6 also takes it for the remote and then fails every send (EINVAL).
+    for (const auto& r : ce.remotes)
+        if (r.port.value_or(ce.rport.value_or(ce.port)) == "0")
+            e.add(strfmt("--remote %s: remote port 0 cannot be connected to (--lport 0 asks for a random "
+                         "local port)",
+                         r.host.c_str()));
 }
 
 void check_management(const Options& o, Errors& e)
@@ -243,10 +252,10 @@ void check_tls(const Options& o, Errors& e, Logger& log)
     if (o.tls_server + o.tls_client + bool(o.secret) > 1)
         e.add("specify only one of --tls-server, --tls-client, or --secret");
     if (!o.tls_server && !o.tls_client) {
-        log.write(Verb::Info, "DEPRECATION: No tls-client or tls-server option in configuration detected. "
-                              "OpenVPN 2.7 will remove the functionality to run a VPN without TLS. See the "
-                              "examples section in the manual page for examples of a similar quick setup "
-                              "with peer-fingerprint.");
+        log.write(Verb::Error, "DEPRECATION: No tls-client or tls-server option in configuration detected. "
+                               "OpenVPN 2.7 will remove the functionality to run a VPN without TLS. See the "
+                               "examples section in the manual page for examples of a similar quick setup "
+                               "with peer-fingerprint.");
         check_tls_required(o, e);
     } else {
         check_tls_credentials(o, e);
@@ -287,11 +296,11 @@ std::vector<std::string> check_options(const Options& o, Logger& log)
 {
     std::vector<std::string> out;
     Errors e(out);
-    if (o.test_crypto) {
+    // --test-crypto needs the key instead of a device; 2.6 checks the rest
+    // as for a start.
+    if (o.test_crypto)
         e.require(o.secret.has_value(), "You must define key file (--secret)");
-        return out;
-    }
-    if (!o.dev)
+    else if (!o.dev)
         e.add("You must define TUN/TAP device (--dev)");
     const std::string dev = effective_dev_type(o);
     if (o.dev && dev.empty())
@@ -299,6 +308,8 @@ std::vector<std::string> check_options(const Options& o, Logger& log)
     check_misc(o, dev, e);
     for (const auto& ce : o.connections)
         check_ce(o, ce, e);
+    if (o.connections.empty()) // one-shot actions (--test-crypto) skip finalize's list
+        check_ce(o, o.ce, e);
     check_management(o, e);
     if (o.is_server())
         check_server_mode(o, dev, e);
