@@ -110,7 +110,43 @@ would be turned off, each containing
 .B DCO
 and the option's name, or one line saying the options are compatible. It
 creates no device, socket or file, and exits with status 0 when the
-configuration would start and 1 otherwise.
+configuration would start and 1 otherwise. It also lists the options that
+this build parses but would not act on (the management interface, plugins,
+.BR \-\-tun\-mtu\-extra ,
+\&...): the program refuses to start with any of them, so the check fails
+too. The check and the start\-up ask the same function, so a configuration
+passes the check exactly when the program gets past its start\-up checks.
+.SH LISTS AND SELF-TEST
+.BR \-\-show\-ciphers ,
+.BR \-\-show\-digests ,
+.BR \-\-show\-tls ,
+.BR \-\-show\-curves
+(or
+.BR \-\-show\-groups )
+and
+.B \-\-show\-engines
+print what this program's OpenSSL offers, in OpenVPN 2.6's format and order
+(programs such as NetworkManager's editor read the cipher list).
+.B \-\-show\-tls
+follows
+.BR \-\-tls\-cipher ,
+.B \-\-tls\-ciphersuites
+and
+.BR \-\-tls\-cert\-profile .
+Engines do not exist in OpenSSL 3; the list says so, as Debian's 2.6 does.
+.PP
+.B \-\-test\-crypto \-\-secret
+.I file
+[\fB\-\-cipher\fR \fIname\fR] [\fB\-\-auth\fR \fIname\fR]
+encrypts and decrypts random packets of every length from 1 byte to the
+frame's payload size through the data channel code the daemon uses, with
+the key file's first key in both directions (unless a key direction is
+given), and exits 0 when every packet came back intact. As in 2.6 every
+data\-channel cipher mode may be tested (CBC, CFB, OFB, GCM,
+CHACHA20\-POLY1305), while
+.B \-\-secret
+mode itself only runs CBC ciphers or
+.BR none .
 .SH DATA CHANNEL OFFLOAD
 Offload is used unless one of these applies (the first one is logged at
 verbosity 3 as a \(lqNote:\(rq line, like OpenVPN 2.6):
@@ -194,12 +230,16 @@ Removed in OpenVPN 2.6 and rejected as unknown:
 .BR \-\-ifconfig\-pool\-linear ,
 .BR \-\-inetd .
 .SH EXIT STATUS
-0 on a normal exit, after \-\-version, \-\-genkey and a successful
-\-\-check\-config; 1 on a configuration error (and after \-\-help, as in
+0 on a normal exit, after \-\-version, \-\-genkey, the \-\-show lists, a
+successful \-\-test\-crypto and a successful \-\-check\-config; 1 on a
+configuration error or a failed self\-test (and after \-\-help, as in
 OpenVPN 2.6).
 .SH DIFFERENCES FROM OPENVPN 2.6
-Port numbers must be 1 to 65535 (2.6 silently wraps larger ones); numbers must
-be numbers (2.6 reads a word as 0);
+A port is a number from 0 to 65535 or a service name, as in 2.6, but larger
+numbers are refused (2.6 silently wraps them) and so is port 0 for a remote
+or a proxy (2.6 takes it and then fails every send); port 0 for the local
+side lets the kernel pick a free port, as in 2.6. Numbers must be numbers
+(2.6 reads a word as 0);
 .B \-\-bind\-dev
 turns offload off, as in 2.6.18 and later.
 .SH FILES

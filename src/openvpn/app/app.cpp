@@ -10,12 +10,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "openvpn/app/admission.hpp"
 #include "openvpn/app/host_probe.hpp"
 #include "openvpn/daemon/daemon.hpp"
-#include "openvpn/options/dco.hpp"
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/options/parser.hpp"
-#include "openvpn/options/runtime_support.hpp"
 #include "openvpn/options/validate.hpp"
 #include "openvpn/process/daemonize.hpp"
 #include "openvpn/process/lifecycle.hpp"
@@ -36,8 +35,41 @@ bool take_flag(std::vector<std::string>& args, const std::string& flag)
 
 int usage_error(const std::string& msg)
 {
+    std::fflush(stdout); // the log lines before it come first
     std::fprintf(stderr, "%s\nUse --help for more information.\n", msg.c_str());
     return 1;
+}
+
+// show_lists: the --show-* lists 2.6 prints, all that were asked for, in
+// 2.6's order; the exit code.
+int show_lists(const options::Options& o, Logger& log)
+{
+    if (o.show_ciphers)
+        show_ciphers(stdout);
+    if (o.show_digests)
+        show_digests(stdout);
+    if (o.show_engines)
+        show_engines(stdout);
+    if (o.show_tls && !show_tls(stdout, o, log)) {
+        log.write(Verb::Fatal, "Exiting due to fatal error");
+        return 1;
+    }
+    if (o.show_curves)
+        show_curves(stdout);
+    std::fflush(stdout);
+    return 0;
+}
+
+// test_crypto: --test-crypto after 2.6's option checks (not the runtime
+// gaps: the test runs none of the options this build lacks).
+int test_crypto(const options::Options& o, Logger& log)
+{
+    if (o.secret) // 2.6 says this while parsing
+        log.write(Verb::Error, "DEPRECATED OPTION: The option --secret is deprecated.");
+    const auto errors = options::validate(o, log);
+    if (!errors.empty())
+        return usage_error(errors.front());
+    return run_test_crypto(o, log);
 }
 
 int one_shot(const options::Options& o, Logger& log)
@@ -50,10 +82,14 @@ int one_shot(const options::Options& o, Logger& log)
         print_help(stdout);
         return 1; // as 2.6 (usage exit status)
     }
+    if (o.show_ciphers || o.show_digests || o.show_engines || o.show_tls || o.show_curves)
+        return show_lists(o, log);
     if (o.genkey)
         return run_genkey(o, log);
-    log.write(Verb::Fatal, "This action (--show-*, --mktun, --rmtun, --test-crypto) is not supported yet by "
-                           "this build");
+    if (o.test_crypto && !o.mktun && !o.rmtun)
+        return test_crypto(o, log);
+    log.write(Verb::Fatal, "This action (--show-gateway, --show-pkcs11-ids, --mktun, --rmtun) is not "
+                           "supported yet by this build");
     return 1;
 }
 
@@ -131,23 +167,21 @@ bool enter_cd(const options::Options& o, Logger& log)
 }
 
 // admit: the checks every start makes, the first and each one after a
-// SIGHUP: validate, refuse what we would not act on (runtime_support.hpp),
-// and report the DCO verdict (the first blocker, at verb 3). Returns the
-// exit code when the options cannot run.
+// SIGHUP (admission.hpp decides; --check-config asks the same), and the
+// DCO verdict (the first blocker, at verb 3). Returns the exit code when
+// the options cannot run.
 std::optional<int> admit(const options::Options& o, Logger& log)
 {
-    const auto errors = options::validate(o, log);
-    if (!errors.empty())
-        return usage_error(errors.front());
-    const auto gaps = options::runtime_unsupported(o);
-    if (!gaps.empty()) {
-        for (std::size_t i = 1; i < gaps.size(); ++i)
-            std::fprintf(stderr, "%s\n", options::format_unsupported(gaps[i]).c_str());
-        return usage_error(options::format_unsupported(gaps.front()));
+    const Admission a = admission(o, log, probe_host());
+    if (!a.errors.empty())
+        return usage_error(a.errors.front());
+    if (!a.gaps.empty()) {
+        for (std::size_t i = 1; i < a.gaps.size(); ++i)
+            std::fprintf(stderr, "%s\n", options::format_unsupported(a.gaps[i]).c_str());
+        return usage_error(options::format_unsupported(a.gaps.front()));
     }
-    const auto verdict = options::dco_verdict(o, probe_host());
-    if (!verdict.enabled())
-        log.write(Verb::Info, verdict.blockers.front().message);
+    if (!a.dco.enabled())
+        log.write(Verb::Info, a.dco.blockers.front().message);
     else
         // The options and the kernel allow DCO, but the daemon does not
         // drive src/dco yet: say so rather than let the user believe it.

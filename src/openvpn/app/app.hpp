@@ -22,4 +22,22 @@ int run_genkey(const options::Options& o, Logger& log);
 // check_config: parse-and-validate report (see man page, --check-config).
 int check_config(const options::Options& o, Logger& log, std::FILE* out);
 
+// The --version lines: "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL ...]",
+// "library versions: ...", and the DCO module's version (or "N/A").
+std::string version_title();
+std::string library_versions();
+std::string dco_version();
+
+// The --show-* lists (show_crypto.cpp), in 2.6.14's format. show_tls
+// follows --tls-cipher, --tls-ciphersuites and --tls-cert-profile as 2.6
+// does; false (logged) when OpenSSL refuses those lists.
+void show_ciphers(std::FILE* out);
+void show_digests(std::FILE* out);
+void show_engines(std::FILE* out);
+bool show_tls(std::FILE* out, const options::Options& o, Logger& log);
+void show_curves(std::FILE* out);
+
+// run_test_crypto: --test-crypto (test_crypto.cpp); the exit code.
+int run_test_crypto(const options::Options& o, Logger& log);
+
 } // namespace ovpn::app

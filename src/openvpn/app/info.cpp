@@ -37,13 +37,27 @@ void wrap(std::FILE* out, std::string_view text, std::size_t indent, std::size_t
 
 } // namespace
 
+std::string version_title()
+{
+    return "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [MH/PKTINFO] [AEAD] [DCO] "
+           "[openvpn-ng]";
+}
+
+std::string library_versions()
+{
+    return std::string("library versions: ") + OpenSSL_version(OPENSSL_VERSION) + ", LZO " +
+           lzo_version_string() + ", LZ4 " + LZ4_versionString();
+}
+
+std::string dco_version()
+{
+    return dco::dco_module_version();
+}
+
 void print_version(std::FILE* out)
 {
-    std::fprintf(out, "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [MH/PKTINFO] "
-                      "[AEAD] [DCO] [openvpn-ng]\n");
-    std::fprintf(out, "library versions: %s, LZO %s, LZ4 %s\n", OpenSSL_version(OPENSSL_VERSION),
-                 lzo_version_string(), LZ4_versionString());
-    std::fprintf(out, "DCO version: %s\n", dco::dco_module_version().c_str());
+    std::fprintf(out, "%s\n%s\nDCO version: %s\n", version_title().c_str(), library_versions().c_str(),
+                 dco_version().c_str());
     std::fprintf(out, "openvpn-ng: a C++20 reimplementation of the OpenVPN 2.6 program, config-compatible "
                       "with it, with kernel data channel offload (ovpn-dco-v2).\n");
 }

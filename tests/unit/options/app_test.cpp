@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "openvpn/app/admission.hpp"
 #include "openvpn/app/app.hpp"
 #include "openvpn/crypto/static_key.hpp"
 #include "openvpn/options/parser.hpp"
@@ -72,4 +73,46 @@ TEST(App, GenkeySecretWritesAStaticKeyFile)
               std::filesystem::perms::none);
     std::filesystem::remove(path);
     EXPECT_EQ(app::run_genkey(opts({"--genkey", "no-such-type"}), quiet()), 1);
+}
+
+// Issue 10 item 7: a TorGuard profile with tun-mtu-extra passed the check
+// and the daemon then refused it. Both now ask app::admission().
+TEST(App, CheckConfigFailsWhatTheDaemonRefuses)
+{
+    const std::string keys = "/usr/share/doc/openvpn/examples/sample-keys/";
+    const std::vector<std::string> base = {"--client",
+                                           "--dev",
+                                           "tun",
+                                           "--remote",
+                                           "192.0.2.1",
+                                           "--ca",
+                                           keys + "ca.crt",
+                                           "--cert",
+                                           keys + "client.crt",
+                                           "--key",
+                                           keys + "client.key"};
+    auto with = [&](std::vector<std::string> extra) {
+        auto v = base;
+        v.insert(v.end(), extra.begin(), extra.end());
+        return opts(v);
+    };
+    int rc = -1;
+    auto out = report(with({"--tun-mtu-extra", "32"}), rc);
+    EXPECT_EQ(rc, 1) << out;
+    EXPECT_NE(out.find("Not supported by this build: --tun-mtu-extra"), std::string::npos) << out;
+    EXPECT_NE(out.find("Configuration check FAILED: 1 error(s)"), std::string::npos) << out;
+    const auto a = app::admission(with({"--tun-mtu-extra", "32"}), quiet(), {});
+    EXPECT_FALSE(a.admitted());
+    ASSERT_EQ(a.gaps.size(), 1u);
+    EXPECT_EQ(a.gaps[0].option, "tun-mtu-extra");
+    out = report(with({}), rc);
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_TRUE(app::admission(with({}), quiet(), {}).admitted());
+}
+
+TEST(App, AdmissionRefusesAPeerWithoutAnyCrypto)
+{
+    const auto a = app::admission(opts({"--dev", "tun", "--remote", "192.0.2.1"}), quiet(), {});
+    ASSERT_FALSE(a.admitted());
+    EXPECT_NE(a.errors.back().find("without --secret or TLS"), std::string::npos);
 }
