@@ -6,6 +6,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "openvpn/io/event_loop.hpp"
+#include "openvpn/io/link_socket.hpp"
+
 namespace ovpn::dco {
 namespace {
 
@@ -102,17 +105,17 @@ Result<NewPeerMsg> to_new_peer_msg(const data::PeerSpec& peer, bool is_udp)
 {
     if (peer.id > kMaxPeerId)
         return Err{"DCO: peer id " + std::to_string(peer.id) + " does not fit in 24 bits"};
-    if (peer.transport_fd < 0)
+    if (peer.link == nullptr || peer.link->fd() < 0)
         return Err{std::string("DCO: peer has no transport socket")};
     NewPeerMsg m;
     m.peer_id = peer.id;
-    m.socket_fd = static_cast<std::uint32_t>(peer.transport_fd);
+    m.socket_fd = static_cast<std::uint32_t>(peer.link->fd());
     if (is_udp) {
-        auto remote = remote_for_kernel(peer.remote);
+        auto remote = remote_for_kernel(peer.remote.ss);
         if (!remote)
             return Err{remote.error()};
         m.remote = *remote;
-        m.local_ip = local_for_kernel(peer.local, remote->ss_family);
+        m.local_ip = local_for_kernel(peer.local.ss, remote->ss_family);
     }
     if (peer.vpn_ipv4 && peer.vpn_ipv4->s_addr != 0)
         m.vpn_ipv4 = peer.vpn_ipv4;
@@ -158,10 +161,10 @@ data::PeerStats to_peer_stats(const PeerInfo& info)
     s.link_tx_bytes = info.link_tx_bytes;
     s.link_rx_packets = info.link_rx_packets;
     s.link_tx_packets = info.link_tx_packets;
-    s.tun_rx_bytes = info.vpn_rx_bytes;
-    s.tun_tx_bytes = info.vpn_tx_bytes;
-    s.tun_rx_packets = info.vpn_rx_packets;
-    s.tun_tx_packets = info.vpn_tx_packets;
+    s.plain_rx_bytes = info.vpn_rx_bytes;
+    s.plain_tx_bytes = info.vpn_tx_bytes;
+    s.plain_rx_packets = info.vpn_rx_packets;
+    s.plain_tx_packets = info.vpn_tx_packets;
     return s;
 }
 
@@ -209,6 +212,8 @@ Result<std::unique_ptr<KernelDataPlane>> KernelDataPlane::open(const KernelDataP
 
 KernelDataPlane::~KernelDataPlane()
 {
+    if (loop_ != nullptr)
+        loop_->remove_fd(event_fd());
     if (created_ && cfg_.delete_on_close)
         (void)delete_link(ifindex_);
 }
@@ -217,7 +222,7 @@ Status<> KernelDataPlane::add_peer(const data::PeerSpec& peer)
 {
     int type = 0;
     socklen_t len = sizeof type;
-    if (getsockopt(peer.transport_fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
+    if (peer.link == nullptr || getsockopt(peer.link->fd(), SOL_SOCKET, SO_TYPE, &type, &len) < 0)
         return Err{std::string("DCO: transport fd is not a socket: ") + std::strerror(errno)};
     auto msg = to_new_peer_msg(peer, type == SOCK_DGRAM);
     if (!msg)
@@ -299,8 +304,54 @@ std::vector<data::PeerEvent> KernelDataPlane::poll_events()
     for (const auto& ev : batch->del_peer) {
         if (ev.reason == uapi::DEL_PEER_REASON_USERSPACE)
             continue;
-        out.push_back(data::PeerEvent{ev.peer_id, to_del_reason(ev.reason)});
+        out.push_back(data::PeerEvent{ev.peer_id, data::PeerEventKind::Gone, to_del_reason(ev.reason)});
     }
+    return out;
+}
+
+// ---- interim mapping of the new DataPlane members (seam helper) ----
+
+Status<> KernelDataPlane::attach(io::EventLoop& loop, data::EventSink sink)
+{
+    loop_ = &loop;
+    sink_ = std::move(sink);
+    return loop.add_fd(event_fd(), io::kReadable, [this](std::uint32_t) {
+        for (const auto& ev : poll_events())
+            if (sink_)
+                sink_(ev);
+    });
+}
+
+Status<> KernelDataPlane::update_remote(data::PeerId, const io::SockAddr&)
+{
+    return Ok{}; // the kernel follows floats itself
+}
+
+Status<> KernelDataPlane::set_iroutes(data::PeerId, std::vector<data::IRoute> routes)
+{
+    if (routes.empty())
+        return Ok{};
+    return Err{std::string("DCO: iroutes are not wired yet")};
+}
+
+std::size_t KernelDataPlane::on_link_data(data::PeerId, std::span<PacketBuf> pkts, TimePoint)
+{
+    data_in_userspace_ += pkts.size();
+    return 0;
+}
+
+Status<> KernelDataPlane::send_exit_notify(data::PeerId, TimePoint)
+{
+    return Err{std::string("DCO: the module cannot send data-channel OCC packets")};
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> KernelDataPlane::drop_counts() const
+{
+    std::vector<std::pair<std::string, std::uint64_t>> out;
+    if (data_in_userspace_)
+        out.emplace_back("data-in-userspace", data_in_userspace_);
+    if (dropped_notifications_)
+        out.emplace_back("notifications-lost", dropped_notifications_);
     return out;
 }
 

@@ -48,6 +48,17 @@ public:
     ~KernelDataPlane() override;
 
     std::string name() const override { return "dco"; }
+    // Interim (seam helper): the new DataPlane members, mapped minimally so
+    // the tree builds; the dco helper's KernelDataPlane replaces this.
+    const data::Device& device() const override { return device_; }
+    bool needs_net_admin() const override { return true; }
+    Status<> attach(io::EventLoop& loop, data::EventSink sink) override;
+    Status<> update_remote(data::PeerId id, const io::SockAddr& remote) override;
+    Status<> set_iroutes(data::PeerId id, std::vector<data::IRoute> routes) override;
+    std::size_t on_link_data(data::PeerId id, std::span<PacketBuf> pkts, TimePoint now) override;
+    void note_control(data::PeerId, bool, TimePoint) override {}
+    Status<> send_exit_notify(data::PeerId id, TimePoint now) override;
+    std::vector<std::pair<std::string, std::uint64_t>> drop_counts() const override;
     Status<> add_peer(const data::PeerSpec& peer) override;
     Status<> del_peer(data::PeerId id) override;
     Status<> install_key(data::PeerId id, data::KeySlot slot, const data::DataKeys& keys) override;
@@ -56,12 +67,12 @@ public:
     Status<> set_keepalive(data::PeerId id, std::chrono::seconds interval,
                            std::chrono::seconds timeout) override;
     Result<data::PeerStats> stats(data::PeerId id) override;
-    int event_fd() const override;
-    std::vector<data::PeerEvent> poll_events() override;
+    int event_fd() const;
+    std::vector<data::PeerEvent> poll_events();
 
     // stats_all: every peer of an MP interface in one GET_PEER dump (for the
     // status file and SIGUSR2, as 2.6 does); empty in P2P mode.
-    Result<std::vector<std::pair<data::PeerId, data::PeerStats>>> stats_all();
+    Result<std::vector<std::pair<data::PeerId, data::PeerStats>>> stats_all() override;
 
     std::uint32_t ifindex() const { return ifindex_; }
     const std::string& ifname() const { return cfg_.ifname; }
@@ -75,6 +86,9 @@ private:
         : cfg_(std::move(cfg)), ifindex_(ifindex), created_(created), cmd_(std::move(cmd)),
           events_(std::move(events))
     {
+        device_.name = cfg_.ifname;
+        device_.ifindex = ifindex_;
+        device_.persistent = !created_;
     }
 
     KernelDataPlaneConfig cfg_;
@@ -83,6 +97,10 @@ private:
     std::unique_ptr<GenlSocket> cmd_;
     std::unique_ptr<GenlSocket> events_;
     std::uint64_t dropped_notifications_ = 0;
+    std::uint64_t data_in_userspace_ = 0;
+    data::Device device_;
+    io::EventLoop* loop_ = nullptr;
+    data::EventSink sink_;
 };
 
 // ---- pure mappings (unit-tested) -------------------------------------------

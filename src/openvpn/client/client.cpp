@@ -14,6 +14,7 @@
 #include "openvpn/data/mssfix.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/io/proxy.hpp"
+#include "openvpn/io/watched_link.hpp"
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/options/push_options.hpp"
 #include "openvpn/process/console.hpp"
@@ -23,6 +24,7 @@
 #include "openvpn/tun/netlink.hpp"
 #include "openvpn/tun/plan_options.hpp"
 #include "openvpn/tun/tun_device.hpp"
+#include "openvpn/wire/opcode.hpp"
 #include "openvpn/wire/push_message.hpp"
 
 namespace ovpn::client {
@@ -258,7 +260,7 @@ Status<> Client::start_connection()
         tc.remote = remote_;
         auto s = io::adopt_tcp(*fd, tc);
         tcp_ = s.get();
-        link_ = std::move(s);
+        link_ = std::make_unique<io::WatchedLink>(std::move(s), loop_);
         udp_unconnected_ = false;
         preconnected = true;
         log_.logf(kV1, "TCP connection established with %s via proxy %s:%u", r.host.c_str(),
@@ -277,7 +279,7 @@ Status<> Client::start_connection()
             return Ok{};
         }
         tcp_ = s->get();
-        link_ = std::move(*s);
+        link_ = std::make_unique<io::WatchedLink>(std::move(*s), loop_);
         udp_unconnected_ = false;
         log_.logf(kV1, "Attempting to establish TCP connection with %s", remote_.to_string().c_str());
     } else {
@@ -405,15 +407,10 @@ void Client::teardown_session()
 {
     server_poll_at_.reset();
     if (dp_) {
-        if (tun_ && tun_->fd() >= 0)
-            loop_.remove_fd(tun_->fd());
-        if (dp_->event_fd() >= 0)
-            loop_.remove_fd(dp_->event_fd());
         traffic_ = traffic(); // keep the ended session's counts for --status
         link_rx_other_ = link_tx_other_ = 0;
         if (dp_peer_added_)
             (void)dp_->del_peer(data::kP2pPeerId);
-        dp_.reset();
         dp_peer_added_ = false;
     }
     cc_.reset();
@@ -492,7 +489,7 @@ void Client::begin_exit(const std::string& why)
         (void)cc_->send_message("EXIT");
         flush_control();
     } else if (dp_) {
-        (void)dp_->send_occ_exit(data::kP2pPeerId, loop_.now());
+        (void)dp_->send_exit_notify(data::kP2pPeerId, loop_.now());
     }
     log_.write(kV1, "SIGTERM received, sending exit notification to peer");
     exit_at_ = loop_.now() + seconds(n);
@@ -547,12 +544,11 @@ void Client::on_link_event(std::uint32_t events)
         return;
     }
     if (tcp_ != nullptr && (events & io::kWritable) != 0) {
-        if (auto s = tcp_->flush(); !s) {
+        if (auto s = link_->flush(); !s) { // the watch follows the queue
             log_.logf(kV1, "Connection reset, restarting [%s]", s.error().message().c_str());
             schedule_restart("connection-reset", false);
             return;
         }
-        (void)loop_.modify_fd(link_->fd(), io::kReadable | (tcp_->wants_write() ? io::kWritable : 0));
     }
     if ((events & (io::kReadable | io::kHangup | io::kError)) != 0)
         on_link_readable();
@@ -567,7 +563,7 @@ void Client::on_tcp_connected()
         return;
     }
     log_.logf(kV1, "TCP connection established with %s", remote_.to_string().c_str());
-    (void)loop_.modify_fd(link_->fd(), io::kReadable);
+    (void)link_->flush(); // connected: stop watching for writability
     phase_ = Phase::Handshake;
     if (!cc_)
         return; // --secret: nothing to start
@@ -592,8 +588,6 @@ void Client::on_link_readable()
             break;
         if (static_mode()) {
             on_static_packets(*n, now);
-            if (check_remote_exit())
-                return;
             continue;
         }
         std::size_t num_data = 0;
@@ -603,9 +597,11 @@ void Client::on_link_readable()
                 continue;
             // 2.6's "TCP/UDP read bytes" counts every packet off the link;
             // the data plane counts the data packets it is handed.
-            if (!data::UserspaceDataPlane::is_data_packet(b.data()[0]) || !dp_ || !dp_peer_added_)
+            const auto op = wire::opcode_of(b.data()[0]);
+            const bool is_data = op && wire::is_data(*op);
+            if (!is_data || !dp_ || !dp_peer_added_)
                 link_rx_other_ += b.size();
-            if (data::UserspaceDataPlane::is_data_packet(b.data()[0])) {
+            if (is_data) {
                 if (i != num_data)
                     std::swap(rx_[i], rx_[num_data]);
                 ++num_data;
@@ -633,14 +629,12 @@ void Client::on_link_readable()
                 last_rx_ = now;
                 heard_from_peer_ = true;
                 if (dp_ && dp_peer_added_)
-                    dp_->note_rx(data::kP2pPeerId, now);
+                    dp_->note_control(data::kP2pPeerId, true, now);
             }
         }
         if (num_data > 0 && dp_ && dp_peer_added_) {
-            dp_->on_link_packets(data::kP2pPeerId, std::span<PacketBuf>(rx_.data(), num_data), now);
+            dp_->on_link_data(data::kP2pPeerId, std::span<PacketBuf>(rx_.data(), num_data), now);
             last_rx_ = now;
-            if (check_remote_exit())
-                return;
         }
         handle_control_events();
         if (!cc_)
@@ -668,10 +662,8 @@ void Client::send_packet(const std::vector<std::uint8_t>& pkt)
     // one it reads).
     if (r)
         link_tx_other_ += pkt.size() + (tcp_ != nullptr ? 2 : 0);
-    if (tcp_ != nullptr && tcp_->wants_write())
-        (void)loop_.modify_fd(link_->fd(), io::kReadable | io::kWritable);
     if (dp_ && dp_peer_added_)
-        dp_->note_tx(data::kP2pPeerId, loop_.now());
+        dp_->note_control(data::kP2pPeerId, false, loop_.now());
 }
 
 void Client::flush_control()
@@ -882,66 +874,94 @@ void Client::handle_push_reply(const std::string& text)
         exit_now(kExitError, s.error());
 }
 
+// open_device: the tun device (or --dev null) with its data plane, once
+// per tun (kept across restarts with --persist-tun), then addresses, routes
+// and --up.
+Status<> Client::open_device()
+{
+    tun::TunConfig tc;
+    tc.dev = pushed_.dev.value_or("tun");
+    tc.persist = pushed_.persist_tun;
+    auto t =
+        tc.dev == "null" ? Result<std::unique_ptr<tun::TunDevice>>(tun::make_null_tun()) : tun::open_tun(tc);
+    if (!t)
+        return Err(t.error());
+    data::UserspaceConfig uc;
+    uc.persistent = pushed_.persist_tun;
+    uc.static_key = static_mode();
+    auto dp = std::make_unique<data::UserspaceDataPlane>(std::move(*t), uc);
+    if (auto s = dp->attach(loop_, [this](const data::PeerEvent& e) { on_peer_event(e); }); !s)
+        return s;
+    dp_ = std::move(dp);
+    ++tun_opens_;
+    log_.logf(kV1, "TUN/TAP device %s opened", dp_->device().name.c_str());
+    return configure_network();
+}
+
+// open_data_plane: this session's peer in the data plane (the device first
+// when there is none yet).
 Status<> Client::open_data_plane()
 {
-    if (!tun_) {
-        tun::TunConfig tc;
-        tc.dev = pushed_.dev.value_or("tun");
-        tc.persist = pushed_.persist_tun;
-        auto t = tc.dev == "null" ? Result<std::unique_ptr<tun::TunDevice>>(tun::make_null_tun())
-                                  : tun::open_tun(tc);
-        if (!t)
-            return Err(t.error());
-        tun_ = std::move(*t);
-        ++tun_opens_;
-        log_.logf(kV1, "TUN/TAP device %s opened", tun_->name().c_str());
-        if (auto s = configure_network(); !s)
+    if (!dp_)
+        if (auto s = open_device(); !s)
             return s;
-    }
-    data::UserspaceConfig uc;
-    uc.tun = tun_.get();
-    uc.clock = &loop_.clock();
-    uc.log = &log_;
-    uc.compression = compression_of(pushed_);
-    uc.static_key = static_mode();
-    if (current_ce().fragment && tcp_ == nullptr)
-        uc.fragment = static_cast<std::size_t>(*current_ce().fragment);
-    auto mss = effective_mssfix(uc);
-    if (!mss)
-        return Err(mss.error());
-    uc.mssfix = *mss;
-    dp_ = std::make_unique<data::UserspaceDataPlane>(uc);
     data::PeerSpec ps;
     ps.id = data::kP2pPeerId;
-    ps.transport_fd = link_->fd();
-    std::memcpy(&ps.remote, &remote_.ss, sizeof(ps.remote));
+    ps.link = link_.get();
+    ps.remote = remote_;
+    ps.tx_peer_id = neg_->peer_id;
+    ps.compression = compression_of(pushed_);
+    if (current_ce().fragment && tcp_ == nullptr)
+        ps.fragment = static_cast<std::size_t>(*current_ce().fragment);
+    auto mss = effective_mssfix(ps.compression, ps.fragment);
+    if (!mss)
+        return Err(mss.error());
+    ps.mssfix = *mss;
     if (auto s = dp_->add_peer(ps); !s)
         return Err("data plane: " + s.error());
     dp_peer_added_ = true;
-    if (auto s = dp_->attach_link(data::kP2pPeerId, *link_, udp_unconnected_ ? remote_ : io::SockAddr{}); !s)
-        return Err("data plane: " + s.error());
-    if (auto s = dp_->set_tx_peer_id(data::kP2pPeerId, neg_->peer_id); !s)
-        return Err("data plane: " + s.error());
     int ping = pushed_.ping.value_or(0);
     int restart = pushed_.ping_restart.value_or(pushed_.ping_exit.value_or(0));
     if (ping > 0 || restart > 0)
         (void)dp_->set_keepalive(data::kP2pPeerId, seconds(ping), seconds(restart));
-    if (tun_->fd() >= 0)
-        (void)loop_.add_fd(tun_->fd(), io::kReadable, [this](std::uint32_t) {
-            if (dp_)
-                dp_->on_tun_readable(loop_.now());
-            arm_tick();
-        });
-    if (dp_->event_fd() >= 0)
-        (void)loop_.add_fd(dp_->event_fd(), io::kReadable, [this](std::uint32_t) { on_tick(); });
     return Ok{};
 }
 
-Result<std::uint16_t> Client::effective_mssfix(const data::UserspaceConfig& uc) const
+// on_peer_event: what the data plane reports about our peer (from the loop).
+void Client::on_peer_event(const data::PeerEvent& ev)
+{
+    switch (ev.kind) {
+    case data::PeerEventKind::Gone:
+        if (ev.reason != data::DelReason::Expired) {
+            log_.logf(kV1, "Connection reset, restarting [data plane dropped the peer]");
+            schedule_restart("connection-reset", false);
+            return;
+        }
+        if (pushed_.ping_exit) {
+            exit_now(kExitOk, "SIGTERM[soft,ping-exit] received, process exiting");
+            return;
+        }
+        log_.logf(kV1, "[%s] Inactivity timeout (--ping-restart), restarting",
+                  peer_cn_.empty() ? "UNDEF" : peer_cn_.c_str());
+        schedule_restart("ping-restart", false);
+        return;
+    case data::PeerEventKind::RemoteExit:
+        schedule_restart("remote-exit", false);
+        return;
+    case data::PeerEventKind::KeyExhausted:
+        if (cc_ && cc_->renegotiate(loop_.now())) {
+            flush_control();
+            arm_tick();
+        }
+        return;
+    }
+}
+
+Result<std::uint16_t> Client::effective_mssfix(wire::CompressMode comp, std::size_t fragment) const
 {
     const options::ConnectionEntry& ce = current_ce();
     auto setting =
-        data::resolve_mssfix(ce.mssfix ? &*ce.mssfix : nullptr, static_cast<int>(uc.fragment),
+        data::resolve_mssfix(ce.mssfix ? &*ce.mssfix : nullptr, static_cast<int>(fragment),
                              pushed_.ce.tun_mtu ? pushed_.ce.tun_mtu : ce.tun_mtu, ce.link_mtu.has_value());
     if (!setting)
         return Err(setting.error());
@@ -962,9 +982,9 @@ Result<std::uint16_t> Client::effective_mssfix(const data::UserspaceConfig& uc) 
         f.hmac_len = h ? *h : 0;
     }
     f.long_packet_id = static_mode();
-    f.comp_v1 = uc.compression == data::Compression::Lz4 || uc.compression == data::Compression::Stub ||
-                uc.compression == data::Compression::Lzo || uc.compression == data::Compression::LzoNo;
-    f.fragment = uc.fragment > 0;
+    f.comp_v1 = comp == wire::CompressMode::Lz4 || comp == wire::CompressMode::Stub ||
+                comp == wire::CompressMode::Lzo || comp == wire::CompressMode::LzoNo;
+    f.fragment = fragment > 0;
     const std::uint16_t mss = data::effective_mss(*setting, f);
     log_.logf(Verb::Info, "MSS clamp for TCP SYNs: %u (mssfix %d%s)", mss, setting->value,
               setting->fixed   ? " fixed"
@@ -975,12 +995,13 @@ Result<std::uint16_t> Client::effective_mssfix(const data::UserspaceConfig& uc) 
 
 Status<> Client::configure_network()
 {
-    if (tun_->name() == "null" || pushed_.ifconfig_noexec) {
+    const std::string& ifname = dp_->device().name;
+    if (ifname == "null" || pushed_.ifconfig_noexec) {
         plan_ = tun::NetPlan{};
-        plan_.ifname = tun_->name();
+        plan_.ifname = ifname;
         plan_.mtu =
             static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
-        if (pushed_.up && tun_->name() != "null" && !run_script("up", *pushed_.up, up_down_args()))
+        if (pushed_.up && ifname != "null" && !run_script("up", *pushed_.up, up_down_args()))
             return Err(std::string("ERROR: up script failed"));
         return Ok{};
     }
@@ -992,7 +1013,7 @@ Status<> Client::configure_network()
     // route_net_gateway: the pre-VPN default gateway (2.6 shows 0.0.0.0
     // when there is none); --route's net_gateway means the same.
     tun::PlanFacts facts;
-    facts.ifname = tun_->name();
+    facts.ifname = ifname;
     facts.mtu = static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
     if (!remote_.empty())
         if (auto h = tun::IpAddr::parse(remote_.ip_string()))
@@ -1073,7 +1094,7 @@ bool Client::check_inactive(TimePoint now)
     auto st = dp_->stats(data::kP2pPeerId);
     if (!st)
         return false;
-    const std::uint64_t total = st->tun_rx_bytes + st->tun_tx_bytes;
+    const std::uint64_t total = st->plain_rx_bytes + st->plain_tx_bytes;
     if (!inactive_since_ || total < inactive_mark_) {
         inactive_since_ = now;
         inactive_mark_ = total;
@@ -1141,21 +1162,6 @@ void Client::on_tick()
             next_push_request_ = now + kPushRequestInterval;
         }
     }
-    if (dp_) {
-        dp_->on_timer(now);
-        for (const auto& ev : dp_->poll_events()) {
-            if (ev.reason == data::DelReason::Expired) {
-                if (pushed_.ping_exit) {
-                    exit_now(kExitOk, "SIGTERM[soft,ping-exit] received, process exiting");
-                    return;
-                }
-                log_.logf(kV1, "[%s] Inactivity timeout (--ping-restart), restarting",
-                          peer_cn_.empty() ? "UNDEF" : peer_cn_.c_str());
-                schedule_restart("ping-restart", false);
-                return;
-            }
-        }
-    }
     // Before the push (or without a data plane yet), ping-restart from the
     // control channel's traffic: 2.6 uses 120 s for pull clients on UDP.
     if (cc_ && phase_ != Phase::Up && phase_ != Phase::Connecting && tcp_ == nullptr && base_.pull &&
@@ -1176,9 +1182,6 @@ void Client::arm_tick()
     TimePoint t = now + kMaxTick;
     if (cc_)
         t = std::min(t, cc_->next_timeout());
-    if (dp_)
-        if (auto d = dp_->next_deadline())
-            t = std::min(t, *d);
     if (restart_at_)
         t = std::min(t, *restart_at_);
     if (server_poll_at_)
@@ -1195,14 +1198,6 @@ void Client::arm_tick()
     tick_ = loop_.add_timer(t, [this] { on_tick(); });
 }
 
-bool Client::check_remote_exit()
-{
-    if (!dp_ || !dp_peer_added_ || !dp_->take_remote_exit(data::kP2pPeerId))
-        return false;
-    schedule_restart("remote-exit", false);
-    return true;
-}
-
 std::vector<std::string> Client::up_down_args() const
 {
     std::string local, remote;
@@ -1210,7 +1205,8 @@ std::vector<std::string> Client::up_down_args() const
         local = pushed_.ifconfig->first;
         remote = pushed_.ifconfig->second;
     }
-    return script::up_down_args(tun_ ? tun_->name() : plan_.ifname, plan_.mtu, local, remote, tun_opens_ > 1);
+    return script::up_down_args(dp_ ? dp_->device().name : plan_.ifname, plan_.mtu, local, remote,
+                                tun_opens_ > 1);
 }
 
 bool Client::run_script(const std::string& type, const std::string& command,
@@ -1271,7 +1267,7 @@ void Client::add_routes()
 
 void Client::close_tun()
 {
-    if (!tun_)
+    if (!dp_)
         return;
     if (routes_added_ && pushed_.route_pre_down)
         (void)run_script("route-pre-down", *pushed_.route_pre_down, up_down_args(), true);
@@ -1284,12 +1280,13 @@ void Client::close_tun()
     }
     route_up_at_.reset();
     routes_added_ = false;
-    const bool run_down = pushed_.down && !pushed_.down_pre && tun_->name() != "null";
+    const bool run_down = pushed_.down && !pushed_.down_pre && dp_->device().name != "null";
     // 2.6 closes the device first, then runs --down (unless --down-pre);
     // the facts are taken while the device is still known.
     ScriptEnvFacts f = script_facts();
     log_.write(Verb::Info, "Closing TUN/TAP interface");
-    tun_.reset();
+    dp_.reset(); // the data plane closes its device
+    dp_peer_added_ = false;
     if (run_down) {
         script::ScriptRunner runner(log_, base_.script_security.value_or(1));
         (void)runner.run("down", *pushed_.down, args, build_script_env(f));
@@ -1317,8 +1314,8 @@ ScriptEnvFacts Client::script_facts() const
     f.setenv = base_.setenv;
     f.now_unix = static_cast<long long>(std::time(nullptr));
     f.now_ascii = format_time_ascii(f.now_unix);
-    if (tun_) {
-        f.dev = tun_->name();
+    if (dp_) {
+        f.dev = dp_->device().name;
         f.dev_type = pushed_.dev_type.value_or("tun");
         f.tun_mtu = plan_.mtu;
         f.restart = tun_opens_ > 1;
@@ -1393,8 +1390,8 @@ process::TrafficCounters Client::traffic() const
     c.link_write_bytes += link_tx_other_;
     if (dp_ && dp_peer_added_) {
         if (auto st = dp_->stats(data::kP2pPeerId)) {
-            c.tun_read_bytes += st->tun_rx_bytes;
-            c.tun_write_bytes += st->tun_tx_bytes;
+            c.tun_read_bytes += st->plain_tx_bytes;  // taken from tun, sent to the peer
+            c.tun_write_bytes += st->plain_rx_bytes; // from the peer, written to tun
             c.link_read_bytes += st->link_rx_bytes;
             c.link_write_bytes += st->link_tx_bytes;
             c.auth_read_bytes += st->link_rx_bytes;

@@ -41,10 +41,6 @@ class TunDevice;
 class Netlink;
 class NetSetup;
 } // namespace ovpn::tun
-namespace ovpn::data {
-class UserspaceDataPlane;
-struct UserspaceConfig;
-} // namespace ovpn::data
 
 namespace ovpn::client {
 
@@ -109,19 +105,19 @@ private:
     void handle_auth_failed(const std::string& arg);
     void on_key_active(std::uint8_t key_id, bool renegotiated);
     Status<> bring_up();
+    Status<> open_device();
     Status<> open_data_plane();
+    void on_peer_event(const data::PeerEvent& ev);
     Status<> configure_network();
     // effective_mssfix: 2.6's MSS limit for this session's cipher and
     // transport (0 = off).
-    Result<std::uint16_t> effective_mssfix(const data::UserspaceConfig& uc) const;
+    Result<std::uint16_t> effective_mssfix(wire::CompressMode comp, std::size_t fragment) const;
     Status<> install_key(std::uint8_t key_id, bool first);
     void on_tick();
     bool check_inactive(TimePoint now);
     void order_connections();
     Status<> load_credentials();
     void arm_tick();
-    // check_remote_exit: the peer sent OCC_EXIT: restart ("remote-exit").
-    bool check_remote_exit();
 
     // Scripts (2.6's arguments and environment, client/script_env.hpp).
     ScriptEnvFacts script_facts() const;
@@ -175,7 +171,7 @@ private:
     Phase phase_ = Phase::Idle;
     options::Options pushed_; // base_ + what the server pushed
     std::unique_ptr<io::LinkSocket> link_;
-    io::TcpLinkSocket* tcp_ = nullptr; // link_ when TCP
+    io::TcpLinkSocket* tcp_ = nullptr; // inside link_ (an io::WatchedLink) when TCP
     io::SockAddr remote_;
     bool udp_unconnected_ = false; // listening p2p / float: send to remote_
     std::unique_ptr<control::ControlChannel> cc_;
@@ -195,11 +191,12 @@ private:
     std::vector<PacketBuf> rx_;
     std::vector<io::SockAddr> rx_from_;
 
-    // data plane and tunnel (kept across restarts only with persist-tun: not yet)
-    std::unique_ptr<tun::TunDevice> tun_;
+    // the tunnel: addresses and routes on the data plane's device
     std::unique_ptr<tun::Netlink> nl_;
     std::unique_ptr<tun::NetSetup> net_;
-    std::unique_ptr<data::UserspaceDataPlane> dp_;
+    // dp_: the data plane and its device, kept across restarts with
+    // --persist-tun; dp_peer_added_: this session's peer is in it.
+    std::unique_ptr<data::DataPlane> dp_;
     bool dp_peer_added_ = false;
     tun::NetPlan plan_;
     int tun_opens_ = 0; // > 1: scripts see "restart"

@@ -97,15 +97,9 @@ void Client::on_static_packets(std::size_t n, TimePoint now)
 {
     if (!dp_ || !dp_peer_added_ || n == 0)
         return;
-    auto authenticated = [this] {
-        auto st = dp_->stats(data::kP2pPeerId);
-        return st ? st->link_rx_packets : 0;
-    };
     // A connected socket only delivers the peer's packets.
     if (!udp_unconnected_) {
-        const auto before = authenticated();
-        dp_->on_link_packets(data::kP2pPeerId, std::span<PacketBuf>(rx_.data(), n), now);
-        if (authenticated() != before)
+        if (dp_->on_link_data(data::kP2pPeerId, std::span<PacketBuf>(rx_.data(), n), now) > 0)
             on_static_authenticated(remote_, now);
         return;
     }
@@ -117,9 +111,7 @@ void Client::on_static_packets(std::size_t n, TimePoint now)
         std::size_t j = i + 1;
         while (j < n && rx_from_[j] == rx_from_[i])
             ++j;
-        const auto before = authenticated();
-        dp_->on_link_packets(data::kP2pPeerId, std::span<PacketBuf>(rx_.data() + i, j - i), now);
-        if (authenticated() != before)
+        if (dp_->on_link_data(data::kP2pPeerId, std::span<PacketBuf>(rx_.data() + i, j - i), now) > 0)
             on_static_authenticated(rx_from_[i], now);
         i = j;
     }
@@ -133,7 +125,7 @@ void Client::on_static_authenticated(const io::SockAddr& from, TimePoint now)
             log_.logf(kV1, "Peer address changed (float): %s -> %s", remote_.to_string().c_str(),
                       from.to_string().c_str());
         remote_ = from;
-        (void)dp_->attach_link(data::kP2pPeerId, *link_, remote_);
+        (void)dp_->update_remote(data::kP2pPeerId, remote_);
     }
     if (static_peer_seen_)
         return;

@@ -1,43 +1,74 @@
 // data/data_plane.hpp: the one seam between the control plane and the data
-// plane (docs/architecture.md). The control plane (handshake, NCP, push,
-// renegotiation, keepalive policy) drives a DataPlane and never asks which
-// implementation it has:
-//   - UserspaceDataPlane (src/openvpn/data/): tun fd + our OpenSSL crypto;
-//   - KernelDataPlane (src/dco/): ovpn-dco-v2 over generic netlink.
-// The choice is made once at start-up from the DCO verdict over the options.
+// plane (docs/architecture.md). Client, p2p and server hold a
+// std::unique_ptr<DataPlane> made once by session::make_data_plane and never
+// learn which implementation they have:
+//   - UserspaceDataPlane (src/openvpn/data/): a tun device + our OpenSSL
+//     crypto, batched, in place;
+//   - KernelDataPlane (src/dco/): an ovpn-dco interface driven over the
+//     ovpn-dco-v2 generic netlink family; the kernel carries the data packets.
+//
+// The data plane owns the network device (the tun device or the ovpn-dco
+// link): addresses and routes are put on device() by the caller. It shares
+// the transport sockets with the control plane: the caller keeps owning
+// them, reads every packet the kernel does not take, hands data-channel
+// packets to on_link_data() and processes control packets itself.
 //
 // Keys are handed over as the per-direction slices of 2.6's key block
 // (protocol-facts.md §5.1): for AEAD the cipher key and the implicit IV
-// (nonce tail); for CBC+HMAC the cipher key and the HMAC key. The receiver of
-// DataKeys owns a copy; SecureBytes wipes every copy when it dies.
+// (nonce tail); for CBC+HMAC the cipher key and the HMAC key. The receiver
+// of DataKeys owns a copy; SecureBytes wipes every copy when it dies.
 //
-// Threading: every method is called from the event-loop thread only.
+// Counters (PeerStats) are always seen from our side towards one peer:
+// *_rx = what came FROM the peer, *_tx = what went TO the peer.
+//   link_*  : encrypted data-channel packets on the transport (no IP/UDP
+//             header, no TCP length prefix); control packets are not here,
+//             the caller counts those.
+//   plain_* : the payload inside: plain_rx was decrypted and given to the
+//             device (2.6's "TUN/TAP write bytes"), plain_tx was taken from
+//             the device for this peer before encryption ("TUN/TAP read").
+// ovpn-dco-v2 maps LINK_RX/TX -> link_rx/tx, VPN_RX -> plain_rx,
+// VPN_TX -> plain_tx (dco-facts.md §3.8).
+//
+// Threading: every method is called from the event-loop thread only. Events
+// reach the sink from the loop, never from inside another DataPlane call,
+// so the sink may call any method (del_peer included).
 #pragma once
 
 #include <netinet/in.h>
-#include <sys/socket.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "openvpn/core/clock.hpp"
+#include "openvpn/core/packet_buf.hpp"
 #include "openvpn/core/result.hpp"
 #include "openvpn/core/secure.hpp"
+#include "openvpn/io/sock_addr.hpp"
+#include "openvpn/wire/compress.hpp"
+
+namespace ovpn::io {
+class EventLoop;
+class LinkSocket;
+} // namespace ovpn::io
 
 namespace ovpn::data {
 
 using PeerId = std::uint32_t;
-// kP2pPeerId: the peer id used in p2p/client mode where no id was pushed
-// (2.6 sends P_DATA_V1 then, or P_DATA_V2 with 0xFFFFFF "unset").
+// kP2pPeerId: the id a client or p2p process gives its one peer.
 inline constexpr PeerId kP2pPeerId = 0;
 inline constexpr PeerId kUndefinedPeerId = 0xFFFFFF;
 
 enum class KeySlot : std::uint8_t { Primary = 1, Secondary = 2 };
 
 enum class CipherAlg : std::uint8_t {
-    None, // --cipher none (userspace only; DCO refuses it)
+    None, // --cipher none (userspace only)
     Aes128Gcm,
     Aes192Gcm,
     Aes256Gcm,
@@ -68,31 +99,75 @@ struct DataKeys {
     DirectionKeys decrypt;   // what we receive
 };
 
-// PeerSpec: one remote peer. In client/p2p mode there is one; a P2MP server
-// adds one per client.
+// Device: the interface the data plane owns.
+struct Device {
+    std::string name;        // "tun0"; "null" for --dev null
+    unsigned ifindex = 0;    // 0 for --dev null
+    bool persistent = false; // existed before us or --persist-tun: not removed by us
+};
+
+// IRoute: a network routed through one peer (--iroute / --iroute-ipv6).
+struct IRoute {
+    int family = AF_INET;                // AF_INET or AF_INET6
+    std::array<std::uint8_t, 16> addr{}; // network bytes (first 4 for IPv4)
+    std::uint8_t prefix_len = 32;
+};
+
+// PeerSpec: one remote peer. A client or p2p process has one; a P2MP server
+// adds one per client once it is authenticated and its keys are known.
 struct PeerSpec {
-    PeerId id = kP2pPeerId;
-    int transport_fd = -1;           // the UDP or TCP socket, still owned by the caller
-    sockaddr_storage remote{};       // UDP: the peer's address; TCP: informational
-    sockaddr_storage local{};        // UDP: our address towards it (may be zero)
-    std::optional<in_addr> vpn_ipv4; // server mode: the client's tunnel addresses
+    PeerId id = kP2pPeerId; // our handle; with DCO the kernel's peer id
+    // link: the transport socket for this peer, owned by the caller and
+    // alive until del_peer. UDP: may be shared by every peer of a server.
+    // TCP: one per peer; after add_peer the kernel may own its reads of
+    // data records, the caller still reads control records from it.
+    io::LinkSocket* link = nullptr;
+    // remote: the peer's address, set whenever it is known (DCO needs it
+    // for a UDP peer). UDP: userspace sends there unless `link` is a
+    // connected socket; empty: the peer is not known yet (a listening p2p
+    // peer), sends fail until update_remote.
+    io::SockAddr remote;
+    io::SockAddr local; // UDP --multihome: our address towards it (empty: any)
+    // tx_peer_id: send P_DATA_V2 carrying this id (pushed or assigned
+    // peer-id); nullopt: P_DATA_V1 (DCO refuses this).
+    std::optional<std::uint32_t> tx_peer_id;
+    std::optional<in_addr> vpn_ipv4; // server: the client's tunnel addresses
     std::optional<in6_addr> vpn_ipv6;
+    wire::CompressMode compression = wire::CompressMode::None; // DCO: None only
+    std::uint16_t mssfix = 0; // max TCP MSS (0 = off); DCO: not applied (as 2.6)
+    // fragment: --fragment max (0 = off; UDP only). Per peer because a
+    // client's connection entries may differ while the device persists.
+    // DCO: 0 only (the verdict refuses --fragment).
+    std::size_t fragment = 0;
 };
 
 struct PeerStats {
-    std::uint64_t link_rx_bytes = 0, link_tx_bytes = 0; // encrypted, on the wire
-    std::uint64_t tun_rx_bytes = 0, tun_tx_bytes = 0;   // plaintext, at the tunnel
+    std::uint64_t link_rx_bytes = 0, link_tx_bytes = 0;
     std::uint64_t link_rx_packets = 0, link_tx_packets = 0;
-    std::uint64_t tun_rx_packets = 0, tun_tx_packets = 0;
+    std::uint64_t plain_rx_bytes = 0, plain_tx_bytes = 0;
+    std::uint64_t plain_rx_packets = 0, plain_tx_packets = 0;
 };
 
 // Why a peer went away without being asked to (ovpn-dco-v2 DEL_PEER reasons).
 enum class DelReason : std::uint8_t { Teardown, Userspace, Expired, TransportError, TransportDisconnect };
 
-struct PeerEvent {
-    PeerId id;
-    DelReason reason;
+enum class PeerEventKind : std::uint8_t {
+    // Gone: the data plane dropped the peer (reason says why): it carries
+    // no more traffic. del_peer is not needed but allowed (and frees what
+    // is left); until then stats(id) may still answer (userspace: the last
+    // counts) or fail (DCO: the kernel forgot the peer).
+    Gone,
+    RemoteExit,   // an OCC_EXIT came from the peer on the data channel
+    KeyExhausted, // the primary key's packet ids are nearly used up: renegotiate
 };
+
+struct PeerEvent {
+    PeerId id = 0;
+    PeerEventKind kind = PeerEventKind::Gone;
+    DelReason reason = DelReason::Teardown; // for Gone
+};
+
+using EventSink = std::function<void(const PeerEvent&)>;
 
 class DataPlane {
 public:
@@ -100,23 +175,58 @@ public:
 
     // name: "userspace" or "dco", for the log line that says which one runs.
     virtual std::string name() const = 0;
+    virtual const Device& device() const = 0;
+    // needs_net_admin: whether the data plane keeps talking to the kernel in
+    // ways that need CAP_NET_ADMIN after start-up (DCO: every peer and key
+    // change), so a --user/--group privilege drop must keep that capability
+    // (and fail when it cannot), as 2.6 does with DCO.
+    virtual bool needs_net_admin() const = 0;
+
+    // attach: register the device and event descriptors and the data
+    // plane's own timers (keepalive) with `loop`; events go to `sink`.
+    // Called once, before the first add_peer.
+    virtual Status<> attach(io::EventLoop& loop, EventSink sink) = 0;
 
     virtual Status<> add_peer(const PeerSpec& peer) = 0;
+    // del_peer: forget the peer; no Gone event follows for it.
     virtual Status<> del_peer(PeerId id) = 0;
+    // update_remote: the peer floated to `remote` (UDP); the kernel follows
+    // floats itself, so for DCO this only records it.
+    virtual Status<> update_remote(PeerId id, const io::SockAddr& remote) = 0;
+    // set_iroutes: the networks behind peer `id` (replaces earlier ones).
+    // Userspace routes by longest prefix and checks sources; DCO installs
+    // kernel routes "net via <peer's VPN address> dev <device> metric 100".
+    virtual Status<> set_iroutes(PeerId id, std::vector<IRoute> routes) = 0;
+
     // install_key: put keys into a slot; the primary slot encrypts.
     virtual Status<> install_key(PeerId id, KeySlot slot, const DataKeys& keys) = 0;
     // swap_keys: exchange primary and secondary (after a renegotiation).
     virtual Status<> swap_keys(PeerId id) = 0;
     virtual Status<> del_key(PeerId id, KeySlot slot) = 0;
-    // set_keepalive: send a ping after `interval` of silence; report the peer
-    // Expired after `timeout` without receiving anything.
+    // set_keepalive: send a ping after `interval` without sending; report
+    // the peer Gone/Expired after `timeout` without receiving. 0 = off.
     virtual Status<> set_keepalive(PeerId id, std::chrono::seconds interval,
                                    std::chrono::seconds timeout) = 0;
-    virtual Result<PeerStats> stats(PeerId id) = 0;
 
-    // event_fd: readable when poll_events() has something (or -1 if never).
-    virtual int event_fd() const = 0;
-    virtual std::vector<PeerEvent> poll_events() = 0;
+    // on_link_data: data-channel packets (P_DATA_V1/V2) the caller read from
+    // peer `id`'s link. Userspace decrypts them in place and delivers them;
+    // DCO counts them as dropped (they arrived before the hand-over, or are
+    // DATA_V1). Returns how many authenticated (for float and --secret).
+    virtual std::size_t on_link_data(PeerId id, std::span<PacketBuf> pkts, TimePoint now) = 0;
+    // note_control: a valid control packet crossed peer `id`'s link (rx:
+    // from the peer). Userspace counts it for keepalive as 2.6 does.
+    virtual void note_control(PeerId id, bool rx, TimePoint now) = 0;
+    // send_exit_notify: one OCC_EXIT on the data channel (explicit-exit-
+    // notify towards a peer without control-channel EXIT support). Err when
+    // the data plane cannot send it (DCO).
+    virtual Status<> send_exit_notify(PeerId id, TimePoint now) = 0;
+
+    virtual Result<PeerStats> stats(PeerId id) = 0;
+    // stats_all: every peer at once (a server's status file; one GET_PEER
+    // dump with DCO).
+    virtual Result<std::vector<std::pair<PeerId, PeerStats>>> stats_all() = 0;
+    // drop_counts: named drop counters that are not zero, for logs/status.
+    virtual std::vector<std::pair<std::string, std::uint64_t>> drop_counts() const = 0;
 };
 
 } // namespace ovpn::data

@@ -15,6 +15,7 @@
 #include "openvpn/control/cert_env.hpp"
 #include "openvpn/crypto/key_files.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
+#include "openvpn/io/watched_link.hpp"
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/server/client_config.hpp"
@@ -50,6 +51,12 @@ constexpr Duration kAuthFailedLinger = seconds(2);
 constexpr Duration kPushRepeatIgnore = seconds(30);
 constexpr int kMaxRounds = 8;
 
+bool is_data_packet(const PacketBuf& b)
+{
+    const auto op = wire::opcode_of(b.data()[0]);
+    return op && wire::is_data(*op);
+}
+
 std::string v4_string(const in_addr& a)
 {
     char buf[INET_ADDRSTRLEN];
@@ -70,9 +77,8 @@ struct Server::Instance {
     std::uint32_t id = 0;                   // pool slot and peer id
     std::optional<std::uint32_t> addr_slot; // pool address slot, once the cn is known
     io::SockAddr addr;
-    std::string addr_str; // "10.93.0.2:41234" as 2.6 prints it in prefixes
-    std::unique_ptr<io::TcpLinkSocket> tcp;
-    bool tcp_watch_write = false;
+    std::string addr_str;                // "10.93.0.2:41234" as 2.6 prints it in prefixes
+    std::unique_ptr<io::LinkSocket> tcp; // an io::WatchedLink: it keeps its own kWritable watch
     std::unique_ptr<control::ControlChannel> cc;
     std::string cn = "UNDEF";
     std::string username = "UNDEF";
@@ -109,10 +115,6 @@ Server::~Server()
             loop_.remove_fd(in->tcp->fd());
     }
     if (dp_) {
-        if (tun_ && tun_->fd() >= 0)
-            loop_.remove_fd(tun_->fd());
-        if (dp_->event_fd() >= 0)
-            loop_.remove_fd(dp_->event_fd());
         for (auto& [id, in] : instances_)
             if (in->up)
                 (void)dp_->del_peer(id);
@@ -212,17 +214,25 @@ Status<> Server::open_tun()
         tc.dev == "null" ? Result<std::unique_ptr<tun::TunDevice>>(tun::make_null_tun()) : tun::open_tun(tc);
     if (!t)
         return Err(t.error());
-    tun_ = std::move(*t);
-    log_.logf(kV1, "TUN/TAP device %s opened", tun_->name().c_str());
+    data::UserspaceConfig uc;
+    uc.persistent = o_.persist_tun;
+    uc.client_to_client = o_.client_to_client;
+    uc.multi_peer = true;
+    auto dp = std::make_unique<data::UserspaceDataPlane>(std::move(*t), uc);
+    if (auto s = dp->attach(loop_, [this](const data::PeerEvent& e) { on_peer_event(e); }); !s)
+        return s;
+    dp_ = std::move(dp);
+    const std::string& ifname = dp_->device().name;
+    log_.logf(kV1, "TUN/TAP device %s opened", ifname.c_str());
 
-    if (tun_->name() != "null" && !o_.ifconfig_noexec) {
+    if (ifname != "null" && !o_.ifconfig_noexec) {
         auto nl = tun::Netlink::open();
         if (!nl)
             return Err(nl.error());
         nl_ = std::move(*nl);
         net_ = std::make_unique<tun::NetSetup>(*nl_, log_);
         tun::PlanFacts facts;
-        facts.ifname = tun_->name();
+        facts.ifname = ifname;
         facts.mtu = static_cast<std::uint32_t>(o_.ce.tun_mtu.value_or(1500));
         if (auto d = nl_->default_route(AF_INET); d && d->gateway.is_set())
             facts.net_gateway = d->gateway;
@@ -236,7 +246,7 @@ Status<> Server::open_tun()
         if (o_.up) {
             script::ScriptRunner runner(log_, o_.script_security.value_or(1));
             script::Env env;
-            env.set("dev", tun_->name());
+            env.set("dev", ifname);
             env.set_int("tun_mtu", plan.mtu);
             env.set("script_context", "init");
             if (o_.ifconfig) {
@@ -246,7 +256,7 @@ Status<> Server::open_tun()
             }
             auto res =
                 runner.run("up", *o_.up,
-                           script::up_down_args(tun_->name(), plan.mtu, o_.ifconfig ? o_.ifconfig->first : "",
+                           script::up_down_args(ifname, plan.mtu, o_.ifconfig ? o_.ifconfig->first : "",
                                                 o_.ifconfig ? o_.ifconfig->second : "", false),
                            env);
             if (!res.ok())
@@ -256,33 +266,6 @@ Status<> Server::open_tun()
             (void)net_->apply_routes(plan);
     }
 
-    data::UserspaceConfig uc;
-    uc.tun = tun_.get();
-    uc.clock = &loop_.clock();
-    uc.log = &log_;
-    uc.compression = client::compression_of(o_);
-    if (o_.ce.fragment && !options::proto_is_tcp(o_.ce.proto))
-        uc.fragment = static_cast<std::size_t>(*o_.ce.fragment);
-    uc.client_to_client = o_.client_to_client;
-    uc.multi_peer = true;
-    dp_ = std::make_unique<data::UserspaceDataPlane>(uc);
-    if (tun_->fd() >= 0) {
-        if (auto s = loop_.add_fd(tun_->fd(), io::kReadable,
-                                  [this](std::uint32_t) {
-                                      if (dp_)
-                                          dp_->on_tun_readable(loop_.now());
-                                      for (auto& [id, in] : instances_)
-                                          if (in->tcp)
-                                              update_tcp_watch(*in);
-                                      reap();
-                                      arm_tick();
-                                  });
-            !s)
-            return s;
-    }
-    if (dp_->event_fd() >= 0)
-        if (auto s = loop_.add_fd(dp_->event_fd(), io::kReadable, [this](std::uint32_t) { on_tick(); }); !s)
-            return s;
     return Ok{};
 }
 
@@ -357,7 +340,7 @@ std::unique_ptr<control::ControlWrap> Server::make_wrap(std::uint32_t wall_secs)
     return std::move(*w);
 }
 
-Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr<io::TcpLinkSocket> tcp,
+Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr<io::LinkSocket> tcp,
                                        const std::optional<wire::SessionId>& cookie)
 {
     if (exiting_)
@@ -490,7 +473,7 @@ void Server::on_udp_readable()
             if (b.empty())
                 continue;
             const io::SockAddr& from = rx_from_[i];
-            if (data::UserspaceDataPlane::is_data_packet(b.data()[0])) {
+            if (is_data_packet(b)) {
                 Instance* in = nullptr;
                 if (auto pid = wire::peer_id_of(b.span()))
                     in = find_id(*pid);
@@ -504,15 +487,12 @@ void Server::on_udp_readable()
                     // Float (2.6 with peer-id): follow the client to its new
                     // address once a packet from there decrypts and passes the
                     // replay check.
-                    auto before = dp_->stats(in->id);
-                    on_data_packets(*in, std::span<PacketBuf>(&b, 1), now);
-                    auto after = dp_->stats(in->id);
-                    if (!in->dead && before && after && after->link_rx_packets > before->link_rx_packets) {
+                    if (on_data_packets(*in, std::span<PacketBuf>(&b, 1), now) > 0) {
                         log_.logf(kV1, "%s peer info: float from %s to %s", in->prefix().c_str(),
                                   in->addr.to_string().c_str(), from.to_string().c_str());
                         in->addr = from;
                         in->addr_str = from.ip_string() + ":" + std::to_string(from.port());
-                        (void)dp_->attach_link(in->id, *udp_, from);
+                        (void)dp_->update_remote(in->id, from);
                     }
                     continue;
                 }
@@ -613,7 +593,7 @@ void Server::on_tcp_accept()
             break;
         io::TcpConfig tc;
         tc.remote = a->second;
-        auto sock = io::adopt_tcp(a->first, tc);
+        auto sock = std::make_unique<io::WatchedLink>(io::adopt_tcp(a->first, tc), loop_);
         log_.logf(kV1, "TCP connection established with %s", a->second.to_string().c_str());
         Instance* in = new_instance(a->second, std::move(sock));
         if (in == nullptr)
@@ -638,12 +618,11 @@ void Server::on_tcp_event(std::uint32_t id, std::uint32_t events)
         return;
     TimePoint now = loop_.now();
     if ((events & io::kWritable) != 0) {
-        if (auto s = in->tcp->flush(); !s) {
+        if (auto s = in->tcp->flush(); !s) { // the watch follows the queue
             close_instance(*in, "Connection reset, restarting [" + s.error().message() + "]");
             reap();
             return;
         }
-        update_tcp_watch(*in);
     }
     if ((events & (io::kReadable | io::kHangup | io::kError)) != 0) {
         for (int round = 0; round < kMaxRounds && !in->dead; ++round) {
@@ -659,7 +638,7 @@ void Server::on_tcp_event(std::uint32_t id, std::uint32_t events)
                 PacketBuf& b = in->rx[i];
                 if (b.empty())
                     continue;
-                if (data::UserspaceDataPlane::is_data_packet(b.data()[0])) {
+                if (is_data_packet(b)) {
                     if (i != num_data)
                         std::swap(in->rx[i], in->rx[num_data]);
                     ++num_data;
@@ -675,20 +654,39 @@ void Server::on_tcp_event(std::uint32_t id, std::uint32_t events)
     arm_tick();
 }
 
-void Server::on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now)
+std::size_t Server::on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now)
 {
     if (!in.up || !dp_)
+        return 0;
+    return dp_->on_link_data(in.id, pkts, now);
+}
+
+// on_peer_event: what the data plane reports about a client (from the loop).
+void Server::on_peer_event(const data::PeerEvent& ev)
+{
+    Instance* in = find_id(ev.id);
+    if (in == nullptr)
         return;
-    const std::uint64_t c2c_before = dp_->c2c_packets();
-    dp_->on_link_packets(in.id, pkts, now);
-    if (tcp_mode_ && dp_->c2c_packets() != c2c_before) {
-        // --client-to-client queued packets on other clients' TCP sockets
-        for (auto& [id, other] : instances_)
-            if (other->tcp && other.get() != &in)
-                update_tcp_watch(*other);
+    switch (ev.kind) {
+    case data::PeerEventKind::Gone:
+        if (ev.reason == data::DelReason::Expired) {
+            log_.logf(kV1, "%s [%s] Inactivity timeout (--ping-restart), restarting", in->prefix().c_str(),
+                      in->cn.c_str());
+            close_instance(*in, "SIGUSR1[soft,ping-restart] received, client-instance restarting");
+        } else {
+            close_instance(*in, "SIGUSR1[soft,connection-reset] received, client-instance restarting");
+        }
+        break;
+    case data::PeerEventKind::RemoteExit:
+        close_instance(*in, "SIGTERM[soft,remote-exit] received, client-instance exiting");
+        break;
+    case data::PeerEventKind::KeyExhausted:
+        if (in->cc->renegotiate(loop_.now()))
+            flush(*in);
+        break;
     }
-    if (dp_->take_remote_exit(in.id))
-        close_instance(in, "SIGTERM[soft,remote-exit] received, client-instance exiting");
+    reap();
+    arm_tick();
 }
 
 void Server::on_control_packet(Instance& in, PacketBuf& b, TimePoint now)
@@ -702,7 +700,7 @@ void Server::on_control_packet(Instance& in, PacketBuf& b, TimePoint now)
     bool dropped = after.drop_unwrap + after.drop_parse + after.drop_session + after.drop_key_id !=
                    before.drop_unwrap + before.drop_parse + before.drop_session + before.drop_key_id;
     if (!dropped && in.up && dp_)
-        dp_->note_rx(in.id, now);
+        dp_->note_control(in.id, true, now);
     handle_events(in);
     flush(in);
 }
@@ -720,23 +718,11 @@ void Server::send_to(Instance& in, const std::vector<std::uint8_t>& pkt)
             close_instance(in, "Connection reset, restarting [" + r.error().message() + "]");
             return;
         }
-        update_tcp_watch(in);
     } else if (udp_) {
         (void)udp_->send(std::span<const PacketBuf>(&b, 1), &in.addr);
     }
     if (in.up && dp_)
-        dp_->note_tx(in.id, loop_.now());
-}
-
-void Server::update_tcp_watch(Instance& in)
-{
-    if (!in.tcp || in.dead)
-        return;
-    const bool want = in.tcp->wants_write();
-    if (want != in.tcp_watch_write) {
-        in.tcp_watch_write = want;
-        (void)loop_.modify_fd(in.tcp->fd(), io::kReadable | (want ? io::kWritable : 0));
-    }
+        dp_->note_control(in.id, false, loop_.now());
 }
 
 void Server::flush(Instance& in)
@@ -954,8 +940,8 @@ script::Env Server::client_env(const Instance& in) const
     }
     if (in.v6)
         env.set("ifconfig_pool_remote_ip6", v6_string(*in.v6));
-    if (tun_)
-        env.set("dev", tun_->name());
+    if (dp_)
+        env.set("dev", dp_->device().name);
     const std::time_t now = std::time(nullptr);
     env.set_int("time_unix", in.since != 0 ? in.since : now);
     return env;
@@ -1152,20 +1138,18 @@ Status<> Server::activate(Instance& in)
 {
     data::PeerSpec ps;
     ps.id = in.id;
-    ps.transport_fd = in.tcp ? in.tcp->fd() : udp_->fd();
-    std::memcpy(&ps.remote, &in.addr.ss, sizeof(ps.remote));
+    ps.link = in.tcp ? in.tcp.get() : udp_.get();
+    ps.remote = in.addr;
+    if (in.ncp->data_v2)
+        ps.tx_peer_id = in.id;
     ps.vpn_ipv4 = in.v4;
     ps.vpn_ipv6 = in.v6;
+    ps.compression = client::compression_of(o_);
+    if (o_.ce.fragment && !tcp_mode_)
+        ps.fragment = static_cast<std::size_t>(*o_.ce.fragment);
     if (auto s = dp_->add_peer(ps); !s)
         return Err("data plane: " + s.error());
     in.up = true;
-    io::LinkSocket& link = in.tcp ? static_cast<io::LinkSocket&>(*in.tcp) : *udp_;
-    if (auto s = dp_->attach_link(in.id, link, in.tcp ? io::SockAddr{} : in.addr); !s)
-        return Err("data plane: " + s.error());
-    if (auto s =
-            dp_->set_tx_peer_id(in.id, in.ncp->data_v2 ? std::optional<std::uint32_t>(in.id) : std::nullopt);
-        !s)
-        return Err("data plane: " + s.error());
     if (!in.iroutes.empty()) {
         if (auto s = dp_->set_iroutes(in.id, in.iroutes); !s)
             return Err("data plane: " + s.error());
@@ -1296,22 +1280,6 @@ void Server::on_tick()
         handle_events(*in);
         flush(*in);
     }
-    if (dp_) {
-        dp_->on_timer(now);
-        for (const auto& ev : dp_->poll_events()) {
-            Instance* in = find_id(ev.id);
-            if (in == nullptr)
-                continue;
-            if (ev.reason == data::DelReason::Expired) {
-                log_.logf(kV1, "%s [%s] Inactivity timeout (--ping-restart), restarting",
-                          in->prefix().c_str(), in->cn.c_str());
-                close_instance(*in, "SIGUSR1[soft,ping-restart] received, client-instance restarting");
-            }
-        }
-        for (auto& [id, in] : instances_)
-            if (in->tcp)
-                update_tcp_watch(*in);
-    }
     if (next_status_ && now >= *next_status_)
         write_status();
     if (next_persist_ && now >= *next_persist_)
@@ -1409,9 +1377,6 @@ void Server::arm_tick()
         if (in->drop_at)
             t = std::min(t, *in->drop_at);
     }
-    if (dp_)
-        if (auto d = dp_->next_deadline())
-            t = std::min(t, *d);
     if (exit_at_)
         t = std::min(t, *exit_at_);
     if (next_status_)

@@ -34,6 +34,7 @@
 
 #include "openvpn/control/control_channel.hpp"
 #include "openvpn/core/log.hpp"
+#include "openvpn/data/data_plane.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/options/options.hpp"
@@ -47,9 +48,6 @@ class TunDevice;
 class Netlink;
 class NetSetup;
 } // namespace ovpn::tun
-namespace ovpn::data {
-class UserspaceDataPlane;
-}
 namespace ovpn::script {
 class Env;
 }
@@ -92,7 +90,7 @@ private:
     void begin_exit(int code, const std::string& why);
     void on_signal(io::Signal s);
 
-    Instance* new_instance(const io::SockAddr& from, std::unique_ptr<io::TcpLinkSocket> tcp,
+    Instance* new_instance(const io::SockAddr& from, std::unique_ptr<io::LinkSocket> tcp,
                            const std::optional<wire::SessionId>& cookie = std::nullopt);
     std::unique_ptr<control::ControlWrap> make_wrap(std::uint32_t wall_secs);
     void on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now);
@@ -105,10 +103,11 @@ private:
     void on_tcp_accept();
     void on_tcp_event(std::uint32_t id, std::uint32_t events);
     void on_control_packet(Instance& in, PacketBuf& b, TimePoint now);
-    void on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now);
+    // on_data_packets: to the data plane; returns how many authenticated.
+    std::size_t on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now);
+    void on_peer_event(const data::PeerEvent& ev);
     void send_to(Instance& in, const std::vector<std::uint8_t>& pkt);
     void flush(Instance& in);
-    void update_tcp_watch(Instance& in);
     void handle_events(Instance& in);
     void on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated);
     bool verify_user_pass(Instance& in, const std::string& user, const SecureBytes& pass);
@@ -141,10 +140,9 @@ private:
     std::optional<TcpListener> listener_;
     std::vector<PacketBuf> rx_;
     std::vector<io::SockAddr> rx_from_;
-    std::unique_ptr<tun::TunDevice> tun_;
     std::unique_ptr<tun::Netlink> nl_;
     std::unique_ptr<tun::NetSetup> net_;
-    std::unique_ptr<data::UserspaceDataPlane> dp_;
+    std::unique_ptr<data::DataPlane> dp_; // owns the tun device
     std::shared_ptr<const control::TlsContext> tls_;
     std::optional<Pool> pool_;
     std::optional<CookieGate> gate_; // UDP: the stateless first handshake

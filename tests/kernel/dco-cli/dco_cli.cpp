@@ -33,6 +33,7 @@
 #include "dco/link.hpp"
 #include "dco/messages.hpp"
 #include "openvpn/core/hex.hpp"
+#include "openvpn/io/link_socket.hpp"
 
 namespace {
 
@@ -221,6 +222,38 @@ void set_vpn_ip(NewPeerMsg& m, const std::string& ip)
         fail("bad VPN IP '" + ip + "'");
 }
 
+// FdLink: the PeerSpec link for a socket this tool made itself; the kernel
+// data plane only takes its descriptor.
+class FdLink final : public io::LinkSocket {
+public:
+    FdLink(int fd, io::LinkProto proto) : fd_(fd), proto_(proto) {}
+    int fd() const override { return fd_; }
+    io::LinkProto proto() const override { return proto_; }
+    std::size_t batch_size() const override { return 1; }
+    Result<std::size_t, io::LinkError> recv(std::span<PacketBuf>, std::span<io::SockAddr>) override
+    {
+        return 0;
+    }
+    Result<std::size_t, io::LinkError> send(std::span<const PacketBuf>, const io::SockAddr*) override
+    {
+        return 0;
+    }
+    io::SockAddr local() const override { return {}; }
+    io::SockAddr remote() const override { return {}; }
+
+private:
+    int fd_;
+    io::LinkProto proto_;
+};
+
+io::SockAddr sock_addr(const sockaddr_storage& ss)
+{
+    io::SockAddr a;
+    a.ss = ss;
+    a.len = ss.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+    return a;
+}
+
 void cmd_new_peer(const std::vector<std::string>& a)
 {
     if (a.size() != 5 && a.size() != 6)
@@ -232,7 +265,7 @@ void cmd_new_peer(const std::vector<std::string>& a)
     auto rport = parse_u32(a[4], "remote port");
     if (lport > 0xffff || rport > 0xffff)
         fail("ports are 0..65535");
-    peer.remote = parse_remote(a[3], static_cast<std::uint16_t>(rport));
+    peer.remote = sock_addr(parse_remote(a[3], static_cast<std::uint16_t>(rport)));
     if (a.size() == 6) {
         NewPeerMsg tmp;
         set_vpn_ip(tmp, a[5]);
@@ -240,11 +273,12 @@ void cmd_new_peer(const std::vector<std::string>& a)
         peer.vpn_ipv6 = tmp.vpn_ipv6;
     }
     install_signals();
-    int fd = udp_socket(peer.remote.ss_family, static_cast<std::uint16_t>(lport));
-    peer.transport_fd = fd;
+    int fd = udp_socket(peer.remote.ss.ss_family, static_cast<std::uint16_t>(lport));
+    FdLink link(fd, io::LinkProto::Udp);
+    peer.link = &link;
     must(dp->add_peer(peer));
     std::printf("ready: peer %u on %s via UDP port %u -> %s\n", peer.id, a[0].c_str(), lport,
-                sockaddr_to_string(peer.remote).c_str());
+                sockaddr_to_string(peer.remote.ss).c_str());
     std::fflush(stdout);
     while (!g_stop)
         pause();
@@ -313,11 +347,14 @@ void cmd_new_peer_tcp(const std::vector<std::string>& a)
         fail("new-peer-tcp: wrong number of arguments");
     }
     install_signals();
-    int fd = tcp_connected(a, peer.remote);
-    peer.transport_fd = fd;
+    sockaddr_storage remote{};
+    int fd = tcp_connected(a, remote);
+    peer.remote = sock_addr(remote);
+    FdLink link(fd, a[2] == "listen" ? io::LinkProto::TcpServer : io::LinkProto::TcpClient);
+    peer.link = &link;
     must(dp->add_peer(peer));
     std::printf("ready: peer %u on %s via TCP with %s\n", peer.id, a[0].c_str(),
-                sockaddr_to_string(peer.remote).c_str());
+                sockaddr_to_string(peer.remote.ss).c_str());
     std::fflush(stdout);
     while (!g_stop)
         pause();

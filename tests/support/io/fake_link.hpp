@@ -51,12 +51,13 @@ public:
         return n;
     }
 
-    Result<std::size_t, io::LinkError> send(std::span<const PacketBuf> bufs, const io::SockAddr*) override
+    Result<std::size_t, io::LinkError> send(std::span<const PacketBuf> bufs, const io::SockAddr* to) override
     {
         if (closed_)
             return Err{io::LinkError{io::LinkErrorKind::Closed, 0}};
         for (const auto& b : bufs) {
             sent_.emplace_back(b.span().begin(), b.span().end());
+            sent_to_.push_back(to ? *to : io::SockAddr{});
             if (peer_ && !drop_all_)
                 peer_->deliver(b.span());
         }
@@ -74,6 +75,8 @@ public:
         (void)!::write(efd_, &one, sizeof one);
     }
     std::vector<std::vector<std::uint8_t>>& sent() { return sent_; }
+    // sent_to: the destination given with each sent packet (empty: none).
+    std::vector<io::SockAddr>& sent_to() { return sent_to_; }
     std::deque<std::vector<std::uint8_t>>& inbox() { return inbox_; }
     void set_drop_all(bool on) { drop_all_ = on; }
     void set_closed(bool on) { closed_ = on; }
@@ -89,6 +92,7 @@ private:
     FakeLink* peer_ = nullptr;
     std::deque<std::vector<std::uint8_t>> inbox_;
     std::vector<std::vector<std::uint8_t>> sent_;
+    std::vector<io::SockAddr> sent_to_;
     bool drop_all_ = false, closed_ = false;
     io::SockAddr local_, remote_;
 };

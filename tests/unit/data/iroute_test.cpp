@@ -5,8 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "openvpn/data/userspace_data_plane.hpp"
-#include "support/io/fake_link.hpp"
-#include "support/io/fake_tun.hpp"
+#include "unit/data/plane.hpp"
 
 using namespace ovpn;
 using namespace ovpn::data;
@@ -74,63 +73,47 @@ std::vector<std::uint8_t> v6(const char* src, const char* dst)
     return p;
 }
 
-struct Client {
-    test::FakeTun tun;
+struct Client : test::Plane {
     test::FakeLink link;
-    FakeClock clock;
-    Logger log;
-    std::unique_ptr<UserspaceDataPlane> dp;
 
     explicit Client(std::uint8_t id)
     {
-        UserspaceConfig cfg;
-        cfg.tun = &tun;
-        cfg.clock = &clock;
-        cfg.log = &log;
-        dp = std::make_unique<UserspaceDataPlane>(cfg);
-        EXPECT_TRUE(dp->add_peer(PeerSpec{}).ok());
-        EXPECT_TRUE(dp->attach_link(kP2pPeerId, link).ok());
+        PeerSpec spec;
+        spec.link = &link;
+        EXPECT_TRUE(dp->add_peer(spec).ok());
         EXPECT_TRUE(dp->install_key(kP2pPeerId, KeySlot::Primary, keys(id, true)).ok());
     }
-    std::size_t received()
-    {
-        std::vector<PacketBuf> bufs(32);
-        std::vector<io::SockAddr> from(32);
-        auto n = link.recv(bufs, from);
-        return dp->on_link_packets(kP2pPeerId, std::span<PacketBuf>(bufs).first(*n), clock.now());
-    }
+    // received: packets written to tun from what the link got.
+    std::size_t received() { return deliver(link); }
     void send(const std::vector<std::uint8_t>& pkt)
     {
-        tun.inject(pkt);
+        tun->inject(pkt);
         EXPECT_EQ(dp->on_tun_readable(clock.now()), 1u);
     }
 };
 
 // Server: multi_peer, clients 0 (10.8.0.2, fd94::2) and 1 (10.8.0.3).
-struct Server {
-    test::FakeTun tun;
+struct Server : test::Plane {
     test::FakeLink link[2];
-    FakeClock clock;
-    Logger log;
-    std::unique_ptr<UserspaceDataPlane> dp;
     Client c0{0}, c1{1};
 
-    explicit Server(int peers = 2)
+    explicit Server(int peers = 2) : test::Plane(config())
     {
-        UserspaceConfig cfg;
-        cfg.tun = &tun;
-        cfg.clock = &clock;
-        cfg.log = &log;
-        cfg.multi_peer = true;
-        dp = std::make_unique<UserspaceDataPlane>(cfg);
         add(0, "10.8.0.2", c0);
         if (peers > 1)
             add(1, "10.8.0.3", c1);
+    }
+    static UserspaceConfig config()
+    {
+        UserspaceConfig cfg;
+        cfg.multi_peer = true;
+        return cfg;
     }
     void add(PeerId id, const char* addr, Client& c)
     {
         PeerSpec spec;
         spec.id = id;
+        spec.link = &link[id];
         in_addr a{};
         inet_pton(AF_INET, addr, &a);
         spec.vpn_ipv4 = a;
@@ -140,21 +123,15 @@ struct Server {
             spec.vpn_ipv6 = a6;
         }
         ASSERT_TRUE(dp->add_peer(spec).ok());
-        ASSERT_TRUE(dp->attach_link(id, link[id]).ok());
         test::FakeLink::connect_pair(link[id], c.link);
         ASSERT_TRUE(dp->install_key(id, KeySlot::Primary, keys(static_cast<std::uint8_t>(id), false)).ok());
     }
-    std::size_t from_client(PeerId id)
-    {
-        std::vector<PacketBuf> bufs(32);
-        std::vector<io::SockAddr> from(32);
-        auto n = link[id].recv(bufs, from);
-        return dp->on_link_packets(id, std::span<PacketBuf>(bufs).first(*n), clock.now());
-    }
+    // from_client: packets written to tun from what client `id` sent.
+    std::size_t from_client(PeerId id) { return deliver(link[id], id); }
     // to_tun: inject into the server's tun; which client got it (-1: none).
     int route(const std::vector<std::uint8_t>& pkt)
     {
-        tun.inject(pkt);
+        tun->inject(pkt);
         (void)dp->on_tun_readable(clock.now());
         const bool got0 = c0.received() == 1, got1 = c1.received() == 1;
         return got0 && !got1 ? 0 : got1 && !got0 ? 1 : -1;
@@ -192,7 +169,7 @@ TEST(IRoute, OnlyTheClientsOwnAddressOrIrouteMaySourcePackets)
     s.c0.send(v4("192.168.5.5", "10.8.0.1"));
     s.c0.send(v6("fd94::2", "fd94::1"));
     EXPECT_EQ(s.from_client(0), 3u);
-    EXPECT_EQ(s.tun.written().size(), 3u);
+    EXPECT_EQ(s.tun->written().size(), 3u);
     s.c0.send(v4("192.168.77.9", "10.8.0.1")); // client 1's, more specific
     s.c0.send(v4("10.8.0.3", "10.8.0.1"));     // client 1's address
     s.c0.send(v4("1.2.3.4", "10.8.0.1"));      // nobody's
@@ -201,7 +178,7 @@ TEST(IRoute, OnlyTheClientsOwnAddressOrIrouteMaySourcePackets)
     EXPECT_EQ(s.dp->drops().get(Drop::BadSource), 4u);
     s.c1.send(v4("192.168.77.9", "10.8.0.1"));
     EXPECT_EQ(s.from_client(1), 1u);
-    EXPECT_EQ(s.tun.written().size(), 4u);
+    EXPECT_EQ(s.tun->written().size(), 4u);
 }
 
 TEST(IRoute, OnePeerServerStillRoutesByAddress)

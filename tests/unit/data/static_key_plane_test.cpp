@@ -8,8 +8,7 @@
 #include "openvpn/crypto/key_expansion.hpp"
 #include "openvpn/crypto/static_key.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
-#include "support/io/fake_link.hpp"
-#include "support/io/fake_tun.hpp"
+#include "unit/data/plane.hpp"
 
 using namespace ovpn;
 using namespace ovpn::data;
@@ -40,41 +39,28 @@ std::vector<std::uint8_t> ip_packet(std::size_t len, std::uint8_t seed)
     return p;
 }
 
-struct Side {
-    test::FakeTun tun;
+struct Side : test::Plane {
     test::FakeLink link;
-    FakeClock clock;
-    Logger log;
-    std::unique_ptr<UserspaceDataPlane> dp;
 
-    explicit Side(crypto::KeyDirection dir)
+    explicit Side(crypto::KeyDirection dir) : test::Plane(config())
     {
-        UserspaceConfig cfg;
-        cfg.tun = &tun;
-        cfg.clock = &clock;
-        cfg.log = &log;
-        cfg.static_key = true;
-        dp = std::make_unique<UserspaceDataPlane>(cfg);
-        EXPECT_TRUE(dp->add_peer(PeerSpec{}).ok());
-        EXPECT_TRUE(dp->attach_link(kP2pPeerId, link).ok());
+        PeerSpec spec;
+        spec.link = &link;
+        EXPECT_TRUE(dp->add_peer(spec).ok());
         EXPECT_TRUE(dp->install_key(kP2pPeerId, KeySlot::Primary, keys_for(dir)).ok());
     }
-    std::size_t pump()
+    static UserspaceConfig config()
     {
-        std::vector<PacketBuf> bufs(8);
-        std::vector<io::SockAddr> from(8);
-        std::size_t total = 0;
-        for (;;) {
-            auto n = link.recv(bufs, from);
-            if (*n == 0)
-                return total;
-            total += dp->on_link_packets(kP2pPeerId, std::span<PacketBuf>(bufs).first(*n), clock.now());
-        }
+        UserspaceConfig cfg;
+        cfg.static_key = true;
+        return cfg;
     }
+    // pump: packets written to tun from what the link got.
+    std::size_t pump() { return deliver(link); }
     std::size_t send(std::size_t n, std::size_t len)
     {
         for (std::size_t i = 0; i < n; ++i)
-            tun.inject(ip_packet(len, static_cast<std::uint8_t>(i)));
+            tun->inject(ip_packet(len, static_cast<std::uint8_t>(i)));
         return dp->on_tun_readable(clock.now());
     }
 };
@@ -104,7 +90,7 @@ TEST(StaticKeyPlane, MismatchedDirectionsAreCountedDrops)
     EXPECT_EQ(a.send(2, 100), 2u);
     EXPECT_EQ(b.pump(), 0u);
     EXPECT_EQ(b.dp->drops().get(Drop::AuthFailed), 2u);
-    EXPECT_TRUE(b.tun.written().empty());
+    EXPECT_TRUE(b.tun->written().empty());
 }
 
 TEST(StaticKeyPlane, SentPacketsDecryptAsLongIdWithThePeerDirection)

@@ -11,8 +11,7 @@
 #include <array>
 
 #include "openvpn/wire/ping_occ.hpp"
-#include "support/io/fake_link.hpp"
-#include "support/io/fake_tun.hpp"
+#include "unit/data/plane.hpp"
 
 using namespace ovpn;
 using namespace ovpn::data;
@@ -57,40 +56,28 @@ std::vector<std::uint8_t> ip_packet(std::size_t len, std::uint8_t seed)
     return p;
 }
 
-struct Side {
-    test::FakeTun tun;
+struct Side : test::Plane {
     test::FakeLink link;
-    FakeClock clock;
-    Logger log;
-    std::unique_ptr<UserspaceDataPlane> dp;
 
     explicit Side(Compression comp = Compression::None, bool static_key = false, std::size_t fragment = 0)
+        : test::Plane(config(static_key))
+    {
+        PeerSpec spec;
+        spec.link = &link;
+        spec.compression = comp;
+        spec.fragment = fragment;
+        EXPECT_TRUE(dp->add_peer(spec).ok());
+    }
+    static UserspaceConfig config(bool static_key)
     {
         UserspaceConfig cfg;
-        cfg.tun = &tun;
-        cfg.clock = &clock;
-        cfg.log = &log;
-        cfg.compression = comp;
         cfg.allow_compression = true;
         cfg.static_key = static_key;
-        cfg.fragment = fragment;
-        dp = std::make_unique<UserspaceDataPlane>(cfg);
-        EXPECT_TRUE(dp->add_peer(PeerSpec{}).ok());
-        EXPECT_TRUE(dp->attach_link(kP2pPeerId, link).ok());
+        return cfg;
     }
-    // pump: deliver what the link got into the data plane.
-    std::size_t pump()
-    {
-        std::vector<PacketBuf> bufs(32);
-        std::vector<io::SockAddr> from(32);
-        std::size_t total = 0;
-        for (;;) {
-            auto n = link.recv(bufs, from);
-            if (*n == 0)
-                return total;
-            total += dp->on_link_packets(kP2pPeerId, std::span<PacketBuf>(bufs).first(*n), clock.now());
-        }
-    }
+    // pump: deliver what the link got into the data plane; returns the
+    // packets written to tun.
+    std::size_t pump() { return deliver(link); }
 };
 
 struct Pair {
@@ -107,14 +94,14 @@ struct Pair {
 
 void expect_crossing(Side& from, Side& to, std::size_t n, std::size_t len)
 {
-    to.tun.written().clear();
+    to.tun->written().clear();
     for (std::size_t i = 0; i < n; ++i)
-        from.tun.inject(ip_packet(len, static_cast<std::uint8_t>(i)));
+        from.tun->inject(ip_packet(len, static_cast<std::uint8_t>(i)));
     EXPECT_EQ(from.dp->on_tun_readable(from.clock.now()), n);
     EXPECT_EQ(to.pump(), n);
-    ASSERT_EQ(to.tun.written().size(), n);
+    ASSERT_EQ(to.tun->written().size(), n);
     for (std::size_t i = 0; i < n; ++i)
-        EXPECT_EQ(to.tun.written()[i], ip_packet(len, static_cast<std::uint8_t>(i)));
+        EXPECT_EQ(to.tun->written()[i], ip_packet(len, static_cast<std::uint8_t>(i)));
 }
 
 } // namespace
@@ -128,8 +115,18 @@ TEST_P(Ciphers, BatchCrossesBothWays)
     expect_crossing(p.b, p.a, 3, 60);
     auto st = p.a.dp->stats(kP2pPeerId);
     ASSERT_TRUE(st.ok());
-    EXPECT_EQ(st->tun_rx_packets, 40u);
-    EXPECT_EQ(st->tun_tx_packets, 3u);
+    // our side's view: 40 taken from tun and sent to the peer, 3 from the
+    // peer written to tun
+    EXPECT_EQ(st->plain_tx_packets, 40u);
+    EXPECT_EQ(st->plain_rx_packets, 3u);
+    EXPECT_EQ(st->link_tx_packets, 40u);
+    EXPECT_EQ(st->link_rx_packets, 3u);
+    auto other = p.b.dp->stats(kP2pPeerId);
+    ASSERT_TRUE(other.ok());
+    EXPECT_EQ(other->plain_rx_packets, 40u);
+    EXPECT_EQ(other->plain_tx_packets, 3u);
+    EXPECT_EQ(other->plain_rx_bytes, 40u * 1400);
+    EXPECT_EQ(other->plain_tx_bytes, 3u * 60);
     EXPECT_EQ(p.a.dp->drops().total(), 0u);
     EXPECT_EQ(p.b.dp->drops().total(), 0u);
 }
@@ -141,18 +138,23 @@ INSTANTIATE_TEST_SUITE_P(All, Ciphers,
 TEST(UserspaceDataPlane, DataV1ByDefaultAndV2WithPeerId)
 {
     Pair p(CipherAlg::Aes256Gcm);
-    p.a.tun.inject(ip_packet(100, 1));
+    p.a.tun->inject(ip_packet(100, 1));
     p.a.dp->on_tun_readable(p.a.clock.now());
     ASSERT_EQ(p.a.link.sent().size(), 1u);
     EXPECT_EQ(p.a.link.sent()[0][0], 0x30); // P_DATA_V1, key id 0
     p.b.pump();
 
-    ASSERT_TRUE(p.a.dp->set_tx_peer_id(kP2pPeerId, 7).ok());
+    // the same peer again, now with a tx peer id
+    ASSERT_TRUE(p.a.dp->del_peer(kP2pPeerId).ok());
+    PeerSpec spec;
+    spec.link = &p.a.link;
+    spec.tx_peer_id = 7;
+    ASSERT_TRUE(p.a.dp->add_peer(spec).ok());
     ASSERT_TRUE(
         p.a.dp->install_key(kP2pPeerId, KeySlot::Primary, make_keys(CipherAlg::Aes256Gcm, true, 1)).ok());
     ASSERT_TRUE(
         p.b.dp->install_key(kP2pPeerId, KeySlot::Secondary, make_keys(CipherAlg::Aes256Gcm, false, 1)).ok());
-    p.a.tun.inject(ip_packet(100, 2));
+    p.a.tun->inject(ip_packet(100, 2));
     p.a.dp->on_tun_readable(p.a.clock.now());
     const auto& pkt = p.a.link.sent().back();
     EXPECT_EQ(pkt[0], 0x49); // P_DATA_V2, key id 1
@@ -163,7 +165,7 @@ TEST(UserspaceDataPlane, DataV1ByDefaultAndV2WithPeerId)
 TEST(UserspaceDataPlane, ReplayAndTamperingAreCountedDrops)
 {
     Pair p(CipherAlg::Aes256Gcm);
-    p.a.tun.inject(ip_packet(200, 3));
+    p.a.tun->inject(ip_packet(200, 3));
     p.a.dp->on_tun_readable(p.a.clock.now());
     auto copy = p.b.link.inbox().front();
     EXPECT_EQ(p.b.pump(), 1u);
@@ -195,7 +197,7 @@ TEST(UserspaceDataPlane, SwapKeysKeepsLameDuckForReceive)
     expect_crossing(p.a, p.b, 2, 300);
     EXPECT_EQ(p.a.link.sent().back()[0] & 7, 1);
     ASSERT_TRUE(p.a.dp->del_key(kP2pPeerId, KeySlot::Secondary).ok());
-    p.b.tun.inject(ip_packet(50, 1));
+    p.b.tun->inject(ip_packet(50, 1));
     p.b.dp->on_tun_readable(p.b.clock.now());
     EXPECT_EQ(p.a.pump(), 0u);
     EXPECT_EQ(p.a.dp->drops().get(Drop::UnknownKeyId), 1u);
@@ -204,7 +206,7 @@ TEST(UserspaceDataPlane, SwapKeysKeepsLameDuckForReceive)
 TEST(UserspaceDataPlane, NoKeyNoLinkAreDrops)
 {
     Side s;
-    s.tun.inject(ip_packet(60, 1));
+    s.tun->inject(ip_packet(60, 1));
     EXPECT_EQ(s.dp->on_tun_readable(s.clock.now()), 1u);
     EXPECT_EQ(s.dp->drops().get(Drop::NoKey), 1u);
     EXPECT_TRUE(s.link.sent().empty());
@@ -238,34 +240,201 @@ TEST(UserspaceDataPlane, StaticKeyMode)
     EXPECT_TRUE(std::equal(mac.begin(), mac.begin() + 32, pkt.begin()));
 }
 
-TEST(UserspaceDataPlane, KeepalivePingsAndExpires)
+TEST(UserspaceDataPlane, KeepalivePingsAndExpiresFromItsOwnTimer)
 {
     Pair p(CipherAlg::Aes256Gcm);
     ASSERT_TRUE(p.a.dp->set_keepalive(kP2pPeerId, std::chrono::seconds(10), std::chrono::seconds(60)).ok());
-    auto dl = p.a.dp->next_deadline();
-    ASSERT_TRUE(dl.has_value());
-    EXPECT_EQ(*dl, p.a.clock.now() + std::chrono::seconds(10));
-    p.a.clock.advance(std::chrono::seconds(10));
-    p.a.dp->on_timer(p.a.clock.now());
+    p.a.clock.advance(std::chrono::seconds(9));
+    p.a.settle();
+    EXPECT_TRUE(p.a.link.sent().empty()); // not yet
+    p.a.clock.advance(std::chrono::seconds(1));
+    p.a.settle();
     ASSERT_EQ(p.a.link.sent().size(), 1u); // one ping
     EXPECT_EQ(p.b.pump(), 0u);             // consumed, not written to tun
-    EXPECT_TRUE(p.b.tun.written().empty());
+    EXPECT_TRUE(p.b.tun->written().empty());
     EXPECT_EQ(p.b.dp->drops().total(), 0u);
-    EXPECT_TRUE(p.a.dp->poll_events().empty());
+    auto st = p.a.dp->stats(kP2pPeerId);
+    ASSERT_TRUE(st.ok());
+    EXPECT_EQ(st->plain_tx_packets, 0u); // a ping is not tunnel traffic
+    EXPECT_EQ(st->link_tx_packets, 1u);
+    EXPECT_TRUE(p.a.events.empty());
     p.a.clock.advance(std::chrono::seconds(50));
-    p.a.dp->on_timer(p.a.clock.now());
-    auto ev = p.a.dp->poll_events();
-    ASSERT_EQ(ev.size(), 1u);
-    EXPECT_EQ(ev[0].reason, DelReason::Expired);
+    p.a.settle();
+    ASSERT_EQ(p.a.events.size(), 1u);
+    EXPECT_EQ(p.a.events[0].kind, PeerEventKind::Gone);
+    EXPECT_EQ(p.a.events[0].reason, DelReason::Expired);
+    // Gone: no more traffic, no second event, the counts still readable
+    p.a.tun->inject(ip_packet(60, 1));
+    p.a.dp->on_tun_readable(p.a.clock.now());
+    EXPECT_EQ(p.a.dp->drops().get(Drop::UnknownPeer), 1u);
+    p.a.clock.advance(std::chrono::seconds(100));
+    p.a.settle();
+    EXPECT_EQ(p.a.events.size(), 1u);
+    EXPECT_EQ(p.a.link.sent().size(), 1u);
+    EXPECT_TRUE(p.a.dp->stats(kP2pPeerId).ok());
+    EXPECT_TRUE(p.a.dp->del_peer(kP2pPeerId).ok());
 }
 
-TEST(UserspaceDataPlane, OccExitIsReported)
+TEST(UserspaceDataPlane, TrafficPostponesTheKeepalive)
 {
     Pair p(CipherAlg::Aes256Gcm);
-    ASSERT_TRUE(p.a.dp->send_occ_exit(kP2pPeerId, p.a.clock.now()).ok());
+    ASSERT_TRUE(p.a.dp->set_keepalive(kP2pPeerId, std::chrono::seconds(10), std::chrono::seconds(60)).ok());
+    for (int i = 0; i < 10; ++i) {
+        p.a.clock.advance(std::chrono::seconds(8));
+        p.b.clock.advance(std::chrono::seconds(8));
+        expect_crossing(p.b, p.a, 1, 100); // a hears from b
+        expect_crossing(p.a, p.b, 1, 100); // a sends
+        p.a.settle();
+    }
+    EXPECT_EQ(p.a.link.sent().size(), 10u); // data only, no ping
+    EXPECT_TRUE(p.a.events.empty());
+    p.a.clock.advance(std::chrono::seconds(2));
+    p.a.dp->note_control(kP2pPeerId, false, p.a.clock.now()); // a control packet went out
+    p.a.clock.advance(std::chrono::seconds(9));
+    p.a.settle();
+    EXPECT_EQ(p.a.link.sent().size(), 10u);
+    p.a.clock.advance(std::chrono::seconds(1));
+    p.a.settle();
+    EXPECT_EQ(p.a.link.sent().size(), 11u); // the ping
+}
+
+TEST(UserspaceDataPlane, OccExitIsReportedFromTheLoop)
+{
+    Pair p(CipherAlg::Aes256Gcm);
+    ASSERT_TRUE(p.a.dp->send_exit_notify(kP2pPeerId, p.a.clock.now()).ok());
     EXPECT_EQ(p.b.pump(), 0u);
-    EXPECT_TRUE(p.b.dp->take_remote_exit(kP2pPeerId));
-    EXPECT_FALSE(p.b.dp->take_remote_exit(kP2pPeerId));
+    EXPECT_TRUE(p.b.events.empty()); // never from inside on_link_data
+    p.b.settle();
+    ASSERT_EQ(p.b.events.size(), 1u);
+    EXPECT_EQ(p.b.events[0].kind, PeerEventKind::RemoteExit);
+    EXPECT_EQ(p.b.events[0].id, kP2pPeerId);
+    p.b.settle();
+    EXPECT_EQ(p.b.events.size(), 1u);
+}
+
+TEST(UserspaceDataPlane, DelPeerDropsItsPendingEvents)
+{
+    Pair p(CipherAlg::Aes256Gcm);
+    ASSERT_TRUE(p.a.dp->send_exit_notify(kP2pPeerId, p.a.clock.now()).ok());
+    EXPECT_EQ(p.b.pump(), 0u);
+    ASSERT_TRUE(p.b.dp->del_peer(kP2pPeerId).ok());
+    p.b.settle();
+    EXPECT_TRUE(p.b.events.empty());
+}
+
+TEST(UserspaceDataPlane, AttachIsOnceOnly)
+{
+    Side s;
+    EXPECT_FALSE(s.dp->attach(s.loop, {}).ok());
+}
+
+// A sink that destroys the data plane (as a client's restart does) ends
+// the delivery: the second event dies with it.
+TEST(UserspaceDataPlane, SinkMayDestroyTheDataPlane)
+{
+    FakeClock clock;
+    io::EventLoop loop{clock};
+    test::FakeLink link;
+    int calls = 0;
+    auto dp = std::make_unique<UserspaceDataPlane>(std::make_unique<test::FakeTun>(), UserspaceConfig{});
+    ASSERT_TRUE(dp->attach(loop, [&](const PeerEvent&) {
+                      ++calls;
+                      dp.reset();
+                  }).ok());
+    for (PeerId id : {0u, 1u}) {
+        PeerSpec spec;
+        spec.id = id;
+        spec.link = &link;
+        ASSERT_TRUE(dp->add_peer(spec).ok());
+        ASSERT_TRUE(dp->set_keepalive(id, std::chrono::seconds(0), std::chrono::seconds(5)).ok());
+    }
+    clock.advance(std::chrono::seconds(5));
+    for (int i = 0; i < 4; ++i)
+        (void)loop.run_once(std::chrono::milliseconds(0));
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(dp, nullptr);
+}
+
+TEST(UserspaceDataPlane, DeviceStatsAllAndDropCounts)
+{
+    Side s;
+    EXPECT_EQ(s.dp->device().name, "faketun0");
+    EXPECT_EQ(s.dp->device().ifindex, 0u); // no such interface on the host
+    EXPECT_EQ(s.dp->name(), "userspace");
+    EXPECT_FALSE(s.dp->needs_net_admin());
+    EXPECT_TRUE(s.dp->drop_counts().empty());
+    s.tun->inject(ip_packet(60, 1));
+    s.dp->on_tun_readable(s.clock.now());
+    auto d = s.dp->drop_counts();
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].first, "no-key");
+    EXPECT_EQ(d[0].second, 1u);
+    auto all = s.dp->stats_all();
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all->size(), 1u);
+    EXPECT_EQ(all->front().first, kP2pPeerId);
+}
+
+TEST(UserspaceDataPlane, TunReadsComeFromTheLoop)
+{
+    Pair p(CipherAlg::Aes256Gcm);
+    p.a.tun->inject(ip_packet(100, 1));
+    p.a.settle(); // the loop sees the tun readable; nobody calls on_tun_readable
+    ASSERT_EQ(p.a.link.sent().size(), 1u);
+    EXPECT_EQ(p.b.pump(), 1u);
+}
+
+TEST(UserspaceDataPlane, UnconnectedUdpSendsToTheRemoteAndFollowsFloats)
+{
+    // A FakeLink has no connected peer: the plane passes the remote along.
+    Pair p(CipherAlg::Aes256Gcm);
+    ASSERT_TRUE(p.a.dp->del_peer(kP2pPeerId).ok());
+    PeerSpec spec;
+    spec.link = &p.a.link;
+    ASSERT_TRUE(p.a.dp->add_peer(spec).ok());
+    ASSERT_TRUE(
+        p.a.dp->install_key(kP2pPeerId, KeySlot::Primary, make_keys(CipherAlg::Aes256Gcm, true)).ok());
+    auto to = io::SockAddr::parse_numeric("192.0.2.9", 1194);
+    ASSERT_TRUE(to.ok());
+    ASSERT_TRUE(p.a.dp->update_remote(kP2pPeerId, *to).ok());
+    expect_crossing(p.a, p.b, 1, 100);
+    ASSERT_EQ(p.a.link.sent_to().size(), 1u);
+    EXPECT_EQ(p.a.link.sent_to()[0], *to);
+    EXPECT_FALSE(p.a.dp->update_remote(5, *to).ok());
+}
+
+TEST(UserspaceDataPlane, KeyExhaustedIsReportedOnce)
+{
+    // keys whose send counter starts just below 2.6's renegotiation mark
+    // (0xFF000000)
+    UserspaceConfig cfg;
+    cfg.tx_packet_id_start = 0xFEFFFFFEu;
+    test::Plane a(cfg);
+    test::FakeLink link;
+    PeerSpec spec;
+    spec.link = &link;
+    ASSERT_TRUE(a.dp->add_peer(spec).ok());
+    ASSERT_TRUE(a.dp->install_key(kP2pPeerId, KeySlot::Primary, make_keys(CipherAlg::Aes256Gcm, true)).ok());
+    a.tun->inject(ip_packet(60, 1));
+    a.dp->on_tun_readable(a.clock.now());
+    a.settle();
+    EXPECT_TRUE(a.events.empty());
+    for (int i = 0; i < 3; ++i)
+        a.tun->inject(ip_packet(60, 2));
+    a.dp->on_tun_readable(a.clock.now());
+    EXPECT_TRUE(a.events.empty()); // from the loop only
+    a.settle();
+    ASSERT_EQ(a.events.size(), 1u);
+    EXPECT_EQ(a.events[0].kind, PeerEventKind::KeyExhausted);
+    EXPECT_EQ(link.sent().size(), 4u);
+    // a new primary key re-arms the report
+    ASSERT_TRUE(
+        a.dp->install_key(kP2pPeerId, KeySlot::Primary, make_keys(CipherAlg::Aes256Gcm, true, 1)).ok());
+    a.tun->inject(ip_packet(60, 3));
+    a.tun->inject(ip_packet(60, 3));
+    a.dp->on_tun_readable(a.clock.now());
+    a.settle();
+    EXPECT_EQ(a.events.size(), 2u);
 }
 
 TEST(UserspaceDataPlane, FragmentSplitsBigPacketsAndReassembles)
@@ -284,29 +453,26 @@ namespace {
 // A server data plane with two client peers (ids 0 and 1, tunnel addresses
 // 10.8.0.2 and 10.8.0.3), each joined by its own FakeLink pair to a client
 // Side; the two clients use different keys.
-struct Star {
-    test::FakeTun tun;
+struct Star : test::Plane {
     test::FakeLink link_a, link_b;
-    FakeClock clock;
-    Logger log;
-    std::unique_ptr<UserspaceDataPlane> dp;
     Side a, b;
 
-    explicit Star(bool c2c)
+    explicit Star(bool c2c) : test::Plane(config(c2c))
     {
-        UserspaceConfig cfg;
-        cfg.tun = &tun;
-        cfg.clock = &clock;
-        cfg.log = &log;
-        cfg.client_to_client = c2c;
-        dp = std::make_unique<UserspaceDataPlane>(cfg);
         add(0, "10.8.0.2", link_a, a);
         add(1, "10.8.0.3", link_b, b);
+    }
+    static UserspaceConfig config(bool c2c)
+    {
+        UserspaceConfig cfg;
+        cfg.client_to_client = c2c;
+        return cfg;
     }
     void add(PeerId id, const char* addr, test::FakeLink& link, Side& client)
     {
         PeerSpec spec;
         spec.id = id;
+        spec.link = &link;
         in_addr v4{};
         inet_pton(AF_INET, addr, &v4);
         spec.vpn_ipv4 = v4;
@@ -314,7 +480,6 @@ struct Star {
         inet_pton(AF_INET6, id == 0 ? "fd94::2" : "fd94::3", &v6);
         spec.vpn_ipv6 = v6;
         ASSERT_TRUE(dp->add_peer(spec).ok());
-        ASSERT_TRUE(dp->attach_link(id, link).ok());
         test::FakeLink::connect_pair(link, client.link);
         const auto kid = static_cast<std::uint8_t>(id);
         ASSERT_TRUE(dp->install_key(id, KeySlot::Primary, make_keys(CipherAlg::Aes256Gcm, false, kid)).ok());
@@ -322,15 +487,9 @@ struct Star {
             client.dp->install_key(kP2pPeerId, KeySlot::Primary, make_keys(CipherAlg::Aes256Gcm, true, kid))
                 .ok());
     }
-    // server_pump: deliver what the server's link for `id` got.
-    std::size_t server_pump(PeerId id)
-    {
-        test::FakeLink& link = id == 0 ? link_a : link_b;
-        std::vector<PacketBuf> bufs(32);
-        std::vector<io::SockAddr> from(32);
-        auto n = link.recv(bufs, from);
-        return dp->on_link_packets(id, std::span<PacketBuf>(bufs).first(*n), clock.now());
-    }
+    // server_pump: deliver what the server's link for `id` got; returns the
+    // packets written to the server's tun.
+    std::size_t server_pump(PeerId id) { return deliver(id == 0 ? link_a : link_b, id); }
 };
 
 std::vector<std::uint8_t> ip_to(const char* dst, std::uint8_t seed)
@@ -346,24 +505,24 @@ TEST(UserspaceDataPlane, ClientToClientForwardsToTheOtherPeer)
 {
     Star s(true);
     const auto pkt = ip_to("10.8.0.3", 7);
-    s.a.tun.inject(pkt);
+    s.a.tun->inject(pkt);
     ASSERT_EQ(s.a.dp->on_tun_readable(s.a.clock.now()), 1u);
     EXPECT_EQ(s.server_pump(0), 0u); // nothing written to tun
-    EXPECT_TRUE(s.tun.written().empty());
+    EXPECT_TRUE(s.tun->written().empty());
     EXPECT_EQ(s.dp->c2c_packets(), 1u);
     ASSERT_EQ(s.link_b.sent().size(), 1u); // encrypted for B, on B's link
     EXPECT_TRUE(s.link_a.sent().empty());
     EXPECT_EQ(s.b.pump(), 1u);
-    ASSERT_EQ(s.b.tun.written().size(), 1u);
-    EXPECT_EQ(s.b.tun.written()[0], pkt);
+    ASSERT_EQ(s.b.tun->written().size(), 1u);
+    EXPECT_EQ(s.b.tun->written()[0], pkt);
     EXPECT_EQ(s.a.pump(), 0u);
 
     // to the sender's own address or to no client: tun, as without the flag
-    s.a.tun.inject(ip_to("10.8.0.2", 8));
-    s.a.tun.inject(ip_to("10.8.0.1", 9));
+    s.a.tun->inject(ip_to("10.8.0.2", 8));
+    s.a.tun->inject(ip_to("10.8.0.1", 9));
     ASSERT_EQ(s.a.dp->on_tun_readable(s.a.clock.now()), 2u);
     EXPECT_EQ(s.server_pump(0), 2u);
-    EXPECT_EQ(s.tun.written().size(), 2u);
+    EXPECT_EQ(s.tun->written().size(), 2u);
     EXPECT_EQ(s.dp->c2c_packets(), 1u);
     EXPECT_EQ(s.link_b.sent().size(), 1u);
     EXPECT_EQ(s.dp->drops().total(), 0u);
@@ -374,11 +533,11 @@ TEST(UserspaceDataPlane, WithoutClientToClientPeerTrafficGoesToTun)
 {
     Star s(false);
     const auto pkt = ip_to("10.8.0.3", 7);
-    s.a.tun.inject(pkt);
+    s.a.tun->inject(pkt);
     ASSERT_EQ(s.a.dp->on_tun_readable(s.a.clock.now()), 1u);
     EXPECT_EQ(s.server_pump(0), 1u);
-    ASSERT_EQ(s.tun.written().size(), 1u);
-    EXPECT_EQ(s.tun.written()[0], pkt);
+    ASSERT_EQ(s.tun->written().size(), 1u);
+    EXPECT_EQ(s.tun->written()[0], pkt);
     EXPECT_EQ(s.dp->c2c_packets(), 0u);
     EXPECT_TRUE(s.link_b.sent().empty());
 }
@@ -391,33 +550,33 @@ TEST(UserspaceDataPlane, ClientToClientIpv6)
     pkt[6] = 17;
     inet_pton(AF_INET6, "fd94::2", pkt.data() + 8);
     inet_pton(AF_INET6, "fd94::3", pkt.data() + 24);
-    s.a.tun.inject(pkt);
+    s.a.tun->inject(pkt);
     ASSERT_EQ(s.a.dp->on_tun_readable(s.a.clock.now()), 1u);
     EXPECT_EQ(s.server_pump(0), 0u);
-    EXPECT_TRUE(s.tun.written().empty());
+    EXPECT_TRUE(s.tun->written().empty());
     EXPECT_EQ(s.dp->c2c_packets(), 1u);
     EXPECT_EQ(s.b.pump(), 1u);
-    ASSERT_EQ(s.b.tun.written().size(), 1u);
-    EXPECT_EQ(s.b.tun.written()[0], pkt);
+    ASSERT_EQ(s.b.tun->written().size(), 1u);
+    EXPECT_EQ(s.b.tun->written()[0], pkt);
 }
 
 TEST(UserspaceDataPlane, ClientToClientCopiesMulticastToOthersAndTun)
 {
     Star s(true);
     const auto pkt = ip_to("224.0.0.251", 5);
-    s.a.tun.inject(pkt);
+    s.a.tun->inject(pkt);
     ASSERT_EQ(s.a.dp->on_tun_readable(s.a.clock.now()), 1u);
     EXPECT_EQ(s.server_pump(0), 1u);
-    ASSERT_EQ(s.tun.written().size(), 1u);
-    EXPECT_EQ(s.tun.written()[0], pkt);
+    ASSERT_EQ(s.tun->written().size(), 1u);
+    EXPECT_EQ(s.tun->written()[0], pkt);
     EXPECT_EQ(s.dp->c2c_packets(), 1u);
     EXPECT_TRUE(s.link_a.sent().empty()); // never back to the sender
     EXPECT_EQ(s.b.pump(), 1u);
-    ASSERT_EQ(s.b.tun.written().size(), 1u);
-    EXPECT_EQ(s.b.tun.written()[0], pkt);
+    ASSERT_EQ(s.b.tun->written().size(), 1u);
+    EXPECT_EQ(s.b.tun->written()[0], pkt);
 
     Star off(false);
-    off.a.tun.inject(pkt);
+    off.a.tun->inject(pkt);
     ASSERT_EQ(off.a.dp->on_tun_readable(off.a.clock.now()), 1u);
     EXPECT_EQ(off.server_pump(0), 1u);
     EXPECT_TRUE(off.link_b.sent().empty());

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "openvpn/io/link_socket.hpp"
+
 namespace ovpn::dco {
 namespace {
 
@@ -74,12 +76,37 @@ TEST(KernelDataPlaneMap, RefusesWrongLengths)
     EXPECT_FALSE(to_new_key_msg(1, data::KeySlot::Primary, bad_id).ok());
 }
 
+// FdLink: a LinkSocket that only has a descriptor number (the mapping
+// reads nothing else).
+class FdLink final : public io::LinkSocket {
+public:
+    explicit FdLink(int fd) : fd_(fd) {}
+    int fd() const override { return fd_; }
+    io::LinkProto proto() const override { return io::LinkProto::Udp; }
+    std::size_t batch_size() const override { return 1; }
+    Result<std::size_t, io::LinkError> recv(std::span<PacketBuf>, std::span<io::SockAddr>) override
+    {
+        return 0;
+    }
+    Result<std::size_t, io::LinkError> send(std::span<const PacketBuf>, const io::SockAddr*) override
+    {
+        return 0;
+    }
+    io::SockAddr local() const override { return {}; }
+    io::SockAddr remote() const override { return {}; }
+
+private:
+    int fd_;
+};
+FdLink g_fd9(9), g_fd3(3), g_no_fd(-1);
+
 data::PeerSpec udp_peer(const char* remote6)
 {
     data::PeerSpec p;
     p.id = 4;
-    p.transport_fd = 9;
-    auto* r = reinterpret_cast<sockaddr_in6*>(&p.remote);
+    p.link = &g_fd9;
+    p.remote.len = sizeof(sockaddr_in6);
+    auto* r = reinterpret_cast<sockaddr_in6*>(&p.remote.ss);
     r->sin6_family = AF_INET6;
     r->sin6_port = htons(1194);
     inet_pton(AF_INET6, remote6, &r->sin6_addr);
@@ -89,7 +116,7 @@ data::PeerSpec udp_peer(const char* remote6)
 TEST(KernelDataPlaneMap, V4MappedRemoteIsSentAsAfInet)
 {
     auto p = udp_peer("::ffff:192.0.2.7");
-    auto* l = reinterpret_cast<sockaddr_in6*>(&p.local);
+    auto* l = reinterpret_cast<sockaddr_in6*>(&p.local.ss);
     l->sin6_family = AF_INET6;
     inet_pton(AF_INET6, "::ffff:192.0.2.1", &l->sin6_addr);
     auto m = to_new_peer_msg(p, true);
@@ -131,10 +158,10 @@ TEST(KernelDataPlaneMap, RefusesBadPeers)
     p.id = 0x1000000;
     EXPECT_FALSE(to_new_peer_msg(p, true).ok());
     p.id = 1;
-    p.transport_fd = -1;
+    p.link = &g_no_fd;
     EXPECT_FALSE(to_new_peer_msg(p, true).ok());
     data::PeerSpec no_remote;
-    no_remote.transport_fd = 3;
+    no_remote.link = &g_fd3;
     EXPECT_FALSE(to_new_peer_msg(no_remote, true).ok());
 }
 
@@ -150,12 +177,12 @@ TEST(KernelDataPlaneMap, StatsAndReasons)
     i.link_rx_packets = 7;
     i.link_tx_packets = 8;
     auto s = to_peer_stats(i);
-    EXPECT_EQ(s.tun_rx_bytes, 1u);
-    EXPECT_EQ(s.tun_tx_bytes, 2u);
+    EXPECT_EQ(s.plain_rx_bytes, 1u);
+    EXPECT_EQ(s.plain_tx_bytes, 2u);
     EXPECT_EQ(s.link_rx_bytes, 3u);
     EXPECT_EQ(s.link_tx_bytes, 4u);
-    EXPECT_EQ(s.tun_rx_packets, 5u);
-    EXPECT_EQ(s.tun_tx_packets, 6u);
+    EXPECT_EQ(s.plain_rx_packets, 5u);
+    EXPECT_EQ(s.plain_tx_packets, 6u);
     EXPECT_EQ(s.link_rx_packets, 7u);
     EXPECT_EQ(s.link_tx_packets, 8u);
     EXPECT_EQ(to_del_reason(uapi::DEL_PEER_REASON_EXPIRED), data::DelReason::Expired);

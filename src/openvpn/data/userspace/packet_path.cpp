@@ -1,0 +1,427 @@
+// data/userspace/packet_path.cpp: the userspace packet path.
+//
+// Send:    tun batch -> mssfix -> compression framing -> (fragment) ->
+//          encrypt (crypto/DataChannel prepends header, packet id,
+//          tag/HMAC/IV in the headroom) -> one LinkSocket::send per batch.
+// Receive: key select by key id -> decrypt + replay -> (defragment) ->
+//          unframe -> ping/OCC filter -> mssfix -> one TunDevice::write.
+// Routing between peers (P2MP server): by vpn address and iroute, longest
+// prefix, with the source check and client-to-client of 2.6's multi.c.
+#include <cstring>
+
+#include "openvpn/data/mssfix.hpp"
+#include "openvpn/data/userspace/peer.hpp"
+#include "openvpn/data/userspace_data_plane.hpp"
+#include "openvpn/wire/opcode.hpp"
+#include "openvpn/wire/ping_occ.hpp"
+
+namespace ovpn::data {
+
+namespace {
+
+constexpr std::size_t kMaxBatchesPerWakeup = 8;
+
+Drop map_drop(wire::Drop d) noexcept
+{
+    switch (d) {
+    case wire::Drop::TooShort:
+        return Drop::TooShort;
+    case wire::Drop::BadOpcode:
+        return Drop::BadOpcode;
+    case wire::Drop::BadKeyId:
+        return Drop::UnknownKeyId;
+    case wire::Drop::BadHmac:
+    case wire::Drop::BadTag:
+    case wire::Drop::BadPadding:
+    case wire::Drop::Crypto:
+        return Drop::AuthFailed;
+    case wire::Drop::Replay:
+    case wire::Drop::PacketIdZero:
+        return Drop::Replay;
+    case wire::Drop::PacketIdRollover:
+        return Drop::PacketIdWrap;
+    case wire::Drop::BadCompression:
+    case wire::Drop::DecompressFailed:
+        return Drop::BadCompression;
+    default:
+        return Drop::TooBig;
+    }
+}
+
+bool is_data_opcode(std::uint8_t byte0) noexcept
+{
+    auto op = wire::opcode_of(byte0);
+    return op && wire::is_data(*op);
+}
+
+bool is_multicast(const PacketBuf& pkt) noexcept
+{
+    const std::uint8_t ver = pkt.size() ? pkt.data()[0] >> 4 : 0;
+    return (ver == 4 && pkt.size() >= 20 && (pkt.data()[16] & 0xf0) == 0xe0) ||
+           (ver == 6 && pkt.size() >= 40 && pkt.data()[24] == 0xff);
+}
+
+// prefix_match: the first `len` bits of a and net agree.
+bool prefix_match(const std::uint8_t* a, const std::uint8_t* net, unsigned len) noexcept
+{
+    const unsigned bytes = len / 8, bits = len % 8;
+    if (std::memcmp(a, net, bytes) != 0)
+        return false;
+    if (bits == 0)
+        return true;
+    const auto mask = static_cast<std::uint8_t>(0xff << (8 - bits));
+    return (a[bytes] & mask) == (net[bytes] & mask);
+}
+
+} // namespace
+
+// ---- routing (multi_peer) ----
+
+UserspaceDataPlane::Peer* UserspaceDataPlane::route_tun_packet(const PacketBuf& pkt)
+{
+    if (peers_.size() == 1 && !cfg_.multi_peer)
+        return peers_.begin()->second.get();
+    return peer_by_vpn_dest(pkt);
+}
+
+// peer_by_addr: longest prefix over every peer's vpn address (a host route)
+// and iroutes, as 2.6's multi_get_instance_by_virtual_addr with CIDR routing.
+UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_addr(int family, const std::uint8_t* a)
+{
+    Peer* best = nullptr;
+    int best_len = -1;
+    const unsigned host = family == AF_INET ? 32 : 128;
+    for (auto& [id, p] : peers_) {
+        if (family == AF_INET && p->spec.vpn_ipv4 && std::memcmp(a, &p->spec.vpn_ipv4->s_addr, 4) == 0)
+            return p.get(); // a host route is as long as a prefix gets
+        if (family == AF_INET6 && p->spec.vpn_ipv6 && std::memcmp(a, p->spec.vpn_ipv6->s6_addr, 16) == 0)
+            return p.get();
+        for (const IRoute& r : p->iroutes) {
+            if (r.family != family || r.prefix_len > host || static_cast<int>(r.prefix_len) <= best_len)
+                continue;
+            if (prefix_match(a, r.addr.data(), r.prefix_len)) {
+                best = p.get();
+                best_len = r.prefix_len;
+            }
+        }
+    }
+    return best;
+}
+
+// source_ok: multi_peer's check that a decrypted packet's source belongs to
+// the peer it came from; non-IP packets fail too (2.6 drops what it cannot
+// parse).
+bool UserspaceDataPlane::source_ok(Peer& p, const PacketBuf& pkt)
+{
+    if (pkt.size() < 1)
+        return false;
+    const std::uint8_t ver = pkt.data()[0] >> 4;
+    if (ver == 4 && pkt.size() >= 20)
+        return peer_by_addr(AF_INET, pkt.data() + 12) == &p;
+    if (ver == 6 && pkt.size() >= 40)
+        return peer_by_addr(AF_INET6, pkt.data() + 8) == &p;
+    return false;
+}
+
+UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& pkt)
+{
+    if (pkt.size() < 1)
+        return nullptr;
+    // Without iroutes (only a multi_peer server sets them) this is the
+    // plain match on each peer's vpn address.
+    const std::uint8_t ver = pkt.data()[0] >> 4;
+    if (ver == 4 && pkt.size() >= 20)
+        return peer_by_addr(AF_INET, pkt.data() + 16);
+    if (ver == 6 && pkt.size() >= 40)
+        return peer_by_addr(AF_INET6, pkt.data() + 24);
+    return nullptr;
+}
+
+// broadcast: a copy of `pkt` to every peer that can send, but `except`
+// (2.6 treats multicast as broadcast).
+void UserspaceDataPlane::broadcast(const PacketBuf& pkt, const Peer* except, TimePoint now)
+{
+    for (auto& [id, q] : peers_) {
+        if (q.get() == except || !q->can_send())
+            continue;
+        PacketBuf& copy = ctl_buf_[0];
+        copy.reset();
+        if (!copy.append(pkt.span())) {
+            drops_.add(Drop::TooBig);
+            continue;
+        }
+        if (except != nullptr)
+            ++c2c_packets_;
+        encrypt_and_send(*q, std::span<PacketBuf>(ctl_buf_), now);
+    }
+}
+
+// forward_c2c: `one` (a single decrypted packet of `from`) goes to the peer
+// owning its destination address when that is another peer. Returns false
+// when the packet is not for another peer (the caller writes it to tun).
+bool UserspaceDataPlane::forward_c2c(Peer& from, std::span<PacketBuf> one, TimePoint now)
+{
+    const PacketBuf& pkt = one[0];
+    if (is_multicast(pkt)) {
+        broadcast(pkt, &from, now); // and it still goes to tun
+        return false;
+    }
+    Peer* to = peer_by_vpn_dest(pkt);
+    if (!to || to == &from)
+        return false;
+    if (!to->can_send()) {
+        drops_.add(!to->primary ? Drop::NoKey : to->gone ? Drop::UnknownPeer : Drop::NoLink);
+        return true;
+    }
+    ++c2c_packets_;
+    encrypt_and_send(*to, one, now);
+    return true;
+}
+
+// ---- send ----
+
+std::size_t UserspaceDataPlane::frag_payload(Peer& p) const noexcept
+{
+    const std::size_t ovh = p.primary->overhead(p.spec.fragment) + kFragHeaderSize;
+    return p.spec.fragment > ovh + 64 ? p.spec.fragment - ovh : 64;
+}
+
+// frame_one: mssfix and compression framing of one plaintext packet; with
+// --fragment a big one is split and sent here. true: `b` is ready to seal.
+bool UserspaceDataPlane::frame_one(Peer& p, PacketBuf& b, TimePoint now)
+{
+    const std::size_t plain_len = b.size();
+    if (p.spec.mssfix)
+        clamp_mss(b.span(), p.spec.mssfix);
+    auto cf = wire::compress_frame(b, p.spec.compression, cfg_.allow_compression, scratch_);
+    if (!cf) {
+        drops_.add(map_drop(cf.error()));
+        return false;
+    }
+    p.st.plain_tx_bytes += plain_len;
+    ++p.st.plain_tx_packets;
+    if (!p.spec.fragment)
+        return true;
+    if (!p.frag)
+        p.frag.emplace(frag_payload(p));
+    if (p.frag->needs_split(b)) {
+        const std::size_t n = p.frag->split(b, frag_bufs_);
+        if (n == 0)
+            drops_.add(Drop::TooBig);
+        else
+            seal_and_send(p, std::span<PacketBuf>(frag_bufs_).first(n), now);
+        return false;
+    }
+    if (!p.frag->mark_whole(b)) {
+        drops_.add(Drop::TooBig);
+        return false;
+    }
+    return true;
+}
+
+void UserspaceDataPlane::encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now)
+{
+    std::size_t good = 0;
+    for (std::size_t i = 0; i < pkts.size(); ++i) {
+        if (!frame_one(p, pkts[i], now))
+            continue;
+        if (good != i)
+            std::swap(pkts[good], pkts[i]);
+        ++good;
+    }
+    seal_and_send(p, pkts.first(good), now);
+}
+
+void UserspaceDataPlane::seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now)
+{
+    std::size_t good = 0;
+    for (std::size_t i = 0; i < pkts.size(); ++i) {
+        auto enc = p.primary->encrypt(pkts[i], secs(now));
+        if (!enc) {
+            drops_.add(map_drop(enc.error()));
+            continue;
+        }
+        if (good != i)
+            std::swap(pkts[good], pkts[i]);
+        ++good;
+    }
+    if (!p.exhaust_reported && p.primary->needs_renegotiation()) {
+        p.exhaust_reported = true;
+        post_event(PeerEvent{p.spec.id, PeerEventKind::KeyExhausted, DelReason::Teardown});
+    }
+    if (good == 0)
+        return;
+    auto sent = p.spec.link->send(pkts.first(good), p.to());
+    if (!sent) {
+        for (std::size_t i = 0; i < good; ++i)
+            drops_.add(Drop::LinkSendFailed);
+        return;
+    }
+    for (std::size_t i = 0; i < *sent; ++i) {
+        p.st.link_tx_bytes += pkts[i].size();
+        ++p.st.link_tx_packets;
+    }
+    for (std::size_t i = *sent; i < good; ++i)
+        drops_.add(Drop::LinkWouldBlock);
+    if (*sent)
+        p.last_tx = now;
+}
+
+// send_tun_batch: one batch read from tun, to the one peer (client, p2p) or
+// routed packet by packet (server; batches per peer come with workers).
+void UserspaceDataPlane::send_tun_batch(std::span<PacketBuf> pkts, TimePoint now)
+{
+    if (peers_.size() == 1 && !cfg_.multi_peer) {
+        Peer& p = *peers_.begin()->second;
+        if (!p.can_send()) {
+            const Drop why = p.gone ? Drop::UnknownPeer : !p.spec.link ? Drop::NoLink : Drop::NoKey;
+            for (std::size_t i = 0; i < pkts.size(); ++i)
+                drops_.add(why);
+            return;
+        }
+        encrypt_and_send(p, pkts, now);
+        return;
+    }
+    for (std::size_t i = 0; i < pkts.size(); ++i) {
+        if (cfg_.multi_peer && is_multicast(pkts[i])) {
+            broadcast(pkts[i], nullptr, now); // 2.6: multicast from tun goes to all clients
+            continue;
+        }
+        Peer* p = route_tun_packet(pkts[i]);
+        if (!p || !p->can_send()) {
+            drops_.add(!p || p->gone ? Drop::UnknownPeer : !p->primary ? Drop::NoKey : Drop::NoLink);
+            continue;
+        }
+        encrypt_and_send(*p, pkts.subspan(i, 1), now);
+    }
+}
+
+std::size_t UserspaceDataPlane::on_tun_readable(TimePoint now)
+{
+    if (!tun_)
+        return 0;
+    std::size_t total = 0;
+    for (std::size_t round = 0; round < kMaxBatchesPerWakeup; ++round) {
+        auto r = tun_->read(tx_batch_);
+        if (!r || *r == 0)
+            break;
+        send_tun_batch(std::span<PacketBuf>(tx_batch_).first(*r), now);
+        total += *r;
+        if (*r < tx_batch_.size())
+            break;
+    }
+    return total;
+}
+
+bool UserspaceDataPlane::send_payload(Peer& p, std::span<const std::uint8_t> payload, TimePoint now)
+{
+    if (!p.can_send())
+        return false;
+    PacketBuf& b = ctl_buf_[0];
+    b.reset();
+    b.append(payload);
+    encrypt_and_send(p, std::span<PacketBuf>(ctl_buf_), now);
+    // a ping is not tunnel traffic: undo the plaintext counters it bumped
+    p.st.plain_tx_bytes -= std::min<std::uint64_t>(p.st.plain_tx_bytes, payload.size());
+    p.st.plain_tx_packets -= std::min<std::uint64_t>(p.st.plain_tx_packets, 1);
+    return true;
+}
+
+// ---- receive ----
+
+// decrypt_one: key selection, decryption and the replay check. true: `b`
+// authenticated and holds the (still framed) plaintext.
+bool UserspaceDataPlane::decrypt_one(Peer& p, PacketBuf& b, TimePoint now)
+{
+    if (b.empty()) {
+        drops_.add(Drop::TooShort);
+        return false;
+    }
+    if (!cfg_.static_key && !is_data_opcode(b.data()[0])) {
+        drops_.add(Drop::BadOpcode);
+        return false;
+    }
+    crypto::DataChannel* key = p.key_for(b.data()[0] & wire::kKeyIdMask, cfg_.static_key);
+    if (!key) {
+        drops_.add(p.primary || p.secondary ? Drop::UnknownKeyId : Drop::NoKey);
+        return false;
+    }
+    const std::size_t wire_len = b.size();
+    auto dec = key->decrypt(b, secs(now));
+    if (!dec) {
+        drops_.add(map_drop(dec.error()));
+        return false;
+    }
+    p.st.link_rx_bytes += wire_len;
+    ++p.st.link_rx_packets;
+    p.last_rx = now;
+    return true;
+}
+
+// unwrap_one: after decrypt_one: defragment, unframe, filter pings and OCC.
+// true: `b` is an IP packet for tun.
+bool UserspaceDataPlane::unwrap_one(Peer& p, PacketBuf& b, TimePoint now)
+{
+    if (p.spec.fragment) {
+        auto v = p.defrag.on_payload(b, now);
+        if (v == Defragmenter::Verdict::Bad)
+            drops_.add(Drop::BadFragment);
+        if (v != Defragmenter::Verdict::Complete)
+            return false;
+    }
+    auto uf = wire::decompress_frame(b, p.spec.compression, scratch_);
+    if (!uf) {
+        drops_.add(map_drop(uf.error()));
+        return false;
+    }
+    if (wire::is_ping(b.span()))
+        return false; // keepalive: counted as life above, never to tun
+    if (auto occ = wire::parse_occ(b.span())) {
+        if (occ->ok() && occ->value().type == wire::OccType::Exit)
+            post_event(PeerEvent{p.spec.id, PeerEventKind::RemoteExit, DelReason::Teardown});
+        return false;
+    }
+    if (b.empty())
+        return false;
+    if (p.spec.mssfix)
+        clamp_mss(b.span(), p.spec.mssfix);
+    p.st.plain_rx_bytes += b.size();
+    ++p.st.plain_rx_packets;
+    return true;
+}
+
+std::size_t UserspaceDataPlane::on_link_data(PeerId id, std::span<PacketBuf> pkts, TimePoint now)
+{
+    Peer* p = find_live(id);
+    if (!p) {
+        for (std::size_t i = 0; i < pkts.size(); ++i)
+            drops_.add(Drop::UnknownPeer);
+        return 0;
+    }
+    std::size_t good = 0, authenticated = 0;
+    for (std::size_t i = 0; i < pkts.size(); ++i) {
+        if (!decrypt_one(*p, pkts[i], now))
+            continue;
+        ++authenticated;
+        if (!unwrap_one(*p, pkts[i], now))
+            continue;
+        if (cfg_.multi_peer && !source_ok(*p, pkts[i])) {
+            drops_.add(Drop::BadSource);
+            continue;
+        }
+        if (cfg_.client_to_client && peers_.size() > 1 && forward_c2c(*p, pkts.subspan(i, 1), now))
+            continue;
+        if (good != i)
+            std::swap(pkts[good], pkts[i]);
+        ++good;
+    }
+    if (good == 0 || !tun_)
+        return authenticated;
+    auto w = tun_->write(pkts.first(good));
+    const std::size_t written = w ? *w : 0;
+    for (std::size_t i = written; i < good; ++i)
+        drops_.add(Drop::TunWriteFailed);
+    return authenticated;
+}
+
+} // namespace ovpn::data
