@@ -8,7 +8,8 @@
 //
 // The owner registers fd() with the loop itself (add_fd, its callback),
 // with kReadable plus kWritable when wants_write(); on a writable event it
-// calls flush() here (which re-syncs the watch).
+// calls flush() here (which re-syncs the watch). Every LinkSocket virtual
+// is forwarded to the inner socket: a new one must be forwarded here too.
 //
 // Threading: the loop's thread only.
 #pragma once
@@ -44,6 +45,8 @@ public:
     SockAddr local() const override { return inner_->local(); }
     SockAddr remote() const override { return inner_->remote(); }
     std::uint64_t num_dropped() const override { return inner_->num_dropped(); }
+    void handover_done() override { inner_->handover_done(); }
+    bool holds_partial_record() const override { return inner_->holds_partial_record(); }
 
 private:
     void sync();

@@ -110,6 +110,8 @@ Status<> UserspaceDataPlane::add_peer(const PeerSpec& peer)
     p->spec = peer;
     p->use_to = peer.link && peer.link->proto() == io::LinkProto::Udp && peer.link->remote().empty();
     p->last_rx = p->last_tx = now();
+    if (peer.link)
+        peer.link->handover_done(); // no kernel takes this socket over: bulk reads from now on
     peers_.emplace(peer.id, std::move(p));
     return Ok{};
 }
