@@ -196,8 +196,10 @@ void build_connection_list(Options& o)
     for (const auto& r : o.ce.remotes) {
         ConnectionEntry e = o.ce;
         e.remotes = {r};
+        // A remote's own port is only the remote side's, as in 2.6 (the
+        // local port stays --lport/--port, 1194 by default).
         if (r.port)
-            e.port = *r.port;
+            e.rport = *r.port;
         if (r.proto)
             e.proto = *r.proto;
         o.connections.push_back(std::move(e));

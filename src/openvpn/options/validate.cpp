@@ -61,6 +61,8 @@ void check_ce(const Options& o, const ConnectionEntry& ce, Errors& e)
         e.add("--fragment can only be used with --proto udp");
     if (proto.find("-client") != std::string::npos && ce.remotes.empty())
         e.add("--remote MUST be used in TCP Client mode");
+    if (ce.http_proxy && !(proto_is_tcp(proto) && proto.find("-client") != std::string::npos))
+        e.add("--http-proxy MUST be used in TCP Client mode (i.e. --proto tcp-client)");
     if (ce.socks_proxy && proto.find("-server") != std::string::npos)
         e.add("--socks-proxy can not be used in TCP Server mode");
     if (proto.find("-server") != std::string::npos && ce.remotes.size() > 1)

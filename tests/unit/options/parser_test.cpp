@@ -154,7 +154,10 @@ TEST(Parser, RemoteListBecomesConnections)
     ASSERT_TRUE(r.ok()) << r.error();
     ASSERT_EQ(r->connections.size(), 2u);
     EXPECT_EQ(r->connections[0].port, "1000");
-    EXPECT_EQ(r->connections[1].port, "2000");
+    EXPECT_FALSE(r->connections[0].rport.has_value());
+    // The remote's port is the remote side's only: the local port stays 1000.
+    EXPECT_EQ(r->connections[1].port, "1000");
+    EXPECT_EQ(r->connections[1].rport, "2000");
     EXPECT_EQ(r->connections[1].proto, "tcp-client");
     auto wrap = parse_text("dev tun\nremote a 99999\n");
     ASSERT_FALSE(wrap.ok());

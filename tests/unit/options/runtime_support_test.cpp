@@ -57,3 +57,26 @@ TEST(RuntimeSupport, ServerOnlyGapsDoNotHitClients)
     auto v = runtime_unsupported(parsed(kServer + "connect-freq 10 1\n"));
     EXPECT_EQ(names(v), (std::vector<std::string>{"connect-freq"}));
 }
+
+// Gaps that depend on how an option is used: the client refused these only
+// when it connected, after --check-config had passed them.
+TEST(RuntimeSupport, UsesThisBuildLacksAreRefusedByName)
+{
+    EXPECT_EQ(names(runtime_unsupported(parsed(kClient + "socks-proxy 192.0.2.9 1080\n"))),
+              std::vector<std::string>{"socks-proxy"});
+    EXPECT_TRUE(
+        runtime_unsupported(parsed(kClient + "proto tcp-client\nsocks-proxy 192.0.2.9 1080\n")).empty());
+    // A remote's own proto decides for its connection.
+    EXPECT_TRUE(runtime_unsupported(parsed("client\ndev tun\nremote 192.0.2.1 1194 tcp-client\n"
+                                           "socks-proxy 192.0.2.9\n"))
+                    .empty());
+    EXPECT_EQ(names(runtime_unsupported(
+                  parsed(kClient + "proto tcp-client\nhttp-proxy 192.0.2.9 8080 auth.txt ntlm2\n"))),
+              std::vector<std::string>{"http-proxy"});
+    EXPECT_TRUE(
+        runtime_unsupported(parsed(kClient + "proto tcp-client\nhttp-proxy 192.0.2.9 8080 auth.txt basic\n"))
+            .empty());
+    EXPECT_EQ(names(runtime_unsupported(parsed("dev tun\ntls-server\ntls-crypt-v2 k.key\n"))),
+              std::vector<std::string>{"tls-crypt-v2"});
+    EXPECT_TRUE(runtime_unsupported(parsed(kServer + "tls-crypt-v2 k.key\n")).empty());
+}
