@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tools/check-format.sh: fail when a C++ file differs from clang-format's view.
+# tools/check-format.sh: fail when a C++ file differs from clang-format's view
+# (and when the data-plane seam is broken: tools/check-seam.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bad=0
@@ -9,4 +10,6 @@ while IFS= read -r f; do
     bad=1
   fi
 done < <(git ls-files '*.cpp' '*.hpp' '*.h' | grep -v '^kernel/')
+# The data-plane seam: only session/make_data_plane chooses an implementation.
+bash tools/check-seam.sh || bad=1
 exit $bad

@@ -168,9 +168,10 @@ bool enter_cd(const options::Options& o, Logger& log)
 
 // admit: the checks every start makes, the first and each one after a
 // SIGHUP (admission.hpp decides; --check-config asks the same), and the
-// DCO verdict (the first blocker, at verb 3). Returns the exit code when
-// the options cannot run.
-std::optional<int> admit(const options::Options& o, Logger& log)
+// DCO verdict (the first blocker, at verb 3), stored in `dco` for
+// daemon::run, which chooses the data plane from it. Returns the exit code
+// when the options cannot run.
+std::optional<int> admit(const options::Options& o, Logger& log, options::DcoVerdict& dco)
 {
     const Admission a = admission(o, log, probe_host());
     if (!a.errors.empty())
@@ -182,11 +183,7 @@ std::optional<int> admit(const options::Options& o, Logger& log)
     }
     if (!a.dco.enabled())
         log.write(Verb::Info, a.dco.blockers.front().message);
-    else
-        // The options and the kernel allow DCO, but the daemon does not
-        // drive src/dco yet: say so rather than let the user believe it.
-        log.write(Verb::Info, "Note: data channel offload is possible for this configuration, but this "
-                              "build does not use it yet; the data channel runs in userspace.");
+    dco = a.dco;
     return std::nullopt;
 }
 
@@ -202,9 +199,10 @@ struct Reload {
 // logging and --mute, privileges) happens once; verb and timestamps follow
 // the new options. A configuration that no longer parses or validates ends the
 // process, as in 2.6.
-int run_until_exit(const options::Options& first, Logger& log, const Reload& reload)
+int run_until_exit(const options::Options& first, const options::DcoVerdict& first_dco, Logger& log,
+                   const Reload& reload)
 {
-    int code = daemon::run(first, log);
+    int code = daemon::run(first, first_dco, log);
     while (code == daemon::kReloadConfig) {
         // Relative --config and --cd paths mean what they meant at start,
         // unless a --chroot has made that directory unreachable.
@@ -220,9 +218,10 @@ int run_until_exit(const options::Options& first, Logger& log, const Reload& rel
         const options::Options& o = *parsed;
         if (!enter_cd(o, log))
             return 1;
-        if (auto refused = admit(o, log))
+        options::DcoVerdict dco;
+        if (auto refused = admit(o, log, dco))
             return *refused;
-        code = daemon::run(o, log);
+        code = daemon::run(o, dco, log);
     }
     return code;
 }
@@ -233,7 +232,8 @@ int run_until_exit(const options::Options& first, Logger& log, const Reload& rel
 // returns (2.6 leaves it under --chroot).
 int start(const options::Options& o, Logger& log, const Reload& reload)
 {
-    if (auto refused = admit(o, log))
+    options::DcoVerdict dco;
+    if (auto refused = admit(o, log, dco))
         return *refused;
     auto daemonized = process::become_daemon(o, log);
     if (!daemonized) {
@@ -253,7 +253,7 @@ int start(const options::Options& o, Logger& log, const Reload& reload)
     set_nice(o, log);
     if (!lock_memory(o, log))
         return 1;
-    const int code = run_until_exit(o, log, reload);
+    const int code = run_until_exit(o, dco, log, reload);
     process::notify_stopping();
     return code;
 }

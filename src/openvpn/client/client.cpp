@@ -12,7 +12,6 @@
 
 #include "openvpn/crypto/cipher_info.hpp"
 #include "openvpn/data/mssfix.hpp"
-#include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/io/proxy.hpp"
 #include "openvpn/io/watched_link.hpp"
 #include "openvpn/options/helpers.hpp"
@@ -20,6 +19,7 @@
 #include "openvpn/process/console.hpp"
 #include "openvpn/process/lifecycle.hpp"
 #include "openvpn/script/script_runner.hpp"
+#include "openvpn/session/make_data_plane.hpp"
 #include "openvpn/tun/net_setup.hpp"
 #include "openvpn/tun/netlink.hpp"
 #include "openvpn/tun/plan_options.hpp"
@@ -103,7 +103,8 @@ Result<std::pair<std::string, SecureBytes>> read_user_pass(const options::Option
 
 } // namespace
 
-Client::Client(const options::Options& o, Logger& log, io::EventLoop& loop) : base_(o), log_(log), loop_(loop)
+Client::Client(const options::Options& o, const options::DcoVerdict& dco, Logger& log, io::EventLoop& loop)
+    : base_(o), dco_(dco), log_(log), loop_(loop)
 {
     start_time_ = static_cast<long long>(std::time(nullptr));
 }
@@ -879,22 +880,13 @@ void Client::handle_push_reply(const std::string& text)
 // and --up.
 Status<> Client::open_device()
 {
-    tun::TunConfig tc;
-    tc.dev = pushed_.dev.value_or("tun");
-    tc.persist = pushed_.persist_tun;
-    auto t =
-        tc.dev == "null" ? Result<std::unique_ptr<tun::TunDevice>>(tun::make_null_tun()) : tun::open_tun(tc);
-    if (!t)
-        return Err(t.error());
-    data::UserspaceConfig uc;
-    uc.persistent = pushed_.persist_tun;
-    uc.static_key = static_mode();
-    auto dp = std::make_unique<data::UserspaceDataPlane>(std::move(*t), uc);
-    if (auto s = dp->attach(loop_, [this](const data::PeerEvent& e) { on_peer_event(e); }); !s)
-        return s;
-    dp_ = std::move(dp);
+    auto dp = session::make_data_plane(
+        pushed_, dco_, session::PlaneMode::P2P, loop_, [this](const data::PeerEvent& e) { on_peer_event(e); },
+        log_);
+    if (!dp)
+        return Err(dp.error());
+    dp_ = std::move(*dp);
     ++tun_opens_;
-    log_.logf(kV1, "TUN/TAP device %s opened", dp_->device().name.c_str());
     return configure_network();
 }
 

@@ -32,6 +32,7 @@
 #include "openvpn/data/data_plane.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
+#include "openvpn/options/dco.hpp"
 #include "openvpn/options/options.hpp"
 #include "openvpn/process/status.hpp"
 #include "openvpn/tun/net_setup.hpp"
@@ -56,8 +57,9 @@ inline constexpr int kReloadConfig = -2;
 
 class Client {
 public:
-    // Client: options, log and loop must outlive it.
-    Client(const options::Options& o, Logger& log, io::EventLoop& loop);
+    // Client: options, the DCO verdict of admission, log and loop must
+    // outlive it.
+    Client(const options::Options& o, const options::DcoVerdict& dco, Logger& log, io::EventLoop& loop);
     ~Client();
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
@@ -150,6 +152,7 @@ private:
     void on_static_authenticated(const io::SockAddr& from, TimePoint now);
 
     const options::Options& base_;
+    const options::DcoVerdict& dco_;
     Logger& log_;
     io::EventLoop& loop_;
 

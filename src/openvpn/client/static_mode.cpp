@@ -20,7 +20,6 @@
 #include "openvpn/client/client.hpp"
 #include "openvpn/crypto/key_expansion.hpp"
 #include "openvpn/crypto/static_key.hpp"
-#include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/tun/tun_device.hpp"
 
 namespace ovpn::client {

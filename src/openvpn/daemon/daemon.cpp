@@ -2,6 +2,7 @@
 
 #include "openvpn/client/client.hpp"
 #include "openvpn/io/event_loop.hpp"
+#include "openvpn/options/dco.hpp"
 #include "openvpn/options/options.hpp"
 #include "openvpn/server/server.hpp"
 
@@ -21,7 +22,7 @@ Status<> supported(const options::Options& o)
 
 } // namespace
 
-int run(const options::Options& opts, Logger& log)
+int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& log)
 {
     if (auto s = supported(opts); !s) {
         log.write(Verb::Fatal, s.error());
@@ -39,10 +40,10 @@ int run(const options::Options& opts, Logger& log)
             // sockets, signal handlers) carries over, as in 2.6's restart.
             io::EventLoop loop(clock);
             if (opts.is_server()) {
-                server::Server s(opts, log, loop);
+                server::Server s(opts, dco, log, loop);
                 code = s.run();
             } else {
-                client::Client c(opts, log, loop);
+                client::Client c(opts, dco, log, loop);
                 code = c.run();
             }
         }

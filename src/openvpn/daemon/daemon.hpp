@@ -9,7 +9,8 @@
 
 namespace ovpn::options {
 struct Options;
-}
+struct DcoVerdict;
+} // namespace ovpn::options
 
 namespace ovpn::daemon {
 
@@ -18,8 +19,10 @@ namespace ovpn::daemon {
 inline constexpr int kReloadConfig = -2;
 
 // run: takes the validated options (read-only; the daemon copies what it
-// changes, e.g. pulled options) and the logger configured from them. A
-// server's SIGUSR1 starts a fresh server with the same options inside run.
-int run(const options::Options& opts, Logger& log);
+// changes, e.g. pulled options), admission's DCO verdict for them (the data
+// plane is chosen from it, session/make_data_plane.hpp) and the logger
+// configured from them. A server's SIGUSR1 starts a fresh server with the
+// same options inside run.
+int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& log);
 
 } // namespace ovpn::daemon

@@ -14,7 +14,6 @@
 #include "openvpn/client/setup.hpp"
 #include "openvpn/control/cert_env.hpp"
 #include "openvpn/crypto/key_files.hpp"
-#include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/io/watched_link.hpp"
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/script/script_runner.hpp"
@@ -23,6 +22,7 @@
 #include "openvpn/server/push.hpp"
 #include "openvpn/server/reneg.hpp"
 #include "openvpn/server/status.hpp"
+#include "openvpn/session/make_data_plane.hpp"
 #include "openvpn/tun/net_setup.hpp"
 #include "openvpn/tun/netlink.hpp"
 #include "openvpn/tun/plan_options.hpp"
@@ -104,7 +104,8 @@ struct Server::Instance {
     std::string prefix() const { return cn + "/" + addr_str; }
 };
 
-Server::Server(const options::Options& o, Logger& log, io::EventLoop& loop) : o_(o), log_(log), loop_(loop)
+Server::Server(const options::Options& o, const options::DcoVerdict& dco, Logger& log, io::EventLoop& loop)
+    : o_(o), dco_(dco), log_(log), loop_(loop)
 {
 }
 
@@ -207,23 +208,13 @@ io::SockAddr Server::local_address() const
 
 Status<> Server::open_tun()
 {
-    tun::TunConfig tc;
-    tc.dev = o_.dev.value_or("tun");
-    tc.persist = o_.persist_tun;
-    auto t =
-        tc.dev == "null" ? Result<std::unique_ptr<tun::TunDevice>>(tun::make_null_tun()) : tun::open_tun(tc);
-    if (!t)
-        return Err(t.error());
-    data::UserspaceConfig uc;
-    uc.persistent = o_.persist_tun;
-    uc.client_to_client = o_.client_to_client;
-    uc.multi_peer = true;
-    auto dp = std::make_unique<data::UserspaceDataPlane>(std::move(*t), uc);
-    if (auto s = dp->attach(loop_, [this](const data::PeerEvent& e) { on_peer_event(e); }); !s)
-        return s;
-    dp_ = std::move(dp);
+    auto dp = session::make_data_plane(
+        o_, dco_, session::PlaneMode::MultiPeer, loop_,
+        [this](const data::PeerEvent& e) { on_peer_event(e); }, log_);
+    if (!dp)
+        return Err(dp.error());
+    dp_ = std::move(*dp);
     const std::string& ifname = dp_->device().name;
-    log_.logf(kV1, "TUN/TAP device %s opened", ifname.c_str());
 
     if (ifname != "null" && !o_.ifconfig_noexec) {
         auto nl = tun::Netlink::open();

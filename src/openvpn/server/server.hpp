@@ -37,6 +37,7 @@
 #include "openvpn/data/data_plane.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
+#include "openvpn/options/dco.hpp"
 #include "openvpn/options/options.hpp"
 #include "openvpn/server/ncp.hpp"
 #include "openvpn/server/pool.hpp"
@@ -62,8 +63,9 @@ inline constexpr int kReloadConfig = -2;
 
 class Server {
 public:
-    // Server: options, log and loop must outlive it.
-    Server(const options::Options& o, Logger& log, io::EventLoop& loop);
+    // Server: options, the DCO verdict of admission, log and loop must
+    // outlive it.
+    Server(const options::Options& o, const options::DcoVerdict& dco, Logger& log, io::EventLoop& loop);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -129,6 +131,7 @@ private:
     void write_persist();
 
     const options::Options& o_;
+    const options::DcoVerdict& dco_;
     Logger& log_;
     io::EventLoop& loop_;
     int exit_code_ = kExitOk;

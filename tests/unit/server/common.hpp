@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "openvpn/options/dco.hpp"
 #include "openvpn/options/parser.hpp"
 
 namespace ovpn::servertest {
@@ -49,6 +50,13 @@ inline options::Options server_opts(std::vector<std::string> extra = {})
                                   "none"};
     a.insert(a.end(), extra.begin(), extra.end());
     return parse(a);
+}
+
+// no_dco: the verdict the server tests run under (userspace data plane).
+inline const options::DcoVerdict& no_dco()
+{
+    static const options::DcoVerdict v{{{"test", "Note: the unit tests run the userspace data plane."}}};
+    return v;
 }
 
 // free_udp_port: a UDP port on 127.0.0.1 that was free a moment ago (the

@@ -49,7 +49,7 @@ struct Harness {
         a.insert(a.end(), extra.begin(), extra.end());
         opts = server_opts(a);
         opts.dev = "null";
-        srv = std::make_unique<server::Server>(opts, log, loop);
+        srv = std::make_unique<server::Server>(opts, servertest::no_dco(), log, loop);
         auto s = srv->start();
         EXPECT_TRUE(s) << (s ? "" : s.error());
     }

@@ -35,7 +35,7 @@ int run_with_pending(int sig, std::vector<std::string> extra = {})
         a.insert(a.end(), extra.begin(), extra.end());
         auto opts = servertest::server_opts(a);
         opts.dev = "null";
-        server::Server s(opts, log, loop);
+        server::Server s(opts, servertest::no_dco(), log, loop);
         code = s.run();
     }
     ::sigprocmask(SIG_SETMASK, &old, nullptr);

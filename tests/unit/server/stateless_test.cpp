@@ -229,7 +229,7 @@ struct UdpServer {
         opts = servertest::server_opts({"--topology", "subnet", "--proto", "udp4", "--local", "127.0.0.1",
                                         "--port", std::to_string(servertest::free_udp_port())});
         opts.dev = "null";
-        srv = std::make_unique<Server>(opts, log, loop);
+        srv = std::make_unique<Server>(opts, servertest::no_dco(), log, loop);
         auto s = srv->start();
         EXPECT_TRUE(s) << (s ? "" : s.error());
     }
