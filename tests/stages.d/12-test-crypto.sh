@@ -3,7 +3,7 @@
 # runs, with ours beside Debian's 2.6.14 (issue 10 item 3):
 #   1. --show-ciphers, --show-digests, --show-tls, --show-curves,
 #      --show-groups and --show-engines print exactly what 2.6 prints (both
-#      use this machine's OpenSSL);
+#      use this machine's OpenSSL), also with --providers;
 #   2. for every cipher --show-ciphers lists (both sections; like t_lpback
 #      without DES-EDE3-CFB1, DES-CFB1 and RC5-*) and "none":
 #      --test-crypto --secret KEY --cipher X; ours must pass where 2.6 passes
@@ -28,10 +28,14 @@ note_fail() {
 }
 
 # 1. The lists.
-for show in --show-ciphers --show-digests --show-tls --show-curves --show-groups --show-engines; do
-  "$ours" "$show" >"$work/ours.txt" 2>&1
+for show in --show-ciphers --show-digests --show-tls --show-curves --show-groups --show-engines \
+  "--providers legacy default --show-ciphers" "--providers legacy default --show-digests" \
+  "--providers legacy --show-ciphers"; do
+  # shellcheck disable=SC2086 # the options are words on purpose
+  "$ours" $show >"$work/ours.txt" 2>&1
   rc_o=$?
-  "$theirs" "$show" >"$work/theirs.txt" 2>&1
+  # shellcheck disable=SC2086
+  "$theirs" $show >"$work/theirs.txt" 2>&1
   rc_t=$?
   if [ "$rc_o" = "$rc_t" ] && cmp -s "$work/ours.txt" "$work/theirs.txt"; then
     echo "ok   $show: same as 2.6 ($(wc -l <"$work/ours.txt") lines)"
@@ -104,6 +108,8 @@ no-replay with CBC|--cipher AES-128-CBC --no-replay
 no-replay with CFB (refused)|--cipher AES-128-CFB --no-replay
 key direction 0 (decrypt fails)|--cipher AES-128-CBC --secret KEY 0
 default cipher BF-CBC (legacy provider, refused)|
+default cipher BF-CBC with the legacy provider loaded|--providers legacy default
+unknown provider (refused)|--providers nosuch --cipher AES-128-CBC
 unknown cipher (refused)|--cipher NOPE-CBC
 unknown digest (refused)|--cipher AES-128-CBC --auth NOPE
 tun-mtu below 100 (refused)|--cipher AES-128-CBC --tun-mtu 99

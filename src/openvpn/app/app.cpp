@@ -10,6 +10,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/provider.h>
+
 #include "openvpn/app/admission.hpp"
 #include "openvpn/app/host_probe.hpp"
 #include "openvpn/daemon/daemon.hpp"
@@ -38,6 +41,32 @@ int usage_error(const std::string& msg)
     std::fflush(stdout); // the log lines before it come first
     std::fprintf(stderr, "%s\nUse --help for more information.\n", msg.c_str());
     return 1;
+}
+
+// load_providers: --providers, as 2.6 does it before anything else reads
+// the options: each named OpenSSL provider into the default library context
+// (naming any, "default" included, replaces the implicit default one).
+// Loaded once per process; false, logged, when one cannot be loaded.
+bool load_providers(const options::Options& o, Logger& log)
+{
+    const options::Directive* d = o.last("providers");
+    if (!d)
+        return true;
+    for (const auto& name : d->args) {
+        if (OSSL_PROVIDER_load(nullptr, name.c_str()))
+            continue;
+        const char* data = nullptr;
+        int flags = 0;
+        while (unsigned long e = ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags)) {
+            char buf[256];
+            ERR_error_string_n(e, buf, sizeof buf);
+            log.logf(Verb::Fatal, "OpenSSL: %s:%s", buf, (flags & ERR_TXT_STRING) && data ? data : "");
+        }
+        log.logf(Verb::Fatal, "failed to load provider '%s'", name.c_str());
+        log.write(Verb::Fatal, "Exiting due to fatal error");
+        return false;
+    }
+    return true;
 }
 
 // show_lists: the --show-* lists 2.6 prints, all that were asked for, in
@@ -276,6 +305,8 @@ int run(int argc, char** argv)
     if (!parsed)
         return usage_error(parsed.error());
     const options::Options& o = *parsed;
+    if (!load_providers(o, log))
+        return 1;
     if (options::is_one_shot(o))
         return one_shot(o, log);
     if (check)
