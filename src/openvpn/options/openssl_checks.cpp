@@ -12,12 +12,14 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "openvpn/crypto/catalog.hpp"
 #include "openvpn/crypto/key_files.hpp"
 #include "openvpn/crypto/pem.hpp"
 #include "openvpn/crypto/static_key.hpp"
+#include "openvpn/crypto/tls_names.hpp"
 #include "openvpn/options/validate.hpp"
 
 namespace ovpn::options {
@@ -254,6 +256,32 @@ void check_static_key_cipher(const Options& o, std::vector<std::string>& out)
         out.push_back("Options error: --no-replay cannot be used with a CFB, OFB or AEAD mode cipher");
 }
 
+// check_tls_lists: --tls-cipher (2.6's IANA names translated) and
+// --tls-ciphersuites as 2.6 hands them to OpenSSL, which must accept them
+// (2.6 stops at start-up otherwise).
+void check_tls_lists(const Options& o, std::vector<std::string>& out)
+{
+    if (!o.tls_cipher && !o.tls_ciphersuites)
+        return;
+    std::unique_ptr<SSL_CTX, Free<SSL_CTX, SSL_CTX_free>> ctx(SSL_CTX_new(TLS_method()));
+    if (!ctx)
+        return;
+    if (o.tls_cipher) {
+        const std::string list = crypto::tls_cipher_list_to_openssl(*o.tls_cipher);
+        if (SSL_CTX_set_cipher_list(ctx.get(), list.c_str()) != 1)
+            out.push_back(strfmt("Options error: --tls-cipher: Failed to set restricted TLS cipher list: %s",
+                                 list.c_str()));
+    }
+    if (o.tls_ciphersuites) {
+        const std::string list = crypto::tls13_list_to_openssl(*o.tls_ciphersuites);
+        if (SSL_CTX_set_ciphersuites(ctx.get(), list.c_str()) != 1)
+            out.push_back(
+                strfmt("Options error: --tls-ciphersuites: Failed to set restricted TLS 1.3 cipher list: %s",
+                       list.c_str()));
+    }
+    ERR_clear_error();
+}
+
 } // namespace
 
 std::string resolve_path(const Options& o, const std::string& path)
@@ -292,6 +320,7 @@ std::vector<std::string> check_ciphers(const Options& o)
             strfmt("Options error: --auth: Message hash algorithm '%s' not found", o.auth->c_str()));
     if (!o.cipher || cipher_known(*o.cipher)) // an unknown one is reported above
         check_static_key_cipher(o, out);
+    check_tls_lists(o, out);
     return out;
 }
 

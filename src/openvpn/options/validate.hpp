@@ -29,7 +29,8 @@ std::vector<std::string> validate(const Options& o, Logger& log, ValidateFlags f
 std::vector<std::string> check_options(const Options& o, Logger& log);
 
 // check_ciphers: --data-ciphers, --data-ciphers-fallback, --cipher, --auth
-// against what OpenSSL can fetch.
+// against what OpenSSL can fetch, the --secret cipher's mode, and the
+// --tls-cipher / --tls-ciphersuites lists as OpenSSL takes them.
 std::vector<std::string> check_ciphers(const Options& o);
 
 // check_files: read and parse every referenced file or inline block.

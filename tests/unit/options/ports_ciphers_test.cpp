@@ -106,3 +106,17 @@ TEST(Mtu, TunMtuBelow100IsRefusedAs26)
               std::string::npos);
     EXPECT_EQ(errors_of(kClient + "tun-mtu 100\n").find("TUN MTU"), std::string::npos);
 }
+
+TEST(TlsLists, CheckedAsOpenSslTakesThemAfter26sTranslation)
+{
+    // 2.6's own spelling of a suite (IANA, '-') is translated, not refused.
+    EXPECT_EQ(errors_of(kClient + "tls-cipher TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384:DHE-RSA-AES128-SHA\n"),
+              "");
+    EXPECT_EQ(errors_of(kClient + "tls-ciphersuites TLS-AES-256-GCM-SHA384\n"), "");
+    EXPECT_NE(
+        errors_of(kClient + "tls-cipher FOO-BAR\n").find("Failed to set restricted TLS cipher list: FOO-BAR"),
+        std::string::npos);
+    EXPECT_NE(
+        errors_of(kClient + "tls-ciphersuites FOO\n").find("Failed to set restricted TLS 1.3 cipher list"),
+        std::string::npos);
+}
