@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "openvpn/options/handlers.hpp"
+#include "openvpn/options/management_options.hpp"
 #include "openvpn/options/parser.hpp"
 
 namespace ovpn::options {
@@ -124,12 +125,6 @@ template <auto M> Status<> script(Ctx& c, Args a)
     for (const auto& s : a)
         cmd += (cmd.empty() ? "" : " ") + s;
     c.o.*M = cmd;
-    return Ok{};
-}
-
-Status<> h_removed_mgmt_ext(Ctx& c, Args a)
-{
-    c.o.management_external_key = true;
     return Ok{};
 }
 
@@ -280,13 +275,13 @@ const OptionSpec kTable[] = {
      "Report tunnel up/down to the management client."},
     {"management-client", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "",
      "Connect out to the management address instead of listening."},
-    {"management-external-key", 0, kAny, P_GENERAL, Dco::Ok, 0, h_removed_mgmt_ext, "[flags]",
+    {"management-external-key", 0, kAny, P_GENERAL, Dco::Ok, 0, management_external_key, "[flags]",
      "Let the management client sign with the private key."},
     {"management-external-cert", 1, 1, P_GENERAL, Dco::Ok, 0, str<&O::management_external_cert>, "hint",
      "Ask the management client for the certificate."},
     {"management-client-auth", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::management_client_auth>, "",
      "Let the management client authenticate connecting clients."},
-    {"management-log-cache", 1, 1, P_GENERAL, Dco::Ok, 0, keep, "n",
+    {"management-log-cache", 1, 1, P_GENERAL, Dco::Ok, 0, management_log_cache, "n",
      "Keep the last n log lines for the management client."},
     {"http-proxy-override", 2, 3, P_GENERAL, Dco::Blocks, F_INTERNAL, keep, "host port [flags]",
      "Management: replace the configured proxy."},

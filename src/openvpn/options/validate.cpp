@@ -3,6 +3,7 @@
 // "Options error: ..." sentences to an error list.
 #include "openvpn/options/validate.hpp"
 
+#include <cstdlib>
 #include <initializer_list>
 
 #include "openvpn/options/helpers.hpp"
@@ -80,21 +81,25 @@ void check_ce(const Options& o, const ConnectionEntry& ce, Errors& e)
 
 void check_management(const Options& o, Errors& e)
 {
+    // 2.6 counts the flag options and a --management-log-cache other than
+    // its default 250; --management-client-user/-group alone meet the second
+    // check instead.
     static const char* const modifiers[] = {"management-query-passwords", "management-query-remote",
                                             "management-query-proxy",     "management-hold",
                                             "management-signal",          "management-forget-disconnect",
                                             "management-up-down",         "management-client",
                                             "management-external-key",    "management-external-cert",
-                                            "management-client-auth",     "management-log-cache",
-                                            "management-client-user",     "management-client-group"};
+                                            "management-client-auth"};
     bool any = false;
     for (const char* m : modifiers)
         any = any || o.given(m);
+    if (const Directive* d = o.last("management-log-cache"))
+        any = any || std::atoi(d->args[0].c_str()) != 250;
     if (!o.management && any)
         e.add("--management is not specified, however one or more options which modify the behavior of "
               "--management were specified");
     const bool unix_sock = o.management && (*o.management)[1] == "unix";
-    if (o.management && !unix_sock && (o.management_client_user || o.management_client_group))
+    if (!unix_sock && (o.management_client_user || o.management_client_group))
         e.add("--management-client-(user|group) can only be used on unix domain sockets");
 }
 

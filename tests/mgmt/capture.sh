@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# tests/mgmt/capture.sh: record management-interface transcripts of an
+# openvpn binary, in network namespaces (the topology of tests/interop/lib.sh).
+#
+#   capture.sh [--bin PATH] [--ref PATH] [--out DIR] [SCENARIO...]
+#
+# --bin: the binary under test (default Debian's /usr/sbin/openvpn): it runs
+#        the side whose management socket is driven.
+# --ref: the 2.6 peer for the scenarios that need one (default the same).
+# --out: where NAME.txt (normalised) and NAME.raw (as received) go (default
+#        tests/mgmt/transcripts, the committed 2.6.14 transcripts).
+# Scenarios: hold-none hold-client password unix unix-reject second server
+#            server-envfilter client-flow (all by default). Each runs scripts/<name>.txt
+#            (see drive.py) and normalise.py. Needs root. Keys are Debian's
+#            sample keys (stable names, valid until 2033).
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../interop/lib.sh"
+
+BIN=/usr/sbin/openvpn
+REF=""
+OUT="$HERE/transcripts"
+SCEN=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --bin) BIN=$2; shift 2 ;;
+  --ref) REF=$2; shift 2 ;;
+  --out) OUT=$2; shift 2 ;;
+  -h | --help) sed -n 2,16p "$0"; exit 0 ;;
+  *) SCEN+=("$1"); shift ;;
+  esac
+done
+[ -n "$REF" ] || REF=$BIN
+ALL=(hold-none hold-client password unix unix-reject second server server-envfilter client-flow)
+[ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
+[ "$(id -u)" -eq 0 ] || { echo "capture.sh: needs root (network namespaces)" >&2; exit 2; }
+SAMPLE=/usr/share/doc/openvpn/examples/sample-keys
+[ -r "$SAMPLE/client.key" ] || { echo "capture.sh: $SAMPLE missing (Debian's openvpn)" >&2; exit 2; }
+
+WORK=$(mktemp -d /tmp/mgmt-capture.XXXXXX)
+trap cleanup EXIT
+setup_netns || { echo "capture.sh: namespace setup failed" >&2; exit 2; }
+mkdir -p "$OUT" "$WORK/keys"
+K="$WORK/keys"
+cp "$SAMPLE"/{ca.crt,server.crt,server.key,client.crt,client.key} "$K/"
+chmod 600 "$K"/*.key
+printf 'sekrit\n' >"$K/mgmt-pw.txt"
+printf 'iouser\niopass\n' >"$K/good.txt"
+cat >"$K/check-pass.sh" <<'EOS'
+#!/bin/sh
+u=$(sed -n 1p "$1"); p=$(sed -n 2p "$1")
+[ "$u" = iouser ] && [ "$p" = iopass ]
+EOS
+chmod +x "$K/check-pass.sh"
+DRIVE="/usr/bin/python3 $HERE/drive.py"
+
+# client_conf REMOTE: a client whose management socket (127.0.0.1:7506 in
+# the client namespace) holds at start.
+client_conf() {
+  cat <<EOC
+client
+dev tun
+nobind
+remote $1 1194
+ca $K/ca.crt
+cert $K/client.crt
+key $K/client.key
+verb 3
+management 127.0.0.1 7506
+management-hold
+EOC
+}
+
+server_conf() {
+  cat <<EOC
+server 10.94.0.0 255.255.255.0
+dev tun
+proto udp
+port 1194
+topology subnet
+ca $K/ca.crt
+cert $K/server.crt
+key $K/server.key
+dh none
+keepalive 1 4
+verb 3
+EOC
+}
+
+# drive NS TARGET NAME [SCRIPT]: run scripts/SCRIPT.txt (default NAME) against
+# TARGET inside NS; NAME.raw and NAME.txt land in $OUT.
+drive() {
+  local ns=$1 target=$2 name=$3 script=${4:-$3}
+  ip netns exec "$ns" $DRIVE $target "$HERE/scripts/$script.txt" "$OUT/$name.raw"
+  /usr/bin/python3 "$HERE/normalise.py" <"$OUT/$name.raw" >"$OUT/$name.txt"
+}
+
+stop_all() {
+  local p
+  for p in "${PIDS[@]:-}"; do
+    [ -n "$p" ] && kill "$p" 2>/dev/null
+  done
+  sleep 0.5
+  for p in "${PIDS[@]:-}"; do
+    [ -n "$p" ] && kill -9 "$p" 2>/dev/null
+  done
+  PIDS=()
+}
+
+sc_hold-none() {
+  client_conf 10.200.0.1 >"$WORK/c.conf"
+  start_daemon client "$NS_C" "$BIN" "$WORK/c.conf"
+  drive "$NS_C" "--tcp 127.0.0.1:7506" hold-none
+}
+
+sc_hold-client() {
+  client_conf 10.200.0.1 >"$WORK/c.conf"
+  start_daemon client "$NS_C" "$BIN" "$WORK/c.conf"
+  drive "$NS_C" "--tcp 127.0.0.1:7506" hold-client
+}
+
+sc_password() {
+  client_conf 10.200.0.1 | sed "s|^management .*|management 127.0.0.1 7506 $K/mgmt-pw.txt|" >"$WORK/c.conf"
+  echo management-signal >>"$WORK/c.conf"
+  start_daemon client "$NS_C" "$BIN" "$WORK/c.conf"
+  drive "$NS_C" "--tcp 127.0.0.1:7506" password
+  drive "$NS_C" "--tcp 127.0.0.1:7506" password-fail
+}
+
+sc_unix() {
+  client_conf 10.200.0.1 | sed "s|^management .*|management $WORK/m.sock unix|" >"$WORK/c.conf"
+  printf 'management-client-user root\nmanagement-client-group root\n' >>"$WORK/c.conf"
+  start_daemon client "$NS_C" "$BIN" "$WORK/c.conf"
+  drive "$NS_C" "--unix $WORK/m.sock" unix
+}
+
+sc_unix-reject() {
+  client_conf 10.200.0.1 | sed "s|^management .*|management $WORK/m.sock unix|" >"$WORK/c.conf"
+  echo "management-client-user nobody" >>"$WORK/c.conf"
+  start_daemon client "$NS_C" "$BIN" "$WORK/c.conf"
+  ip netns exec "$NS_C" $DRIVE --unix "$WORK/m.sock" --expect-timeout 3 "$HERE/scripts/unix.txt" "$OUT/unix-reject.raw"
+  /usr/bin/python3 "$HERE/normalise.py" <"$OUT/unix-reject.raw" >"$OUT/unix-reject.txt"
+  grep -o 'MANAGEMENT: unix domain socket client connection rejected.*' "$WORK/client.log" >>"$OUT/unix-reject.txt"
+}
+
+sc_second() {
+  client_conf 10.200.0.1 >"$WORK/c.conf"
+  start_daemon client "$NS_C" "$BIN" "$WORK/c.conf"
+  drive "$NS_C" "--tcp 127.0.0.1:7506" second-first &
+  local first=$!
+  sleep 1.5
+  drive "$NS_C" "--tcp 127.0.0.1:7506" second-second
+  wait "$first"
+}
+
+sc_server() { sc_server_with server; }
+sc_server-envfilter() { sc_server_with server-envfilter; }
+sc_server_with() {
+  server_conf >"$WORK/s.conf"
+  printf 'management 127.0.0.1 7505\nmanagement-client-auth\nmanagement-hold\n' >>"$WORK/s.conf"
+  start_daemon server "$NS_S" "$BIN" "$WORK/s.conf"
+  client_conf "$UNDER_S" | grep -v '^management' >"$WORK/c.conf"
+  printf 'auth-user-pass %s\nauth-retry nointeract\n' "$K/good.txt" >>"$WORK/c.conf"
+  start_daemon client "$NS_C" "$REF" "$WORK/c.conf"
+  drive "$NS_S" "--tcp 127.0.0.1:7505" "$1"
+}
+
+sc_client-flow() {
+  server_conf >"$WORK/s.conf"
+  cat >>"$WORK/s.conf" <<EOC
+script-security 2
+auth-user-pass-verify $K/check-pass.sh via-file
+push "echo hello-echo"
+push "route 10.95.0.0 255.255.255.0"
+EOC
+  start_daemon server "$NS_S" "$REF" "$WORK/s.conf"
+  client_conf "$UNDER_S" >"$WORK/c.conf"
+  printf 'auth-user-pass\nmanagement-query-passwords\nauth-retry interact\n' >>"$WORK/c.conf"
+  start_daemon client "$NS_C" "$BIN" "$WORK/c.conf"
+  drive "$NS_C" "--tcp 127.0.0.1:7506" client-flow
+}
+
+rc=0
+for s in "${SCEN[@]}"; do
+  if ! declare -F "sc_$s" >/dev/null; then
+    echo "capture.sh: unknown scenario $s" >&2
+    rc=2
+    continue
+  fi
+  echo "== $s"
+  "sc_$s"
+  stop_all
+  [ "$s" = unix-reject ] && continue
+  grep -q '^@ TIMEOUT' "$OUT/$s"*.txt 2>/dev/null && {
+    echo "capture.sh: $s: a step timed out" >&2
+    rc=1
+  }
+done
+exit $rc

@@ -1,0 +1,186 @@
+#!/usr/bin/python3
+"""tests/mgmt/drive.py: drive one management session from a script and write
+its transcript.
+
+    drive.py [--unix PATH | --tcp HOST:PORT] [--connect-timeout S]
+             [--expect-timeout S] SCRIPT OUT
+
+The script is one step per line ('#' starts a comment line):
+
+    send TEXT        send TEXT and "\\n"
+    sendraw PYBYTES  send a Python bytes literal as is, e.g. sendraw b"x\\r\\n"
+    expect REGEX     wait (at most 60 s, --expect-timeout) for a received line
+                     matching REGEX; on time-out or hang-up "@ TIMEOUT ..." is
+                     written and the script goes on
+    reply            wait until the reply to the last command is complete: a
+                     line starting with SUCCESS:/ERROR:, or END, or 1.5 s of
+                     silence (commands that answer nothing)
+    quiet SECONDS    collect whatever arrives for SECONDS
+    sleep SECONDS    sleep without reading
+    close            close the socket (the transcript ends)
+    hold NAME        (no wire effect) write "@ NAME" into the transcript
+
+The transcript has one line per event: "C: text" for what we sent, "S: text"
+for each line received, "@ ..." for markers. Received lines must end in CRLF:
+a line without "\\r" is written as "S! text" so a diff shows it. Real-time
+lines (">...") and replies are kept in the order they arrived; the normaliser
+(normalise.sed) then replaces times, pids, ports and byte counts.
+"""
+import ast
+import re
+import socket
+import sys
+import time
+
+
+class Session:
+    def __init__(self, sock, out, expect_limit=60.0):
+        self.expect_limit = expect_limit
+        self.sock = sock
+        self.out = out
+        self.buf = b""
+        self.lines = []  # received, not yet consumed by expect
+        self.closed = False
+
+    def _read(self, timeout):
+        if self.closed:
+            return False
+        self.sock.settimeout(timeout)
+        try:
+            data = self.sock.recv(65536)
+        except socket.timeout:
+            return False
+        except OSError as e:
+            self.out.write("@ recv failed: %s\n" % e.strerror)
+            self.closed = True
+            return False
+        if not data:
+            self.out.write("@ closed by the daemon\n")
+            self.closed = True
+            return False
+        self.buf += data
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            text = line.decode("utf-8", "backslashreplace")
+            if text.endswith("\r"):
+                self.out.write("S: " + text[:-1] + "\n")
+                self.lines.append(text[:-1])
+            else:
+                self.out.write("S! " + text + "\n")
+                self.lines.append(text)
+        # prompts without a newline ("ENTER PASSWORD:")
+        if self.buf.endswith(b":") and self.buf.startswith(b"ENTER PASSWORD"):
+            self.out.write("S: " + self.buf.decode() + "\n")
+            self.lines.append(self.buf.decode())
+            self.buf = b""
+        self.out.flush()
+        return True
+
+    def expect(self, pattern):
+        rx = re.compile(pattern)
+        end = time.time() + self.expect_limit
+        while True:
+            while self.lines:
+                if rx.search(self.lines.pop(0)):
+                    return
+            if self.closed or time.time() > end:
+                self.out.write("@ TIMEOUT waiting for %s\n" % pattern)
+                return
+            self._read(0.2)
+
+    def reply(self):
+        end = time.time() + 30
+        silent_since = time.time()
+        while time.time() < end and not self.closed:
+            while self.lines:
+                line = self.lines.pop(0)
+                if line.startswith(("SUCCESS:", "ERROR:")) or line == "END":
+                    self.quiet(0.3)  # lines the daemon sends right after
+                    return
+                silent_since = time.time()
+            if time.time() - silent_since > 1.5:
+                return
+            self._read(0.2)
+
+    def quiet(self, secs):
+        end = time.time() + secs
+        while time.time() < end and not self.closed:
+            self._read(max(0.01, min(0.2, end - time.time())))
+
+    def send(self, data):
+        self.lines.clear()
+        try:
+            self.sock.sendall(data)
+        except OSError as e:
+            self.out.write("@ send failed: %s\n" % e.strerror)
+            self.closed = True
+
+
+def connect(target, limit):
+    end = time.time() + limit
+    while True:
+        try:
+            if target.startswith("unix:"):
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(target[5:])
+            else:
+                host, port = target.rsplit(":", 1)
+                s = socket.create_connection((host, int(port)))
+            return s
+        except OSError:
+            if time.time() > end:
+                raise
+            time.sleep(0.1)
+
+
+def main(argv):
+    target = "127.0.0.1:7505"
+    limit = 30.0
+    expect_limit = 60.0
+    args = argv[1:]
+    while args and args[0].startswith("--"):
+        if args[0] == "--unix":
+            target = "unix:" + args[1]
+        elif args[0] == "--tcp":
+            target = args[1]
+        elif args[0] == "--connect-timeout":
+            limit = float(args[1])
+        elif args[0] == "--expect-timeout":
+            expect_limit = float(args[1])
+        args = args[2:]
+    script, outpath = args
+    with open(outpath, "w") as out:
+        sess = Session(connect(target, limit), out, expect_limit)
+        for raw in open(script):
+            step = raw.rstrip("\n")
+            if not step.strip() or step.lstrip().startswith("#"):
+                continue
+            verb, _, arg = step.partition(" ")
+            if verb == "send":
+                out.write("C: " + arg + "\n")
+                sess.send(arg.encode() + b"\n")
+            elif verb == "sendraw":
+                data = ast.literal_eval(arg)
+                out.write("C# " + repr(data) + "\n")
+                sess.send(data)
+            elif verb == "expect":
+                sess.expect(arg)
+            elif verb == "reply":
+                sess.reply()
+            elif verb == "quiet":
+                sess.quiet(float(arg))
+            elif verb == "sleep":
+                time.sleep(float(arg))
+            elif verb == "hold":
+                out.write("@ " + arg + "\n")
+            elif verb == "close":
+                break
+            else:
+                raise SystemExit("drive.py: unknown step: " + step)
+            out.flush()
+        sess.sock.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
