@@ -1,6 +1,12 @@
 // options/table_network.cpp: device, transport and <connection> options,
 // MTU, proxies, timers, routes and DNS.
 #include "openvpn/options/handlers.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <cstdlib>
+
 #include "openvpn/options/parser.hpp"
 
 namespace ovpn::options {
@@ -174,6 +180,94 @@ Status<> h_mtu_disc(Ctx& c, Args a)
     auto st = one_of(a[0], {"no", "maybe", "yes"}, "mtu-disc");
     if (st)
         c.ce.mtu_disc = a[0];
+    return st;
+}
+
+// dns_port: the optional port of a --dns server address, 1..65535.
+bool dns_port(const std::string& s)
+{
+    auto v = parse_int(s, 1, 65535);
+    return v.ok() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// dns_address_ok: 2.6's forms: a.b.c.d, a.b.c.d:port, an IPv6 address, or
+// [IPv6]:port; numeric only.
+bool dns_address_ok(const std::string& addr)
+{
+    const auto first = addr.find(':');
+    const auto last = addr.rfind(':');
+    std::string host = addr;
+    int family = AF_INET;
+    if (first == std::string::npos || first == last) {
+        if (last != std::string::npos) {
+            if (last == 0 || !dns_port(addr.substr(last + 1)))
+                return false;
+            host = addr.substr(0, last);
+        }
+    } else {
+        family = AF_INET6;
+        if (addr[0] == '[') {
+            if (last < 2 || addr[last - 1] != ']' || last - 1 == 1 || !dns_port(addr.substr(last + 1)))
+                return false;
+            host = addr.substr(1, last - 2);
+        }
+    }
+    unsigned char buf[sizeof(in6_addr)];
+    return inet_pton(family, host.c_str(), buf) == 1;
+}
+
+// dns_address_count: addresses already given for one --dns server priority.
+std::size_t dns_address_count(const Options& o, long priority)
+{
+    std::size_t n = 0;
+    for (const auto& d : o.dns)
+        if (d.size() > 3 && d[0] == "server" && d[2] == "address" &&
+            std::strtol(d[1].c_str(), nullptr, 10) == priority)
+            n += d.size() - 3;
+    return n;
+}
+
+Status<> h_dns_server(Ctx& c, Args a)
+{
+    const long lo = c.pulled() ? 0 : -128;
+    auto prio = parse_int(a[1], lo, 127);
+    if (!prio)
+        return fail("--dns server: invalid priority value '%s'", a[1].c_str());
+    const long p = *prio;
+    const std::string& what = a[2];
+    if (what == "address") {
+        std::size_t count = dns_address_count(c.o, p);
+        for (std::size_t i = 3; i < a.size(); ++i)
+            if (!dns_address_ok(a[i]) || ++count > 8)
+                return fail("--dns server %ld: malformed address or maximum exceeded '%s'", p, a[i].c_str());
+        return Ok{};
+    }
+    if (what == "resolve-domains")
+        return Ok{};
+    if (a.size() == 4 && what == "dnssec" && (a[3] == "yes" || a[3] == "no" || a[3] == "optional"))
+        return Ok{};
+    if (a.size() == 4 && what == "dnssec")
+        return fail("--dns server %ld: malformed dnssec value '%s'", p, a[3].c_str());
+    if (a.size() == 4 && what == "transport" && (a[3] == "plain" || a[3] == "DoH" || a[3] == "DoT"))
+        return Ok{};
+    if (a.size() == 4 && what == "transport")
+        return fail("--dns server %ld: malformed transport value '%s'", p, a[3].c_str());
+    if (a.size() == 4 && what == "sni")
+        return Ok{};
+    return fail("--dns server %ld: unknown option type '%s' or missing or unknown parameter", p,
+                what.c_str());
+}
+
+// h_dns: --dns, checked as 2.6 checks it; the words are kept as given.
+Status<> h_dns(Ctx& c, Args a)
+{
+    Status<> st = Ok{};
+    if (a[0] == "server" && a.size() >= 4)
+        st = h_dns_server(c, a);
+    else if (a[0] != "search-domains" || a.size() < 2)
+        st = fail("--dns: unknown option type '%s' or missing or unknown parameter", a[0].c_str());
+    if (st)
+        c.o.dns.emplace_back(a.begin(), a.end());
     return st;
 }
 
@@ -460,8 +554,7 @@ const OptionSpec kTable[] = {
      "Allow packets to the VPN server through the tunnel itself."},
     {"dhcp-option", 1, kAny, P_DHCPDNS, Dco::Ok, 0, append<&O::dhcp_options>, "type value",
      "DNS and other settings, exported to scripts as foreign_option_N."},
-    {"dns", 1, kAny, P_DHCPDNS, Dco::Ok, 0, append<&O::dns>, "search-domains|server n ...",
-     "Structured DNS settings."},
+    {"dns", 1, kAny, P_DHCPDNS, Dco::Ok, 0, h_dns, "search-domains|server n ...", "Structured DNS settings."},
     {"disable-occ", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "",
      "Do not warn about option mismatches with the peer."},
 };

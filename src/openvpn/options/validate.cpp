@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <initializer_list>
+#include <map>
 
 #include "openvpn/options/helpers.hpp"
 
@@ -286,8 +287,24 @@ void check_tls(const Options& o, Errors& e, Logger& log)
                                "accept clients which do not present a certificate");
 }
 
+// check_dns: every --dns server has an address (2.6's dns_options_verify,
+// which names the lowest priority first).
+void check_dns(const Options& o, Errors& e)
+{
+    std::map<long, std::size_t> addresses;
+    for (const auto& d : o.dns)
+        if (d.size() > 3 && d[0] == "server")
+            addresses[std::strtol(d[1].c_str(), nullptr, 10)] += d[2] == "address" ? d.size() - 3 : 0;
+    for (const auto& [priority, n] : addresses)
+        if (n == 0) {
+            e.add(strfmt("ERROR: dns server %ld does not have an address assigned", priority));
+            return;
+        }
+}
+
 void check_misc(const Options& o, const std::string& dev, Errors& e)
 {
+    check_dns(o, e);
     if (o.lladdr && dev != "tap")
         e.add("--lladdr can only be used in --dev tap mode");
     if (o.replay_window && o.no_replay)

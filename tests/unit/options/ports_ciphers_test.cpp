@@ -120,3 +120,22 @@ TEST(TlsLists, CheckedAsOpenSslTakesThemAfter26sTranslation)
         errors_of(kClient + "tls-ciphersuites FOO\n").find("Failed to set restricted TLS 1.3 cipher list"),
         std::string::npos);
 }
+
+TEST(DnsOption, ServerAddressesAndPortsAs26)
+{
+    for (const char* good : {"dns server 1 address 1.2.3.4:53\n", "dns server -5 address 2001:db8::1\n",
+                             "dns server 1 address [2001:db8::1]:853 1.2.3.4\n", "dns search-domains a b\n",
+                             "dns server 2 dnssec optional\n", "dns server 2 transport DoT\n"})
+        EXPECT_TRUE(parse_only(good).ok()) << good;
+    for (const char* bad : {"dns server 1 address 1.2.3.4:0\n", "dns server 1 address 1.2.3.4:65536\n",
+                            "dns server 1 address [2001:db8::1]\n", "dns server 1 address host.example\n",
+                            "dns server 128 address 1.2.3.4\n", "dns server 1 dnssec maybe\n",
+                            "dns server 1 transport dot\n", "dns server 1 sni a b\n", "dns bogus\n",
+                            "dns server 1 address 1.1.1.1 1.1.1.2 1.1.1.3 1.1.1.4 1.1.1.5\n"
+                            "dns server 1 address 1.1.1.6 1.1.1.7 1.1.1.8 1.1.1.9\n"})
+        EXPECT_FALSE(parse_only(bad).ok()) << bad;
+    EXPECT_NE(
+        errors_of(kClient + "dns server 3 transport DoT\n").find("dns server 3 does not have an address"),
+        std::string::npos);
+    EXPECT_EQ(errors_of(kClient + "dns server 3 transport DoT\ndns server 3 address 192.0.2.53\n"), "");
+}
