@@ -305,7 +305,8 @@ int run(int argc, char** argv)
     if (!parsed)
         return usage_error(parsed.error());
     const options::Options& o = *parsed;
-    if (!load_providers(o, log))
+    // --version and --help end the parse in 2.6, before any provider loads.
+    if (!o.show_version && !o.show_help && !load_providers(o, log))
         return 1;
     if (options::is_one_shot(o))
         return one_shot(o, log);
