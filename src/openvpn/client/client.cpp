@@ -19,7 +19,12 @@
 #include "openvpn/process/console.hpp"
 #include "openvpn/process/lifecycle.hpp"
 #include "openvpn/script/script_runner.hpp"
+#include "openvpn/session/control_config.hpp"
+#include "openvpn/session/data_options.hpp"
 #include "openvpn/session/make_data_plane.hpp"
+#include "openvpn/session/tls_config.hpp"
+#include "openvpn/session/tls_verify.hpp"
+#include "openvpn/session/transport.hpp"
 #include "openvpn/tun/net_setup.hpp"
 #include "openvpn/tun/netlink.hpp"
 #include "openvpn/tun/plan_options.hpp"
@@ -77,7 +82,7 @@ Result<std::pair<std::string, SecureBytes>> read_user_pass(const options::Option
             return Err(std::string("ERROR: Auth username is empty"));
         return std::pair{user, std::move(*p)};
     }
-    auto text = read_file_ref(*o.auth_user_pass);
+    auto text = session::read_file_ref(*o.auth_user_pass);
     if (!text)
         return Err(text.error());
     std::istringstream in(*text);
@@ -195,7 +200,7 @@ Result<std::optional<io::SockAddr>> Client::local_bind(const options::Connection
         return std::optional<io::SockAddr>{};
     const auto fam =
         remote_.empty() ? io::Family::Any : (remote_.family() == AF_INET6 ? io::Family::V6 : io::Family::V4);
-    auto a = local_address(ce, fam, tcp, false);
+    auto a = session::local_address(ce, fam, tcp, false);
     if (!a)
         return Err(a.error());
     return std::optional<io::SockAddr>(*a);
@@ -212,7 +217,7 @@ Status<> Client::start_connection()
     pushed_ = base_;
     push_parts_.clear();
     neg_.reset();
-    lame_duck_key_.reset();
+    keys_.reset();
     heard_from_peer_ = false;
     server_poll_at_.reset();
     // A listening p2p peer (no --remote) has nobody to poll.
@@ -225,11 +230,11 @@ Status<> Client::start_connection()
         // The proxy resolves the target; our own lookup only names it in
         // logs and script variables.
         remote_ = io::SockAddr{};
-        if (auto addrs = io::resolve(r.host, port, proto_family(r.proto), io::SockType::Stream);
+        if (auto addrs = io::resolve(r.host, port, session::proto_family(r.proto), io::SockType::Stream);
             addrs && !addrs->empty())
             remote_ = addrs->front();
     } else if (!r.host.empty()) {
-        auto addrs = io::resolve(r.host, port, proto_family(r.proto),
+        auto addrs = io::resolve(r.host, port, session::proto_family(r.proto),
                                  tcp ? io::SockType::Stream : io::SockType::Datagram);
         if (!addrs || addrs->empty()) {
             // io::resolve's error is already 2.6's RESOLVE line.
@@ -324,7 +329,7 @@ Status<> Client::start_connection()
     // --persist-key: the certificate and key are read (and a passphrase
     // asked) once; without it every new session reads them again, as 2.6.
     if (!tls_ctx_ || !base_.persist_key) {
-        auto tls = make_tls_config(base_);
+        auto tls = session::make_tls_config(base_);
         if (!tls)
             return Err(tls.error());
         tls->verify_hook = [this](const control::CertFacts& c, const std::vector<control::CertFacts>& chain) {
@@ -335,27 +340,18 @@ Status<> Client::start_connection()
             return Err(ctx.error());
         tls_ctx_ = *ctx;
     }
-    auto wrap = make_control_wrap(base_, ce, static_cast<std::uint32_t>(std::time(nullptr)));
+    auto wrap = session::make_control_wrap(base_, ce, static_cast<std::uint32_t>(std::time(nullptr)));
     if (!wrap)
         return Err(wrap.error());
-    control::ControlConfig cc;
-    cc.is_server = base_.tls_server;
-    cc.tls = tls_ctx_;
-    cc.wrap = std::move(*wrap);
-    if (base_.tls_timeout)
-        cc.tls_timeout = seconds(*base_.tls_timeout);
-    if (base_.hand_window)
-        cc.hand_window = seconds(*base_.hand_window);
-    if (base_.tran_window)
-        cc.tran_window = seconds(*base_.tran_window);
-    if (base_.reneg_sec && !base_.reneg_sec->empty())
-        cc.reneg_sec = seconds(std::stoi(base_.reneg_sec->front()));
-    if (base_.reneg_bytes)
-        cc.reneg_bytes = *base_.reneg_bytes;
-    if (base_.reneg_pkts)
-        cc.reneg_packets = *base_.reneg_pkts;
-    cc.options_string = occ_options_string(base_, tcp ? "TCPv4_CLIENT" : "UDPv4", !base_.tls_server);
-    cc.peer_info = make_peer_info(base_);
+    session::ControlSetup setup;
+    setup.tls = tls_ctx_;
+    setup.wrap = std::move(*wrap);
+    setup.tcp = tcp;
+    setup.peer_info = make_peer_info(base_);
+    auto made = session::make_control_config(base_, std::move(setup));
+    if (!made)
+        return Err(made.error());
+    control::ControlConfig cc = std::move(*made);
     if (have_credentials_) {
         cc.username = username_;
         cc.password = auth_token_ ? SecureBytes(as_bytes(*auth_token_)) : password_;
@@ -671,52 +667,27 @@ void Client::flush_control()
 {
     if (!cc_ || !link_ || phase_ == Phase::Connecting)
         return;
-    TimePoint now = loop_.now();
-    while (cc_ && link_) {
-        auto pkt = cc_->poll_transmit(now);
-        if (!pkt)
-            break;
-        send_packet(*pkt);
-    }
+    session::flush_control(cc_, *this, loop_.now());
 }
 
 void Client::handle_control_events()
 {
-    while (cc_) {
-        auto e = cc_->poll_event();
-        if (!e)
-            break;
-        switch (e->kind) {
-        case control::ControlEvent::Kind::KeyActive:
-            on_key_active(e->key_active.key_id, e->key_active.renegotiated);
-            break;
-        case control::ControlEvent::Kind::Message:
-            handle_message(e->message.text);
-            break;
-        case control::ControlEvent::Kind::Failed:
-            log_.write(kV1, e->failed.reason);
-            if (e->failed.fatal) {
-                log_.write(kV1, "TLS Error: TLS handshake failed");
-                if (base_.tls_exit) {
-                    exit_now(kExitError, "Exiting due to --tls-exit");
-                    return;
-                }
-                schedule_restart("tls-error", true);
-                return;
-            }
-            break;
-        case control::ControlEvent::Kind::LameDuckExpired:
-            if (dp_ && lame_duck_key_ == e->lame_duck.key_id) {
-                (void)dp_->del_key(data::kP2pPeerId, data::KeySlot::Secondary);
-                lame_duck_key_.reset();
-            }
-            break;
-        case control::ControlEvent::Kind::RenegotiationStarted:
-            log_.logf(Verb::Info, "TLS: soft reset, new key id %d (%s)", e->reneg.key_id,
-                      e->reneg.by_peer ? "by peer" : "local trigger");
-            break;
-        }
+    session::dispatch_control_events(cc_, *this, log_);
+}
+
+void Client::on_tls_failed()
+{
+    if (base_.tls_exit) {
+        exit_now(kExitError, "Exiting due to --tls-exit");
+        return;
     }
+    schedule_restart("tls-error", true);
+}
+
+void Client::on_lame_duck_expired(std::uint8_t key_id)
+{
+    if (dp_ && dp_peer_added_)
+        keys_.lame_duck_expired(*dp_, data::kP2pPeerId, key_id);
 }
 
 void Client::on_key_active(std::uint8_t key_id, bool renegotiated)
@@ -902,7 +873,7 @@ Status<> Client::open_data_plane()
     ps.link = link_.get();
     ps.remote = remote_;
     ps.tx_peer_id = neg_->peer_id;
-    ps.compression = compression_of(pushed_);
+    ps.compression = session::compression_of(pushed_);
     if (current_ce().fragment && tcp_ == nullptr)
         ps.fragment = static_cast<std::size_t>(*current_ce().fragment);
     auto mss = effective_mssfix(ps.compression, ps.fragment);
@@ -1040,26 +1011,8 @@ Status<> Client::configure_network()
 
 Status<> Client::install_key(std::uint8_t key_id, bool first)
 {
-    auto keys = cc_->derive_keys(key_id, neg_->cipher, neg_->auth, neg_->use_ekm);
-    if (!keys)
-        return Err(keys.error());
-    if (first)
-        return dp_->install_key(data::kP2pPeerId, data::KeySlot::Primary, *keys);
-    // New key into the secondary slot, then swap: the old key keeps
-    // decrypting from the secondary slot until its lame duck expires.
-    if (lame_duck_key_) {
-        (void)dp_->del_key(data::kP2pPeerId, data::KeySlot::Secondary);
-        lame_duck_key_.reset();
-    }
-    if (auto s = dp_->install_key(data::kP2pPeerId, data::KeySlot::Secondary, *keys); !s)
-        return s;
-    if (auto s = dp_->swap_keys(data::kP2pPeerId); !s)
-        return s;
-    for (std::uint8_t k = 0; k < 8; ++k) {
-        if (k != key_id && cc_->tls_session(k) != nullptr)
-            lame_duck_key_ = k;
-    }
-    return Ok{};
+    const session::DataCipher dc{neg_->cipher, neg_->auth, neg_->use_ekm};
+    return keys_.install(*dp_, data::kP2pPeerId, *cc_, dc, key_id, first);
 }
 
 Status<> Client::bring_up()
@@ -1138,10 +1091,7 @@ void Client::on_tick()
             return;
         }
     }
-    if (cc_) {
-        cc_->on_timer(now);
-        handle_control_events();
-    }
+    session::control_tick(cc_, *this, log_, now);
     if (cc_ && phase_ == Phase::Pulling) {
         if (now >= push_deadline_) {
             log_.write(kV1, "No reply from server to push requests in 60s");
@@ -1213,28 +1163,14 @@ bool Client::run_script(const std::string& type, const std::string& command,
 
 bool Client::run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain)
 {
-    constexpr Verb kHandshake = static_cast<Verb>(2); // 2.6's D_HANDSHAKE
-    if (!base_.tls_verify) {
-        log_.logf(kHandshake, "VERIFY OK: depth=%d, %s", cert.depth, cert.subject.c_str());
-        return true;
-    }
-    // 2.6: the variables of every depth verified so far, the peer still
-    // untrusted, common_name only once depth 0 is reached.
+    // 2.6: the peer still untrusted, common_name only once depth 0 is
+    // reached; the chain's variables come from session::run_tls_verify.
     ScriptEnvFacts f = script_facts();
     f.signal.clear();
     f.peer_trusted = false;
     f.common_name.clear();
-    f.cert_vars = control::cert_env(chain);
-    script::ScriptRunner runner(log_, base_.script_security.value_or(1));
-    const bool ok = runner
-                        .run("tls-verify", *base_.tls_verify, {std::to_string(cert.depth), cert.subject},
-                             build_script_env(f))
-                        .ok();
-    log_.logf(kHandshake, "VERIFY SCRIPT %s: depth=%d, %s", ok ? "OK" : "ERROR", cert.depth,
-              cert.subject.c_str());
-    if (ok)
-        log_.logf(kHandshake, "VERIFY OK: depth=%d, %s", cert.depth, cert.subject.c_str());
-    return ok;
+    f.cert_vars.clear();
+    return session::run_tls_verify(base_, cert, chain, build_script_env(f), "", log_);
 }
 
 void Client::run_ipchange()

@@ -35,6 +35,9 @@
 #include "openvpn/options/dco.hpp"
 #include "openvpn/options/options.hpp"
 #include "openvpn/process/status.hpp"
+#include "openvpn/session/control_events.hpp"
+#include "openvpn/session/keys.hpp"
+#include "openvpn/session/run_result.hpp"
 #include "openvpn/tun/net_setup.hpp"
 
 namespace ovpn::tun {
@@ -45,17 +48,12 @@ class NetSetup;
 
 namespace ovpn::client {
 
-// Exit codes as 2.6's openvpn returns them.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitError = 1;
-// Not exit codes but requests to daemon::run (never returned by the process):
-// kRunAgain: start a fresh Client/Server with the same options (a server's
-// SIGUSR1); kReloadConfig: SIGHUP, re-read the command line and config files
-// and start again, as 2.6's hard restart does.
-inline constexpr int kRunAgain = -1;
-inline constexpr int kReloadConfig = -2;
+using session::kExitError;
+using session::kExitOk;
+using session::kReloadConfig;
+using session::kRunAgain;
 
-class Client {
+class Client : private session::ControlHandler {
 public:
     // Client: options, the DCO verdict of admission, log and loop must
     // outlive it.
@@ -102,10 +100,17 @@ private:
     void flush_control();
     void send_packet(const std::vector<std::uint8_t>& pkt);
     void handle_control_events();
+    // session::ControlHandler: the control channel's events and packets.
+    bool alive() const override { return cc_ != nullptr; }
+    std::string log_prefix() const override { return {}; }
+    void send_control(const std::vector<std::uint8_t>& pkt) override { send_packet(pkt); }
+    void on_message(const std::string& text) override { handle_message(text); }
+    void on_tls_failed() override;
+    void on_lame_duck_expired(std::uint8_t key_id) override;
     void handle_message(const std::string& text);
     void handle_push_reply(const std::string& text);
     void handle_auth_failed(const std::string& arg);
-    void on_key_active(std::uint8_t key_id, bool renegotiated);
+    void on_key_active(std::uint8_t key_id, bool renegotiated) override;
     Status<> bring_up();
     Status<> open_device();
     Status<> open_data_plane();
@@ -125,8 +130,7 @@ private:
     ScriptEnvFacts script_facts() const;
     std::vector<std::string> up_down_args() const;
     // run_tls_verify: the TlsConfig hook for each certificate of the peer's
-    // chain: --tls-verify ("cmd depth subject" with the chain's variables),
-    // then 2.6's "VERIFY OK: depth=N, subject" line.
+    // chain: session::run_tls_verify with our script variables.
     bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);
     bool run_script(const std::string& type, const std::string& command, const std::vector<std::string>& args,
                     bool with_signal = false);
@@ -217,7 +221,7 @@ private:
     // Link bytes the data plane does not see (control packets, data before
     // the data plane is up) since the last teardown: 2.6 counts them all.
     std::uint64_t link_rx_other_ = 0, link_tx_other_ = 0;
-    std::optional<std::uint8_t> lame_duck_key_;
+    session::KeyRotation keys_; // this session's keys in dp_
 
     // --secret: the keys (read once, as with persist-key) and whether the
     // peer has shown itself in this session.

@@ -20,6 +20,7 @@
 #include "openvpn/client/client.hpp"
 #include "openvpn/crypto/key_expansion.hpp"
 #include "openvpn/crypto/static_key.hpp"
+#include "openvpn/session/tls_config.hpp"
 #include "openvpn/tun/tun_device.hpp"
 
 namespace ovpn::client {
@@ -36,7 +37,7 @@ constexpr const char* kStaticDefaultAuth = "SHA1";
 
 Result<data::DataKeys> static_mode_keys(const options::Options& o)
 {
-    auto text = read_file_ref(*o.secret);
+    auto text = session::read_file_ref(*o.secret);
     if (!text)
         return Err(text.error());
     auto key = crypto::parse_static_key(*text);

@@ -26,16 +26,14 @@ int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& lo
 {
     if (auto s = supported(opts); !s) {
         log.write(Verb::Fatal, s.error());
-        return client::kExitError;
+        return session::kExitError;
     }
     log.write(Verb::Error,
               "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL]");
-    static_assert(client::kReloadConfig == kReloadConfig && server::kReloadConfig == kReloadConfig &&
-                  client::kRunAgain == server::kRunAgain);
     SystemClock clock;
     try {
-        int code = client::kRunAgain;
-        while (code == client::kRunAgain) {
+        int code = session::kRunAgain;
+        while (code == session::kRunAgain) {
             // A fresh loop each time: nothing of the last run (timers,
             // sockets, signal handlers) carries over, as in 2.6's restart.
             io::EventLoop loop(clock);
@@ -49,11 +47,11 @@ int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& lo
         }
         if (code == kReloadConfig)
             return code;
-        log.write(Verb::Error, code == client::kExitOk ? "Exiting" : "Exiting due to fatal error");
+        log.write(Verb::Error, code == session::kExitOk ? "Exiting" : "Exiting due to fatal error");
         return code;
     } catch (const std::exception& e) {
         log.logf(Verb::Fatal, "Exiting due to fatal error: %s", e.what());
-        return client::kExitError;
+        return session::kExitError;
     }
 }
 

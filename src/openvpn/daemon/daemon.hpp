@@ -6,6 +6,7 @@
 #pragma once
 
 #include "openvpn/core/log.hpp"
+#include "openvpn/session/run_result.hpp"
 
 namespace ovpn::options {
 struct Options;
@@ -16,7 +17,7 @@ namespace ovpn::daemon {
 
 // kReloadConfig: what run returns for SIGHUP, 2.6's hard restart. The caller
 // re-reads the command line and the config files and calls run again.
-inline constexpr int kReloadConfig = -2;
+using session::kReloadConfig;
 
 // run: takes the validated options (read-only; the daemon copies what it
 // changes, e.g. pulled options), admission's DCO verdict for them (the data

@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 
-#include "openvpn/client/setup.hpp"
 #include "openvpn/control/data_keys.hpp"
+#include "openvpn/session/data_options.hpp"
 #include "openvpn/wire/key_method2.hpp"
 
 namespace ovpn::server {
@@ -61,14 +61,14 @@ Result<NcpResult> negotiate_server(const NcpInput& in)
         client_list = "AES-256-GCM:AES-128-GCM";
     const auto occ = occ_cipher(in.client_options);
     for (const auto& c : split(in.data_ciphers, ':')) {
-        if (client_list ? client::contains_cipher(*client_list, c)
-                        : (occ && client::contains_cipher(*occ, c))) {
+        if (client_list ? session::contains_cipher(*client_list, c)
+                        : (occ && session::contains_cipher(*occ, c))) {
             r.cipher = c;
             break;
         }
     }
     if (r.cipher.empty() && in.fallback && !client_list &&
-        (!occ || client::contains_cipher(*occ, *in.fallback)))
+        (!occ || session::contains_cipher(*occ, *in.fallback)))
         r.cipher = *in.fallback;
     if (r.cipher.empty())
         return Err(std::string("Data channel cipher negotiation failed (no shared cipher)"));

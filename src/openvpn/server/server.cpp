@@ -1,7 +1,6 @@
 #include "openvpn/server/server.hpp"
 
 #include <arpa/inet.h>
-#include <openssl/rand.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,7 +10,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "openvpn/client/setup.hpp"
 #include "openvpn/control/cert_env.hpp"
 #include "openvpn/crypto/key_files.hpp"
 #include "openvpn/io/watched_link.hpp"
@@ -20,9 +18,13 @@
 #include "openvpn/server/client_config.hpp"
 #include "openvpn/server/iroute.hpp"
 #include "openvpn/server/push.hpp"
-#include "openvpn/server/reneg.hpp"
 #include "openvpn/server/status.hpp"
+#include "openvpn/session/control_config.hpp"
+#include "openvpn/session/data_options.hpp"
 #include "openvpn/session/make_data_plane.hpp"
+#include "openvpn/session/tls_config.hpp"
+#include "openvpn/session/tls_verify.hpp"
+#include "openvpn/session/transport.hpp"
 #include "openvpn/tun/net_setup.hpp"
 #include "openvpn/tun/netlink.hpp"
 #include "openvpn/tun/plan_options.hpp"
@@ -73,7 +75,11 @@ std::string v6_string(const in6_addr& a)
 
 } // namespace
 
-struct Server::Instance {
+// Instance: one client. It is the session::ControlHandler of its control
+// channel: the events go to the Server's decisions.
+struct Server::Instance final : session::ControlHandler {
+    explicit Instance(Server& s) : srv(s) {}
+    Server& srv;
     std::uint32_t id = 0;                   // pool slot and peer id
     std::optional<std::uint32_t> addr_slot; // pool address slot, once the cn is known
     io::SockAddr addr;
@@ -97,11 +103,29 @@ struct Server::Instance {
     std::optional<TimePoint> drop_at;
     std::optional<NcpResult> ncp;
     std::optional<TimePoint> last_push;
-    std::optional<std::uint8_t> lame_duck_key;
+    session::KeyRotation keys; // its keys in the data plane (while up)
     std::vector<PacketBuf> rx; // TCP receive batch
     std::vector<io::SockAddr> rx_from;
 
     std::string prefix() const { return cn + "/" + addr_str; }
+
+    bool alive() const override { return !dead; }
+    std::string log_prefix() const override { return prefix() + " "; }
+    void send_control(const std::vector<std::uint8_t>& pkt) override { srv.send_to(*this, pkt); }
+    void on_key_active(std::uint8_t key_id, bool renegotiated) override
+    {
+        srv.on_key_active(*this, key_id, renegotiated);
+    }
+    void on_message(const std::string& text) override { srv.handle_message(*this, text); }
+    void on_tls_failed() override
+    {
+        srv.close_instance(*this, "SIGUSR1[soft,tls-error] received, client-instance restarting");
+    }
+    void on_lame_duck_expired(std::uint8_t key_id) override
+    {
+        if (up)
+            keys.lame_duck_expired(*srv.dp_, id, key_id);
+    }
 };
 
 Server::Server(const options::Options& o, const options::DcoVerdict& dco, Logger& log, io::EventLoop& loop)
@@ -149,13 +173,12 @@ int Server::run()
 
 Status<> Server::start()
 {
-    auto tls = client::make_tls_config(o_);
+    auto tls = session::make_tls_config(o_);
     if (!tls)
         return Err(tls.error());
-    if (o_.tls_verify)
-        tls->verify_hook = [this](const control::CertFacts& c, const std::vector<control::CertFacts>& chain) {
-            return run_tls_verify(c, chain);
-        };
+    tls->verify_hook = [this](const control::CertFacts& c, const std::vector<control::CertFacts>& chain) {
+        return run_tls_verify(c, chain);
+    };
     auto ctx = control::TlsContext::create(*tls);
     if (!ctx)
         return Err(ctx.error());
@@ -264,8 +287,8 @@ Status<> Server::open_transport()
 {
     const options::ConnectionEntry& ce = o_.ce;
     tcp_mode_ = options::proto_is_tcp(ce.proto);
-    const io::Family fam = client::proto_family(ce.proto);
-    auto local = client::local_address(ce, fam, tcp_mode_, true);
+    const io::Family fam = session::proto_family(ce.proto);
+    auto local = session::local_address(ce, fam, tcp_mode_, true);
     if (!local)
         return Err(local.error());
     const io::SockAddr bind_addr = *local;
@@ -314,7 +337,7 @@ std::unique_ptr<control::ControlWrap> Server::make_wrap(std::uint32_t wall_secs)
 {
     const options::ConnectionEntry& ce = o_.ce;
     if (ce.tls_crypt_v2) {
-        auto text = client::read_file_ref(*ce.tls_crypt_v2);
+        auto text = session::read_file_ref(*ce.tls_crypt_v2);
         auto key =
             text ? crypto::parse_tls_crypt_v2_server_key(*text) : Result<SecureBytes>(Err(text.error()));
         if (!key) {
@@ -323,7 +346,7 @@ std::unique_ptr<control::ControlWrap> Server::make_wrap(std::uint32_t wall_secs)
         }
         return control::make_tls_crypt_v2_server_wrap(std::move(*key), wall_secs);
     }
-    auto w = client::make_control_wrap(o_, ce, wall_secs);
+    auto w = session::make_control_wrap(o_, ce, wall_secs);
     if (!w) {
         log_.logf(kV1, "%s", w.error().c_str());
         return nullptr;
@@ -348,28 +371,17 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
         pool_->release(*slot);
         return nullptr;
     }
-    control::ControlConfig cc;
-    cc.is_server = true;
-    cc.tls = tls_;
-    cc.wrap = std::move(wrap);
-    if (o_.tls_timeout)
-        cc.tls_timeout = seconds(*o_.tls_timeout);
-    if (o_.hand_window)
-        cc.hand_window = seconds(*o_.hand_window);
-    if (o_.tran_window)
-        cc.tran_window = seconds(*o_.tran_window);
-    {
-        // 2.6's per-instance jitter (reneg.hpp)
-        std::uint32_t r = 0;
-        (void)RAND_bytes(reinterpret_cast<unsigned char*>(&r), sizeof r);
-        if (auto secs_ = reneg_seconds_of(o_.reneg_sec, true, r))
-            cc.reneg_sec = seconds(*secs_);
+    session::ControlSetup setup;
+    setup.tls = tls_;
+    setup.wrap = std::move(wrap);
+    setup.tcp = tcp != nullptr;
+    auto made = session::make_control_config(o_, std::move(setup)); // with 2.6's per-instance jitter
+    if (!made) {
+        log_.logf(kV1, "%s", made.error().c_str());
+        pool_->release(*slot);
+        return nullptr;
     }
-    if (o_.reneg_bytes)
-        cc.reneg_bytes = *o_.reneg_bytes;
-    if (o_.reneg_pkts)
-        cc.reneg_packets = *o_.reneg_pkts;
-    cc.options_string = client::occ_options_string(o_, tcp ? "TCPv4_SERVER" : "UDPv4", false);
+    control::ControlConfig cc = std::move(*made);
     if (cookie) {
         // our session id is the cookie the client ACKed (stateless.hpp)
         cc.wrap = make_cookie_wrap(std::move(cc.wrap));
@@ -381,7 +393,7 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
         pool_->release(*slot);
         return nullptr;
     }
-    auto in = std::make_unique<Instance>();
+    auto in = std::make_unique<Instance>(*this);
     in->id = *slot;
     in->addr = from;
     in->addr_str = from.ip_string() + ":" + std::to_string(from.port());
@@ -718,49 +730,14 @@ void Server::send_to(Instance& in, const std::vector<std::uint8_t>& pkt)
 
 void Server::flush(Instance& in)
 {
-    TimePoint now = loop_.now();
-    while (!in.dead) {
-        auto pkt = in.cc->poll_transmit(now);
-        if (!pkt)
-            break;
-        send_to(in, *pkt);
-    }
+    session::flush_control(in.cc, in, loop_.now());
 }
 
 // ---- control channel events ----
 
 void Server::handle_events(Instance& in)
 {
-    while (!in.dead) {
-        auto e = in.cc->poll_event();
-        if (!e)
-            break;
-        switch (e->kind) {
-        case control::ControlEvent::Kind::KeyActive:
-            on_key_active(in, e->key_active.key_id, e->key_active.renegotiated);
-            break;
-        case control::ControlEvent::Kind::Message:
-            handle_message(in, e->message.text);
-            break;
-        case control::ControlEvent::Kind::Failed:
-            log_.logf(kV1, "%s %s", in.prefix().c_str(), e->failed.reason.c_str());
-            if (e->failed.fatal) {
-                log_.logf(kV1, "%s TLS Error: TLS handshake failed", in.prefix().c_str());
-                close_instance(in, "SIGUSR1[soft,tls-error] received, client-instance restarting");
-            }
-            break;
-        case control::ControlEvent::Kind::LameDuckExpired:
-            if (in.up && in.lame_duck_key == e->lame_duck.key_id) {
-                (void)dp_->del_key(in.id, data::KeySlot::Secondary);
-                in.lame_duck_key.reset();
-            }
-            break;
-        case control::ControlEvent::Kind::RenegotiationStarted:
-            log_.logf(Verb::Info, "%s TLS: soft reset, new key id %d (%s)", in.prefix().c_str(),
-                      e->reneg.key_id, e->reneg.by_peer ? "by peer" : "local trigger");
-            break;
-        }
-    }
+    session::dispatch_control_events(in.cc, in, log_);
 }
 
 void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
@@ -812,7 +789,7 @@ void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
         return;
     }
     NcpInput ni;
-    ni.data_ciphers = client::data_ciphers(o_);
+    ni.data_ciphers = session::data_ciphers(o_);
     ni.fallback = o_.data_ciphers_fallback;
     ni.auth = o_.auth.value_or("SHA1");
     if (km != nullptr) {
@@ -899,19 +876,12 @@ void Server::add_cert_vars(script::Env& env, const Instance& in) const
 bool Server::run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain)
 {
     script::Env env;
-    for (const auto& [name, value] : control::cert_env(chain))
-        env.set(name, value);
     std::string who;
     if (verifying_ != nullptr) {
         set_peer_env(env, "untrusted", verifying_->addr);
         who = verifying_->addr_str + " ";
     }
-    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
-    const bool ok =
-        runner.run("tls-verify", *o_.tls_verify, {std::to_string(cert.depth), cert.subject}, env).ok();
-    log_.logf(static_cast<Verb>(2), "%sVERIFY SCRIPT %s: depth=%d, %s", who.c_str(), ok ? "OK" : "ERROR",
-              cert.depth, cert.subject.c_str());
-    return ok;
+    return session::run_tls_verify(o_, cert, chain, std::move(env), who, log_);
 }
 
 script::Env Server::client_env(const Instance& in) const
@@ -1135,7 +1105,7 @@ Status<> Server::activate(Instance& in)
         ps.tx_peer_id = in.id;
     ps.vpn_ipv4 = in.v4;
     ps.vpn_ipv6 = in.v6;
-    ps.compression = client::compression_of(o_);
+    ps.compression = session::compression_of(o_);
     if (o_.ce.fragment && !tcp_mode_)
         ps.fragment = static_cast<std::size_t>(*o_.ce.fragment);
     if (auto s = dp_->add_peer(ps); !s)
@@ -1231,23 +1201,8 @@ void Server::handle_message(Instance& in, const std::string& text)
 
 Status<> Server::install_key(Instance& in, std::uint8_t key_id, bool first)
 {
-    auto keys = in.cc->derive_keys(key_id, in.ncp->cipher, in.ncp->auth, in.ncp->use_ekm);
-    if (!keys)
-        return Err(keys.error());
-    if (first)
-        return dp_->install_key(in.id, data::KeySlot::Primary, *keys);
-    if (in.lame_duck_key) {
-        (void)dp_->del_key(in.id, data::KeySlot::Secondary);
-        in.lame_duck_key.reset();
-    }
-    if (auto s = dp_->install_key(in.id, data::KeySlot::Secondary, *keys); !s)
-        return s;
-    if (auto s = dp_->swap_keys(in.id); !s)
-        return s;
-    for (std::uint8_t k = 0; k < 8; ++k)
-        if (k != key_id && in.cc->tls_session(k) != nullptr)
-            in.lame_duck_key = k;
-    return Ok{};
+    const session::DataCipher dc{in.ncp->cipher, in.ncp->auth, in.ncp->use_ekm};
+    return in.keys.install(*dp_, in.id, *in.cc, dc, key_id, first);
 }
 
 // ---- timers, signals, exit ----
@@ -1267,8 +1222,7 @@ void Server::on_tick()
             close_instance(*in, "SIGTERM[soft,auth-failure] received, client-instance exiting");
             continue;
         }
-        in->cc->on_timer(now);
-        handle_events(*in);
+        session::control_tick(in->cc, *in, log_, now);
         flush(*in);
     }
     if (next_status_ && now >= *next_status_)

@@ -43,6 +43,9 @@
 #include "openvpn/server/pool.hpp"
 #include "openvpn/server/stateless.hpp"
 #include "openvpn/server/tcp_listener.hpp"
+#include "openvpn/session/control_events.hpp"
+#include "openvpn/session/keys.hpp"
+#include "openvpn/session/run_result.hpp"
 
 namespace ovpn::tun {
 class TunDevice;
@@ -55,11 +58,10 @@ class Env;
 
 namespace ovpn::server {
 
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitError = 1;
-// Requests to daemon::run, as in client.hpp: same options again / re-read them.
-inline constexpr int kRunAgain = -1;
-inline constexpr int kReloadConfig = -2;
+using session::kExitError;
+using session::kExitOk;
+using session::kReloadConfig;
+using session::kRunAgain;
 
 class Server {
 public:

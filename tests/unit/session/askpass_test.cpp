@@ -12,11 +12,11 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "openvpn/client/setup.hpp"
 #include "openvpn/options/parser.hpp"
+#include "openvpn/session/tls_config.hpp"
 
 using namespace ovpn;
-using namespace ovpn::client;
+using namespace ovpn::session;
 
 namespace {
 

@@ -1,9 +1,9 @@
-#include "openvpn/server/reneg.hpp"
+#include "openvpn/session/reneg.hpp"
 
 #include <gtest/gtest.h>
 
-using ovpn::server::reneg_seconds;
-using ovpn::server::reneg_seconds_of;
+using ovpn::session::reneg_seconds;
+using ovpn::session::reneg_seconds_of;
 
 TEST(RenegJitter, ServerTakesUpToTenPercentOff)
 {

@@ -1,11 +1,11 @@
-#include "openvpn/server/reneg.hpp"
+#include "openvpn/session/reneg.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
 
-namespace ovpn::server {
+namespace ovpn::session {
 
 int reneg_seconds(int max, std::optional<int> min, bool server, std::uint32_t random) noexcept
 {
@@ -56,4 +56,4 @@ std::optional<int> reneg_seconds_of(const std::optional<std::vector<std::string>
     return reneg_seconds(max, min, server, random);
 }
 
-} // namespace ovpn::server
+} // namespace ovpn::session

@@ -1,4 +1,4 @@
-// server/reneg.hpp: the renegotiation period of one client instance, with
+// session/reneg.hpp: the renegotiation period of one session, with
 // 2.6's jitter (init.c do_init_crypto_tls, per instance):
 //   --reneg-sec max       server: max - (r mod max(max/10, 1)), i.e. up to
 //                         10 % earlier, so servers usually rekey first;
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace ovpn::server {
+namespace ovpn::session {
 
 int reneg_seconds(int max, std::optional<int> min, bool server, std::uint32_t random) noexcept;
 
@@ -22,4 +22,4 @@ int reneg_seconds(int max, std::optional<int> min, bool server, std::uint32_t ra
 std::optional<int> reneg_seconds_of(const std::optional<std::vector<std::string>>& args, bool server,
                                     std::uint32_t random);
 
-} // namespace ovpn::server
+} // namespace ovpn::session

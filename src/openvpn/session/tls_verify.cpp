@@ -1,0 +1,34 @@
+// session/tls_verify.cpp: see tls_verify.hpp.
+#include "openvpn/session/tls_verify.hpp"
+
+#include "openvpn/control/cert_env.hpp"
+
+namespace ovpn::session {
+
+namespace {
+
+constexpr Verb kHandshake = static_cast<Verb>(2); // 2.6's D_HANDSHAKE
+
+} // namespace
+
+bool run_tls_verify(const options::Options& o, const control::CertFacts& cert,
+                    const std::vector<control::CertFacts>& chain, script::Env env, const std::string& prefix,
+                    Logger& log)
+{
+    if (o.tls_verify) {
+        // 2.6: the variables of every depth verified so far
+        for (const auto& [name, value] : control::cert_env(chain))
+            env.set(name, value);
+        script::ScriptRunner runner(log, o.script_security.value_or(1));
+        const bool ok =
+            runner.run("tls-verify", *o.tls_verify, {std::to_string(cert.depth), cert.subject}, env).ok();
+        log.logf(kHandshake, "%sVERIFY SCRIPT %s: depth=%d, %s", prefix.c_str(), ok ? "OK" : "ERROR",
+                 cert.depth, cert.subject.c_str());
+        if (!ok)
+            return false;
+    }
+    log.logf(kHandshake, "%sVERIFY OK: depth=%d, %s", prefix.c_str(), cert.depth, cert.subject.c_str());
+    return true;
+}
+
+} // namespace ovpn::session

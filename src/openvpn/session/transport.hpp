@@ -1,0 +1,23 @@
+// session/transport.hpp: where a session's transport socket binds, the same
+// rules for a client's socket and a server's listening socket.
+#pragma once
+
+#include <string>
+
+#include "openvpn/core/result.hpp"
+#include "openvpn/io/sock_addr.hpp"
+#include "openvpn/options/options.hpp"
+
+namespace ovpn::session {
+
+// proto_family: the address family a --proto asks for (udp4 -> V4,
+// tcp6-client -> V6, udp/tcp -> Any).
+io::Family proto_family(const std::string& proto);
+
+// local_address: where a socket of `ce` binds: --local resolved for `fam`,
+// or the wildcard ("::" only for V6, or for Any when any_is_v6: a server's
+// dual-stack socket), with --lport (default --port).
+Result<io::SockAddr> local_address(const options::ConnectionEntry& ce, io::Family fam, bool tcp,
+                                   bool any_is_v6);
+
+} // namespace ovpn::session
