@@ -10,7 +10,7 @@
 # --out: where NAME.txt (normalised) and NAME.raw (as received) go (default
 #        tests/mgmt/transcripts, the committed 2.6.14 transcripts).
 # Scenarios: hold-none hold-client password unix unix-reject second server
-#            server-envfilter client-flow (all by default). Each runs scripts/<name>.txt
+#            server-envfilter client-flow external-key (all by default). Each runs scripts/<name>.txt
 #            (see drive.py) and normalise.py. Needs root. Keys are Debian's
 #            sample keys (stable names, valid until 2033).
 set -uo pipefail
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$REF" ] || REF=$BIN
-ALL=(hold-none hold-client password unix unix-reject second server server-envfilter client-flow)
+ALL=(hold-none hold-client password unix unix-reject second server server-envfilter client-flow external-key)
 [ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
 [ "$(id -u)" -eq 0 ] || { echo "capture.sh: needs root (network namespaces)" >&2; exit 2; }
 SAMPLE=/usr/share/doc/openvpn/examples/sample-keys
@@ -42,7 +42,7 @@ trap cleanup EXIT
 setup_netns || { echo "capture.sh: namespace setup failed" >&2; exit 2; }
 mkdir -p "$OUT" "$WORK/keys"
 K="$WORK/keys"
-cp "$SAMPLE"/{ca.crt,server.crt,server.key,client.crt,client.key} "$K/"
+cp "$SAMPLE"/{ca.crt,server.crt,server.key,client.crt,client.key,client-ec.crt,client-ec.key} "$K/"
 chmod 600 "$K"/*.key
 printf 'sekrit\n' >"$K/mgmt-pw.txt"
 printf 'iouser\niopass\n' >"$K/good.txt"
@@ -180,6 +180,17 @@ EOC
   drive "$NS_C" "--tcp 127.0.0.1:7506" client-flow
 }
 
+sc_external-key() {
+  server_conf >"$WORK/s.conf"
+  start_daemon server "$NS_S" "$REF" "$WORK/s.conf"
+  client_conf "$UNDER_S" | grep -v "^key " >"$WORK/c.conf"
+  echo "management-external-key pkcs1 pss" >>"$WORK/c.conf"
+  sed "s|@KEY@|$K/client.key|" "$HERE/scripts/external-key.txt" >"$WORK/external-key.txt"
+  start_daemon client "$NS_C" "$BIN" "$WORK/c.conf"
+  ip netns exec "$NS_C" $DRIVE --tcp 127.0.0.1:7506 "$WORK/external-key.txt" "$OUT/external-key.raw"
+  /usr/bin/python3 "$HERE/normalise.py" <"$OUT/external-key.raw" >"$OUT/external-key.txt"
+}
+
 rc=0
 for s in "${SCEN[@]}"; do
   if ! declare -F "sc_$s" >/dev/null; then
@@ -191,7 +202,12 @@ for s in "${SCEN[@]}"; do
   "sc_$s"
   stop_all
   [ "$s" = unix-reject ] && continue
-  grep -q '^@ TIMEOUT' "$OUT/$s"*.txt 2>/dev/null && {
+  case "$s" in
+  password) files="$OUT/password.txt $OUT/password-fail.txt" ;;
+  second) files="$OUT/second-first.txt $OUT/second-second.txt" ;;
+  *) files="$OUT/$s.txt" ;;
+  esac
+  grep -q '^@ TIMEOUT' $files 2>/dev/null && {
     echo "capture.sh: $s: a step timed out" >&2
     rc=1
   }

@@ -19,6 +19,10 @@ The script is one step per line ('#' starts a comment line):
     sleep SECONDS    sleep without reading
     close            close the socket (the transcript ends)
     hold NAME        (no wire effect) write "@ NAME" into the transcript
+    pksign KEYFILE   answer the last >PK_SIGN:/>RSA_SIGN: line that `expect`
+                     matched: sign its data with `openssl pkeyutl` and send
+                     "pk-sig", the base64 lines (64 columns) and "END" (the
+                     transcript says <SIG> for each signature line)
 
 The transcript has one line per event: "C: text" for what we sent, "S: text"
 for each line received, "@ ..." for markers. Received lines must end in CRLF:
@@ -27,7 +31,9 @@ lines (">...") and replies are kept in the order they arrived; the normaliser
 (normalise.sed) then replaces times, pids, ports and byte counts.
 """
 import ast
+import base64
 import re
+import subprocess
 import socket
 import sys
 import time
@@ -41,6 +47,7 @@ class Session:
         self.buf = b""
         self.lines = []  # received, not yet consumed by expect
         self.closed = False
+        self.last_match = ""
 
     def _read(self, timeout):
         if self.closed:
@@ -81,7 +88,9 @@ class Session:
         end = time.time() + self.expect_limit
         while True:
             while self.lines:
-                if rx.search(self.lines.pop(0)):
+                line = self.lines.pop(0)
+                if rx.search(line):
+                    self.last_match = line
                     return
             if self.closed or time.time() > end:
                 self.out.write("@ TIMEOUT waiting for %s\n" % pattern)
@@ -114,6 +123,19 @@ class Session:
         except OSError as e:
             self.out.write("@ send failed: %s\n" % e.strerror)
             self.closed = True
+
+
+def pkeyutl_opts(alg):
+    """openssl pkeyutl options for 2.6's algorithm fields ("RSA_PKCS1_PADDING",
+    "RSA_PKCS1_PSS_PADDING", "hashalg=SHA256", "saltlen=digest", "ECDSA")."""
+    if not alg or alg[0] == "RSA_PKCS1_PADDING":
+        return ["-pkeyopt", "rsa_padding_mode:pkcs1"] if alg else []
+    if alg[0] == "RSA_PKCS1_PSS_PADDING":
+        kv = dict(a.split("=", 1) for a in alg[1:] if "=" in a)
+        salt = {"digest": "digest", "max": "max"}.get(kv.get("saltlen", "digest"), "digest")
+        return ["-pkeyopt", "rsa_padding_mode:pss", "-pkeyopt", "digest:" + kv.get("hashalg", "SHA256").lower(),
+                "-pkeyopt", "rsa_pss_saltlen:" + salt]
+    return []
 
 
 def connect(target, limit):
@@ -171,6 +193,15 @@ def main(argv):
                 sess.quiet(float(arg))
             elif verb == "sleep":
                 time.sleep(float(arg))
+            elif verb == "pksign":
+                fields = sess.last_match.split(":", 1)[1].split(",")
+                sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", arg] + pkeyutl_opts(fields[1:]),
+                                     input=base64.b64decode(fields[0]), capture_output=True, check=True).stdout
+                b64 = base64.b64encode(sig).decode()
+                lines = ["pk-sig"] + [b64[i:i + 64] for i in range(0, len(b64), 64)] + ["END"]
+                for l in lines:  # the signature differs on every run
+                    out.write("C: " + (l if l in ("pk-sig", "END") else "<SIG>") + "\n")
+                sess.send(("\n".join(lines) + "\n").encode())
             elif verb == "hold":
                 out.write("@ " + arg + "\n")
             elif verb == "close":

@@ -35,6 +35,7 @@ RULES = [
     (re.compile(r"(10\.93\.0\.2[:,])(?!1194\b)\d+"), r"\1<PORT>"),
     (re.compile(r"^(S: (?:>STATE:)?<T>,CONNECTED,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,)\d+"), r"\1<PORT>"),
     # values that differ on every run
+    (re.compile(r"^(S: >(?:PK|RSA)_SIGN:)[^,]*"), r"\1<X>"),
     (re.compile(r"(config=)/tmp/mgmt-capture\.[^/]*/"), r"\1<WORK>/"),
     (re.compile(r"((?:session_id|IV_HWADDR|tls_digest(?:_sha256)?_\d+|time_duration|ifconfig_pool_local_ip|"
                 r"IV_PLAT_VER)=).*"), r"\1<X>"),

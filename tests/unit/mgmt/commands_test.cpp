@@ -62,8 +62,13 @@ TEST_F(HoldClient, ReleaseWithoutHoldRunsTheTunnelWithBytecount)
         r.eng.set_state(StateChange{State::Reconnecting, "network-unreachable"}, r.now);
     };
     auto out = r.send("hold release");
+    // 2.6's >BYTECOUNT: lines interleave as its timer fires; the order of
+    // the rest is fixed.
     auto want = t.reply("hold release", 1);
-    want.resize(3); // 2.6's next lines depend on its timers
+    want.erase(std::remove_if(want.begin(), want.end(),
+                              [](const std::string& l) { return l.rfind(">BYTECOUNT:", 0) == 0; }),
+               want.end());
+    want.resize(3);
     EXPECT_EQ(out, want);
     EXPECT_FALSE(r.eng.would_hold()); // "hold off" before the release
     // The >BYTECOUNT: timer of `bytecount 1`: due a second later.

@@ -328,3 +328,41 @@ TEST(Queries, ProxyQuery)
 
 } // namespace
 } // namespace ovpn::mgmt::test
+
+namespace ovpn::mgmt::test {
+namespace {
+
+TEST(Queries, ExternalKeyMatches2614)
+{
+    // 2.6.14 with --management-external-key pkcs1 pss, RSA key, TLS 1.3:
+    // a version-3 client gets the algorithm after the data.
+    Rig r(Rig::config(true));
+    auto t = Transcript::load("external-key");
+    r.eng.set_state(StateChange{State::Connecting}, r.now);
+    r.eng.on_listening();
+    r.eng.hold(0);
+    r.host.on_release = [&r] {
+        r.eng.attach(Mode::Client);
+        r.eng.set_state(StateChange{State::Wait}, r.now);
+        r.eng.set_state(StateChange{State::Auth}, r.now);
+        r.eng.query_pk_sig("<X>", "RSA_PKCS1_PSS_PADDING,hashalg=SHA256,saltlen=digest");
+    };
+    r.connect();
+    EXPECT_EQ(r.drain(), t.received_from(0));
+    replay(r, t, 0, line_of(t, "C: pk-sig", 1));
+    EXPECT_TRUE(r.send("pk-sig").empty());
+    std::size_t i = line_of(t, "C: pk-sig", 1) + 1;
+    std::string sig;
+    for (; t.lines[i] == "C: <SIG>"; ++i) {
+        const std::string part = "c2ln" + std::to_string(i);
+        sig += part;
+        EXPECT_TRUE(r.send(part).empty());
+    }
+    ASSERT_EQ(t.lines[i], "C: END");
+    EXPECT_EQ(r.send("END").front(), t.received_from(i + 1).front());
+    ASSERT_EQ(r.host.sigs.size(), 1u);
+    EXPECT_EQ(r.host.sigs[0], sig);
+}
+
+} // namespace
+} // namespace ovpn::mgmt::test

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <functional>
@@ -260,7 +261,7 @@ struct Transcript {
 
 // replay: send the commands of transcript `t` from line `from` up to (not
 // including) line `to` and compare what comes back with what 2.6.14
-// answered, command by command.
+// answered, command by command (2.6's timer lines left out).
 inline void replay(Rig& r, const Transcript& t, std::size_t from = 0, std::size_t to = SIZE_MAX)
 {
     for (std::size_t i = from; i < t.lines.size() && i < to; ++i) {
@@ -273,7 +274,12 @@ inline void replay(Rig& r, const Transcript& t, std::size_t from = 0, std::size_
             r.raw(Transcript::bytes(l.substr(3)));
         else
             r.raw(l.substr(3) + "\n");
-        EXPECT_EQ(r.drain(), t.received_from(i + 1)) << "after line " << i + 1 << ": " << l;
+        // >BYTECOUNT lines come from 2.6's timers, wherever they fell.
+        auto want = t.received_from(i + 1);
+        want.erase(std::remove_if(want.begin(), want.end(),
+                                  [](const std::string& w) { return w.rfind(">BYTECOUNT", 0) == 0; }),
+                   want.end());
+        EXPECT_EQ(r.drain(), want) << "after line " << i + 1 << ": " << l;
     }
 }
 
