@@ -80,6 +80,7 @@ std::uint32_t NlSocket::next_seq()
 
 Result<std::vector<std::uint8_t>> NlSocket::recv_datagram()
 {
+    last_errno_ = 0;
     std::vector<std::uint8_t> buf(kRecvBuffer);
     ssize_t n = ::recv(fd(), buf.data(), buf.size(), MSG_DONTWAIT | MSG_TRUNC);
     if (n < 0) {
@@ -88,8 +89,10 @@ Result<std::vector<std::uint8_t>> NlSocket::recv_datagram()
         last_errno_ = errno;
         return Err{errno_text("netlink recv", errno)};
     }
-    if (static_cast<std::size_t>(n) > buf.size())
+    if (static_cast<std::size_t>(n) > buf.size()) {
+        last_errno_ = EMSGSIZE;
         return Err{std::string("netlink recv: datagram truncated")};
+    }
     buf.resize(static_cast<std::size_t>(n));
     return buf;
 }
@@ -138,6 +141,7 @@ Status<> NlSocket::collect(std::uint32_t seq, std::string_view what, std::vector
         }
         NlReply r;
         r.type = m.type;
+        r.payload.assign(m.payload.begin(), m.payload.end());
         if (auto g = parse_genl(m)) {
             r.cmd = g->cmd;
             r.attrs.assign(g->attrs.begin(), g->attrs.end());
@@ -194,8 +198,17 @@ Result<NotificationBatch> GenlSocket::read_notifications(std::uint32_t ifindex)
     NotificationBatch all;
     for (;;) {
         auto dgram = sock_->recv_datagram();
-        if (!dgram)
-            return Err{dgram.error()};
+        if (!dgram) {
+            // ENOBUFS: the socket overran and notifications were lost; the
+            // caller must resynchronise. Keep reading what is still queued.
+            if (sock_->last_errno() == ENOBUFS) {
+                ++all.lost;
+                continue;
+            }
+            if (all.del_peer.empty() && all.lost == 0)
+                return Err{dgram.error()};
+            return all;
+        }
         if (dgram->empty())
             return all;
         auto batch = parse_notifications(*dgram, family_, ifindex);

@@ -31,7 +31,8 @@ namespace ovpn::dco {
 struct NlReply {
     std::uint16_t type = 0;
     std::uint8_t cmd = 0;
-    std::vector<std::uint8_t> attrs;
+    std::vector<std::uint8_t> attrs;   // generic netlink: after the genl header
+    std::vector<std::uint8_t> payload; // everything after the nlmsghdr (rtnetlink)
 };
 
 // NlError text convention used by every request: "<what>: <strerror>
@@ -80,7 +81,8 @@ public:
     // non-blocking; use this socket only for read_notifications() afterwards.
     Status<> subscribe_peers();
     // read_notifications: drain what is pending (non-blocking); DEL_PEER
-    // events for `ifindex` (0 = all) plus counts of malformed/ignored ones.
+    // events for `ifindex` (0 = all) plus counts of malformed/ignored ones
+    // and of overruns (ENOBUFS: notifications were lost).
     Result<NotificationBatch> read_notifications(std::uint32_t ifindex);
 
     Status<> new_peer(std::uint32_t ifindex, const NewPeerMsg& m);

@@ -1,275 +1,376 @@
 // dco/kernel_data_plane.cpp: see kernel_data_plane.hpp.
 #include "dco/kernel_data_plane.hpp"
 
-#include <sys/socket.h>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include "dco/availability.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
+#include "openvpn/wire/opcode.hpp"
 
 namespace ovpn::dco {
 namespace {
 
-constexpr data::PeerId kMaxPeerId = 0xFFFFFF; // 24 bits on the wire
+constexpr auto kDataV1LogInterval = std::chrono::seconds(60);
 
-bool is_zero(const void* p, std::size_t n)
+OpenError open_error(OpenErrorKind k, int err, std::string message)
 {
-    const auto* b = static_cast<const std::uint8_t*>(p);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (b[i] != 0)
-            return false;
+    OpenError e;
+    e.kind = k;
+    e.err = err;
+    e.message = std::move(message);
+    return e;
+}
+
+// cannot_open: 2.6's "Cannot open DCO device %s: %s (%d)" with -errno.
+OpenError cannot_open(const std::string& name, int err)
+{
+    auto kind = err == EPERM || err == EACCES ? OpenErrorKind::NotPermitted : OpenErrorKind::CreateFailed;
+    return open_error(kind, err,
+                      "Cannot open DCO device " + name + ": " + std::strerror(err) + " (" +
+                          std::to_string(-err) + ")");
+}
+
+// open_fixed: --dev NAME: reuse an ovpn-dco device of that name, refuse
+// any other kind, else create it.
+Result<data::Device, OpenError> open_fixed(RtnlSocket& rtnl, const std::string& name, LinkMode mode,
+                                           bool create)
+{
+    auto li = rtnl.get_link(name);
+    if (li) {
+        if (li->kind != uapi::kLinkKind)
+            return Err{open_error(OpenErrorKind::NotDcoDevice, EEXIST,
+                                  "Interface " + name + " exists and is non-DCO")};
+        return data::Device{name, li->ifindex, true};
     }
-    return true;
+    if (rtnl.last_errno() != ENODEV)
+        return Err{open_error(OpenErrorKind::Netlink, rtnl.last_errno(),
+                              "Cannot retrieve type of device " + name + ": " + li.error())};
+    if (!create)
+        return Err{open_error(OpenErrorKind::CreateFailed, ENODEV, "DCO device " + name + " does not exist")};
+    auto made = rtnl.new_link(name, mode);
+    if (made)
+        return data::Device{name, made->ifindex, false};
+    int err = rtnl.last_errno();
+    if (err == EEXIST) // created by someone else meanwhile: look again
+        return open_fixed(rtnl, name, mode, false);
+    return Err{cannot_open(name, err ? err : EIO)};
 }
 
-bool is_v4_mapped(const in6_addr& a)
+// open_dynamic: --dev tun: the first of tun0..tun255 that can be created.
+Result<data::Device, OpenError> open_dynamic(RtnlSocket& rtnl, const std::vector<std::string>& names,
+                                             LinkMode mode)
 {
-    return IN6_IS_ADDR_V4MAPPED(&a);
-}
-
-// remote_for_kernel: the peer's address as the module wants it.
-Result<sockaddr_storage> remote_for_kernel(const sockaddr_storage& in)
-{
-    if (in.ss_family == AF_INET)
-        return in;
-    if (in.ss_family != AF_INET6)
-        return Err{std::string("UDP peer needs an AF_INET or AF_INET6 remote address")};
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&in);
-    if (!is_v4_mapped(in6->sin6_addr))
-        return in;
-    sockaddr_storage out{};
-    auto* in4 = reinterpret_cast<sockaddr_in*>(&out);
-    in4->sin_family = AF_INET;
-    in4->sin_port = in6->sin6_port;
-    std::memcpy(&in4->sin_addr, in6->sin6_addr.s6_addr + 12, 4);
-    return out;
-}
-
-// local_for_kernel: 4 or 16 bytes, empty when unset.
-std::vector<std::uint8_t> local_for_kernel(const sockaddr_storage& local, sa_family_t remote_family)
-{
-    if (local.ss_family == AF_INET) {
-        const auto* in4 = reinterpret_cast<const sockaddr_in*>(&local);
-        if (is_zero(&in4->sin_addr, 4))
-            return {};
-        const auto* p = reinterpret_cast<const std::uint8_t*>(&in4->sin_addr);
-        return {p, p + 4};
+    for (const auto& name : names) {
+        auto made = rtnl.new_link(name, mode);
+        if (made)
+            return data::Device{name, made->ifindex, false};
+        int err = rtnl.last_errno();
+        if (err == EEXIST)
+            continue;
+        // 2.6 stops only on EPERM; any other error would repeat 256 times.
+        return Err{cannot_open(name, err ? err : EIO)};
     }
-    if (local.ss_family == AF_INET6) {
-        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&local);
-        if (is_zero(&in6->sin6_addr, 16))
-            return {};
-        const auto* p = in6->sin6_addr.s6_addr;
-        if (remote_family == AF_INET && is_v4_mapped(in6->sin6_addr))
-            return {p + 12, p + 16};
-        return {p, p + 16};
-    }
-    return {};
-}
-
-std::size_t key_len_for(data::CipherAlg c)
-{
-    switch (c) {
-    case data::CipherAlg::Aes128Gcm:
-        return 16;
-    case data::CipherAlg::Aes192Gcm:
-        return 24;
-    case data::CipherAlg::Aes256Gcm:
-    case data::CipherAlg::Chacha20Poly1305:
-        return 32;
-    default:
-        return 0;
-    }
-}
-
-Result<KeyDirMsg> to_key_dir(const data::DirectionKeys& k, std::size_t key_len, const char* dir)
-{
-    if (k.cipher_key.size() != key_len)
-        return Err{std::string("DCO: ") + dir + " key is " + std::to_string(k.cipher_key.size()) +
-                   " bytes, the cipher needs " + std::to_string(key_len)};
-    if (k.implicit_iv.size() != uapi::kNonceTailSize)
-        return Err{std::string("DCO: ") + dir + " nonce tail must be 8 bytes"};
-    KeyDirMsg out;
-    out.cipher_key = k.cipher_key;
-    out.nonce_tail = k.implicit_iv;
-    return out;
+    return Err{open_error(OpenErrorKind::NoFreeName, EEXIST, "Cannot allocate DCO dev dynamically")};
 }
 
 } // namespace
 
-// ---- pure mappings ---------------------------------------------------------
-
-Result<NewPeerMsg> to_new_peer_msg(const data::PeerSpec& peer, bool is_udp)
+const char* open_error_name(OpenErrorKind k) noexcept
 {
-    if (peer.id > kMaxPeerId)
-        return Err{"DCO: peer id " + std::to_string(peer.id) + " does not fit in 24 bits"};
-    if (peer.link == nullptr || peer.link->fd() < 0)
-        return Err{std::string("DCO: peer has no transport socket")};
-    NewPeerMsg m;
-    m.peer_id = peer.id;
-    m.socket_fd = static_cast<std::uint32_t>(peer.link->fd());
-    if (is_udp) {
-        auto remote = remote_for_kernel(peer.remote.ss);
-        if (!remote)
-            return Err{remote.error()};
-        m.remote = *remote;
-        m.local_ip = local_for_kernel(peer.local.ss, remote->ss_family);
+    switch (k) {
+    case OpenErrorKind::FamilyMissing:
+        return "family-missing";
+    case OpenErrorKind::NotPermitted:
+        return "not-permitted";
+    case OpenErrorKind::NotDcoDevice:
+        return "not-dco-device";
+    case OpenErrorKind::NoFreeName:
+        return "no-free-name";
+    case OpenErrorKind::CreateFailed:
+        return "create-failed";
+    case OpenErrorKind::Netlink:
+        return "netlink";
     }
-    if (peer.vpn_ipv4 && peer.vpn_ipv4->s_addr != 0)
-        m.vpn_ipv4 = peer.vpn_ipv4;
-    if (peer.vpn_ipv6 && !is_zero(&*peer.vpn_ipv6, sizeof(in6_addr)))
-        m.vpn_ipv6 = peer.vpn_ipv6;
-    return m;
+    return "unknown";
 }
 
-std::uint8_t to_uapi_slot(data::KeySlot slot)
+// ---- open / close ----------------------------------------------------------
+
+KernelDataPlane::KernelDataPlane(const KernelDataPlaneConfig& cfg, Sockets s, data::Device dev)
+    : mode_(cfg.mode), log_(cfg.log), s_(std::move(s)), device_(std::move(dev)), created_(!device_.persistent)
 {
-    return slot == data::KeySlot::Primary ? uapi::KEY_SLOT_PRIMARY : uapi::KEY_SLOT_SECONDARY;
 }
 
-Result<NewKeyMsg> to_new_key_msg(data::PeerId id, data::KeySlot slot, const data::DataKeys& keys)
+Result<std::unique_ptr<KernelDataPlane>, OpenError> KernelDataPlane::open(const KernelDataPlaneConfig& cfg)
 {
-    if (!data::is_aead(keys.cipher))
-        return Err{"DCO supports only AEAD ciphers (AES-GCM, CHACHA20-POLY1305), not '" +
-                   (keys.cipher_name.empty() ? std::string("none") : keys.cipher_name) + "'"};
-    if (keys.key_id > 7)
-        return Err{"DCO: key id " + std::to_string(keys.key_id) + " out of range 0..7"};
-    std::size_t len = key_len_for(keys.cipher);
-    auto enc = to_key_dir(keys.encrypt, len, "encrypt");
-    if (!enc)
-        return Err{enc.error()};
-    auto dec = to_key_dir(keys.decrypt, len, "decrypt");
-    if (!dec)
-        return Err{dec.error()};
-    NewKeyMsg m;
-    m.peer_id = id;
-    m.slot = to_uapi_slot(slot);
-    m.key_id = keys.key_id;
-    m.cipher = keys.cipher == data::CipherAlg::Chacha20Poly1305 ? uapi::CIPHER_ALG_CHACHA20_POLY1305
-                                                                : uapi::CIPHER_ALG_AES_GCM;
-    m.encrypt = std::move(*enc);
-    m.decrypt = std::move(*dec);
-    return m;
-}
-
-data::PeerStats to_peer_stats(const PeerInfo& info)
-{
-    data::PeerStats s;
-    s.link_rx_bytes = info.link_rx_bytes;
-    s.link_tx_bytes = info.link_tx_bytes;
-    s.link_rx_packets = info.link_rx_packets;
-    s.link_tx_packets = info.link_tx_packets;
-    s.plain_rx_bytes = info.vpn_rx_bytes;
-    s.plain_tx_bytes = info.vpn_tx_bytes;
-    s.plain_rx_packets = info.vpn_rx_packets;
-    s.plain_tx_packets = info.vpn_tx_packets;
-    return s;
-}
-
-data::DelReason to_del_reason(std::uint8_t reason)
-{
-    switch (reason) {
-    case uapi::DEL_PEER_REASON_USERSPACE:
-        return data::DelReason::Userspace;
-    case uapi::DEL_PEER_REASON_EXPIRED:
-        return data::DelReason::Expired;
-    case uapi::DEL_PEER_REASON_TRANSPORT_ERROR:
-        return data::DelReason::TransportError;
-    case uapi::DEL_PEER_REASON_TRANSPORT_DISCONNECT:
-        return data::DelReason::TransportDisconnect;
-    default:
-        return data::DelReason::Teardown;
-    }
-}
-
-// ---- KernelDataPlane -------------------------------------------------------
-
-Result<std::unique_ptr<KernelDataPlane>> KernelDataPlane::open(const KernelDataPlaneConfig& cfg)
-{
+    // 2.6's dco_available(): the family must resolve (this may autoload it).
+    if (auto a = dco_family_available(); !a.available)
+        return Err{open_error(OpenErrorKind::FamilyMissing, ENOENT,
+                              "Kernel support for ovpn-dco missing (" + a.reason + ")")};
+    Sockets s;
     auto cmd = GenlSocket::open();
-    if (!cmd)
-        return Err{cmd.error()};
     auto events = GenlSocket::open();
-    if (!events)
-        return Err{events.error()};
-    if (auto st = (*events)->subscribe_peers(); !st)
-        return Err{st.error()};
-    // An existing device of that name is reused and left in place at the
-    // end, like 2.6 does ("DCO device X already exists, won't be destroyed").
-    bool created = false;
-    Result<std::uint32_t> idx = link_index(cfg.ifname);
-    if (!idx && cfg.create) {
-        idx = create_link(cfg.ifname, cfg.mode);
-        created = idx.ok();
-    }
-    if (!idx)
-        return Err{idx.error()};
-    return std::unique_ptr<KernelDataPlane>(
-        new KernelDataPlane(cfg, *idx, created, std::move(*cmd), std::move(*events)));
+    auto rtnl = RtnlSocket::open();
+    if (!cmd || !events || !rtnl)
+        return Err{open_error(OpenErrorKind::Netlink, 0,
+                              !cmd      ? cmd.error()
+                              : !events ? events.error()
+                                        : rtnl.error())};
+    s.cmd = std::move(*cmd);
+    s.events = std::move(*events);
+    s.rtnl = std::move(*rtnl);
+    if (auto st = s.events->subscribe_peers(); !st)
+        return Err{open_error(OpenErrorKind::Netlink, s.events->last_errno(), st.error())};
+    auto names = candidate_names(cfg.dev);
+    auto dev = names.size() == 1 ? open_fixed(*s.rtnl, names[0], cfg.mode, cfg.create)
+                                 : open_dynamic(*s.rtnl, names, cfg.mode);
+    if (!dev)
+        return Err{dev.error()};
+    return std::unique_ptr<KernelDataPlane>(new KernelDataPlane(cfg, std::move(s), std::move(*dev)));
 }
 
 KernelDataPlane::~KernelDataPlane()
 {
-    if (loop_ != nullptr)
-        loop_->remove_fd(event_fd());
-    if (created_ && cfg_.delete_on_close)
-        (void)delete_link(ifindex_);
+    if (loop_)
+        loop_->remove_fd(s_.events->fd());
+    for (auto& [handle, p] : book_.all()) {
+        auto copy = p;
+        remove_routes(copy);
+        (void)s_.cmd->del_peer(device_.ifindex, p.kernel_id);
+    }
+    if (created_)
+        (void)s_.rtnl->del_link(device_.ifindex);
 }
 
-Status<> KernelDataPlane::add_peer(const data::PeerSpec& peer)
+Status<> KernelDataPlane::attach(io::EventLoop& loop, data::EventSink sink)
 {
-    int type = 0;
-    socklen_t len = sizeof type;
-    if (peer.link == nullptr || getsockopt(peer.link->fd(), SOL_SOCKET, SO_TYPE, &type, &len) < 0)
-        return Err{std::string("DCO: transport fd is not a socket: ") + std::strerror(errno)};
-    auto msg = to_new_peer_msg(peer, type == SOCK_DGRAM);
+    if (loop_)
+        return Err{std::string("DCO: the data plane is already attached to an event loop")};
+    if (auto st =
+            loop.add_fd(s_.events->fd(), io::kReadable, [this](std::uint32_t) { read_notifications(); });
+        !st)
+        return Err{"DCO: cannot watch the notification socket: " + st.error()};
+    loop_ = &loop;
+    sink_ = std::move(sink);
+    return Ok{};
+}
+
+// ---- peers -----------------------------------------------------------------
+
+Result<const PeerBook::Peer*> KernelDataPlane::peer(data::PeerId id) const
+{
+    const auto* p = book_.find(id);
+    if (!p)
+        return Err{"DCO: unknown peer " + std::to_string(id)};
+    return p;
+}
+
+std::optional<std::uint32_t> KernelDataPlane::kernel_peer_id(data::PeerId id) const
+{
+    const auto* p = book_.find(id);
+    if (!p)
+        return std::nullopt;
+    return p->kernel_id;
+}
+
+Status<> KernelDataPlane::add_peer(const data::PeerSpec& spec)
+{
+    if (book_.find(spec.id))
+        return Err{"DCO: peer " + std::to_string(spec.id) + " already exists"};
+    if (mode_ == LinkMode::P2P && book_.size() > 0)
+        return Err{"DCO: a P2P device carries one peer; delete peer " +
+                   std::to_string(book_.all().begin()->first) + " first"};
+    if (!spec.link)
+        return Err{std::string("DCO: the peer has no transport socket")};
+    auto facts = link_facts(*spec.link);
+    auto msg = to_new_peer_msg(spec, facts, mode_);
     if (!msg)
         return Err{msg.error()};
-    return cmd_->new_peer(ifindex_, *msg);
+    if (book_.handle_of(msg->peer_id))
+        return Err{"DCO: peer-id " + std::to_string(msg->peer_id) + " is already used by another peer"};
+    if (!facts.udp && spec.link->holds_partial_record())
+        return Err{
+            std::string("DCO: the TCP socket holds part of a record; handing it to the kernel now would "
+                        "start the kernel in the middle of that record")};
+    if (auto st = s_.cmd->new_peer(device_.ifindex, *msg); !st)
+        return Err{st.error()};
+    spec.link->handover_done();
+    PeerBook::Peer p;
+    p.handle = spec.id;
+    p.kernel_id = msg->peer_id;
+    p.link = spec.link;
+    p.udp = facts.udp;
+    p.remote = spec.remote.empty() ? facts.connected_remote : spec.remote;
+    p.vpn_ipv4 = msg->vpn_ipv4;
+    p.vpn_ipv6 = msg->vpn_ipv6;
+    return book_.add(std::move(p));
 }
 
 Status<> KernelDataPlane::del_peer(data::PeerId id)
 {
-    auto st = cmd_->del_peer(ifindex_, id);
-    // Already gone (expired or torn down by the kernel): the goal is reached.
-    if (!st && cmd_->last_errno() == ENOENT)
-        return Ok{};
-    return st;
+    auto* p = book_.find(id);
+    if (!p)
+        return Err{"DCO: unknown peer " + std::to_string(id)};
+    remove_routes(*p);
+    auto st = s_.cmd->del_peer(device_.ifindex, p->kernel_id);
+    // Either way one notification for this kernel id is still on its way:
+    // the echo of this DEL_PEER, or (ENOENT) the one of the kernel's own
+    // earlier deletion. It must not become an event.
+    bool gone_already = !st && s_.cmd->last_errno() == ENOENT;
+    book_.remove(id, st.ok() || gone_already);
+    if (!st && !gone_already)
+        return st;
+    return Ok{};
 }
+
+Status<> KernelDataPlane::update_remote(data::PeerId id, const io::SockAddr& remote)
+{
+    auto* p = book_.find(id);
+    if (!p)
+        return Err{"DCO: unknown peer " + std::to_string(id)};
+    p->remote = remote; // the module follows floats itself
+    return Ok{};
+}
+
+// ---- iroutes ---------------------------------------------------------------
+
+Status<> KernelDataPlane::set_iroutes(data::PeerId id, std::vector<data::IRoute> routes)
+{
+    auto* p = book_.find(id);
+    if (!p)
+        return Err{"DCO: unknown peer " + std::to_string(id)};
+    std::vector<RouteSpec> want;
+    for (const auto& r : routes) {
+        auto spec = to_route_spec(r, p->vpn_ipv4, p->vpn_ipv6, device_.ifindex);
+        if (!spec)
+            return Err{spec.error()};
+        // No VPN address of that family: 2.6 installs no route either.
+        if (*spec && std::find(want.begin(), want.end(), **spec) == want.end())
+            want.push_back(**spec);
+    }
+    return install_routes(*p, std::move(want));
+}
+
+Status<> KernelDataPlane::install_routes(PeerBook::Peer& p, std::vector<RouteSpec> want)
+{
+    std::vector<RouteSpec> kept;
+    for (const auto& r : p.routes) {
+        if (std::find(want.begin(), want.end(), r) != want.end())
+            kept.push_back(r);
+        else
+            (void)s_.rtnl->del_route(r);
+    }
+    std::optional<std::string> first_error;
+    for (const auto& r : want) {
+        if (std::find(kept.begin(), kept.end(), r) != kept.end())
+            continue;
+        if (auto st = s_.rtnl->add_route(r); !st) {
+            if (!first_error)
+                first_error = st.error();
+            continue;
+        }
+        kept.push_back(r);
+    }
+    p.routes = std::move(kept);
+    if (first_error)
+        return Err{*first_error};
+    return Ok{};
+}
+
+void KernelDataPlane::remove_routes(PeerBook::Peer& p)
+{
+    for (const auto& r : p.routes)
+        (void)s_.rtnl->del_route(r);
+    p.routes.clear();
+}
+
+// ---- keys and keepalive ----------------------------------------------------
 
 Status<> KernelDataPlane::install_key(data::PeerId id, data::KeySlot slot, const data::DataKeys& keys)
 {
-    auto msg = to_new_key_msg(id, slot, keys);
+    auto p = peer(id);
+    if (!p)
+        return Err{p.error()};
+    auto msg = to_new_key_msg((*p)->kernel_id, slot, keys);
     if (!msg)
         return Err{msg.error()};
-    return cmd_->new_key(ifindex_, *msg);
+    return s_.cmd->new_key(device_.ifindex, *msg);
 }
 
 Status<> KernelDataPlane::swap_keys(data::PeerId id)
 {
-    return cmd_->swap_keys(ifindex_, id);
+    auto p = peer(id);
+    if (!p)
+        return Err{p.error()};
+    return s_.cmd->swap_keys(device_.ifindex, (*p)->kernel_id);
 }
 
 Status<> KernelDataPlane::del_key(data::PeerId id, data::KeySlot slot)
 {
-    return cmd_->del_key(ifindex_, id, to_uapi_slot(slot));
+    auto p = peer(id);
+    if (!p)
+        return Err{p.error()};
+    return s_.cmd->del_key(device_.ifindex, (*p)->kernel_id, to_uapi_slot(slot));
 }
 
 Status<> KernelDataPlane::set_keepalive(data::PeerId id, std::chrono::seconds interval,
                                         std::chrono::seconds timeout)
 {
-    if (interval.count() < 0 || timeout.count() < 0 || interval.count() > UINT32_MAX ||
-        timeout.count() > UINT32_MAX)
-        return Err{std::string("DCO: keepalive values out of range")};
-    return cmd_->set_peer(ifindex_, id, static_cast<std::uint32_t>(interval.count()),
-                          static_cast<std::uint32_t>(timeout.count()));
+    auto p = peer(id);
+    if (!p)
+        return Err{p.error()};
+    auto i = keepalive_secs(interval);
+    auto t = keepalive_secs(timeout);
+    if (!i || !t)
+        return Err{!i ? i.error() : t.error()};
+    return s_.cmd->set_peer(device_.ifindex, (*p)->kernel_id, *i, *t);
 }
+
+// ---- packets userspace still sees ------------------------------------------
+
+std::size_t KernelDataPlane::on_link_data(data::PeerId, std::span<PacketBuf> pkts, TimePoint now)
+{
+    for (const auto& b : pkts) {
+        if (!b.empty() && wire::opcode_bits(b.data()[0]) == static_cast<std::uint8_t>(wire::Opcode::DataV1)) {
+            ++data_v1_;
+            note_data_v1(now);
+        } else {
+            ++data_in_userspace_;
+        }
+    }
+    return 0;
+}
+
+void KernelDataPlane::note_data_v1(TimePoint now)
+{
+    if (!log_)
+        return;
+    if (data_v1_logged_ && now - *data_v1_logged_ < kDataV1LogInterval)
+        return;
+    data_v1_logged_ = now;
+    log_->logm(
+        Verb::Error, mute::LinkErrors,
+        "Data Channel Offload doesn't support DATA_V1 packets. Upgrade your server to 2.4.5 or newer.");
+}
+
+Status<> KernelDataPlane::send_exit_notify(data::PeerId, TimePoint)
+{
+    return Err{
+        std::string("DCO: ovpn-dco cannot send an OCC exit on the data channel; use the control channel "
+                    "EXIT message")};
+}
+
+// ---- counters --------------------------------------------------------------
 
 Result<data::PeerStats> KernelDataPlane::stats(data::PeerId id)
 {
-    auto info = cmd_->get_peer(ifindex_, id);
+    auto p = peer(id);
+    if (!p)
+        return Err{p.error()};
+    auto info = s_.cmd->get_peer(device_.ifindex, (*p)->kernel_id);
     if (!info)
         return Err{info.error()};
     return to_peer_stats(*info);
@@ -277,82 +378,96 @@ Result<data::PeerStats> KernelDataPlane::stats(data::PeerId id)
 
 Result<std::vector<std::pair<data::PeerId, data::PeerStats>>> KernelDataPlane::stats_all()
 {
-    auto peers = cmd_->get_peer_dump(ifindex_);
-    if (!peers)
-        return Err{peers.error()};
     std::vector<std::pair<data::PeerId, data::PeerStats>> out;
-    out.reserve(peers->size());
-    for (const auto& p : *peers)
-        out.emplace_back(p.peer_id, to_peer_stats(p));
-    return out;
-}
-
-int KernelDataPlane::event_fd() const
-{
-    return events_->fd();
-}
-
-std::vector<data::PeerEvent> KernelDataPlane::poll_events()
-{
-    std::vector<data::PeerEvent> out;
-    auto batch = events_->read_notifications(ifindex_);
-    if (!batch) {
-        ++dropped_notifications_; // e.g. ENOBUFS after a burst; keep going
+    if (mode_ == LinkMode::P2P) {
+        // The module's dump lists only MP peers; ask for the one peer.
+        for (const auto& [handle, p] : book_.all()) {
+            auto info = s_.cmd->get_peer(device_.ifindex, p.kernel_id);
+            if (!info)
+                return Err{info.error()};
+            out.emplace_back(handle, to_peer_stats(*info));
+        }
         return out;
     }
-    dropped_notifications_ += batch->malformed;
-    for (const auto& ev : batch->del_peer) {
-        if (ev.reason == uapi::DEL_PEER_REASON_USERSPACE)
-            continue;
-        out.push_back(data::PeerEvent{ev.peer_id, data::PeerEventKind::Gone, to_del_reason(ev.reason)});
+    auto peers = s_.cmd->get_peer_dump(device_.ifindex);
+    if (!peers)
+        return Err{peers.error()};
+    for (const auto& info : *peers) {
+        if (auto h = book_.handle_of(info.peer_id))
+            out.emplace_back(*h, to_peer_stats(info));
     }
     return out;
-}
-
-// ---- interim mapping of the new DataPlane members (seam helper) ----
-
-Status<> KernelDataPlane::attach(io::EventLoop& loop, data::EventSink sink)
-{
-    loop_ = &loop;
-    sink_ = std::move(sink);
-    return loop.add_fd(event_fd(), io::kReadable, [this](std::uint32_t) {
-        for (const auto& ev : poll_events())
-            if (sink_)
-                sink_(ev);
-    });
-}
-
-Status<> KernelDataPlane::update_remote(data::PeerId, const io::SockAddr&)
-{
-    return Ok{}; // the kernel follows floats itself
-}
-
-Status<> KernelDataPlane::set_iroutes(data::PeerId, std::vector<data::IRoute> routes)
-{
-    if (routes.empty())
-        return Ok{};
-    return Err{std::string("DCO: iroutes are not wired yet")};
-}
-
-std::size_t KernelDataPlane::on_link_data(data::PeerId, std::span<PacketBuf> pkts, TimePoint)
-{
-    data_in_userspace_ += pkts.size();
-    return 0;
-}
-
-Status<> KernelDataPlane::send_exit_notify(data::PeerId, TimePoint)
-{
-    return Err{std::string("DCO: the module cannot send data-channel OCC packets")};
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> KernelDataPlane::drop_counts() const
 {
     std::vector<std::pair<std::string, std::uint64_t>> out;
-    if (data_in_userspace_)
-        out.emplace_back("data-in-userspace", data_in_userspace_);
-    if (dropped_notifications_)
-        out.emplace_back("notifications-lost", dropped_notifications_);
+    auto add = [&out](const char* name, std::uint64_t n) {
+        if (n)
+            out.emplace_back(name, n);
+    };
+    add("dco-data-in-userspace", data_in_userspace_);
+    add("dco-data-v1", data_v1_);
+    add("dco-notifications-lost", notifications_lost_);
+    add("dco-notifications-malformed", notifications_malformed_);
     return out;
+}
+
+// ---- notifications ---------------------------------------------------------
+
+void KernelDataPlane::read_notifications()
+{
+    std::vector<data::PeerEvent> events;
+    auto batch = s_.events->read_notifications(device_.ifindex);
+    if (!batch) {
+        ++notifications_lost_; // a read error: treat it like an overrun
+        resync_after_overrun(events);
+        deliver(std::move(events));
+        return;
+    }
+    notifications_malformed_ += batch->malformed;
+    for (const auto& ev : batch->del_peer) {
+        auto gone = book_.on_notification(ev.peer_id, ev.reason);
+        if (!gone)
+            continue;
+        remove_routes(gone->peer);
+        events.push_back(gone->event);
+    }
+    if (batch->lost) {
+        notifications_lost_ += batch->lost;
+        resync_after_overrun(events);
+    }
+    deliver(std::move(events));
+}
+
+// resync_after_overrun: notifications were lost, so ask the module which of
+// our peers still exist; the others are Gone (reason unknown: Teardown).
+void KernelDataPlane::resync_after_overrun(std::vector<data::PeerEvent>& events)
+{
+    book_.forget_pending();
+    std::vector<data::PeerId> missing;
+    for (const auto& [handle, p] : book_.all()) {
+        auto info = s_.cmd->get_peer(device_.ifindex, p.kernel_id);
+        if (!info && s_.cmd->last_errno() == ENOENT)
+            missing.push_back(handle);
+    }
+    for (auto handle : missing) {
+        if (auto* p = book_.find(handle))
+            remove_routes(*p);
+        book_.remove(handle, false);
+        events.push_back(data::PeerEvent{handle, data::PeerEventKind::Gone, data::DelReason::Teardown});
+    }
+}
+
+// deliver: the sink may call back into us, or even destroy us, so nothing
+// of `this` is touched once the first event went out.
+void KernelDataPlane::deliver(std::vector<data::PeerEvent> events)
+{
+    if (events.empty() || !sink_)
+        return;
+    auto sink = sink_;
+    for (const auto& ev : events)
+        sink(ev);
 }
 
 } // namespace ovpn::dco

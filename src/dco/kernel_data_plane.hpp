@@ -1,120 +1,163 @@
 // dco/kernel_data_plane.hpp: KernelDataPlane, the data::DataPlane that hands
-// the data channel to the ovpn-dco-v2 module (docs/architecture.md, G6). It
-// owns one `ovpn-dco` interface (P2P for client/p2p, MP for a server), a
-// command socket and a notification socket subscribed to "peers"; the control
-// plane keeps the transport sockets and the TLS session.
+// the data channel to the ovpn-dco-v2 module, driven the way OpenVPN 2.6.14
+// drives it (docs/dco-facts.md §3), with 2.6.20's notification handling.
 //
-// What it maps (docs/dco-facts.md §3.4-3.8):
-//   add_peer      -> NEW_PEER {id, fd, remote (UDP only), local IP, VPN IPs}
-//   install_key   -> NEW_KEY (AEAD only; CBC+HMAC or "none" is refused)
-//   swap_keys     -> SWAP_KEYS, del_key -> DEL_KEY, del_peer -> DEL_PEER
-//   set_keepalive -> SET_PEER {interval, timeout}
-//   stats         -> GET_PEER: LINK_* -> link_*, VPN_RX (decrypted, written to
-//                    the tunnel) -> tun_rx_*, VPN_TX (read from the tunnel,
-//                    before encryption) -> tun_tx_*
-//   poll_events   <- DEL_PEER notifications for this interface, except reason
-//                    USERSPACE (the echo of our own del_peer, ignored as 2.6 does)
+// It owns one `ovpn-dco` device (P2P for a client or p2p, MP for a server),
+// a command socket, a notification socket joined to "peers" and an
+// rtnetlink socket, all opened in the network namespace of open() and used
+// only there. The control plane keeps the transport sockets and the TLS
+// session; control packets keep arriving on its sockets (the module passes
+// every non-DATA_V2 packet up, over TCP as length-prefixed records).
 //
-// Threading: event-loop thread only. Failure modes: every method returns the
-// module's errno text and extended-ACK message; nothing throws.
+//   open          RTM_NEWLINK kind ovpn-dco ("--dev tun": tun0..tun255, the
+//                 first that can be created; else exactly --dev; an existing
+//                 ovpn-dco device is reused and left in place; an existing
+//                 device of another kind is refused)
+//   attach        the notification socket joins the event loop
+//   add_peer      NEW_PEER {PEER_ID = tx_peer_id, fd, UDP: remote (+LOCAL_IP
+//                 with --multihome), MP: VPN IPv4/IPv6}; TCP: the socket must
+//                 not hold part of a record, and it reads in bulk afterwards
+//   install_key   NEW_KEY (AEAD only), swap_keys SWAP_KEYS, del_key DEL_KEY
+//   set_keepalive SET_PEER {interval, timeout}
+//   stats         GET_PEER; stats_all: GET_PEER dump (MP) / each peer (P2P)
+//   set_iroutes   kernel routes "net/bits via <peer VPN address> dev <ifindex>
+//                 metric 100" (2.6's DCO_IROUTE_METRIC), replaced as a set,
+//                 removed with the peer and at close
+//   del_peer      DEL_PEER (a peer the kernel already dropped is not an error)
+//   events        every DEL_PEER notification for our device is handled on
+//                 its own when the loop sees the socket readable: USERSPACE
+//                 (the echo of our own DEL_PEER) is ignored, any other reason
+//                 is PeerEvent Gone with that reason
+//   on_link_data  data packets userspace still read (before the hand-over,
+//                 or P_DATA_V1) are counted and dropped; DATA_V1 is logged as
+//                 2.6 does, at most once a minute
+//   send_exit_notify  Err: the module cannot send data-channel OCC packets
+//
+// Threading: event-loop thread only. Nothing throws; errors carry the errno
+// text and the module's extended-ACK message.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "dco/genl_socket.hpp"
 #include "dco/link.hpp"
+#include "dco/mapping.hpp"
 #include "dco/messages.hpp"
+#include "openvpn/core/log.hpp"
 #include "openvpn/data/data_plane.hpp"
 
 namespace ovpn::dco {
 
 struct KernelDataPlaneConfig {
-    std::string ifname;            // e.g. "tun0"
+    // dev: --dev. "tun" picks tun0..tun255 (the first that can be created),
+    // anything else is that exact name (reused if it is an ovpn-dco device).
+    std::string dev = "tun";
     LinkMode mode = LinkMode::P2P; // MP for --mode server
-    bool create = true;            // create it unless a device of that name exists
-    bool delete_on_close = true;   // RTM_DELLINK when destroyed (only if we created it)
+    // create: false = only use an existing ovpn-dco device (tools, tests).
+    bool create = true;
+    Logger* log = nullptr; // not owned; for the DATA_V1 warning only
 };
+
+// OpenError: why open() failed, so the caller can fall back to the
+// userspace data plane and say why with 2.6's words.
+enum class OpenErrorKind : std::uint8_t {
+    FamilyMissing, // no ovpn-dco-v2 generic netlink family: module not loaded/loadable
+    NotPermitted,  // EPERM / EACCES creating the device or talking to the family
+    NotDcoDevice,  // a fixed --dev name exists and is not an ovpn-dco device
+    NoFreeName,    // --dev tun: tun0..tun255 all exist
+    CreateFailed,  // RTM_NEWLINK failed otherwise (err says why)
+    Netlink,       // a netlink socket could not be opened or used
+};
+struct OpenError {
+    OpenErrorKind kind = OpenErrorKind::Netlink;
+    int err = 0; // errno, when there is one
+    // message: 2.6's wording where it has one, e.g. "Kernel support for
+    // ovpn-dco missing", "Interface tun7 exists and is non-DCO", "Cannot open
+    // DCO device tun0: Operation not permitted (-1)".
+    std::string message;
+};
+const char* open_error_name(OpenErrorKind k) noexcept;
 
 class KernelDataPlane final : public data::DataPlane {
 public:
-    // open: resolve the family, subscribe to "peers", then use the device
-    // `ifname` if it exists or else create it (when cfg.create). A reused
-    // device is never deleted by us.
-    static Result<std::unique_ptr<KernelDataPlane>> open(const KernelDataPlaneConfig& cfg);
+    // open: the device is there and usable when this returns. The caller
+    // logs 2.6's line from device(): persistent ? "DCO device X already
+    // exists, won't be destroyed at shutdown" : "DCO device X opened".
+    static Result<std::unique_ptr<KernelDataPlane>, OpenError> open(const KernelDataPlaneConfig& cfg);
+    // ~KernelDataPlane: removes our iroutes, deletes our peers, leaves the
+    // loop, and deletes the device unless it existed before open().
     ~KernelDataPlane() override;
+    KernelDataPlane(const KernelDataPlane&) = delete;
+    KernelDataPlane& operator=(const KernelDataPlane&) = delete;
 
     std::string name() const override { return "dco"; }
-    // Interim (seam helper): the new DataPlane members, mapped minimally so
-    // the tree builds; the dco helper's KernelDataPlane replaces this.
     const data::Device& device() const override { return device_; }
+    // needs_net_admin: every peer and key change is a netlink request that
+    // needs CAP_NET_ADMIN (2.6 keeps it through libcap-ng under --user).
     bool needs_net_admin() const override { return true; }
+
+    // attach: `loop` must outlive the data plane (the destructor leaves it).
     Status<> attach(io::EventLoop& loop, data::EventSink sink) override;
-    Status<> update_remote(data::PeerId id, const io::SockAddr& remote) override;
-    Status<> set_iroutes(data::PeerId id, std::vector<data::IRoute> routes) override;
-    std::size_t on_link_data(data::PeerId id, std::span<PacketBuf> pkts, TimePoint now) override;
-    void note_control(data::PeerId, bool, TimePoint) override {}
-    Status<> send_exit_notify(data::PeerId id, TimePoint now) override;
-    std::vector<std::pair<std::string, std::uint64_t>> drop_counts() const override;
+
     Status<> add_peer(const data::PeerSpec& peer) override;
     Status<> del_peer(data::PeerId id) override;
+    Status<> update_remote(data::PeerId id, const io::SockAddr& remote) override;
+    Status<> set_iroutes(data::PeerId id, std::vector<data::IRoute> routes) override;
+
     Status<> install_key(data::PeerId id, data::KeySlot slot, const data::DataKeys& keys) override;
     Status<> swap_keys(data::PeerId id) override;
     Status<> del_key(data::PeerId id, data::KeySlot slot) override;
     Status<> set_keepalive(data::PeerId id, std::chrono::seconds interval,
                            std::chrono::seconds timeout) override;
+
+    std::size_t on_link_data(data::PeerId id, std::span<PacketBuf> pkts, TimePoint now) override;
+    void note_control(data::PeerId, bool, TimePoint) override {}
+    Status<> send_exit_notify(data::PeerId id, TimePoint now) override;
+
     Result<data::PeerStats> stats(data::PeerId id) override;
-    int event_fd() const;
-    std::vector<data::PeerEvent> poll_events();
-
-    // stats_all: every peer of an MP interface in one GET_PEER dump (for the
-    // status file and SIGUSR2, as 2.6 does); empty in P2P mode.
     Result<std::vector<std::pair<data::PeerId, data::PeerStats>>> stats_all() override;
+    std::vector<std::pair<std::string, std::uint64_t>> drop_counts() const override;
 
-    std::uint32_t ifindex() const { return ifindex_; }
-    const std::string& ifname() const { return cfg_.ifname; }
-    // Counted drops of the notification socket (malformed messages or reads
-    // that failed), for the status output.
-    std::uint64_t dropped_notifications() const { return dropped_notifications_; }
+    LinkMode mode() const { return mode_; }
+    // kernel_peer_id: the module's id for our peer `id` (tests, logs).
+    std::optional<std::uint32_t> kernel_peer_id(data::PeerId id) const;
+    // read_notifications: what the loop calls when the notification socket
+    // is readable (public for tools that run without a loop).
+    void read_notifications();
 
 private:
-    KernelDataPlane(KernelDataPlaneConfig cfg, std::uint32_t ifindex, bool created,
-                    std::unique_ptr<GenlSocket> cmd, std::unique_ptr<GenlSocket> events)
-        : cfg_(std::move(cfg)), ifindex_(ifindex), created_(created), cmd_(std::move(cmd)),
-          events_(std::move(events))
-    {
-        device_.name = cfg_.ifname;
-        device_.ifindex = ifindex_;
-        device_.persistent = !created_;
-    }
+    struct Sockets {
+        std::unique_ptr<GenlSocket> cmd, events;
+        std::unique_ptr<RtnlSocket> rtnl;
+    };
+    KernelDataPlane(const KernelDataPlaneConfig& cfg, Sockets s, data::Device dev);
 
-    KernelDataPlaneConfig cfg_;
-    std::uint32_t ifindex_ = 0;
-    bool created_ = false;
-    std::unique_ptr<GenlSocket> cmd_;
-    std::unique_ptr<GenlSocket> events_;
-    std::uint64_t dropped_notifications_ = 0;
-    std::uint64_t data_in_userspace_ = 0;
+    Result<const PeerBook::Peer*> peer(data::PeerId id) const;
+    Status<> install_routes(PeerBook::Peer& p, std::vector<RouteSpec> want);
+    void remove_routes(PeerBook::Peer& p);
+    void resync_after_overrun(std::vector<data::PeerEvent>& events);
+    void deliver(std::vector<data::PeerEvent> events);
+    void note_data_v1(TimePoint now);
+
+    LinkMode mode_;
+    Logger* log_;
+    Sockets s_;
     data::Device device_;
+    bool created_ = false;
     io::EventLoop* loop_ = nullptr;
     data::EventSink sink_;
+    PeerBook book_;
+    // counters for drop_counts()
+    std::uint64_t data_in_userspace_ = 0, data_v1_ = 0;
+    std::uint64_t notifications_lost_ = 0, notifications_malformed_ = 0;
+    std::optional<TimePoint> data_v1_logged_;
+    std::uint64_t data_v1_unlogged_ = 0;
 };
-
-// ---- pure mappings (unit-tested) -------------------------------------------
-
-// to_new_peer_msg: the NEW_PEER fields for `peer`; `is_udp` decides whether
-// the remote and local addresses are sent (TCP peers need neither). A
-// v4-mapped IPv6 remote is sent as AF_INET, like 2.6 does.
-Result<NewPeerMsg> to_new_peer_msg(const data::PeerSpec& peer, bool is_udp);
-// to_new_key_msg: checks that the cipher is AEAD, the key length fits it
-// (16/24/32 for AES-GCM, 32 for ChaCha20-Poly1305) and the nonce tail is 8
-// bytes, then maps the slot (Primary -> 0, Secondary -> 1).
-Result<NewKeyMsg> to_new_key_msg(data::PeerId id, data::KeySlot slot, const data::DataKeys& keys);
-std::uint8_t to_uapi_slot(data::KeySlot slot);
-data::PeerStats to_peer_stats(const PeerInfo& info);
-data::DelReason to_del_reason(std::uint8_t reason);
 
 } // namespace ovpn::dco

@@ -212,6 +212,7 @@ struct NotificationBatch {
     std::vector<DelPeerEvent> del_peer;
     std::size_t malformed = 0;
     std::size_t ignored = 0;
+    std::size_t lost = 0; // socket overruns (ENOBUFS) seen while reading
 };
 Result<NotificationBatch> parse_notifications(Bytes datagram, std::uint16_t family_id, std::uint32_t ifindex);
 

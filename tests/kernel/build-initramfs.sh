@@ -3,8 +3,8 @@
 # kernel tests: busybox, Debian's openvpn/iperf3/ip/ping/kmod with their
 # shared libraries, the crypto/veth/tun/udp_tunnel modules with modules.dep,
 # the ovpn-dco-v2 module under test, fresh test keys, the nltool and the
-# scenario scripts. Our build/bin/openvpn and build/bin/ovpn-dco-cli are added
-# when they exist.
+# scenario scripts. Our build/bin/openvpn, build/bin/ovpn-dco-cli and
+# build/bin/dco_contract_tests are added when they exist.
 #
 # usage: build-initramfs.sh --module KO --out FILE.cpio.gz [--kver VER] [--label real|ours]
 #                           [--bench-module KO]   (a second module, for bench.sh:
@@ -86,7 +86,7 @@ done
 
 mkdir -p "$root/ktest/bin"
 # Ours, when built (the dco helper's scenarios need them).
-for b in openvpn ovpn-dco-cli; do
+for b in openvpn ovpn-dco-cli dco_contract_tests; do
   if [ -x "$repo/build/bin/$b" ]; then
     copy_elf "$repo/build/bin/$b" "/ktest/bin/$b"
   fi

@@ -26,6 +26,7 @@ export KT_KEYS=/ktest/keys
 export KT_OPENVPN=/usr/sbin/openvpn
 export KT_OUR_OPENVPN=/ktest/bin/openvpn
 export KT_DCO_CLI=/ktest/bin/ovpn-dco-cli
+export KT_CONTRACT=/ktest/bin/dco_contract_tests
 export KT_NLTOOL=/ktest/bin/nltool
 export KT_MODULE=ovpn-dco-v2
 export KT_LABEL="$(cat /ktest/label)"

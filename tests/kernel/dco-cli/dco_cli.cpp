@@ -5,14 +5,17 @@
 //
 //   ovpn-dco-cli [--expect-errno N] COMMAND ARGS...
 //
-// new-peer, new-key, swap-keys, del-key and set-peer go through
-// KernelDataPlane (the daemon's path); get-peer, del-peer, listen, bad and
-// new-key --raw use GenlSocket directly so that every errno stays visible.
+// new-peer goes through KernelDataPlane (the daemon's path: it keeps running
+// and holds the peer until SIGTERM, when the data plane deletes it); new-key,
+// swap-keys, del-key and set-peer use the data plane's mappings
+// (dco/mapping.hpp) on GenlSocket, as do get-peer, del-peer, listen, bad and
+// new-key --raw, so that every errno stays visible.
 //
 // Exit 0 on success; 1 with "error: ..." on failure. With --expect-errno N
 // the command must fail with exactly errno N (exit 0), anything else is exit 1
 // -- that is how negative scenarios check the module's answers.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -31,6 +34,7 @@
 #include "dco/genl_socket.hpp"
 #include "dco/kernel_data_plane.hpp"
 #include "dco/link.hpp"
+#include "dco/mapping.hpp"
 #include "dco/messages.hpp"
 #include "openvpn/core/hex.hpp"
 #include "openvpn/io/link_socket.hpp"
@@ -123,13 +127,18 @@ std::unique_ptr<GenlSocket> genl()
     return must(GenlSocket::open());
 }
 
-// data_plane: a KernelDataPlane on the existing interface IFACE.
-std::unique_ptr<KernelDataPlane> data_plane(const std::string& ifname)
+// data_plane: a KernelDataPlane on the existing interface IFACE (MP when
+// the peer gets a VPN address, as only an MP device routes by it).
+std::unique_ptr<KernelDataPlane> data_plane(const std::string& ifname, LinkMode mode)
 {
     KernelDataPlaneConfig cfg;
-    cfg.ifname = ifname;
+    cfg.dev = ifname;
+    cfg.mode = mode;
     cfg.create = false;
-    return must(KernelDataPlane::open(cfg));
+    auto dp = KernelDataPlane::open(cfg);
+    if (!dp)
+        fail(std::string(open_error_name(dp.error().kind)) + ": " + dp.error().message);
+    return std::move(*dp);
 }
 
 data::KeySlot parse_dp_slot(const std::string& s)
@@ -169,45 +178,23 @@ void cmd_del_iface(const std::vector<std::string>& a)
     std::printf("deleted %s\n", a[0].c_str());
 }
 
-// udp_socket: bound to `port` on the wildcard of the remote's family.
-int udp_socket(int family, std::uint16_t port)
+io::SockAddr parse_remote(const std::string& addr, std::uint16_t port)
 {
-    int fd = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        fail(std::string("socket: ") + std::strerror(errno));
-    sockaddr_storage ss{};
-    socklen_t len;
-    if (family == AF_INET6) {
-        auto* s6 = reinterpret_cast<sockaddr_in6*>(&ss);
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons(port);
-        len = sizeof *s6;
-    } else {
-        auto* s4 = reinterpret_cast<sockaddr_in*>(&ss);
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons(port);
-        len = sizeof *s4;
-    }
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) < 0)
-        fail("bind UDP port " + std::to_string(port) + ": " + std::strerror(errno));
-    return fd;
+    auto a = io::SockAddr::parse_numeric(addr, port);
+    if (!a)
+        fail("bad remote address '" + addr + "'");
+    return *a;
 }
 
-sockaddr_storage parse_remote(const std::string& addr, std::uint16_t port)
+// adopt_udp: our UDP LinkSocket bound to `port` on the wildcard of `family`.
+std::unique_ptr<io::LinkSocket> adopt_udp(int family, std::uint16_t port)
 {
-    sockaddr_storage ss{};
-    auto* s4 = reinterpret_cast<sockaddr_in*>(&ss);
-    auto* s6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    if (inet_pton(AF_INET, addr.c_str(), &s4->sin_addr) == 1) {
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons(port);
-    } else if (inet_pton(AF_INET6, addr.c_str(), &s6->sin6_addr) == 1) {
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons(port);
-    } else {
-        fail("bad remote address '" + addr + "'");
-    }
-    return ss;
+    io::UdpConfig cfg;
+    cfg.bind_addr = *io::SockAddr::parse_numeric(family == AF_INET6 ? "::" : "0.0.0.0", port);
+    auto s = io::open_udp(cfg);
+    if (!s)
+        fail(s.error());
+    return std::move(*s);
 }
 
 void set_vpn_ip(NewPeerMsg& m, const std::string& ip)
@@ -222,50 +209,18 @@ void set_vpn_ip(NewPeerMsg& m, const std::string& ip)
         fail("bad VPN IP '" + ip + "'");
 }
 
-// FdLink: the PeerSpec link for a socket this tool made itself; the kernel
-// data plane only takes its descriptor.
-class FdLink final : public io::LinkSocket {
-public:
-    FdLink(int fd, io::LinkProto proto) : fd_(fd), proto_(proto) {}
-    int fd() const override { return fd_; }
-    io::LinkProto proto() const override { return proto_; }
-    std::size_t batch_size() const override { return 1; }
-    Result<std::size_t, io::LinkError> recv(std::span<PacketBuf>, std::span<io::SockAddr>) override
-    {
-        return 0;
-    }
-    Result<std::size_t, io::LinkError> send(std::span<const PacketBuf>, const io::SockAddr*) override
-    {
-        return 0;
-    }
-    io::SockAddr local() const override { return {}; }
-    io::SockAddr remote() const override { return {}; }
-
-private:
-    int fd_;
-    io::LinkProto proto_;
-};
-
-io::SockAddr sock_addr(const sockaddr_storage& ss)
-{
-    io::SockAddr a;
-    a.ss = ss;
-    a.len = ss.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
-    return a;
-}
-
 void cmd_new_peer(const std::vector<std::string>& a)
 {
     if (a.size() != 5 && a.size() != 6)
         fail("new-peer IFACE PEER_ID LOCAL_PORT REMOTE_ADDR REMOTE_PORT [VPN_IP]");
-    auto dp = data_plane(a[0]);
     data::PeerSpec peer;
     peer.id = parse_u32(a[1], "peer id");
+    peer.tx_peer_id = peer.id;
     auto lport = parse_u32(a[2], "local port");
     auto rport = parse_u32(a[4], "remote port");
     if (lport > 0xffff || rport > 0xffff)
         fail("ports are 0..65535");
-    peer.remote = sock_addr(parse_remote(a[3], static_cast<std::uint16_t>(rport)));
+    peer.remote = parse_remote(a[3], static_cast<std::uint16_t>(rport));
     if (a.size() == 6) {
         NewPeerMsg tmp;
         set_vpn_ip(tmp, a[5]);
@@ -273,21 +228,20 @@ void cmd_new_peer(const std::vector<std::string>& a)
         peer.vpn_ipv6 = tmp.vpn_ipv6;
     }
     install_signals();
-    int fd = udp_socket(peer.remote.ss.ss_family, static_cast<std::uint16_t>(lport));
-    FdLink link(fd, io::LinkProto::Udp);
-    peer.link = &link;
+    auto dp = data_plane(a[0], a.size() == 6 ? LinkMode::MP : LinkMode::P2P);
+    auto link = adopt_udp(peer.remote.family(), static_cast<std::uint16_t>(lport));
+    peer.link = link.get();
     must(dp->add_peer(peer));
     std::printf("ready: peer %u on %s via UDP port %u -> %s\n", peer.id, a[0].c_str(), lport,
                 sockaddr_to_string(peer.remote.ss).c_str());
     std::fflush(stdout);
     while (!g_stop)
         pause();
-    ::close(fd);
 }
 
 // tcp_connected: an established TCP connection, accepted on LOCAL_PORT or
 // made to REMOTE_ADDR:REMOTE_PORT (retried while the listener comes up).
-int tcp_connected(const std::vector<std::string>& a, sockaddr_storage& remote)
+int tcp_connected(const std::vector<std::string>& a, io::SockAddr& remote)
 {
     if (a[2] == "listen") {
         auto port = parse_u32(a[3], "local port");
@@ -304,8 +258,8 @@ int tcp_connected(const std::vector<std::string>& a, sockaddr_storage& remote)
             fail("TCP listen on port " + std::to_string(port) + ": " + std::strerror(errno));
         std::printf("listening on TCP port %u\n", port);
         std::fflush(stdout);
-        socklen_t len = sizeof remote;
-        int fd = ::accept4(lfd, reinterpret_cast<sockaddr*>(&remote), &len, SOCK_CLOEXEC);
+        remote.len = sizeof remote.ss;
+        int fd = ::accept4(lfd, remote.sa(), &remote.len, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0)
             fail(std::string("accept: ") + std::strerror(errno));
         ::close(lfd);
@@ -317,26 +271,27 @@ int tcp_connected(const std::vector<std::string>& a, sockaddr_storage& remote)
     if (port > 0xffff)
         fail("ports are 0..65535");
     remote = parse_remote(a[3], static_cast<std::uint16_t>(port));
-    socklen_t len = remote.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
     for (int attempt = 0; attempt < 100; ++attempt) {
-        int fd = ::socket(remote.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int fd = ::socket(remote.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
             fail(std::string("socket: ") + std::strerror(errno));
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&remote), len) == 0)
+        if (::connect(fd, remote.sa(), remote.len) == 0) {
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
             return fd;
+        }
         ::close(fd);
         usleep(200 * 1000);
     }
-    fail("TCP connect to " + sockaddr_to_string(remote) + ": " + std::strerror(errno));
+    fail("TCP connect to " + remote.to_string() + ": " + std::strerror(errno));
 }
 
 void cmd_new_peer_tcp(const std::vector<std::string>& a)
 {
     if (a.size() < 4 || a.size() > 6)
         fail("new-peer-tcp IFACE PEER_ID listen LOCAL_PORT | connect REMOTE_ADDR REMOTE_PORT [VPN_IP]");
-    auto dp = data_plane(a[0]);
     data::PeerSpec peer;
     peer.id = parse_u32(a[1], "peer id");
+    peer.tx_peer_id = peer.id;
     std::size_t vpn_arg = a[2] == "listen" ? 4 : 5;
     if (a.size() == vpn_arg + 1) {
         NewPeerMsg tmp;
@@ -347,18 +302,18 @@ void cmd_new_peer_tcp(const std::vector<std::string>& a)
         fail("new-peer-tcp: wrong number of arguments");
     }
     install_signals();
-    sockaddr_storage remote{};
+    auto dp = data_plane(a[0], a.size() == vpn_arg + 1 ? LinkMode::MP : LinkMode::P2P);
+    io::SockAddr remote;
     int fd = tcp_connected(a, remote);
-    peer.remote = sock_addr(remote);
-    FdLink link(fd, a[2] == "listen" ? io::LinkProto::TcpServer : io::LinkProto::TcpClient);
-    peer.link = &link;
+    io::TcpConfig tc;
+    tc.remote = remote;
+    auto link = io::adopt_tcp(fd, tc);
+    peer.link = link.get();
     must(dp->add_peer(peer));
-    std::printf("ready: peer %u on %s via TCP with %s\n", peer.id, a[0].c_str(),
-                sockaddr_to_string(peer.remote.ss).c_str());
+    std::printf("ready: peer %u on %s via TCP with %s\n", peer.id, a[0].c_str(), remote.to_string().c_str());
     std::fflush(stdout);
     while (!g_stop)
         pause();
-    ::close(fd);
 }
 
 std::vector<std::uint8_t> read_hex_file(const std::string& path)
@@ -454,7 +409,7 @@ void cmd_new_key(std::vector<std::string> a)
         keys.cipher_name = a[4];
         keys.encrypt = dp_half(m.encrypt);
         keys.decrypt = dp_half(m.decrypt);
-        must(data_plane(a[0])->install_key(m.peer_id, parse_dp_slot(a[2]), keys));
+        must(genl()->new_key(ifindex, must(to_new_key_msg(m.peer_id, parse_dp_slot(a[2]), keys))));
     }
     std::printf("key installed: peer %u slot %s key_id %u\n", m.peer_id, a[2].c_str(), key_id);
 }
@@ -463,7 +418,7 @@ void cmd_swap_keys(const std::vector<std::string>& a)
 {
     if (a.size() != 2)
         fail("swap-keys IFACE PEER_ID");
-    must(data_plane(a[0])->swap_keys(parse_u32(a[1], "peer id")));
+    must(genl()->swap_keys(ifindex_of(a[0]), parse_u32(a[1], "peer id")));
     std::printf("keys swapped\n");
 }
 
@@ -471,7 +426,7 @@ void cmd_del_key(const std::vector<std::string>& a)
 {
     if (a.size() != 3)
         fail("del-key IFACE PEER_ID primary|secondary");
-    must(data_plane(a[0])->del_key(parse_u32(a[1], "peer id"), parse_dp_slot(a[2])));
+    must(genl()->del_key(ifindex_of(a[0]), parse_u32(a[1], "peer id"), to_uapi_slot(parse_dp_slot(a[2]))));
     std::printf("key deleted\n");
 }
 
@@ -479,9 +434,9 @@ void cmd_set_peer(const std::vector<std::string>& a)
 {
     if (a.size() != 4)
         fail("set-peer IFACE PEER_ID INTERVAL TIMEOUT");
-    must(data_plane(a[0])->set_keepalive(parse_u32(a[1], "peer id"),
-                                         std::chrono::seconds(parse_u32(a[2], "interval")),
-                                         std::chrono::seconds(parse_u32(a[3], "timeout"))));
+    auto interval = must(keepalive_secs(std::chrono::seconds(parse_u32(a[2], "interval"))));
+    auto timeout = must(keepalive_secs(std::chrono::seconds(parse_u32(a[3], "timeout"))));
+    must(genl()->set_peer(ifindex_of(a[0]), parse_u32(a[1], "peer id"), interval, timeout));
     std::printf("keepalive set\n");
 }
 
