@@ -198,6 +198,7 @@ Status<> KernelDataPlane::add_peer(const data::PeerSpec& spec)
     if (auto st = s_.cmd->new_peer(device_.ifindex, *msg); !st)
         return Err{st.error()};
     spec.link->handover_done();
+    gone_.erase(spec.id);
     PeerBook::Peer p;
     p.handle = spec.id;
     p.kernel_id = msg->peer_id;
@@ -212,8 +213,11 @@ Status<> KernelDataPlane::add_peer(const data::PeerSpec& spec)
 Status<> KernelDataPlane::del_peer(data::PeerId id)
 {
     auto* p = book_.find(id);
-    if (!p)
+    if (!p) {
+        if (gone_.erase(id))
+            return Ok{}; // reported Gone: nothing left to free
         return Err{"DCO: unknown peer " + std::to_string(id)};
+    }
     remove_routes(*p);
     auto st = s_.cmd->del_peer(device_.ifindex, p->kernel_id);
     // Either way one notification for this kernel id is still on its way:
@@ -431,6 +435,7 @@ void KernelDataPlane::read_notifications()
         if (!gone)
             continue;
         remove_routes(gone->peer);
+        gone_.insert(gone->event.id);
         events.push_back(gone->event);
     }
     if (batch->lost) {
@@ -455,6 +460,7 @@ void KernelDataPlane::resync_after_overrun(std::vector<data::PeerEvent>& events)
         if (auto* p = book_.find(handle))
             remove_routes(*p);
         book_.remove(handle, false);
+        gone_.insert(handle);
         events.push_back(data::PeerEvent{handle, data::PeerEventKind::Gone, data::DelReason::Teardown});
     }
 }

@@ -23,7 +23,8 @@
 //   set_iroutes   kernel routes "net/bits via <peer VPN address> dev <ifindex>
 //                 metric 100" (2.6's DCO_IROUTE_METRIC), replaced as a set,
 //                 removed with the peer and at close
-//   del_peer      DEL_PEER (a peer the kernel already dropped is not an error)
+//   del_peer      DEL_PEER (a peer the kernel already dropped, or one reported
+//                 Gone, is not an error)
 //   events        every DEL_PEER notification for our device is handled on
 //                 its own when the loop sees the socket readable: USERSPACE
 //                 (the echo of our own DEL_PEER) is ignored, any other reason
@@ -41,6 +42,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -153,6 +155,9 @@ private:
     io::EventLoop* loop_ = nullptr;
     data::EventSink sink_;
     PeerBook book_;
+    // gone_: handles reported Gone and not deleted yet; del_peer of one is
+    // allowed and harmless (data_plane.hpp), any other use is an error.
+    std::set<data::PeerId> gone_;
     // counters for drop_counts()
     std::uint64_t data_in_userspace_ = 0, data_v1_ = 0;
     std::uint64_t notifications_lost_ = 0, notifications_malformed_ = 0;

@@ -102,8 +102,9 @@ data::PeerSpec Env::spec(int s, int k)
     p.id = handle(s, conn);
     p.link = &link(s, conn);
     p.tx_peer_id = static_cast<std::uint32_t>(conn);
-    if (s == 0 && !is_tcp(proto_))
-        p.remote = side(0).peer_addr.at(conn); // the shared socket is not connected
+    // As the daemon does: the peer's address whenever it is known (needed for
+    // the server's unconnected UDP socket).
+    p.remote = side(s).peer_addr.at(conn);
     if (s == 0 && topo_.mp) {
         in_addr a;
         inet_pton(AF_INET, vpn_ip(conn).c_str(), &a);
@@ -323,6 +324,7 @@ void Env::pump(int s, io::LinkSocket* l)
 
 std::deque<Bytes>& Env::delivered(int s)
 {
+    collect(s);
     return side(s).delivered;
 }
 
@@ -333,7 +335,7 @@ std::vector<Bytes>& Env::strays(int s)
 
 std::optional<Bytes> Env::recv_plain(int s, std::chrono::seconds budget)
 {
-    if (!run_until([&] { return !side(s).delivered.empty(); }, budget))
+    if (!run_until([&] { return !delivered(s).empty(); }, budget))
         return std::nullopt;
     Bytes b = std::move(side(s).delivered.front());
     side(s).delivered.pop_front();

@@ -142,6 +142,9 @@ protected:
     // step: one loop turn of at most `d` (kernel: real time; userspace: fake time advances by d).
     virtual void step(std::chrono::milliseconds d) = 0;
     virtual void before_teardown() {}
+    // collect: move what reached `side` into side(side).delivered (the
+    // kernel Env's sockets do it from the loop already).
+    virtual void collect(int side) {}
 
     io::EventLoop& loop() { return *loop_; }
     void init_loop();

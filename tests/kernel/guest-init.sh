@@ -27,6 +27,7 @@ export KT_OPENVPN=/usr/sbin/openvpn
 export KT_OUR_OPENVPN=/ktest/bin/openvpn
 export KT_DCO_CLI=/ktest/bin/ovpn-dco-cli
 export KT_CONTRACT=/ktest/bin/dco_contract_tests
+export KT_STRACE=/usr/bin/strace
 export KT_NLTOOL=/ktest/bin/nltool
 export KT_MODULE=ovpn-dco-v2
 export KT_LABEL="$(cat /ktest/label)"

@@ -371,3 +371,103 @@ kt_cli_bg() {
     sleep 0.2
   done
 }
+
+# ---- OUR openvpn on DCO (scenarios 55-59; see ../README.md "Our daemon") ----
+
+# kt_our_openvpn NAME NS ARGS...: start OUR build/bin/openvpn ($KT_OUR_OPENVPN)
+# in NS like kt_openvpn (log $KT_WORK/NAME.log, pid killed at exit). Give it
+# `--status $KT_WORK/NAME.status 1` when the scenario checks counters.
+kt_our_openvpn() {
+  kt_require "$KT_OUR_OPENVPN"
+  KT_OVPN_BIN="$KT_OUR_OPENVPN" kt_openvpn "$@"
+}
+
+# kt_dco_dev NAME: the device NAME's log names in 2.6's "DCO device X opened"
+# or "DCO device X already exists, won't be destroyed at shutdown" line.
+kt_dco_dev() {
+  sed -n 's/.*DCO device \([^ ]*\) \(opened\|already exists\).*/\1/p' "$KT_WORK/$1.log" | tail -n1
+}
+
+# kt_assert_dco_link NS DEV: `ip -d link show` reports kind ovpn-dco for DEV.
+kt_assert_dco_link() {
+  local out
+  [ -n "$2" ] || kt_fail "kt_assert_dco_link: no device name (did the daemon log 'DCO device ... opened'?)"
+  out=$("$KT_IP" -n "$1" -d link show dev "$2" 2>&1) || kt_fail "no device $2 in $1: $out"
+  echo "$out" | grep -qw 'ovpn-dco' || kt_fail "$2 in $1 is not an ovpn-dco link: $(echo "$out" | tr '\n' ' ')"
+}
+
+# kt_our_dco NAME NS: our daemon NAME opened a DCO device, finished its
+# start-up, and the device really is kind ovpn-dco (not a tun fallback).
+kt_our_dco() {
+  kt_wait_log "$1" 'DCO device [^ ]+ (opened|already exists)'
+  kt_wait_log "$1" 'Initialization Sequence Completed'
+  grep -q 'TUN/TAP device .* opened' "$KT_WORK/$1.log" && kt_fail "$1 opened a tun device (fell back to userspace)"
+  kt_assert_dco_link "$2" "$(kt_dco_dev "$1")"
+}
+
+# kt_trace_start NAME / kt_trace_stop NAME: strace the receive side of the
+# openvpn process NAME (read, readv, recvfrom, recvmsg, recvmmsg) into
+# $KT_WORK/NAME.strace while a transfer runs.
+kt_trace_start() {
+  local i=0
+  kt_require "$KT_STRACE"
+  : >"$KT_WORK/$1.strace"
+  "$KT_STRACE" -f -qq -p "$(kt_pid "$1")" -e trace=read,readv,recvfrom,recvmsg,recvmmsg -e signal=none \
+    -o "$KT_WORK/$1.strace" 2>"$KT_WORK/$1.strace.err" &
+  echo $! >"$KT_WORK/$1.strace.pid"
+  echo $! >>"$KT_WORK/pids"
+  # attached once strace says nothing more about attaching and the process still runs
+  while [ "$i" -lt 20 ]; do
+    kill -0 "$(cat "$KT_WORK/$1.strace.pid")" 2>/dev/null || kt_fail "strace of $1 died: $(cat "$KT_WORK/$1.strace.err")"
+    grep -q . "$KT_WORK/$1.strace" && break
+    i=$((i + 1))
+    sleep 0.5
+  done
+}
+
+kt_trace_stop() {
+  local p
+  p=$(cat "$KT_WORK/$1.strace.pid" 2>/dev/null) || return 0
+  kill "$p" 2>/dev/null
+  wait "$p" 2>/dev/null
+  rm -f "$KT_WORK/$1.strace.pid"
+}
+
+# kt_userspace_rx_bytes NAME: bytes the traced process got from the kernel
+# through those calls (recvmmsg: the sum of its msg_len fields).
+kt_userspace_rx_bytes() {
+  awk '
+    /recvmmsg\(/ { n = split($0, a, "msg_len="); for (i = 2; i <= n; i++) s += a[i] + 0; next }
+    / = [0-9]+$/ { s += $NF }
+    END { print s + 0 }' "$KT_WORK/$1.strace"
+}
+
+# kt_status_value NAME KEY: KEY's value in $KT_WORK/NAME.status (status
+# v1 "KEY,VALUE", v2 "GLOBAL_STATS,KEY,VALUE", v3 the same with tabs); empty
+# when the file has no such line.
+kt_status_value() {
+  tr '\t' ',' <"$KT_WORK/$1.status" 2>/dev/null | awk -F, -v k="$2" '
+    $1 == k { v = $2 } $1 == "GLOBAL_STATS" && $2 == k { v = $3 } END { if (v != "") print v }'
+}
+
+# kt_no_userspace_data NAME MAXBYTES CMD...: run CMD (a transfer through the
+# tunnel) while NAME is traced; FAIL when NAME received MAXBYTES or more
+# through its read/recv calls meanwhile (with DCO the data stays in the
+# kernel: NAME only sees control packets and netlink), or when its status
+# counter userspace_data_packets grew (checked when the status file has it).
+kt_no_userspace_data() {
+  local name=$1 max=$2 got before after
+  shift 2
+  before=$(kt_status_value "$name" userspace_data_packets)
+  kt_trace_start "$name"
+  "$@"
+  kt_trace_stop "$name"
+  got=$(kt_userspace_rx_bytes "$name")
+  kt_log "$name received $got bytes in userspace during: $*"
+  [ "$got" -lt "$max" ] || kt_fail "$name received $got bytes in userspace during the transfer (DCO must keep the data in the kernel; limit $max)"
+  if [ -n "$before" ]; then
+    sleep 2 # one status-file update (scenarios use --status FILE 1)
+    after=$(kt_status_value "$name" userspace_data_packets)
+    [ "$after" = "$before" ] || kt_fail "$name: userspace_data_packets went from $before to $after during the transfer"
+  fi
+}
