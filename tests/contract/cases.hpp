@@ -143,10 +143,11 @@ TYPED_TEST_P(DataPlaneContract, TrafficBothWaysCountersFromThePeer)
     EXPECT_LT(b1.link_tx_bytes - b0.link_tx_bytes, std::uint64_t{kCount * kIp / 2});
 }
 
-// Rekey as 2.6 does it: new key into the secondary slot, swap, delete the old
-// one, with traffic after every step. Deleting the old key on one side first
-// proves both swaps happened (a swap that did nothing would leave that side
-// encrypting with, or decrypting only, the deleted key).
+// Rekey: new key into the secondary slot, swap, old key deleted, with
+// traffic after every step. The steps are staggered so that each swap must
+// really happen: side 1 drops its old primary before it swaps, so side 0's
+// packets only get through if side 0 encrypts with the new key, and side 1
+// can only send again once its swap made the new key primary.
 TYPED_TEST_P(DataPlaneContract, RekeySecondarySwapDeleteOld)
 {
     auto& env = this->env;
@@ -154,25 +155,28 @@ TYPED_TEST_P(DataPlaneContract, RekeySecondarySwapDeleteOld)
     ASSERT_NO_FATAL_FAILURE(env.connect(1));
     ASSERT_NO_FATAL_FAILURE(both_ways(env, 0, 1, 1));
     auto h0 = env.handle(0, 1), h1 = env.handle(1, 1);
-    ASSERT_TRUE(env.plane(0).install_key(h0, data::KeySlot::Secondary, env.keys(0, 1, 1)).ok());
-    ASSERT_TRUE(env.plane(1).install_key(h1, data::KeySlot::Secondary, env.keys(1, 1, 1)).ok());
-    ASSERT_NO_FATAL_FAILURE(both_ways(env, 0, 1, 10));
-    ASSERT_TRUE(env.plane(0).swap_keys(h0).ok());
-    ASSERT_NO_FATAL_FAILURE(both_ways(env, 0, 1, 20));
-    ASSERT_TRUE(env.plane(1).swap_keys(h1).ok());
-    ASSERT_NO_FATAL_FAILURE(both_ways(env, 0, 1, 30));
-    ASSERT_TRUE(env.plane(1).del_key(h1, data::KeySlot::Secondary).ok());
+    auto& a = env.plane(0);
+    auto& b = env.plane(1);
+    ASSERT_TRUE(a.install_key(h0, data::KeySlot::Secondary, env.keys(0, 1, 1)).ok());
+    ASSERT_TRUE(b.install_key(h1, data::KeySlot::Secondary, env.keys(1, 1, 1)).ok());
+    ASSERT_NO_FATAL_FAILURE(both_ways(env, 0, 1, 10)); // still the old key (primary encrypts)
+    ASSERT_TRUE(a.swap_keys(h0).ok());
+    ASSERT_NO_FATAL_FAILURE(both_ways(env, 0, 1, 20));       // each end decrypts with either key
+    ASSERT_TRUE(b.del_key(h1, data::KeySlot::Primary).ok()); // side 1 keeps only the new key
+    ASSERT_NO_FATAL_FAILURE(crosses(env, 0, env.vpn_ip(1), 1, 30));
+    ASSERT_TRUE(b.swap_keys(h1).ok()); // the new key becomes side 1's primary
     ASSERT_NO_FATAL_FAILURE(both_ways(env, 0, 1, 40));
-    ASSERT_TRUE(env.plane(0).del_key(h0, data::KeySlot::Secondary).ok());
+    ASSERT_TRUE(a.del_key(h0, data::KeySlot::Secondary).ok()); // side 0 drops the old key
     ASSERT_NO_FATAL_FAILURE(both_ways(env, 0, 1, 50));
-    // and the next round (key id 2) on top of the rotated keys
-    ASSERT_TRUE(env.plane(0).install_key(h0, data::KeySlot::Secondary, env.keys(0, 1, 2)).ok());
-    ASSERT_TRUE(env.plane(1).install_key(h1, data::KeySlot::Secondary, env.keys(1, 1, 2)).ok());
-    ASSERT_TRUE(env.plane(0).swap_keys(h0).ok());
-    ASSERT_TRUE(env.plane(1).swap_keys(h1).ok());
-    ASSERT_TRUE(env.plane(0).del_key(h0, data::KeySlot::Secondary).ok());
-    ASSERT_TRUE(env.plane(1).del_key(h1, data::KeySlot::Secondary).ok());
+    // The next round (key id 2) as 2.6 runs it, on top of the rotated keys.
+    ASSERT_TRUE(a.install_key(h0, data::KeySlot::Secondary, env.keys(0, 1, 2)).ok());
+    ASSERT_TRUE(b.install_key(h1, data::KeySlot::Secondary, env.keys(1, 1, 2)).ok());
+    ASSERT_TRUE(a.swap_keys(h0).ok());
+    ASSERT_TRUE(b.swap_keys(h1).ok());
     ASSERT_NO_FATAL_FAILURE(both_ways(env, 0, 1, 60));
+    ASSERT_TRUE(a.del_key(h0, data::KeySlot::Secondary).ok());
+    ASSERT_TRUE(b.del_key(h1, data::KeySlot::Secondary).ok());
+    ASSERT_NO_FATAL_FAILURE(both_ways(env, 0, 1, 70));
 }
 
 TYPED_TEST_P(DataPlaneContract, UnknownPeerIdIsAnError)

@@ -64,7 +64,10 @@ public:
 
 protected:
     const ClockSource& clock() override { return clock_; }
-    void make_world(const Topology& t) override { tuns_.assign(static_cast<std::size_t>(t.clients + 1), nullptr); }
+    void make_world(const Topology& t) override
+    {
+        tuns_.assign(static_cast<std::size_t>(t.clients + 1), nullptr);
+    }
     std::unique_ptr<data::DataPlane> make_plane(int side, bool mp) override
     {
         auto tun = std::make_unique<test::FakeTun>("fake" + std::to_string(side));
