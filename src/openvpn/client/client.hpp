@@ -16,8 +16,10 @@
 //      (SIGTERM/SIGINT with explicit-exit-notify, HALT, AUTH_FAILED,
 //      ping-exit).
 //
-// The protocol decisions live in control/ and client/setup.hpp; this file is
-// the glue between them and io/, tun/, data/ and script/.
+// The protocol decisions live in control/, session/ and client/setup.hpp;
+// the Client is the glue between them and io/, the data plane (which it
+// gets from session::make_data_plane and never asks about) and script/.
+// Its members are defined in one file per concern (see the groups below).
 #pragma once
 
 #include <memory>
@@ -41,12 +43,13 @@
 #include "openvpn/tun/net_setup.hpp"
 
 namespace ovpn::tun {
-class TunDevice;
 class Netlink;
 class NetSetup;
 } // namespace ovpn::tun
 
 namespace ovpn::client {
+
+struct Remote;
 
 using session::kExitError;
 using session::kExitOk;
@@ -69,16 +72,91 @@ public:
 private:
     enum class Phase { Idle, Connecting, Handshake, Pulling, Up, Exiting };
 
+    // client.cpp: the entry order, the one timer, --inactive.
     const options::ConnectionEntry& current_ce() const;
+    void order_connections();
+    void on_tick();
+    bool tick_process(TimePoint now);
+    bool tick_server_poll(TimePoint now);
+    bool tick_pull(TimePoint now);
+    bool tick_pre_pull_ping(TimePoint now);
+    bool check_inactive(TimePoint now);
+    void arm_tick();
+
+    // credentials.cpp: --auth-user-pass (again after --auth-nocache).
+    Status<> load_credentials();
+
+    // connect.cpp: one connection attempt and the link's packets.
     Status<> start_connection();
+    void begin_attempt(const options::ConnectionEntry& ce, const Remote& r);
+    Status<> resolve_remote(const options::ConnectionEntry& ce, const Remote& r, bool& go);
+    // resolve_failed: the remote's name did not resolve (`line` is 2.6's
+    // RESOLVE line): look again, restart with the next remote or fail,
+    // as --resolv-retry says (ResolvePolicy).
+    Status<> resolve_failed(const std::string& line);
+    Status<> open_link(const options::ConnectionEntry& ce, const Remote& r, bool& go);
+    Status<> open_proxied(const options::ConnectionEntry& ce, const Remote& r, bool& go);
+    Status<> open_tcp(const options::ConnectionEntry& ce, bool& go);
+    Status<> open_udp(const options::ConnectionEntry& ce);
     // local_bind: where 2.6 binds the socket to remote_: --local (default the
     // wildcard) and --lport (default --port), unless --nobind. A UDP pull
     // client and a TCP client bind only when --local, --lport or --bind was
     // given; a UDP p2p peer always does. nullopt = do not bind.
     Result<std::optional<io::SockAddr>> local_bind(const options::ConnectionEntry& ce, bool tcp) const;
+    Status<> watch_link(bool connecting);
+    Status<> load_tls_context();
+    Status<> start_control(const options::ConnectionEntry& ce, bool connecting);
+    void close_link();
+    void on_link_event(std::uint32_t events);
+    void on_tcp_connected();
+    void on_link_readable();
+    std::size_t sort_batch(std::size_t n, TimePoint now);
+    void on_control_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now);
+    void send_packet(const std::vector<std::uint8_t>& pkt);
+    void flush_control();
+
+    // pull.cpp: the control channel's events (session::ControlHandler).
+    bool alive() const override { return cc_ != nullptr; }
+    std::string log_prefix() const override { return {}; }
+    void send_control(const std::vector<std::uint8_t>& pkt) override { send_packet(pkt); }
+    void on_message(const std::string& text) override { handle_message(text); }
+    void on_tls_failed() override;
+    void on_lame_duck_expired(std::uint8_t key_id) override;
+    void on_key_active(std::uint8_t key_id, bool renegotiated) override;
+    void handle_control_events();
+    void peer_initiated(const control::TlsSession& tls);
+    void start_pull();
+    void negotiate_with_peer(std::uint8_t key_id);
+    void handle_message(const std::string& text);
+    void handle_push_reply(const std::string& text);
+    void handle_auth_failed(const std::string& arg);
+    Status<> bring_up();
+    Status<> install_key(std::uint8_t key_id, bool first);
+
+    // tunnel.cpp: the device, its data plane and this session's peer in it.
+    Status<> open_device();
+    Status<> open_data_plane();
+    void on_peer_event(const data::PeerEvent& ev);
+    // effective_mssfix: 2.6's MSS limit for this session's cipher and
+    // transport (0 = off).
+    Result<std::uint16_t> effective_mssfix(wire::CompressMode comp, std::size_t fragment) const;
+    Status<> configure_network();
+    // add_routes: routes and redirect-gateway, then --route-up (after
+    // --route-delay when given).
+    void add_routes();
+    // close_tun: route-pre-down, undo routes/addresses, close, --down.
+    void close_tun();
+
+    // lifecycle.cpp: restarts, exits, signals, the counters.
+    void teardown_session();
     void schedule_restart(const std::string& why, bool advance_remote);
     // restart_now: SIGUSR1 / SIGHUP: tear down and reconnect at once.
     void restart_now(const std::string& why);
+    void exit_now(int code, const std::string& why);
+    // reload_config: SIGHUP: full teardown, then run() returns kReloadConfig.
+    void reload_config();
+    void begin_exit(const std::string& why);
+    void on_signal(io::Signal s);
     // initialization_completed: the first time, process::after_init (drop
     // privileges, sd_notify) and the line; later just the line.
     Status<> initialization_completed();
@@ -87,47 +165,13 @@ private:
     process::TrafficCounters traffic() const;
     void write_status(bool final_write);
     static std::vector<std::string> split_lines(const std::string& text);
-    void teardown_session();
-    void exit_now(int code, const std::string& why);
-    // reload_config: SIGHUP: full teardown, then run() returns kReloadConfig.
-    void reload_config();
-    void on_signal(io::Signal s);
-    void begin_exit(const std::string& why);
 
-    void on_link_event(std::uint32_t events);
-    void on_link_readable();
-    void on_tcp_connected();
-    void flush_control();
-    void send_packet(const std::vector<std::uint8_t>& pkt);
-    void handle_control_events();
-    // session::ControlHandler: the control channel's events and packets.
-    bool alive() const override { return cc_ != nullptr; }
-    std::string log_prefix() const override { return {}; }
-    void send_control(const std::vector<std::uint8_t>& pkt) override { send_packet(pkt); }
-    void on_message(const std::string& text) override { handle_message(text); }
-    void on_tls_failed() override;
-    void on_lame_duck_expired(std::uint8_t key_id) override;
-    void handle_message(const std::string& text);
-    void handle_push_reply(const std::string& text);
-    void handle_auth_failed(const std::string& arg);
-    void on_key_active(std::uint8_t key_id, bool renegotiated) override;
-    Status<> bring_up();
-    Status<> open_device();
-    Status<> open_data_plane();
-    void on_peer_event(const data::PeerEvent& ev);
-    Status<> configure_network();
-    // effective_mssfix: 2.6's MSS limit for this session's cipher and
-    // transport (0 = off).
-    Result<std::uint16_t> effective_mssfix(wire::CompressMode comp, std::size_t fragment) const;
-    Status<> install_key(std::uint8_t key_id, bool first);
-    void on_tick();
-    bool check_inactive(TimePoint now);
-    void order_connections();
-    Status<> load_credentials();
-    void arm_tick();
-
-    // Scripts (2.6's arguments and environment, client/script_env.hpp).
+    // scripts.cpp: 2.6's arguments and environment (client/script_env.hpp).
     ScriptEnvFacts script_facts() const;
+    void add_process_facts(ScriptEnvFacts& f) const;
+    void add_connection_facts(ScriptEnvFacts& f) const;
+    void add_tunnel_facts(ScriptEnvFacts& f) const;
+    void add_route_facts(ScriptEnvFacts& f) const;
     std::vector<std::string> up_down_args() const;
     // run_tls_verify: the TlsConfig hook for each certificate of the peer's
     // chain: session::run_tls_verify with our script variables.
@@ -135,19 +179,9 @@ private:
     bool run_script(const std::string& type, const std::string& command, const std::vector<std::string>& args,
                     bool with_signal = false);
     void run_ipchange();
-    // add_routes: routes and redirect-gateway, then --route-up (after
-    // --route-delay when given).
-    void add_routes();
-    // close_tun: route-pre-down, undo routes/addresses, close, --down.
-    void close_tun();
-    void close_link();
-    // resolve_failed: the remote's name did not resolve (`line` is 2.6's
-    // RESOLVE line): look again, restart with the next remote or fail,
-    // as --resolv-retry says (ResolvePolicy).
-    Status<> resolve_failed(const std::string& line);
 
-    // --secret static-key p2p (client/static_mode.cpp): no control channel;
-    // the data plane runs from the start with key id 0 and the peer is
+    // static_mode.cpp: --secret static-key p2p: no control channel; the
+    // data plane runs from the start with key id 0 and the peer is
     // "initiated" by its first authenticated packet.
     bool static_mode() const { return base_.secret.has_value(); }
     Status<> load_static_key();

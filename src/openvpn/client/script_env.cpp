@@ -22,11 +22,10 @@ std::string trim(const std::string& s)
     return s.substr(b, e - b + 1);
 }
 
-} // namespace
-
-script::Env build_script_env(const ScriptEnvFacts& f)
+// add_process_env: setenv, config, daemon, verb, the connection entry,
+// time.
+void add_process_env(script::Env& env, const ScriptEnvFacts& f)
 {
-    script::Env env;
     for (const auto& [k, v] : f.setenv)
         env.set(k, v);
     if (!f.config.empty())
@@ -48,49 +47,60 @@ script::Env build_script_env(const ScriptEnvFacts& f)
     env.set_int("time_unix", f.now_unix);
     if (!f.now_ascii.empty())
         env.set("time_ascii", f.now_ascii);
+}
 
-    if (!f.dev.empty()) {
-        env.set("dev", f.dev);
-        env.set("dev_type", f.dev_type);
-        env.set_int("tun_mtu", f.tun_mtu);
-        env.set_int("link_mtu", f.link_mtu);
-        env.set("script_context", f.restart ? "restart" : "init");
-        env.set_int("redirect_gateway", f.redirect_gateway ? 1 : 0);
-        if (!f.ifconfig_local.empty()) {
-            env.set("ifconfig_local", f.ifconfig_local);
-            if (!f.ifconfig_remote_or_netmask.empty())
-                env.set(f.subnet ? "ifconfig_netmask" : "ifconfig_remote", f.ifconfig_remote_or_netmask);
-        }
-        if (!f.ifconfig_ipv6_local.empty()) {
-            env.set("ifconfig_ipv6_local", f.ifconfig_ipv6_local);
-            if (f.ifconfig_ipv6_netbits)
-                env.set_int("ifconfig_ipv6_netbits", *f.ifconfig_ipv6_netbits);
-            if (!f.ifconfig_ipv6_remote.empty())
-                env.set("ifconfig_ipv6_remote", f.ifconfig_ipv6_remote);
-        }
-        if (!f.route_vpn_gateway.empty())
-            env.set("route_vpn_gateway", f.route_vpn_gateway);
-        if (!f.route_net_gateway.empty())
-            env.set("route_net_gateway", f.route_net_gateway);
-        for (std::size_t i = 0; i < f.routes.size(); ++i) {
-            const ScriptRoute& r = f.routes[i];
-            env.set(idx("route_network", i + 1), r.network);
-            env.set(idx("route_netmask", i + 1), r.netmask);
-            env.set(idx("route_gateway", i + 1), r.gateway);
-            if (r.metric)
-                env.set_int(idx("route_metric", i + 1), *r.metric);
-        }
-        for (std::size_t i = 0; i < f.routes_ipv6.size(); ++i) {
-            const ScriptRoute6& r = f.routes_ipv6[i];
-            env.set(idx("route_ipv6_network", i + 1), r.network);
-            env.set(idx("route_ipv6_gateway", i + 1), r.gateway);
-            if (r.metric)
-                env.set_int(idx("route_ipv6_metric", i + 1), *r.metric);
-        }
-        for (std::size_t i = 0; i < f.foreign_options.size(); ++i)
-            env.set(idx("foreign_option", i + 1), f.foreign_options[i]);
+// add_device_env: dev, MTU, script_context, ifconfig_*.
+void add_device_env(script::Env& env, const ScriptEnvFacts& f)
+{
+    env.set("dev", f.dev);
+    env.set("dev_type", f.dev_type);
+    env.set_int("tun_mtu", f.tun_mtu);
+    env.set_int("link_mtu", f.link_mtu);
+    env.set("script_context", f.restart ? "restart" : "init");
+    env.set_int("redirect_gateway", f.redirect_gateway ? 1 : 0);
+    if (!f.ifconfig_local.empty()) {
+        env.set("ifconfig_local", f.ifconfig_local);
+        if (!f.ifconfig_remote_or_netmask.empty())
+            env.set(f.subnet ? "ifconfig_netmask" : "ifconfig_remote", f.ifconfig_remote_or_netmask);
     }
+    if (!f.ifconfig_ipv6_local.empty()) {
+        env.set("ifconfig_ipv6_local", f.ifconfig_ipv6_local);
+        if (f.ifconfig_ipv6_netbits)
+            env.set_int("ifconfig_ipv6_netbits", *f.ifconfig_ipv6_netbits);
+        if (!f.ifconfig_ipv6_remote.empty())
+            env.set("ifconfig_ipv6_remote", f.ifconfig_ipv6_remote);
+    }
+}
 
+// add_route_env: the gateways, route_*, route_ipv6_*, foreign_option_*.
+void add_route_env(script::Env& env, const ScriptEnvFacts& f)
+{
+    if (!f.route_vpn_gateway.empty())
+        env.set("route_vpn_gateway", f.route_vpn_gateway);
+    if (!f.route_net_gateway.empty())
+        env.set("route_net_gateway", f.route_net_gateway);
+    for (std::size_t i = 0; i < f.routes.size(); ++i) {
+        const ScriptRoute& r = f.routes[i];
+        env.set(idx("route_network", i + 1), r.network);
+        env.set(idx("route_netmask", i + 1), r.netmask);
+        env.set(idx("route_gateway", i + 1), r.gateway);
+        if (r.metric)
+            env.set_int(idx("route_metric", i + 1), *r.metric);
+    }
+    for (std::size_t i = 0; i < f.routes_ipv6.size(); ++i) {
+        const ScriptRoute6& r = f.routes_ipv6[i];
+        env.set(idx("route_ipv6_network", i + 1), r.network);
+        env.set(idx("route_ipv6_gateway", i + 1), r.gateway);
+        if (r.metric)
+            env.set_int(idx("route_ipv6_metric", i + 1), *r.metric);
+    }
+    for (std::size_t i = 0; i < f.foreign_options.size(); ++i)
+        env.set(idx("foreign_option", i + 1), f.foreign_options[i]);
+}
+
+// add_peer_env: the peer's address, common name, certificate and signal.
+void add_peer_env(script::Env& env, const ScriptEnvFacts& f)
+{
     if (!f.peer_ip.empty()) {
         // 2.6 keeps untrusted_* from the first packet and adds trusted_*
         // once the peer authenticated.
@@ -107,6 +117,19 @@ script::Env build_script_env(const ScriptEnvFacts& f)
         env.set(name, value);
     if (!f.signal.empty())
         env.set("signal", f.signal);
+}
+
+} // namespace
+
+script::Env build_script_env(const ScriptEnvFacts& f)
+{
+    script::Env env;
+    add_process_env(env, f);
+    if (!f.dev.empty()) {
+        add_device_env(env, f);
+        add_route_env(env, f);
+    }
+    add_peer_env(env, f);
     return env;
 }
 

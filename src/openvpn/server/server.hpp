@@ -1,8 +1,9 @@
 // server/server.hpp: the P2MP server (--mode server, usually through
 // --server) on top of the event loop:
 //
-//   1. open tun, set --ifconfig/--ifconfig-ipv6 and --route, log
-//      "Initialization Sequence Completed";
+//   1. open the device with its data plane (session::make_data_plane), set
+//      --ifconfig/--ifconfig-ipv6 and --route, log "Initialization Sequence
+//      Completed";
 //   2. listen: one UDP socket (clients told apart by source address, data
 //      packets by P_DATA_V2 peer id; a new client's reset is answered
 //      statelessly with 2.6's session cookie, stateless.hpp, and the
@@ -12,18 +13,19 @@
 //      (tls-auth / tls-crypt / tls-crypt-v2 wrap of its own), key-method 2,
 //      --auth-user-pass-verify, NCP (ncp.hpp), a pool slot (pool.hpp) that is
 //      also its peer id, the PUSH_REPLY (push.hpp), its peer in the one
-//      userspace data plane, renegotiation, keepalive expiry and
+//      data plane, renegotiation (session/keys.hpp), keepalive expiry and
 //      explicit-exit-notify (OCC_EXIT or the EXIT message);
 //   4. per client also --client-config-dir / --client-connect (addresses,
 //      extra pushes, iroutes (iroute.hpp; the data plane routes by longest
 //      prefix and checks sources), disable), --client-disconnect,
 //      --learn-address, --tls-verify (all with the certificate variables of
-//      cert_env.hpp), per-instance reneg-sec jitter (reneg.hpp), and the
+//      cert_env.hpp), per-instance reneg-sec jitter (session/reneg.hpp), and the
 //      --status file (status.hpp) on every connect/disconnect and interval;
 //   5. SIGTERM/SIGINT exit, SIGUSR1 / SIGHUP make run() return kRunAgain /
 //      kReloadConfig (daemon::run builds a fresh Server); with
 //      --explicit-exit-notify on UDP the clients get RESTART first and the
 //      server goes 2 s later, as 2.6.
+// The members are defined in one file per concern (see the groups below).
 #pragma once
 
 #include <map>
@@ -39,6 +41,7 @@
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/options/dco.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/server/client_config.hpp"
 #include "openvpn/server/ncp.hpp"
 #include "openvpn/server/pool.hpp"
 #include "openvpn/server/stateless.hpp"
@@ -54,6 +57,9 @@ class NetSetup;
 } // namespace ovpn::tun
 namespace ovpn::script {
 class Env;
+}
+namespace ovpn::wire {
+struct KeyMethod2;
 }
 
 namespace ovpn::server {
@@ -86,48 +92,80 @@ public:
     const CookieStats* cookie_stats() const noexcept { return gate_ ? &gate_->stats() : nullptr; }
 
 private:
-    struct Instance;
+    struct Instance; // instance.hpp
 
-    Status<> open_tun();
-    Status<> open_transport();
+    // server.cpp: the tick, signals, exit.
+    void on_tick();
+    void arm_tick();
     void stop(int code, const std::string& why);
     void begin_exit(int code, const std::string& why);
     void on_signal(io::Signal s);
 
+    // tunnel.cpp: the device, its data plane, each admitted client's peer.
+    Status<> open_tun();
+    Status<> configure_device();
+    bool run_up(std::uint32_t mtu);
+    Status<> activate(Instance& in);
+    Status<> add_data_peer(Instance& in);
+    void log_learned(const Instance& in);
+    Status<> install_key(Instance& in, std::uint8_t key_id, bool first);
+    // on_data_packets: to the data plane; returns how many authenticated.
+    std::size_t on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now);
+    void on_peer_event(const data::PeerEvent& ev);
+
+    // transport.cpp: the sockets and every packet on them.
+    Status<> open_transport();
+    void on_udp_readable();
+    void on_udp_data(PacketBuf& b, const io::SockAddr& from, TimePoint now);
+    void on_udp_control(PacketBuf& b, const io::SockAddr& from, TimePoint now);
+    void on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now);
+    void log_first_drop(const FirstPacket& fp, const CookieStats& before, const PacketBuf& b,
+                        const io::SockAddr& from);
+    void accept_first(const FirstPacket& fp, PacketBuf& b, const io::SockAddr& from, TimePoint now);
+    void on_tcp_accept();
+    void on_tcp_event(std::uint32_t id, std::uint32_t events);
+    void on_control_packet(Instance& in, PacketBuf& b, TimePoint now);
+    void send_to(Instance& in, const std::vector<std::uint8_t>& pkt);
+    void flush(Instance& in);
+    void handle_events(Instance& in);
+
+    // client_table.cpp: making, finding, closing and reaping instances.
     Instance* new_instance(const io::SockAddr& from, std::unique_ptr<io::LinkSocket> tcp,
                            const std::optional<wire::SessionId>& cookie = std::nullopt);
     std::unique_ptr<control::ControlWrap> make_wrap(std::uint32_t wall_secs);
-    void on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now);
+    std::unique_ptr<control::ControlChannel>
+    new_control_channel(bool tcp, const std::optional<wire::SessionId>& cookie);
     Instance* find_id(std::uint32_t id);
     Instance* find_addr(const io::SockAddr& a);
     void close_instance(Instance& in, const std::string& why);
     void reap();
 
-    void on_udp_readable();
-    void on_tcp_accept();
-    void on_tcp_event(std::uint32_t id, std::uint32_t events);
-    void on_control_packet(Instance& in, PacketBuf& b, TimePoint now);
-    // on_data_packets: to the data plane; returns how many authenticated.
-    std::size_t on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now);
-    void on_peer_event(const data::PeerEvent& ev);
-    void send_to(Instance& in, const std::vector<std::uint8_t>& pkt);
-    void flush(Instance& in);
-    void handle_events(Instance& in);
+    // admission.cpp: whether (and with which addresses) a client may use
+    // the VPN.
     void on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated);
-    bool verify_user_pass(Instance& in, const std::string& user, const SecureBytes& pass);
+    void on_renegotiated(Instance& in, std::uint8_t key_id, const wire::KeyMethod2* km);
+    void drop_older_sessions(Instance& in);
+    void admit(Instance& in, const wire::KeyMethod2* km);
     bool client_connect(Instance& in);
+    bool read_ccd(Instance& in, ClientConfig& cfg);
+    bool select_pool_address(Instance& in, const ClientConfig& cfg);
+    bool apply_client_config(Instance& in, ClientConfig cfg);
+    void fail_auth(Instance& in, const std::string& reason);
+
+    // scripts.cpp: 2.6's server scripts and their environment.
+    bool verify_user_pass(Instance& in, const std::string& user, const SecureBytes& pass);
+    bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);
+    bool run_client_connect(Instance& in, ClientConfig& cfg);
     void client_disconnect(Instance& in);
     void learn_address(Instance& in, const char* op);
     script::Env client_env(const Instance& in) const;
     void add_cert_vars(script::Env& env, const Instance& in) const;
-    bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);
-    void fail_auth(Instance& in, const std::string& reason);
-    Status<> activate(Instance& in);
+
+    // push_reply.cpp: an admitted client's messages.
     void send_push_reply(Instance& in);
     void handle_message(Instance& in, const std::string& text);
-    Status<> install_key(Instance& in, std::uint8_t key_id, bool first);
-    void on_tick();
-    void arm_tick();
+
+    // status_file.cpp: --status and --ifconfig-pool-persist.
     void write_status();
     void read_persist();
     void write_persist();

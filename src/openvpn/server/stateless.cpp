@@ -74,53 +74,77 @@ FirstPacket CookieGate::first_packet(Bytes pkt, const io::SockAddr& from, contro
                                      std::uint32_t now_secs)
 {
     FirstPacket r;
-    auto peek = wire::peek_control(pkt);
-    if (!peek || peek->key_id != 0 || !wire::is_defined(peek->session_id)) {
-        ++stats_.drop_unwrap;
-        return r;
-    }
-    const Opcode op = peek->opcode;
-    const bool reset = op == Opcode::ControlHardResetClientV2 || op == Opcode::ControlHardResetClientV3;
-    const bool reply = op == Opcode::ControlV1 || op == Opcode::AckV1 || op == Opcode::ControlWkcV1;
-    if (!reset && !reply) {
-        ++stats_.drop_unwrap;
-        return r;
-    }
     std::vector<std::uint8_t> plain(pkt.size());
-    auto n = wrap.unwrap(pkt, plain, now_secs);
-    if (!n) {
-        ++stats_.drop_unwrap;
-        return r;
-    }
-    auto p = wire::parse_control(Bytes(plain.data(), *n));
-    if (!p || p->opcode != op || p->session_id != peek->session_id) {
+    auto p = unwrap_first(pkt, wrap, plain, now_secs);
+    if (!p) {
         ++stats_.drop_unwrap;
         return r;
     }
     const auto addr = addr_bytes(from);
-    if (reply) {
-        if (!wire::cookie_reply_ok(*p) ||
-            !cookie_.verify(now_secs, hand_window_, addr, p->session_id, p->remote_session_id)) {
-            ++stats_.drop_cookie;
-            return r;
-        }
-        ++stats_.accepted;
-        rate_.give_back(); // a finished three-way handshake does not count
-        r.verdict = FirstVerdict::CreateFromAck;
-        r.client_sid = p->session_id;
-        r.cookie = p->remote_session_id;
-        return r;
+    if (p->opcode == Opcode::ControlHardResetClientV2 || p->opcode == Opcode::ControlHardResetClientV3)
+        on_client_reset(r, *p, pkt, addr, wrap, now_secs);
+    else
+        on_cookie_ack(r, *p, addr, now_secs);
+    return r;
+}
+
+// unwrap_first: a first packet (a client's reset, or what answers our
+// cookie) unwrapped and parsed into `plain`; nullopt for anything else.
+std::optional<wire::ControlPacket> CookieGate::unwrap_first(Bytes pkt, control::ControlWrap& wrap,
+                                                            std::vector<std::uint8_t>& plain,
+                                                            std::uint32_t now_secs)
+{
+    auto peek = wire::peek_control(pkt);
+    if (!peek || peek->key_id != 0 || !wire::is_defined(peek->session_id))
+        return std::nullopt;
+    const Opcode op = peek->opcode;
+    const bool reset = op == Opcode::ControlHardResetClientV2 || op == Opcode::ControlHardResetClientV3;
+    const bool reply = op == Opcode::ControlV1 || op == Opcode::AckV1 || op == Opcode::ControlWkcV1;
+    if (!reset && !reply)
+        return std::nullopt;
+    auto n = wrap.unwrap(pkt, plain, now_secs);
+    if (!n)
+        return std::nullopt;
+    auto p = wire::parse_control(Bytes(plain.data(), *n));
+    if (!p || p->opcode != op || p->session_id != peek->session_id)
+        return std::nullopt;
+    return *p;
+}
+
+// on_cookie_ack: the client answered our cookie reply: an instance, when
+// the cookie is ours and fresh.
+void CookieGate::on_cookie_ack(FirstPacket& r, const wire::ControlPacket& p,
+                               const std::vector<std::uint8_t>& addr, std::uint32_t now_secs)
+{
+    if (!wire::cookie_reply_ok(p) ||
+        !cookie_.verify(now_secs, hand_window_, addr, p.session_id, p.remote_session_id)) {
+        ++stats_.drop_cookie;
+        return;
     }
-    if (p->num_acks != 0 || !p->message_id || *p->message_id != 0) {
+    ++stats_.accepted;
+    rate_.give_back(); // a finished three-way handshake does not count
+    r.verdict = FirstVerdict::CreateFromAck;
+    r.client_sid = p.session_id;
+    r.cookie = p.remote_session_id;
+}
+
+// on_client_reset: a client's hard reset: the rate limit, then our cookie
+// reply, or (a tls-crypt-v2 client without early negotiation) an instance
+// at once unless force-cookie.
+void CookieGate::on_client_reset(FirstPacket& r, const wire::ControlPacket& p, Bytes pkt,
+                                 const std::vector<std::uint8_t>& addr, control::ControlWrap& wrap,
+                                 std::uint32_t now_secs)
+{
+    if (p.num_acks != 0 || !p.message_id || *p.message_id != 0) {
         ++stats_.drop_unwrap;
-        return r;
+        return;
     }
     if (!rate_.check(now_secs, r.rate_note, r.rate_seconds_left)) {
         ++stats_.drop_rate;
-        return r;
+        return;
     }
     bool resend_wkc = false;
-    if (op == Opcode::ControlHardResetClientV3) {
+    if (p.opcode == Opcode::ControlHardResetClientV3) {
         // the client's wrap packet id is in the clear (tls-crypt header)
         std::uint32_t pid = 0;
         if (pkt.size() >= wire::kTlsCryptOffPid + 4) {
@@ -130,49 +154,55 @@ FirstPacket CookieGate::first_packet(Bytes pkt, const io::SockAddr& from, contro
         if (!wire::supports_early_negotiation(pid)) {
             if (force_cookie_) {
                 ++stats_.drop_old_v3;
-                return r;
+                return;
             }
             rate_.give_back(); // becomes an instance at once (2.6 gives it back then)
             r.verdict = FirstVerdict::Stateful;
-            return r;
+            return;
         }
         resend_wkc = true;
     }
+    if (!write_cookie_reply(r, p, addr, resend_wkc, wrap, now_secs)) {
+        ++stats_.drop_unwrap;
+        r.reply.clear();
+        return;
+    }
+    r.verdict = FirstVerdict::ReplyCookie;
+    r.client_sid = p.session_id;
+    ++stats_.resets_answered;
+}
+
+// write_cookie_reply: our HARD_RESET_SERVER_V2 whose session id is the
+// cookie (with the resend-WKC flag for a tls-crypt-v2 client), wrapped.
+bool CookieGate::write_cookie_reply(FirstPacket& r, const wire::ControlPacket& p,
+                                    const std::vector<std::uint8_t>& addr, bool resend_wkc,
+                                    control::ControlWrap& wrap, std::uint32_t now_secs)
+{
     wire::ControlPacket out;
     out.opcode = Opcode::ControlHardResetServerV2;
     out.key_id = 0;
-    out.session_id = cookie_.compute(now_secs, hand_window_, addr, p->session_id);
+    out.session_id = cookie_.compute(now_secs, hand_window_, addr, p.session_id);
     out.num_acks = 1;
     out.acks[0] = 0;
-    out.remote_session_id = p->session_id;
+    out.remote_session_id = p.session_id;
     out.message_id = 0;
     std::uint8_t tlv[6];
     if (resend_wkc) {
         auto t = wire::write_early_negotiation(tlv, wire::kEarlyNegFlagResendWkc);
-        if (!t) {
-            ++stats_.drop_unwrap;
-            return r;
-        }
+        if (!t)
+            return false;
         out.payload = Bytes(tlv, *t);
     }
     std::vector<std::uint8_t> pl(wire::control_size(out));
     auto w = wire::write_control(pl, out);
-    if (!w) {
-        ++stats_.drop_unwrap;
-        return r;
-    }
+    if (!w)
+        return false;
     r.reply.resize(*w + wrap.overhead() + 64);
     auto m = wrap.wrap(Bytes(pl.data(), *w), r.reply, now_secs);
-    if (!m) {
-        ++stats_.drop_unwrap;
-        r.reply.clear();
-        return r;
-    }
+    if (!m)
+        return false;
     r.reply.resize(*m);
-    r.verdict = FirstVerdict::ReplyCookie;
-    r.client_sid = p->session_id;
-    ++stats_.resets_answered;
-    return r;
+    return true;
 }
 
 namespace {

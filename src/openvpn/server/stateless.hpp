@@ -113,6 +113,17 @@ public:
     static std::vector<std::uint8_t> addr_bytes(const io::SockAddr& a);
 
 private:
+    std::optional<wire::ControlPacket> unwrap_first(Bytes pkt, control::ControlWrap& wrap,
+                                                    std::vector<std::uint8_t>& plain, std::uint32_t now_secs);
+    void on_cookie_ack(FirstPacket& r, const wire::ControlPacket& p, const std::vector<std::uint8_t>& addr,
+                       std::uint32_t now_secs);
+    void on_client_reset(FirstPacket& r, const wire::ControlPacket& p, Bytes pkt,
+                         const std::vector<std::uint8_t>& addr, control::ControlWrap& wrap,
+                         std::uint32_t now_secs);
+    bool write_cookie_reply(FirstPacket& r, const wire::ControlPacket& p,
+                            const std::vector<std::uint8_t>& addr, bool resend_wkc,
+                            control::ControlWrap& wrap, std::uint32_t now_secs);
+
     CookieGate(wire::SessionCookie c, unsigned hw, bool force)
         : cookie_(std::move(c)), hand_window_(hw), force_cookie_(force)
     {

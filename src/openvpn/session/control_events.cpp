@@ -26,6 +26,17 @@ void on_failed(const control::FailedEvent& f, ControlHandler& h, Logger& log)
 
 } // namespace
 
+bool feed_control_packet(control::ControlChannel& cc, Bytes pkt, TimePoint now)
+{
+    auto drops = [&cc] {
+        const auto& st = cc.stats();
+        return st.drop_unwrap + st.drop_parse + st.drop_session + st.drop_key_id;
+    };
+    const auto before = drops();
+    cc.on_packet(pkt, now);
+    return drops() == before;
+}
+
 void dispatch_control_events(const std::unique_ptr<control::ControlChannel>& cc, ControlHandler& h,
                              Logger& log)
 {

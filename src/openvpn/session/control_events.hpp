@@ -42,6 +42,10 @@ public:
     virtual void on_lame_duck_expired(std::uint8_t key_id) = 0;
 };
 
+// feed_control_packet: one control packet from the peer; true when the
+// channel accepted it (not counted as a drop), which counts as life.
+bool feed_control_packet(control::ControlChannel& cc, Bytes pkt, TimePoint now);
+
 // dispatch_control_events: every pending event of `cc`, in order.
 void dispatch_control_events(const std::unique_ptr<control::ControlChannel>& cc, ControlHandler& h,
                              Logger& log);

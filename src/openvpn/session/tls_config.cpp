@@ -81,6 +81,167 @@ Result<control::RemoteCertTls> remote_cert_tls(const options::Options& o)
     return Err("--remote-cert-tls: unknown value '" + *v + "'");
 }
 
+// load: an optional file option into `out`.
+Status<> load(const std::optional<options::FileRef>& f, std::string& out)
+{
+    if (!f)
+        return Ok{};
+    auto r = read_file_ref(*f);
+    if (!r)
+        return Err(r.error());
+    out = std::move(*r);
+    return Ok{};
+}
+
+// load_pki: --ca, --cert, --extra-certs and --key (unlocked when encrypted).
+Status<> load_pki(const options::Options& o, control::TlsConfig& t)
+{
+    std::string key;
+    for (auto [f, out] : {std::pair{&o.ca, &t.ca_pem}, std::pair{&o.cert, &t.cert_pem},
+                          std::pair{&o.extra_certs, &t.extra_certs_pem}, std::pair{&o.key, &key}}) {
+        if (auto s = load(*f, *out); !s)
+            return s;
+    }
+    t.key_pem = SecureBytes(as_bytes(key));
+    std::fill(key.begin(), key.end(), '\0');
+    if (is_encrypted_pem(t.key_pem)) {
+        auto plain = unlock_private_key(o, t.key_pem);
+        if (!plain)
+            return Err(plain.error());
+        t.key_pem = std::move(*plain);
+    }
+    return Ok{};
+}
+
+// load_crl: --crl-verify: a file, an inline block, or a directory of
+// revoked serials.
+Status<> load_crl(const options::Options& o, control::TlsConfig& t)
+{
+    if (o.crl_verify) {
+        const options::Directive* d = o.last("crl-verify");
+        const bool dir = d != nullptr && d->args.size() > 1;
+        // A file is read by the TLS context, and read again when it
+        // changes (2.6); an inline <crl-verify> block is fixed.
+        if (dir) {
+            t.crl_dir = o.crl_verify->path; // 'dir': one file per revoked serial
+        } else if (o.crl_verify->is_inline) {
+            if (auto s = load(o.crl_verify, t.crl_pem); !s)
+                return s;
+        } else {
+            t.crl_file = o.crl_verify->path;
+        }
+    }
+    return Ok{};
+}
+
+// load_pkcs12: an inline <pkcs12> block is base64 (2.6); a file is DER.
+Status<> load_pkcs12(const options::Options& o, control::TlsConfig& t)
+{
+    if (o.pkcs12) {
+        std::string p12;
+        if (auto s = load(o.pkcs12, p12); !s)
+            return s;
+        t.pkcs12_der.assign(p12.begin(), p12.end());
+    }
+    return Ok{};
+}
+
+// set_tls_limits: versions, cipher lists, groups, client certificates.
+Status<> set_tls_limits(const options::Options& o, control::TlsConfig& t)
+{
+    if (o.tls_version_min)
+        t.tls_version_min = split_list(*o.tls_version_min, ' ').front();
+    if (o.tls_version_max)
+        t.tls_version_max = *o.tls_version_max;
+    t.tls_cipher = o.tls_cipher.value_or("");
+    t.tls_ciphersuites = o.tls_ciphersuites.value_or("");
+    t.tls_groups = o.tls_groups.value_or("");
+    if (o.verify_client_cert && *o.verify_client_cert != "require")
+        t.require_peer_cert = false;
+    return Ok{};
+}
+
+// set_peer_checks: --verify-x509-name and --remote-cert-tls.
+Status<> set_peer_checks(const options::Options& o, control::TlsConfig& t)
+{
+    if (o.verify_x509_name && !o.verify_x509_name->empty()) {
+        control::VerifyX509Name v{o.verify_x509_name->front(), control::X509NameType::Subject};
+        if (o.verify_x509_name->size() > 1) {
+            const std::string& ty = (*o.verify_x509_name)[1];
+            if (ty == "name")
+                v.type = control::X509NameType::Name;
+            else if (ty == "name-prefix")
+                v.type = control::X509NameType::NamePrefix;
+            else if (ty != "subject")
+                return Err("--verify-x509-name: unknown type '" + ty + "'");
+        }
+        t.verify_x509_name = v;
+    }
+    auto rct = remote_cert_tls(o);
+    if (!rct)
+        return Err(rct.error());
+    t.remote_cert_tls = *rct;
+    return Ok{};
+}
+
+// tls_auth_wrap: --tls-auth with its key direction and --auth digest.
+Result<std::unique_ptr<control::ControlWrap>> tls_auth_wrap(const options::FileRef& f, std::optional<int> kd,
+                                                            const std::string& digest,
+                                                            std::uint32_t wall_secs)
+{
+    auto text = read_file_ref(f);
+    if (!text)
+        return Err(text.error());
+    auto key = crypto::parse_static_key(*text);
+    if (!key)
+        return Err("--tls-auth: " + key.error());
+    crypto::KeyDirection dir = crypto::KeyDirection::Bidirectional;
+    if (kd)
+        dir = *kd == 0 ? crypto::KeyDirection::Normal : crypto::KeyDirection::Inverse;
+    auto s = crypto::key_slices(*key, dir);
+    auto w = wire::TlsAuth::create(digest, s.send_hmac, s.recv_hmac, wall_secs);
+    if (!w)
+        return Err("--tls-auth: " + w.error());
+    return control::make_tls_auth_wrap(std::move(w).value());
+}
+
+// tls_crypt_wrap: --tls-crypt in our TLS role.
+Result<std::unique_ptr<control::ControlWrap>> tls_crypt_wrap(const options::FileRef& f, bool server,
+                                                             std::uint32_t wall_secs)
+{
+    auto text = read_file_ref(f);
+    if (!text)
+        return Err(text.error());
+    auto key = crypto::parse_static_key(*text);
+    if (!key)
+        return Err("--tls-crypt: " + key.error());
+    auto w = wire::TlsCrypt::create(key->bytes, server ? wire::Role::Server : wire::Role::Client, wall_secs);
+    if (!w)
+        return Err("--tls-crypt: " + w.error());
+    return control::make_tls_crypt_wrap(std::move(w).value());
+}
+
+// tls_crypt_v2_client_wrap: a client's --tls-crypt-v2 key with its wrapped
+// client key (WKC) for the server.
+Result<std::unique_ptr<control::ControlWrap>> tls_crypt_v2_client_wrap(const options::FileRef& f,
+                                                                       std::uint32_t wall_secs)
+{
+    auto text = read_file_ref(f);
+    if (!text)
+        return Err(text.error());
+    auto key = crypto::parse_tls_crypt_v2_client_key(*text);
+    if (!key)
+        return Err("--tls-crypt-v2: " + key.error());
+    auto w = wire::TlsCrypt::create(key->kc.bytes, wire::Role::Client, wall_secs);
+    if (!w)
+        return Err("--tls-crypt-v2: " + w.error());
+    auto wrap = std::move(w).value();
+    // A tls-crypt-v2 client starts its packet ids at 0x0f000000 to signal
+    // early negotiation support (§3.6).
+    wrap.send_counter() = wire::PacketIdSend(wall_secs, wire::kEarlyNegStart);
+    return control::make_tls_crypt_wrap(std::move(wrap), std::move(key->wkc));
+}
+
 } // namespace
 
 Result<std::string> read_file_ref(const options::FileRef& f)
@@ -99,133 +260,29 @@ Result<control::TlsConfig> make_tls_config(const options::Options& o)
 {
     control::TlsConfig t;
     t.is_server = o.tls_server || o.is_server();
-    auto load = [](const std::optional<options::FileRef>& f, std::string& out) -> Status<> {
-        if (!f)
-            return Ok{};
-        auto r = read_file_ref(*f);
-        if (!r)
-            return Err(r.error());
-        out = std::move(*r);
-        return Ok{};
-    };
-    std::string key;
-    for (auto [f, out] : {std::pair{&o.ca, &t.ca_pem}, std::pair{&o.cert, &t.cert_pem},
-                          std::pair{&o.extra_certs, &t.extra_certs_pem}, std::pair{&o.key, &key}}) {
-        if (auto s = load(*f, *out); !s)
+    for (auto step : {load_pki, load_crl, load_pkcs12, set_tls_limits, set_peer_checks})
+        if (auto s = step(o, t); !s)
             return Err(s.error());
-    }
-    t.key_pem = SecureBytes(as_bytes(key));
-    std::fill(key.begin(), key.end(), '\0');
-    if (is_encrypted_pem(t.key_pem)) {
-        auto plain = unlock_private_key(o, t.key_pem);
-        if (!plain)
-            return Err(plain.error());
-        t.key_pem = std::move(*plain);
-    }
-    if (o.crl_verify) {
-        const options::Directive* d = o.last("crl-verify");
-        const bool dir = d != nullptr && d->args.size() > 1;
-        // A file is read by the TLS context, and read again when it
-        // changes (2.6); an inline <crl-verify> block is fixed.
-        if (dir) {
-            t.crl_dir = o.crl_verify->path; // 'dir': one file per revoked serial
-        } else if (o.crl_verify->is_inline) {
-            if (auto s = load(o.crl_verify, t.crl_pem); !s)
-                return Err(s.error());
-        } else {
-            t.crl_file = o.crl_verify->path;
-        }
-    }
-    if (o.pkcs12) {
-        std::string p12;
-        if (auto s = load(o.pkcs12, p12); !s)
-            return Err(s.error());
-        // An inline <pkcs12> block is base64 (2.6); a file is DER.
-        t.pkcs12_der.assign(p12.begin(), p12.end());
-    }
-    if (o.tls_version_min)
-        t.tls_version_min = split_list(*o.tls_version_min, ' ').front();
-    if (o.tls_version_max)
-        t.tls_version_max = *o.tls_version_max;
-    t.tls_cipher = o.tls_cipher.value_or("");
-    t.tls_ciphersuites = o.tls_ciphersuites.value_or("");
-    t.tls_groups = o.tls_groups.value_or("");
-    if (o.verify_client_cert && *o.verify_client_cert != "require")
-        t.require_peer_cert = false;
-    if (o.verify_x509_name && !o.verify_x509_name->empty()) {
-        control::VerifyX509Name v{o.verify_x509_name->front(), control::X509NameType::Subject};
-        if (o.verify_x509_name->size() > 1) {
-            const std::string& ty = (*o.verify_x509_name)[1];
-            if (ty == "name")
-                v.type = control::X509NameType::Name;
-            else if (ty == "name-prefix")
-                v.type = control::X509NameType::NamePrefix;
-            else if (ty != "subject")
-                return Err("--verify-x509-name: unknown type '" + ty + "'");
-        }
-        t.verify_x509_name = v;
-    }
-    auto rct = remote_cert_tls(o);
-    if (!rct)
-        return Err(rct.error());
-    t.remote_cert_tls = *rct;
     return t;
 }
 
 Result<std::unique_ptr<control::ControlWrap>>
 make_control_wrap(const options::Options& o, const options::ConnectionEntry& ce, std::uint32_t wall_secs)
 {
-    const bool server = o.tls_server || o.is_server();
     auto pick = [&](const std::optional<options::FileRef> options::ConnectionEntry::*m) {
         return (ce.*m) ? (ce.*m) : (o.ce.*m);
     };
     if (auto ta = pick(&options::ConnectionEntry::tls_auth)) {
-        auto text = read_file_ref(*ta);
-        if (!text)
-            return Err(text.error());
-        auto key = crypto::parse_static_key(*text);
-        if (!key)
-            return Err("--tls-auth: " + key.error());
         auto kd = ce.key_direction ? ce.key_direction : o.ce.key_direction;
-        crypto::KeyDirection dir = crypto::KeyDirection::Bidirectional;
-        if (kd)
-            dir = *kd == 0 ? crypto::KeyDirection::Normal : crypto::KeyDirection::Inverse;
-        auto s = crypto::key_slices(*key, dir);
-        auto w = wire::TlsAuth::create(o.auth.value_or("SHA1"), s.send_hmac, s.recv_hmac, wall_secs);
-        if (!w)
-            return Err("--tls-auth: " + w.error());
-        return control::make_tls_auth_wrap(std::move(w).value());
+        return tls_auth_wrap(*ta, kd, o.auth.value_or("SHA1"), wall_secs);
     }
-    if (auto tc = pick(&options::ConnectionEntry::tls_crypt)) {
-        auto text = read_file_ref(*tc);
-        if (!text)
-            return Err(text.error());
-        auto key = crypto::parse_static_key(*text);
-        if (!key)
-            return Err("--tls-crypt: " + key.error());
-        auto w =
-            wire::TlsCrypt::create(key->bytes, server ? wire::Role::Server : wire::Role::Client, wall_secs);
-        if (!w)
-            return Err("--tls-crypt: " + w.error());
-        return control::make_tls_crypt_wrap(std::move(w).value());
-    }
+    const bool server = o.tls_server || o.is_server();
+    if (auto tc = pick(&options::ConnectionEntry::tls_crypt))
+        return tls_crypt_wrap(*tc, server, wall_secs);
     if (auto v2 = pick(&options::ConnectionEntry::tls_crypt_v2)) {
         if (server)
             return Err(std::string("--tls-crypt-v2 server side is not supported in p2p mode"));
-        auto text = read_file_ref(*v2);
-        if (!text)
-            return Err(text.error());
-        auto key = crypto::parse_tls_crypt_v2_client_key(*text);
-        if (!key)
-            return Err("--tls-crypt-v2: " + key.error());
-        auto w = wire::TlsCrypt::create(key->kc.bytes, wire::Role::Client, wall_secs);
-        if (!w)
-            return Err("--tls-crypt-v2: " + w.error());
-        auto wrap = std::move(w).value();
-        // A tls-crypt-v2 client starts its packet ids at 0x0f000000 to signal
-        // early negotiation support (§3.6).
-        wrap.send_counter() = wire::PacketIdSend(wall_secs, wire::kEarlyNegStart);
-        return control::make_tls_crypt_wrap(std::move(wrap), std::move(key->wkc));
+        return tls_crypt_v2_client_wrap(*v2, wall_secs);
     }
     return control::make_no_wrap();
 }

@@ -1,0 +1,462 @@
+// client/connect.cpp: one connection attempt: resolve the remote, open the
+// UDP socket or connect TCP (directly or through a proxy), start the
+// control channel, and move packets between the link and the control
+// channel or the data plane.
+#include "openvpn/client/client.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <ctime>
+
+#include "openvpn/client/internal.hpp"
+#include "openvpn/io/proxy.hpp"
+#include "openvpn/io/watched_link.hpp"
+#include "openvpn/options/helpers.hpp"
+#include "openvpn/session/control_config.hpp"
+#include "openvpn/session/tls_config.hpp"
+#include "openvpn/session/transport.hpp"
+#include "openvpn/wire/opcode.hpp"
+
+namespace ovpn::client {
+
+Remote remote_of(const options::ConnectionEntry& ce)
+{
+    Remote r;
+    r.port = ce.rport.value_or(ce.port);
+    r.proto = ce.proto;
+    if (!ce.remotes.empty()) {
+        const auto& re = ce.remotes.front();
+        r.host = re.host;
+        if (re.port)
+            r.port = *re.port;
+        if (re.proto)
+            r.proto = *re.proto;
+    }
+    return r;
+}
+
+Result<std::optional<io::SockAddr>> Client::local_bind(const options::ConnectionEntry& ce, bool tcp) const
+{
+    const bool asked = ce.local || ce.lport || ce.bind_given;
+    if (ce.nobind || (!asked && (tcp || base_.pull)))
+        return std::optional<io::SockAddr>{};
+    const auto fam =
+        remote_.empty() ? io::Family::Any : (remote_.family() == AF_INET6 ? io::Family::V6 : io::Family::V4);
+    auto a = session::local_address(ce, fam, tcp, false);
+    if (!a)
+        return Err(a.error());
+    return std::optional<io::SockAddr>(*a);
+}
+
+// start_connection: one connection attempt with the current entry.
+Status<> Client::start_connection()
+{
+    if (auto s = load_credentials(); !s)
+        return s;
+    const options::ConnectionEntry& ce = current_ce();
+    const Remote r = remote_of(ce);
+    if (r.host.empty() && base_.pull)
+        return Err(std::string("Options error: --client/--pull needs a --remote"));
+    begin_attempt(ce, r);
+    bool go = true;
+    if (auto s = resolve_remote(ce, r, go); !s || !go)
+        return s;
+    if (auto s = open_link(ce, r, go); !s || !go)
+        return s;
+    // a direct TCP connect ends in on_tcp_connected; a proxy's is done
+    const bool connecting = tcp_ != nullptr && !ce.http_proxy && !ce.socks_proxy;
+    if (auto s = watch_link(connecting); !s)
+        return s;
+    if (static_mode()) {
+        auto st = start_static();
+        if (st && tcp_ != nullptr && !connecting)
+            phase_ = Phase::Handshake;
+        return st;
+    }
+    return start_control(ce, connecting);
+}
+
+// begin_attempt: what each attempt starts without.
+void Client::begin_attempt(const options::ConnectionEntry& ce, const Remote& r)
+{
+    pushed_ = base_;
+    push_parts_.clear();
+    neg_.reset();
+    keys_.reset();
+    heard_from_peer_ = false;
+    server_poll_at_.reset();
+    // A listening p2p peer (no --remote) has nobody to poll.
+    if (!r.host.empty() && !static_mode())
+        server_poll_at_ = loop_.now() + seconds(ce.connect_timeout.value_or(kDefaultConnectTimeout));
+}
+
+// resolve_remote: remote_ for the entry's host; `go` false when the lookup
+// failed and resolve_failed decided what comes next.
+Status<> Client::resolve_remote(const options::ConnectionEntry& ce, const Remote& r, bool& go)
+{
+    const auto port = static_cast<std::uint16_t>(std::strtoul(r.port.c_str(), nullptr, 10));
+    const io::Family fam = session::proto_family(r.proto);
+    if (ce.http_proxy || ce.socks_proxy) {
+        // The proxy resolves the target; our own lookup only names it in
+        // logs and script variables.
+        remote_ = io::SockAddr{};
+        if (auto addrs = io::resolve(r.host, port, fam, io::SockType::Stream); addrs && !addrs->empty())
+            remote_ = addrs->front();
+        return Ok{};
+    }
+    if (r.host.empty())
+        return Ok{}; // a listening peer keeps the peer it last learned
+    const bool tcp = options::proto_is_tcp(r.proto);
+    auto addrs = io::resolve(r.host, port, fam, tcp ? io::SockType::Stream : io::SockType::Datagram);
+    if (!addrs || addrs->empty()) {
+        go = false;
+        // io::resolve's error is already 2.6's RESOLVE line.
+        return resolve_failed(addrs ? strfmt("RESOLVE: Cannot resolve host address: %s:%s (no address)",
+                                             r.host.c_str(), r.port.c_str())
+                                    : addrs.error());
+    }
+    resolve_failures_ = 0;
+    remote_ = addrs->front();
+    return Ok{};
+}
+
+// open_link: link_ (and tcp_) for the entry; `go` false when a restart was
+// scheduled instead (proxy or TCP connect failed at once).
+Status<> Client::open_link(const options::ConnectionEntry& ce, const Remote& r, bool& go)
+{
+    rx_.clear();
+    tcp_ = nullptr;
+    udp_unconnected_ = false;
+    Status<> s = Ok{};
+    if (ce.http_proxy || ce.socks_proxy)
+        s = open_proxied(ce, r, go);
+    else if (options::proto_is_tcp(r.proto))
+        s = open_tcp(ce, go);
+    else
+        s = open_udp(ce);
+    if (!s || !go)
+        return s;
+    for (std::size_t i = 0; i < link_->batch_size(); ++i)
+        rx_.emplace_back();
+    rx_from_.assign(link_->batch_size(), io::SockAddr{});
+    return Ok{};
+}
+
+Status<> Client::open_proxied(const options::ConnectionEntry& ce, const Remote& r, bool& go)
+{
+    if (!options::proto_is_tcp(r.proto))
+        return Err(std::string("Options error: --http-proxy/--socks-proxy need proto tcp-client here "
+                               "(SOCKS over UDP is not implemented)"));
+    const auto port = static_cast<std::uint16_t>(std::strtoul(r.port.c_str(), nullptr, 10));
+    auto pc = io::proxy_config_from(ce, r.host, port,
+                                    base_.http_proxy_user_pass ? &*base_.http_proxy_user_pass : nullptr);
+    if (!pc)
+        return Err(pc.error());
+    pc->timeout = seconds(ce.connect_timeout.value_or(kDefaultConnectTimeout));
+    auto fd = io::proxy_connect(*pc, &log_);
+    if (!fd) {
+        log_.logf(kV1, "Proxy: %s", fd.error().c_str());
+        schedule_restart("proxy-error", true);
+        go = false;
+        return Ok{};
+    }
+    io::TcpConfig tc;
+    tc.remote = remote_;
+    auto s = io::adopt_tcp(*fd, tc);
+    tcp_ = s.get();
+    link_ = std::make_unique<io::WatchedLink>(std::move(s), loop_);
+    log_.logf(kV1, "TCP connection established with %s via proxy %s:%u", r.host.c_str(),
+              pc->proxy_host.c_str(), static_cast<unsigned>(pc->proxy_port));
+    return Ok{};
+}
+
+Status<> Client::open_tcp(const options::ConnectionEntry& ce, bool& go)
+{
+    io::TcpConfig tc;
+    tc.remote = remote_;
+    auto b = local_bind(ce, true);
+    if (!b)
+        return Err(b.error());
+    tc.bind_addr = *b;
+    auto s = io::connect_tcp(tc);
+    if (!s) {
+        log_.logf(kV1, "TCP: connect to %s failed: %s", remote_.to_string().c_str(), s.error().c_str());
+        schedule_restart("connection-failed", true);
+        go = false;
+        return Ok{};
+    }
+    tcp_ = s->get();
+    link_ = std::make_unique<io::WatchedLink>(std::move(*s), loop_);
+    log_.logf(kV1, "Attempting to establish TCP connection with %s", remote_.to_string().c_str());
+    return Ok{};
+}
+
+Status<> Client::open_udp(const options::ConnectionEntry& ce)
+{
+    io::UdpConfig uc;
+    uc.family =
+        remote_.empty() ? io::Family::Any : (remote_.family() == AF_INET6 ? io::Family::V6 : io::Family::V4);
+    if (!remote_.empty() && !ce.float_peer)
+        uc.connect_to = remote_;
+    udp_unconnected_ = !uc.connect_to.has_value();
+    auto b = local_bind(ce, false);
+    if (!b)
+        return Err(b.error());
+    uc.bind_addr = *b;
+    auto s = io::open_udp(uc);
+    if (!s)
+        return Err(s.error());
+    link_ = std::move(*s);
+    const char* udp = remote_.family() == AF_INET6 ? "UDPv6" : "UDPv4";
+    if (uc.bind_addr)
+        log_.logf(kV1, "%s link local (bound): %s", udp, uc.bind_addr->bound_string().c_str());
+    else
+        log_.logf(kV1, "%s link local: (not bound)", udp);
+    log_.logf(kV1, "%s link remote: %s", udp, remote_.to_string().c_str());
+    return Ok{};
+}
+
+// watch_link: the link in the loop; a TCP connect in progress also waits
+// for writability (its end).
+Status<> Client::watch_link(bool connecting)
+{
+    if (auto s = loop_.add_fd(link_->fd(), io::kReadable | (connecting ? io::kWritable : 0),
+                              [this](std::uint32_t ev) { on_link_event(ev); });
+        !s)
+        return Err(s.error());
+    return Ok{};
+}
+
+// load_tls_context: the TLS context of this session. --persist-key: the
+// certificate and key are read (and a passphrase asked) once; without it
+// every new session reads them again, as 2.6 does.
+Status<> Client::load_tls_context()
+{
+    if (tls_ctx_ && base_.persist_key)
+        return Ok{};
+    auto tls = session::make_tls_config(base_);
+    if (!tls)
+        return Err(tls.error());
+    tls->verify_hook = [this](const control::CertFacts& c, const std::vector<control::CertFacts>& chain) {
+        return run_tls_verify(c, chain);
+    };
+    auto ctx = control::TlsContext::create(*tls);
+    if (!ctx)
+        return Err(ctx.error());
+    tls_ctx_ = *ctx;
+    return Ok{};
+}
+
+// start_control: this session's control channel, started unless a TCP
+// connect is still in progress (on_tcp_connected starts it then).
+Status<> Client::start_control(const options::ConnectionEntry& ce, bool connecting)
+{
+    if (auto s = load_tls_context(); !s)
+        return s;
+    auto wrap = session::make_control_wrap(base_, ce, static_cast<std::uint32_t>(std::time(nullptr)));
+    if (!wrap)
+        return Err(wrap.error());
+    session::ControlSetup setup;
+    setup.tls = tls_ctx_;
+    setup.wrap = std::move(*wrap);
+    setup.tcp = tcp_ != nullptr;
+    setup.peer_info = make_peer_info(base_);
+    auto made = session::make_control_config(base_, std::move(setup));
+    if (!made)
+        return Err(made.error());
+    control::ControlConfig cc = std::move(*made);
+    if (have_credentials_) {
+        cc.username = username_;
+        cc.password = auth_token_ ? SecureBytes(as_bytes(*auth_token_)) : password_;
+    }
+    const TimePoint now = loop_.now();
+    auto ch = control::ControlChannel::create(std::move(cc), now);
+    if (!ch)
+        return Err(ch.error());
+    cc_ = std::move(*ch);
+    last_rx_ = now;
+    phase_ = connecting ? Phase::Connecting : Phase::Handshake;
+    if (!connecting)
+        cc_->start(now);
+    flush_control();
+    arm_tick();
+    return Ok{};
+}
+
+Status<> Client::resolve_failed(const std::string& line)
+{
+    const ResolvePolicy p = resolve_policy(base_);
+    server_poll_at_.reset(); // nothing to poll yet
+    if (p.fatal)
+        return Err(line +
+                   " (I would have retried this name query if you had specified the --resolv-retry option.)");
+    log_.write(kV1, line);
+    ++resolve_failures_;
+    if (p.tries == 0 || resolve_failures_ < p.tries) {
+        // The same name again after 2.6's pause; no restart in between.
+        restart_at_ = loop_.now() + seconds(kResolveRetryInterval);
+        arm_tick();
+        return Ok{};
+    }
+    resolve_failures_ = 0;
+    log_.write(kV1, "Could not determine IPv4/IPv6 protocol");
+    schedule_restart("Could not determine IPv4/IPv6 protocol", true);
+    return Ok{};
+}
+
+void Client::close_link()
+{
+    if (link_) {
+        loop_.remove_fd(link_->fd());
+        link_.reset();
+        tcp_ = nullptr;
+    }
+}
+
+void Client::on_link_event(std::uint32_t events)
+{
+    if (tcp_ != nullptr && phase_ == Phase::Connecting && (events & (io::kWritable | io::kError)) != 0) {
+        on_tcp_connected();
+        return;
+    }
+    if (tcp_ != nullptr && (events & io::kWritable) != 0) {
+        if (auto s = link_->flush(); !s) { // the watch follows the queue
+            log_.logf(kV1, "Connection reset, restarting [%s]", s.error().message().c_str());
+            schedule_restart("connection-reset", false);
+            return;
+        }
+    }
+    if ((events & (io::kReadable | io::kHangup | io::kError)) != 0)
+        on_link_readable();
+}
+
+void Client::on_tcp_connected()
+{
+    if (auto s = tcp_->finish_connect(); !s) {
+        log_.logf(kV1, "TCP: connect to %s failed: %s", remote_.to_string().c_str(),
+                  s.error().message().c_str());
+        schedule_restart("connection-failed", true);
+        return;
+    }
+    log_.logf(kV1, "TCP connection established with %s", remote_.to_string().c_str());
+    (void)link_->flush(); // connected: stop watching for writability
+    phase_ = Phase::Handshake;
+    if (!cc_)
+        return; // --secret: nothing to start
+    cc_->start(loop_.now());
+    flush_control();
+    arm_tick();
+}
+
+void Client::on_link_readable()
+{
+    const TimePoint now = loop_.now();
+    for (int round = 0; round < 8 && link_; ++round) {
+        auto n = link_->recv(rx_, rx_from_);
+        if (!n) {
+            if (tcp_ != nullptr) {
+                log_.logf(kV1, "Connection reset, restarting [%s]", n.error().message().c_str());
+                schedule_restart("connection-reset", false);
+            }
+            return;
+        }
+        if (*n == 0)
+            break;
+        if (static_mode()) {
+            on_static_packets(*n, now);
+            continue;
+        }
+        const std::size_t num_data = sort_batch(*n, now);
+        if (num_data > 0 && dp_ && dp_peer_added_) {
+            dp_->on_link_data(data::kP2pPeerId, std::span<PacketBuf>(rx_.data(), num_data), now);
+            last_rx_ = now;
+        }
+        handle_control_events();
+        if (!cc_)
+            return;
+    }
+    flush_control();
+    arm_tick();
+}
+
+// sort_batch: the n packets just read: control packets go to the control
+// channel, data packets to the front of rx_; returns their number.
+std::size_t Client::sort_batch(std::size_t n, TimePoint now)
+{
+    std::size_t num_data = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        PacketBuf& b = rx_[i];
+        if (b.empty())
+            continue;
+        // 2.6's "TCP/UDP read bytes" counts every packet off the link;
+        // the data plane counts the data packets it is handed.
+        const auto op = wire::opcode_of(b.data()[0]);
+        const bool is_data = op && wire::is_data(*op);
+        if (!is_data || !dp_ || !dp_peer_added_)
+            link_rx_other_ += b.size();
+        if (!is_data) {
+            on_control_packet(b, rx_from_[i], now);
+            continue;
+        }
+        if (i != num_data)
+            std::swap(rx_[i], rx_[num_data]);
+        ++num_data;
+    }
+    return num_data;
+}
+
+// on_control_packet: one control packet from `from`. A listening p2p peer
+// (unconnected UDP) learns its peer from the packets its control channel
+// accepts, until the session is up.
+void Client::on_control_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now)
+{
+    if (!cc_)
+        return;
+    if (udp_unconnected_ && remote_.empty() && !cc_->primary_active())
+        remote_ = from;
+    const bool accepted = session::feed_control_packet(*cc_, b.span(), now);
+    const bool learning = udp_unconnected_ && !cc_->primary_active();
+    if (!accepted) {
+        if (learning && !wire::is_defined(cc_->remote_session_id()))
+            remote_ = io::SockAddr{}; // not our peer after all
+        return;
+    }
+    if (learning && phase_ != Phase::Up)
+        remote_ = from;
+    last_rx_ = now;
+    heard_from_peer_ = true;
+    if (dp_ && dp_peer_added_)
+        dp_->note_control(data::kP2pPeerId, true, now);
+}
+
+void Client::send_packet(const std::vector<std::uint8_t>& pkt)
+{
+    if (!link_)
+        return;
+    PacketBuf b(pkt.size() + PacketBuf::kDefaultHeadroom + 64);
+    (void)b.append(pkt);
+    if (udp_unconnected_ && remote_.empty())
+        return; // a listening peer has nobody to talk to yet
+    auto r = link_->send(std::span<const PacketBuf>(&b, 1), udp_unconnected_ ? &remote_ : nullptr);
+    if (!r && tcp_ != nullptr) {
+        schedule_restart("connection-reset", false);
+        return;
+    }
+    // Control packets count as "TCP/UDP write bytes" too; over TCP 2.6
+    // counts the 2-byte length in front of each packet it writes (not the
+    // one it reads).
+    if (r)
+        link_tx_other_ += pkt.size() + (tcp_ != nullptr ? 2 : 0);
+    if (dp_ && dp_peer_added_)
+        dp_->note_control(data::kP2pPeerId, false, loop_.now());
+}
+
+void Client::flush_control()
+{
+    if (!cc_ || !link_ || phase_ == Phase::Connecting)
+        return;
+    session::flush_control(cc_, *this, loop_.now());
+}
+
+} // namespace ovpn::client

@@ -1,0 +1,206 @@
+// client/lifecycle.cpp: how a client session ends and the process goes on:
+// restarts (soft, hard, SIGHUP reload), exits (explicit-exit-notify),
+// signals, "Initialization Sequence Completed" with the privilege drop, and
+// the traffic counters for --status and SIGUSR2.
+#include "openvpn/process/lifecycle.hpp"
+
+#include <unistd.h>
+
+#include <ctime>
+
+#include "openvpn/client/client.hpp"
+#include "openvpn/client/internal.hpp"
+
+namespace ovpn::client {
+
+void Client::teardown_session()
+{
+    server_poll_at_.reset();
+    if (dp_) {
+        traffic_ = traffic(); // keep the ended session's counts for --status
+        link_rx_other_ = link_tx_other_ = 0;
+        if (dp_peer_added_)
+            (void)dp_->del_peer(data::kP2pPeerId);
+        dp_peer_added_ = false;
+    }
+    cc_.reset();
+    close_link();
+    if (!base_.persist_tun)
+        close_tun();
+    phase_ = Phase::Idle;
+}
+
+void Client::restart_now(const std::string& why)
+{
+    if (exiting_)
+        return;
+    last_signal_ = why;
+    teardown_session();
+    restart_at_ = loop_.now(); // no pause for a manual restart
+    arm_tick();
+}
+
+void Client::schedule_restart(const std::string& why, bool advance_remote)
+{
+    if (exiting_)
+        return;
+    log_.logf(kV1, "SIGUSR1[soft,%s] received, process restarting", why.c_str());
+    last_signal_ = why;
+    teardown_session();
+    if (advance_remote)
+        ++conn_index_;
+    ++retries_;
+    int wait = base_.ce.connect_retry.value_or(1);
+    if (base_.ce.connect_retry_max && retries_ > *base_.ce.connect_retry_max * 1000) {
+        exit_now(kExitError, "connect-retry-max reached");
+        return;
+    }
+    log_.logf(kV1, "Restart pause, %d second(s)", wait);
+    restart_at_ = loop_.now() + seconds(wait);
+    arm_tick();
+}
+
+void Client::exit_now(int code, const std::string& why)
+{
+    exiting_ = true;
+    exit_code_ = code;
+    if (!why.empty())
+        log_.logf(kV1, "%s", why.c_str());
+    process::notify_stopping();
+    write_status(true);
+    teardown_session();
+    close_tun();
+    loop_.stop();
+}
+
+void Client::reload_config()
+{
+    exiting_ = true;
+    exit_code_ = kReloadConfig;
+    last_signal_ = "sighup";
+    write_status(false);
+    teardown_session();
+    close_tun();
+    loop_.stop();
+}
+
+void Client::begin_exit(const std::string& why)
+{
+    const options::ConnectionEntry& ce = current_ce();
+    int n = ce.explicit_exit_notify.value_or(0);
+    if (n <= 0 || !link_ || tcp_ != nullptr || phase_ != Phase::Up) {
+        exit_now(kExitOk, why);
+        return;
+    }
+    exiting_ = true;
+    exit_code_ = kExitOk;
+    log_.logf(kV1, "%s", why.c_str());
+    if (neg_ && neg_->cc_exit && cc_) {
+        (void)cc_->send_message("EXIT");
+        flush_control();
+    } else if (dp_) {
+        (void)dp_->send_exit_notify(data::kP2pPeerId, loop_.now());
+    }
+    log_.write(kV1, "SIGTERM received, sending exit notification to peer");
+    exit_at_ = loop_.now() + seconds(n);
+    arm_tick();
+}
+
+void Client::on_signal(io::Signal s)
+{
+    switch (s) {
+    case io::Signal::Term:
+    case io::Signal::Int:
+        if (exiting_) {
+            exit_now(kExitOk, "");
+            return;
+        }
+        last_signal_ = s == io::Signal::Term ? "sigterm" : "sigint";
+        begin_exit(std::string(s == io::Signal::Term ? "SIGTERM" : "SIGINT") +
+                   "[hard,] received, process exiting");
+        break;
+    case io::Signal::Usr1:
+        // A hard restart with the same options, logged with 2.6's wording.
+        log_.write(kV1, "SIGUSR1[hard,] received, process restarting");
+        restart_now("sigusr1");
+        break;
+    case io::Signal::Hup:
+        // 2.6's hard restart: everything goes, the tun and its routes too
+        // (even with --persist-tun), --down sees signal=sighup, and
+        // daemon::run reads the configuration again.
+        if (exiting_)
+            return;
+        log_.write(kV1, "SIGHUP[hard,] received, process restarting");
+        reload_config();
+        break;
+    case io::Signal::Usr2:
+        // 2.6 prints the status report to the log.
+        for (const auto& line : split_lines(process::format_client_status(traffic(), std::time(nullptr))))
+            log_.write(kV1, line);
+        if (cc_)
+            log_.logf(Verb::Info, "Control channel: %llu packets in, %llu out, %llu dropped",
+                      static_cast<unsigned long long>(cc_->stats().packets_in),
+                      static_cast<unsigned long long>(cc_->stats().packets_out),
+                      static_cast<unsigned long long>(cc_->stats().drop_unwrap + cc_->stats().drop_parse +
+                                                      cc_->stats().drop_session));
+        break;
+    }
+}
+
+Status<> Client::initialization_completed()
+{
+    if (init_done_) {
+        log_.write(kV1, "Initialization Sequence Completed");
+        return Ok{};
+    }
+    init_done_ = true;
+    // Privileges are dropped once; with --persist-tun the tun stays open,
+    // but routes still need CAP_NET_ADMIN at exit (kept when possible).
+    return process::initialization_sequence_completed(base_, log_, false);
+}
+
+process::TrafficCounters Client::traffic() const
+{
+    process::TrafficCounters c = traffic_;
+    c.link_read_bytes += link_rx_other_;
+    c.link_write_bytes += link_tx_other_;
+    if (dp_ && dp_peer_added_) {
+        if (auto st = dp_->stats(data::kP2pPeerId)) {
+            c.tun_read_bytes += st->plain_tx_bytes;  // taken from tun, sent to the peer
+            c.tun_write_bytes += st->plain_rx_bytes; // from the peer, written to tun
+            c.link_read_bytes += st->link_rx_bytes;
+            c.link_write_bytes += st->link_tx_bytes;
+            c.auth_read_bytes += st->link_rx_bytes;
+        }
+    }
+    c.compression = base_.compress.has_value() || base_.comp_lzo.has_value();
+    return c;
+}
+
+void Client::write_status(bool final_write)
+{
+    if (!status_)
+        return;
+    const TimePoint now = loop_.now();
+    if (!final_write && !status_->due(now))
+        return;
+    if (auto s = status_->write(process::format_client_status(traffic(), std::time(nullptr)), now); !s)
+        log_.logf(kV1, "WARNING: could not write --status file %s: %s", status_->path().c_str(),
+                  s.error().c_str());
+}
+
+std::vector<std::string> Client::split_lines(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string::npos)
+            nl = text.size();
+        out.push_back(text.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    return out;
+}
+
+} // namespace ovpn::client

@@ -1,0 +1,224 @@
+// client/pull.cpp: the control channel's events: the handshake (p2p
+// negotiates from the key exchange), the pull (PUSH_REQUEST until the
+// PUSH_REPLY is complete), the server's messages (AUTH_FAILED, RESTART,
+// HALT, ...), and the data keys of each new key state.
+#include "openvpn/client/client.hpp"
+
+#include "openvpn/client/internal.hpp"
+#include "openvpn/options/push_options.hpp"
+#include "openvpn/wire/push_message.hpp"
+
+namespace ovpn::client {
+
+void Client::handle_control_events()
+{
+    session::dispatch_control_events(cc_, *this, log_);
+}
+
+void Client::on_tls_failed()
+{
+    if (base_.tls_exit) {
+        exit_now(kExitError, "Exiting due to --tls-exit");
+        return;
+    }
+    schedule_restart("tls-error", true);
+}
+
+void Client::on_lame_duck_expired(std::uint8_t key_id)
+{
+    if (dp_ && dp_peer_added_)
+        keys_.lame_duck_expired(*dp_, data::kP2pPeerId, key_id);
+}
+
+void Client::on_key_active(std::uint8_t key_id, bool renegotiated)
+{
+    const control::TlsSession* tls = cc_->tls_session(key_id);
+    // 2.6 prints the Control Channel line after every handshake, the
+    // renegotiations included; tools count these lines.
+    if (tls != nullptr)
+        log_.logf(kV1, "Control Channel: %s, peer certificate: %s", tls->description().c_str(),
+                  tls->peer_subject().c_str());
+    if (renegotiated) {
+        if (phase_ == Phase::Up)
+            if (auto s = install_key(key_id, false); !s)
+                log_.logf(kV1, "ERROR: installing the renegotiated key failed: %s", s.error().c_str());
+        return;
+    }
+    if (tls != nullptr)
+        peer_initiated(*tls);
+    if (base_.pull) {
+        start_pull();
+        return;
+    }
+    negotiate_with_peer(key_id);
+}
+
+// peer_initiated: the first handshake of the session is done.
+void Client::peer_initiated(const control::TlsSession& tls)
+{
+    if (base_.auth_nocache && have_credentials_) {
+        // --auth-nocache: our copy goes once the server has it; a restart
+        // reads the file (or asks) again, as 2.6 does.
+        password_.wipe();
+        have_credentials_ = false;
+    }
+    peer_cn_ = tls.peer_common_name();
+    peer_subject_ = tls.peer_subject();
+    peer_cert_vars_ = control::cert_env(tls.peer_chain());
+    log_.logf(kV1, "[%s] Peer Connection Initiated with %s", peer_cn_.c_str(), remote_.to_string().c_str());
+    run_ipchange();
+}
+
+// start_pull: PUSH_REQUEST until the PUSH_REPLY arrives. IV_PROTO_REQUEST_PUSH:
+// a 2.6 server pushes on its own; ask anyway after a moment, as 2.6 does
+// once per second until the reply.
+void Client::start_pull()
+{
+    phase_ = Phase::Pulling;
+    next_push_request_ = loop_.now() + seconds(1);
+    push_deadline_ = loop_.now() + (base_.hand_window ? seconds(*base_.hand_window) : seconds(60));
+    arm_tick();
+}
+
+// negotiate_with_peer: TLS p2p: the data channel from the peer's key
+// exchange (the peer id from the TLS exporter when both use EKM).
+void Client::negotiate_with_peer(std::uint8_t key_id)
+{
+    const wire::KeyMethod2* km = cc_->peer_km2(key_id);
+    auto n = negotiate_p2p(base_, base_.tls_server, km ? km->peer_info : "", km ? km->options : "");
+    if (!n) {
+        exit_now(kExitError, n.error());
+        return;
+    }
+    if (n->peer_id && n->use_ekm) {
+        if (auto p = cc_->export_keying_material("EXPORTER-OpenVPN-p2p-peerid", 3); p)
+            n->peer_id = (std::uint32_t{(*p)[0]} << 16) | (std::uint32_t{(*p)[1]} << 8) | (*p)[2];
+    }
+    neg_ = *n;
+    if (auto s = bring_up(); !s)
+        exit_now(kExitError, s.error());
+}
+
+void Client::handle_message(const std::string& text)
+{
+    log_.logf(Verb::Info, "PUSH: Received control message: '%s'", text.c_str());
+    auto m = wire::classify_control_message(text);
+    switch (m.kind) {
+    case wire::ControlMessageKind::PushReply:
+        handle_push_reply(text);
+        break;
+    case wire::ControlMessageKind::AuthFailed:
+        handle_auth_failed(m.arg);
+        break;
+    case wire::ControlMessageKind::Restart: {
+        auto r = wire::parse_restart_arg(m.arg);
+        if (!r.preserve_credentials)
+            auth_token_.reset();
+        schedule_restart("server-pushed-connection-reset", r.advance_remote);
+        break;
+    }
+    case wire::ControlMessageKind::Halt:
+        exit_now(kExitOk, "SIGTERM[soft,server-pushed-halt] received, process exiting");
+        break;
+    case wire::ControlMessageKind::Exit:
+        schedule_restart("remote-exit", false);
+        break;
+    case wire::ControlMessageKind::Info:
+    case wire::ControlMessageKind::InfoPre:
+        log_.logf(kV1, "INFO: %s", m.arg.c_str());
+        break;
+    case wire::ControlMessageKind::AuthPending:
+        if (auto t = wire::parse_auth_pending_timeout(m.arg))
+            push_deadline_ = loop_.now() + seconds(*t);
+        break;
+    default:
+        log_.logf(kV1, "WARNING: Received unknown control message: %s", text.c_str());
+        break;
+    }
+}
+
+void Client::handle_auth_failed(const std::string& arg)
+{
+    log_.logf(kV1, "AUTH: Received control message: AUTH_FAILED%s%s", arg.empty() ? "" : ",", arg.c_str());
+    auto af = wire::parse_auth_failed(arg);
+    if (auth_token_) {
+        auth_token_.reset();
+        schedule_restart("auth-failure", false);
+        return;
+    }
+    if (af.kind == wire::AuthFailed::Kind::Temp) {
+        schedule_restart("auth-failure (temp)", af.advance_remote || af.advance_addr);
+        return;
+    }
+    const std::string retry = base_.auth_retry.value_or("none");
+    if (retry == "none") {
+        exit_now(kExitError, "SIGTERM[soft,auth-failure] received, process exiting");
+        return;
+    }
+    schedule_restart("auth-failure", false);
+}
+
+void Client::handle_push_reply(const std::string& text)
+{
+    if (phase_ != Phase::Pulling) {
+        // A later PUSH_REPLY (e.g. a renewed auth-token) only updates the token.
+        auto pr = wire::parse_push_reply(text);
+        if (pr) {
+            for (const auto& o : pr->options) {
+                if (o.rfind("auth-token ", 0) == 0) {
+                    auth_token_ = o.substr(11);
+                    cc_->update_credentials(username_, SecureBytes(as_bytes(*auth_token_)));
+                }
+            }
+        }
+        return;
+    }
+    auto pr = wire::parse_push_reply(text);
+    if (!pr) {
+        log_.logf(kV1, "WARNING: bad PUSH_REPLY: %s", pr.error().c_str());
+        return;
+    }
+    push_parts_.insert(push_parts_.end(), pr->options.begin(), pr->options.end());
+    if (pr->more_follow())
+        return;
+    auto applied = options::apply_pushed_options(pushed_, push_parts_, log_);
+    if (!applied) {
+        exit_now(kExitError, "ERROR: Failed to apply push options: " + applied.error());
+        return;
+    }
+    if (pushed_.auth_token) {
+        auth_token_ = *pushed_.auth_token;
+        cc_->update_credentials(username_, SecureBytes(as_bytes(*auth_token_)));
+    }
+    const wire::KeyMethod2* km = cc_->peer_km2(*cc_->primary_key_id());
+    auto n = negotiate_pull(pushed_, km ? km->options : "");
+    if (!n) {
+        exit_now(kExitError, n.error());
+        return;
+    }
+    neg_ = *n;
+    if (auto s = bring_up(); !s)
+        exit_now(kExitError, s.error());
+}
+
+Status<> Client::bring_up()
+{
+    log_.logf(kV1, "Data Channel: cipher '%s'%s, peer-id: %d", neg_->cipher.c_str(),
+              neg_->use_ekm ? ", key derivation: tls-ekm" : "",
+              neg_->peer_id ? static_cast<int>(*neg_->peer_id) : -1);
+    if (auto s = open_data_plane(); !s)
+        return s;
+    if (auto s = install_key(*cc_->primary_key_id(), true); !s)
+        return Err("ERROR: installing the data channel key failed: " + s.error());
+    phase_ = Phase::Up;
+    retries_ = 0;
+    return initialization_completed();
+}
+
+Status<> Client::install_key(std::uint8_t key_id, bool first)
+{
+    const session::DataCipher dc{neg_->cipher, neg_->auth, neg_->use_ekm};
+    return keys_.install(*dp_, data::kP2pPeerId, *cc_, dc, key_id, first);
+}
+
+} // namespace ovpn::client

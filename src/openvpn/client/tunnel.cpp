@@ -1,0 +1,222 @@
+// client/tunnel.cpp: the device and its data plane (session::make_data_plane),
+// this session's peer in it, the MSS clamp, addresses and routes on the
+// device, and closing it with 2.6's script order.
+#include "openvpn/client/client.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "openvpn/client/internal.hpp"
+#include "openvpn/client/script_env.hpp"
+#include "openvpn/crypto/cipher_info.hpp"
+#include "openvpn/data/mssfix.hpp"
+#include "openvpn/script/script_runner.hpp"
+#include "openvpn/session/data_options.hpp"
+#include "openvpn/session/make_data_plane.hpp"
+#include "openvpn/tun/net_setup.hpp"
+#include "openvpn/tun/netlink.hpp"
+#include "openvpn/tun/plan_options.hpp"
+
+namespace ovpn::client {
+
+// open_device: the tun device (or --dev null) with its data plane, once
+// per tun (kept across restarts with --persist-tun), then addresses, routes
+// and --up.
+Status<> Client::open_device()
+{
+    auto dp = session::make_data_plane(
+        pushed_, dco_, session::PlaneMode::P2P, loop_, [this](const data::PeerEvent& e) { on_peer_event(e); },
+        log_);
+    if (!dp)
+        return Err(dp.error());
+    dp_ = std::move(*dp);
+    ++tun_opens_;
+    return configure_network();
+}
+
+// open_data_plane: this session's peer in the data plane (the device first
+// when there is none yet).
+Status<> Client::open_data_plane()
+{
+    if (!dp_)
+        if (auto s = open_device(); !s)
+            return s;
+    data::PeerSpec ps;
+    ps.id = data::kP2pPeerId;
+    ps.link = link_.get();
+    ps.remote = remote_;
+    ps.tx_peer_id = neg_->peer_id;
+    ps.compression = session::compression_of(pushed_);
+    if (current_ce().fragment && tcp_ == nullptr)
+        ps.fragment = static_cast<std::size_t>(*current_ce().fragment);
+    auto mss = effective_mssfix(ps.compression, ps.fragment);
+    if (!mss)
+        return Err(mss.error());
+    ps.mssfix = *mss;
+    if (auto s = dp_->add_peer(ps); !s)
+        return Err("data plane: " + s.error());
+    dp_peer_added_ = true;
+    int ping = pushed_.ping.value_or(0);
+    int restart = pushed_.ping_restart.value_or(pushed_.ping_exit.value_or(0));
+    if (ping > 0 || restart > 0)
+        (void)dp_->set_keepalive(data::kP2pPeerId, seconds(ping), seconds(restart));
+    return Ok{};
+}
+
+// on_peer_event: what the data plane reports about our peer (from the loop).
+void Client::on_peer_event(const data::PeerEvent& ev)
+{
+    switch (ev.kind) {
+    case data::PeerEventKind::Gone:
+        if (ev.reason != data::DelReason::Expired) {
+            log_.logf(kV1, "Connection reset, restarting [data plane dropped the peer]");
+            schedule_restart("connection-reset", false);
+            return;
+        }
+        if (pushed_.ping_exit) {
+            exit_now(kExitOk, "SIGTERM[soft,ping-exit] received, process exiting");
+            return;
+        }
+        log_.logf(kV1, "[%s] Inactivity timeout (--ping-restart), restarting",
+                  peer_cn_.empty() ? "UNDEF" : peer_cn_.c_str());
+        schedule_restart("ping-restart", false);
+        return;
+    case data::PeerEventKind::RemoteExit:
+        schedule_restart("remote-exit", false);
+        return;
+    case data::PeerEventKind::KeyExhausted:
+        if (cc_ && cc_->renegotiate(loop_.now())) {
+            flush_control();
+            arm_tick();
+        }
+        return;
+    }
+}
+
+Result<std::uint16_t> Client::effective_mssfix(wire::CompressMode comp, std::size_t fragment) const
+{
+    const options::ConnectionEntry& ce = current_ce();
+    auto setting =
+        data::resolve_mssfix(ce.mssfix ? &*ce.mssfix : nullptr, static_cast<int>(fragment),
+                             pushed_.ce.tun_mtu ? pushed_.ce.tun_mtu : ce.tun_mtu, ce.link_mtu.has_value());
+    if (!setting)
+        return Err(setting.error());
+    auto cipher = crypto::lookup_cipher(neg_->cipher);
+    if (!cipher)
+        return Err(cipher.error());
+    data::MssfixFrame f;
+    f.tcp = tcp_ != nullptr;
+    // A listening peer does not know its peer's family yet: 2.6 then
+    // assumes the larger (IPv6) header.
+    f.ipv6 = remote_.empty() || remote_.family() == AF_INET6;
+    f.tls = !static_mode();
+    f.peer_id = neg_->peer_id.has_value();
+    f.aead = data::is_aead(cipher->alg);
+    if (!f.aead) {
+        f.iv_len = cipher->alg == data::CipherAlg::None ? 0 : cipher->iv_len;
+        auto h = crypto::digest_len(neg_->auth);
+        f.hmac_len = h ? *h : 0;
+    }
+    f.long_packet_id = static_mode();
+    f.comp_v1 = comp == wire::CompressMode::Lz4 || comp == wire::CompressMode::Stub ||
+                comp == wire::CompressMode::Lzo || comp == wire::CompressMode::LzoNo;
+    f.fragment = fragment > 0;
+    const std::uint16_t mss = data::effective_mss(*setting, f);
+    log_.logf(Verb::Info, "MSS clamp for TCP SYNs: %u (mssfix %d%s)", mss, setting->value,
+              setting->fixed   ? " fixed"
+              : setting->encap ? " mtu"
+                               : "");
+    return mss;
+}
+
+Status<> Client::configure_network()
+{
+    const std::string& ifname = dp_->device().name;
+    if (ifname == "null" || pushed_.ifconfig_noexec) {
+        plan_ = tun::NetPlan{};
+        plan_.ifname = ifname;
+        plan_.mtu =
+            static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
+        if (pushed_.up && ifname != "null" && !run_script("up", *pushed_.up, up_down_args()))
+            return Err(std::string("ERROR: up script failed"));
+        return Ok{};
+    }
+    auto nl = tun::Netlink::open();
+    if (!nl)
+        return Err(nl.error());
+    nl_ = std::move(*nl);
+    net_ = std::make_unique<tun::NetSetup>(*nl_, log_);
+    // route_net_gateway: the pre-VPN default gateway (2.6 shows 0.0.0.0
+    // when there is none); --route's net_gateway means the same.
+    tun::PlanFacts facts;
+    facts.ifname = ifname;
+    facts.mtu = static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
+    if (!remote_.empty())
+        if (auto h = tun::IpAddr::parse(remote_.ip_string()))
+            facts.remote_host = *h;
+    if (auto d = nl_->default_route(AF_INET); d && d->gateway.is_set())
+        facts.net_gateway = d->gateway;
+    net_gateway_ = facts.net_gateway.is_set() ? facts.net_gateway.to_string() : "0.0.0.0";
+    auto planned = tun::plan_from_options(pushed_, facts, log_);
+    if (!planned)
+        return Err(planned.error());
+    tun::NetPlan plan = std::move(*planned);
+    if (auto s = net_->apply_link(plan); !s)
+        return s;
+    plan_ = plan;
+    if (pushed_.up) {
+        if (!run_script("up", *pushed_.up, up_down_args()))
+            return Err(std::string("ERROR: up script failed"));
+    }
+    if (pushed_.route_noexec)
+        return Ok{};
+    const int delay = pushed_.route_delay && !pushed_.route_delay->empty()
+                          ? std::atoi(pushed_.route_delay->front().c_str())
+                          : (pushed_.route_delay ? 0 : -1);
+    if (delay > 0) {
+        route_up_at_ = loop_.now() + seconds(delay);
+        arm_tick();
+    } else {
+        add_routes();
+    }
+    return Ok{};
+}
+
+void Client::add_routes()
+{
+    if (net_)
+        (void)net_->apply_routes(plan_);
+    routes_added_ = true;
+    if (pushed_.route_up)
+        (void)run_script("route-up", *pushed_.route_up, {});
+}
+
+void Client::close_tun()
+{
+    if (!dp_)
+        return;
+    if (routes_added_ && pushed_.route_pre_down)
+        (void)run_script("route-pre-down", *pushed_.route_pre_down, up_down_args(), true);
+    const auto args = up_down_args();
+    if (pushed_.down && pushed_.down_pre)
+        (void)run_script("down", *pushed_.down, args, true);
+    if (net_) {
+        net_->restore();
+        net_.reset();
+    }
+    route_up_at_.reset();
+    routes_added_ = false;
+    const bool run_down = pushed_.down && !pushed_.down_pre && dp_->device().name != "null";
+    // 2.6 closes the device first, then runs --down (unless --down-pre);
+    // the facts are taken while the device is still known.
+    ScriptEnvFacts f = script_facts();
+    log_.write(Verb::Info, "Closing TUN/TAP interface");
+    dp_.reset(); // the data plane closes its device
+    dp_peer_added_ = false;
+    if (run_down) {
+        script::ScriptRunner runner(log_, base_.script_security.value_or(1));
+        (void)runner.run("down", *pushed_.down, args, build_script_env(f));
+    }
+}
+
+} // namespace ovpn::client

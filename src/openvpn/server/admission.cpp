@@ -1,0 +1,251 @@
+// server/admission.cpp: whether a client that finished its handshake may
+// use the VPN and with which addresses: duplicate-cn, --auth-user-pass-verify,
+// --client-config-dir, --client-connect, the pool, NCP; AUTH_FAILED when not.
+#include "openvpn/server/client_config.hpp"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "openvpn/server/instance.hpp"
+#include "openvpn/server/iroute.hpp"
+#include "openvpn/server/server.hpp"
+#include "openvpn/session/data_options.hpp"
+
+namespace ovpn::server {
+
+void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
+{
+    const control::TlsSession* tls = in.cc->tls_session(key_id);
+    if (tls != nullptr) {
+        if (!renegotiated)
+            in.cn = tls->peer_common_name().empty() ? "UNDEF" : tls->peer_common_name();
+        log_.logf(kV1, "%s Control Channel: %s, peer certificate: %s", in.prefix().c_str(),
+                  tls->description().c_str(), tls->peer_subject().c_str());
+    }
+    const wire::KeyMethod2* km = in.cc->peer_km2(key_id);
+    if (renegotiated) {
+        on_renegotiated(in, key_id, km);
+        return;
+    }
+    log_.logf(kV1, "%s [%s] Peer Connection Initiated with %s", in.prefix().c_str(), in.cn.c_str(),
+              in.addr.to_string().c_str());
+    if (!o_.duplicate_cn && in.cn != "UNDEF")
+        drop_older_sessions(in);
+    admit(in, km);
+}
+
+// on_renegotiated: a new key of an admitted client; its credentials are
+// checked again (2.6 re-runs --auth-user-pass-verify).
+void Server::on_renegotiated(Instance& in, std::uint8_t key_id, const wire::KeyMethod2* km)
+{
+    if (in.auth_failed)
+        return;
+    if (o_.auth_user_pass_verify && km != nullptr && !verify_user_pass(in, km->username, km->password)) {
+        fail_auth(in, "");
+        return;
+    }
+    if (in.up)
+        if (auto s = install_key(in, key_id, false); !s)
+            log_.logf(kV1, "%s ERROR: installing the renegotiated key failed: %s", in.prefix().c_str(),
+                      s.error().c_str());
+}
+
+// drop_older_sessions: 2.6 without --duplicate-cn: a new session of a
+// common name replaces the older ones.
+void Server::drop_older_sessions(Instance& in)
+{
+    for (auto& [id, other] : instances_) {
+        if (other.get() == &in || other->dead || other->cn != in.cn)
+            continue;
+        log_.logf(kV1,
+                  "MULTI: new connection by client '%s' will cause previous active sessions by this "
+                  "client to be dropped.  Remember to use the --duplicate-cn option if you want multiple "
+                  "clients using the same certificate or username to concurrently connect.",
+                  in.cn.c_str());
+        close_instance(*other, "SIGUSR1[soft,duplicate-cn] received, client-instance restarting");
+    }
+}
+
+// admit: a client's first key: --auth-user-pass-verify, the client config
+// (addresses), NCP; then its peer in the data plane and the PUSH_REPLY, or
+// AUTH_FAILED.
+void Server::admit(Instance& in, const wire::KeyMethod2* km)
+{
+    if (o_.auth_user_pass_verify && (km == nullptr || !verify_user_pass(in, km->username, km->password))) {
+        fail_auth(in, "");
+        return;
+    }
+    if (!client_connect(in)) {
+        fail_auth(in, "");
+        return;
+    }
+    NcpInput ni;
+    ni.data_ciphers = session::data_ciphers(o_);
+    ni.fallback = o_.data_ciphers_fallback;
+    ni.auth = o_.auth.value_or("SHA1");
+    if (km != nullptr) {
+        ni.peer_info = km->peer_info;
+        ni.client_options = km->options;
+    }
+    auto n = negotiate_server(ni);
+    if (!n) {
+        log_.logf(kV1, "%s %s", in.prefix().c_str(), n.error().c_str());
+        fail_auth(in, n.error());
+        return;
+    }
+    in.ncp = *n;
+    if (auto s = activate(in); !s) {
+        close_instance(in, "ERROR: " + s.error());
+        return;
+    }
+    if (in.ncp->request_push)
+        send_push_reply(in);
+}
+
+// client_connect: --client-config-dir, then --client-connect; decides the
+// client's addresses. false: refuse the client (disable, ccd-exclusive
+// without a file, script failure, bad file).
+bool Server::client_connect(Instance& in)
+{
+    ClientConfig cfg;
+    if (!read_ccd(in, cfg) || !select_pool_address(in, cfg) || !run_client_connect(in, cfg))
+        return false;
+    return apply_client_config(in, std::move(cfg));
+}
+
+// read_ccd: the client's --client-config-dir file (or DEFAULT) into cfg.
+bool Server::read_ccd(Instance& in, ClientConfig& cfg)
+{
+    if (!o_.client_config_dir)
+        return true;
+    std::string text;
+    bool found = false;
+    for (const std::string& name : {in.cn, std::string("DEFAULT")}) {
+        if (name.find('/') != std::string::npos || name == "." || name == "..")
+            continue;
+        std::ifstream f(*o_.client_config_dir + "/" + name);
+        if (f) {
+            std::stringstream ss;
+            ss << f.rdbuf();
+            text = ss.str();
+            found = true;
+            break;
+        }
+        if (o_.ccd_exclusive)
+            break; // DEFAULT does not satisfy --ccd-exclusive
+    }
+    if (!found && o_.ccd_exclusive) {
+        log_.logf(kV1, "%s MULTI: no dynamic or static remote --ifconfig address is available for %s",
+                  in.prefix().c_str(), in.prefix().c_str());
+        return false;
+    }
+    if (found) {
+        auto c = parse_client_config(text, *o_.client_config_dir + "/" + in.cn);
+        if (!c) {
+            log_.logf(kV1, "%s %s", in.prefix().c_str(), c.error().c_str());
+            return false;
+        }
+        merge(cfg, *c);
+    }
+    return true;
+}
+
+// select_pool_address: 2.6 (multi_select_virtual_addr): an --ifconfig-push
+// from the ccd file takes no pool address; one from --client-connect comes
+// too late for that.
+bool Server::select_pool_address(Instance& in, const ClientConfig& cfg)
+{
+    const bool ccd_ifconfig = cfg.ifconfig_push.has_value();
+    if (!ccd_ifconfig) {
+        if (!in.addr_slot)
+            in.addr_slot = pool_->acquire_addr(in.cn);
+        if (!in.addr_slot) {
+            log_.logf(kV1, "%s MULTI: no free --ifconfig-pool addresses are available", in.prefix().c_str());
+            return false;
+        }
+        in.v4 = pool_->v4(*in.addr_slot);
+        in.v6 = pool_->v6(*in.addr_slot);
+    } else {
+        if (in.addr_slot) {
+            pool_->release_addr(*in.addr_slot);
+            in.addr_slot.reset();
+        }
+        in.v4.reset();
+        in.v6.reset();
+        if (!cfg.ifconfig_ipv6_push && pool_->v6(0))
+            log_.logf(kV1,
+                      "%s MULTI_sva: WARNING: if --ifconfig-push is used for IPv4, automatic IPv6 assignment "
+                      "from --ifconfig-ipv6-pool does not work.  Use --ifconfig-ipv6-push for IPv6 then.",
+                      in.prefix().c_str());
+    }
+    return true;
+}
+
+// apply_client_config: the merged configuration decides: disable, the
+// addresses to push, the iroutes.
+bool Server::apply_client_config(Instance& in, ClientConfig cfg)
+{
+    if (cfg.disable) {
+        log_.logf(kV1, "%s MULTI: client has been rejected due to 'disable' directive", in.prefix().c_str());
+        return false;
+    }
+    for (const auto& d : cfg.ignored)
+        log_.logf(Verb::Info, "%s client config: --%s is not applied here", in.prefix().c_str(), d.c_str());
+    in.push_ifconfig = in.addr_slot ? pool_->push_ifconfig(*in.addr_slot) : std::nullopt;
+    in.push_ifconfig_ipv6 = in.addr_slot ? pool_->push_ifconfig_ipv6(*in.addr_slot) : std::nullopt;
+    if (cfg.ifconfig_push) {
+        in_addr a{};
+        if (inet_pton(AF_INET, cfg.ifconfig_push->first.c_str(), &a) != 1) {
+            log_.logf(kV1, "%s bad --ifconfig-push %s", in.prefix().c_str(),
+                      cfg.ifconfig_push->first.c_str());
+            return false;
+        }
+        in.v4 = a;
+        in.push_ifconfig = "ifconfig " + cfg.ifconfig_push->first + " " + cfg.ifconfig_push->second;
+    }
+    if (cfg.ifconfig_ipv6_push) {
+        const std::string& spec = cfg.ifconfig_ipv6_push->first;
+        in6_addr a{};
+        if (inet_pton(AF_INET6, spec.substr(0, spec.find('/')).c_str(), &a) != 1) {
+            log_.logf(kV1, "%s bad --ifconfig-ipv6-push %s", in.prefix().c_str(), spec.c_str());
+            return false;
+        }
+        in.v6 = a;
+        std::string remote = cfg.ifconfig_ipv6_push->second;
+        if (remote.empty() && o_.ifconfig_ipv6)
+            remote = o_.ifconfig_ipv6->first.substr(0, o_.ifconfig_ipv6->first.find('/'));
+        in.push_ifconfig_ipv6 = "ifconfig-ipv6 " + spec + " " + remote;
+    }
+    in.iroutes.clear();
+    for (const std::string& r : cfg.iroutes) {
+        auto ir = parse_iroute(r);
+        if (!ir) {
+            log_.logf(kV1, "%s %s", in.prefix().c_str(), ir.error().c_str());
+            continue;
+        }
+        in.iroutes.push_back(*ir);
+    }
+    in.ccfg = std::move(cfg);
+    return true;
+}
+
+void Server::fail_auth(Instance& in, const std::string& reason)
+{
+    in.auth_failed = true;
+    std::string msg = reason.empty() ? "AUTH_FAILED" : "AUTH_FAILED," + reason;
+    (void)in.cc->send_message(msg);
+    log_.logf(Verb::Info, "%s SENT CONTROL [%s]: '%s' (status=1)", in.prefix().c_str(), in.cn.c_str(),
+              msg.c_str());
+    if (in.up && dp_) {
+        (void)dp_->del_peer(in.id);
+        in.up = false;
+    }
+    in.drop_at = loop_.now() + kAuthFailedLinger;
+    flush(in);
+}
+
+} // namespace ovpn::server

@@ -1,0 +1,91 @@
+// server/instance.hpp: one client of the server (Server::Instance) and the
+// small helpers the server's files share (not part of its interface).
+#pragma once
+
+#include <netinet/in.h>
+
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "openvpn/control/control_channel.hpp"
+#include "openvpn/data/data_plane.hpp"
+#include "openvpn/script/script_runner.hpp"
+#include "openvpn/server/client_config.hpp"
+#include "openvpn/server/ncp.hpp"
+#include "openvpn/server/server.hpp"
+#include "openvpn/session/control_events.hpp"
+#include "openvpn/session/keys.hpp"
+
+namespace ovpn::server {
+
+// Lines 2.6 prints at its default --verb 1 use level 1.
+inline constexpr Verb kV1 = Verb::Error;
+inline constexpr Duration kMaxTick = seconds(1);
+inline constexpr Duration kAuthFailedLinger = seconds(2);
+inline constexpr Duration kPushRepeatIgnore = seconds(30);
+inline constexpr int kMaxRounds = 8;
+
+// set_peer_env: <prefix>_ip or <prefix>_ip6, and <prefix>_port, as 2.6 names
+// a client's address for scripts (an IPv4-mapped address on a dual-stack
+// socket is IPv4 there: <prefix>_ip).
+void set_peer_env(script::Env& env, const std::string& prefix, const io::SockAddr& a);
+std::string v4_string(const in_addr& a);
+std::string v6_string(const in6_addr& a);
+
+// Instance: one client. It is the session::ControlHandler of its control
+// channel: the events go to the Server's decisions.
+struct Server::Instance final : session::ControlHandler {
+    explicit Instance(Server& s) : srv(s) {}
+    Server& srv;
+    std::uint32_t id = 0;                   // pool slot and peer id
+    std::optional<std::uint32_t> addr_slot; // pool address slot, once the cn is known
+    io::SockAddr addr;
+    std::string addr_str;                // "10.93.0.2:41234" as 2.6 prints it in prefixes
+    std::unique_ptr<io::LinkSocket> tcp; // an io::WatchedLink: it keeps its own kWritable watch
+    std::unique_ptr<control::ControlChannel> cc;
+    std::string cn = "UNDEF";
+    std::string username = "UNDEF";
+    std::time_t since = 0; // wall clock, for the status file
+    ClientConfig ccfg;     // --client-config-dir file and --client-connect output
+    std::optional<in_addr> v4;
+    std::optional<in6_addr> v6;
+    std::optional<std::string> push_ifconfig, push_ifconfig_ipv6;
+    std::vector<data::IRoute> iroutes; // --iroute / --iroute-ipv6 of its config
+    // control-channel bytes on the link; with the data plane's they make
+    // 2.6's link read/write byte counts (status file, bytes_* env)
+    std::uint64_t ctl_rx_bytes = 0, ctl_tx_bytes = 0;
+    bool dead = false;
+    bool up = false;          // peer in the data plane, keys installed
+    bool auth_failed = false; // AUTH_FAILED sent; dropped at drop_at
+    std::optional<TimePoint> drop_at;
+    std::optional<NcpResult> ncp;
+    std::optional<TimePoint> last_push;
+    session::KeyRotation keys; // its keys in the data plane (while up)
+    std::vector<PacketBuf> rx; // TCP receive batch
+    std::vector<io::SockAddr> rx_from;
+
+    std::string prefix() const { return cn + "/" + addr_str; }
+
+    bool alive() const override { return !dead; }
+    std::string log_prefix() const override { return prefix() + " "; }
+    void send_control(const std::vector<std::uint8_t>& pkt) override { srv.send_to(*this, pkt); }
+    void on_key_active(std::uint8_t key_id, bool renegotiated) override
+    {
+        srv.on_key_active(*this, key_id, renegotiated);
+    }
+    void on_message(const std::string& text) override { srv.handle_message(*this, text); }
+    void on_tls_failed() override
+    {
+        srv.close_instance(*this, "SIGUSR1[soft,tls-error] received, client-instance restarting");
+    }
+    void on_lame_duck_expired(std::uint8_t key_id) override
+    {
+        if (up)
+            keys.lame_duck_expired(*srv.dp_, id, key_id);
+    }
+};
+
+} // namespace ovpn::server

@@ -1,0 +1,191 @@
+// server/scripts.cpp: the scripts of a server with 2.6's arguments and
+// environment: --auth-user-pass-verify, --tls-verify, --client-disconnect,
+// --learn-address, and the environment every client script sees.
+#include "openvpn/control/cert_env.hpp"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "openvpn/script/script_runner.hpp"
+#include "openvpn/server/client_config.hpp"
+#include "openvpn/server/instance.hpp"
+#include "openvpn/server/iroute.hpp"
+#include "openvpn/server/server.hpp"
+#include "openvpn/session/tls_verify.hpp"
+
+namespace ovpn::server {
+
+bool Server::verify_user_pass(Instance& in, const std::string& user, const SecureBytes& pass)
+{
+    const options::Directive* d = o_.last("auth-user-pass-verify");
+    if (d == nullptr || d->args.empty())
+        return false;
+    const std::string& cmd = d->args[0];
+    const bool via_env = d->args.size() > 1 && d->args[1] == "via-env";
+    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+    script::Env env;
+    add_cert_vars(env, in);
+    env.set("username", user);
+    env.set("common_name", in.cn);
+    set_peer_env(env, "untrusted", in.addr);
+    std::vector<std::string> args;
+    std::string path;
+    if (via_env) {
+        env.set("password", std::string(reinterpret_cast<const char*>(pass.data()), pass.size()));
+    } else {
+        std::string dir = o_.tmp_dir.value_or("/tmp");
+        path = dir + "/openvpn_up_" + std::to_string(::getpid()) + "_" + std::to_string(in.id) + ".tmp";
+        {
+            std::ofstream f(path, std::ios::trunc);
+            if (!f) {
+                log_.logf(kV1, "%s TLS Auth Error: cannot write %s", in.prefix().c_str(), path.c_str());
+                return false;
+            }
+            f << user << "\n";
+            f.write(reinterpret_cast<const char*>(pass.data()), static_cast<std::streamsize>(pass.size()));
+            f << "\n";
+        }
+        args.push_back(path);
+    }
+    auto res = runner.run("user-pass-verify", cmd, args, env);
+    if (!path.empty())
+        ::unlink(path.c_str());
+    if (!res.ok()) {
+        log_.logf(kV1, "%s TLS Auth Error: Auth Username/Password verification failed for peer",
+                  in.prefix().c_str());
+        return false;
+    }
+    log_.logf(kV1, "%s TLS: Username/Password authentication succeeded for username '%s'",
+              in.prefix().c_str(), user.c_str());
+    return true;
+}
+
+// add_cert_vars: 2.6's X509_<d>_* / tls_*_<d> variables of the client's
+// certificate chain (cert_env.hpp), from its newest TLS session.
+void Server::add_cert_vars(script::Env& env, const Instance& in) const
+{
+    const control::TlsSession* tls = nullptr;
+    if (auto k = in.cc->primary_key_id())
+        tls = in.cc->tls_session(*k);
+    for (std::uint8_t k = 0; tls == nullptr && k < 8; ++k)
+        tls = in.cc->tls_session(k);
+    if (tls == nullptr)
+        return;
+    for (const auto& [name, value] : control::cert_env(tls->peer_chain()))
+        env.set(name, value);
+}
+
+// run_tls_verify: --tls-verify for one certificate of a connecting client's
+// chain (depth subject as arguments), the client still untrusted.
+bool Server::run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain)
+{
+    script::Env env;
+    std::string who;
+    if (verifying_ != nullptr) {
+        set_peer_env(env, "untrusted", verifying_->addr);
+        who = verifying_->addr_str + " ";
+    }
+    return session::run_tls_verify(o_, cert, chain, std::move(env), who, log_);
+}
+
+script::Env Server::client_env(const Instance& in) const
+{
+    script::Env env;
+    add_cert_vars(env, in);
+    env.set("common_name", in.cn);
+    if (in.username != "UNDEF")
+        env.set("username", in.username);
+    set_peer_env(env, "trusted", in.addr);
+    if (o_.ifconfig)
+        env.set("ifconfig_local", o_.ifconfig->first);
+    if (in.v4) {
+        env.set("ifconfig_pool_remote_ip", v4_string(*in.v4));
+        if (o_.topology == options::Topology::Subnet && o_.ifconfig)
+            env.set("ifconfig_pool_netmask", o_.ifconfig->second);
+    }
+    if (in.v6)
+        env.set("ifconfig_pool_remote_ip6", v6_string(*in.v6));
+    if (dp_)
+        env.set("dev", dp_->device().name);
+    const std::time_t now = std::time(nullptr);
+    env.set_int("time_unix", in.since != 0 ? in.since : now);
+    return env;
+}
+
+void Server::client_disconnect(Instance& in)
+{
+    if (in.since == 0)
+        return;
+    if (!o_.client_disconnect) {
+        learn_address(in, "delete");
+        return;
+    }
+    script::Env env = client_env(in);
+    if (auto st = dp_->stats(in.id)) {
+        env.set_int("bytes_received", static_cast<long long>(st->link_rx_bytes + in.ctl_rx_bytes));
+        env.set_int("bytes_sent", static_cast<long long>(st->link_tx_bytes + in.ctl_tx_bytes));
+    }
+    env.set_int("time_duration", static_cast<long long>(std::time(nullptr) - in.since));
+    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+    (void)runner.run("client-disconnect", *o_.client_disconnect, {}, env);
+    learn_address(in, "delete"); // after client-disconnect, as 2.6
+}
+
+void Server::learn_address(Instance& in, const char* op)
+{
+    if (!o_.learn_address)
+        return;
+    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+    const bool add = std::strcmp(op, "add") == 0;
+    std::vector<std::string> addrs = {in.v4 ? v4_string(*in.v4) : std::string(),
+                                      in.v6 ? v6_string(*in.v6) : std::string()};
+    for (const auto& r : in.iroutes)
+        addrs.push_back(iroute_string(r));
+    for (const std::string& a : addrs) {
+        if (a.empty())
+            continue;
+        std::vector<std::string> args = {op, a};
+        if (add)
+            args.push_back(in.cn);
+        // 2.6 gives "delete" an (almost) empty environment
+        (void)runner.run("learn-address", *o_.learn_address, args, add ? client_env(in) : script::Env{});
+    }
+}
+
+// run_client_connect: --client-connect with a file for its output, merged
+// into cfg. false: the script failed or wrote a bad file.
+bool Server::run_client_connect(Instance& in, ClientConfig& cfg)
+{
+    if (!o_.client_connect)
+        return true;
+    std::string dir = o_.tmp_dir.value_or("/tmp");
+    std::string path =
+        dir + "/openvpn_cc_" + std::to_string(::getpid()) + "_" + std::to_string(in.id) + ".tmp";
+    {
+        std::ofstream(path, std::ios::trunc);
+    }
+    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+    auto res = runner.run("client-connect", *o_.client_connect, {path}, client_env(in));
+    std::ifstream f(path);
+    std::stringstream ss;
+    if (f)
+        ss << f.rdbuf();
+    ::unlink(path.c_str());
+    if (!res.ok()) {
+        log_.logf(kV1, "%s MULTI: client-connect script failed, refusing the client", in.prefix().c_str());
+        return false;
+    }
+    auto c = parse_client_config(ss.str(), "client-connect output");
+    if (!c) {
+        log_.logf(kV1, "%s %s", in.prefix().c_str(), c.error().c_str());
+        return false;
+    }
+    merge(cfg, *c);
+    return true;
+}
+
+} // namespace ovpn::server

@@ -1,0 +1,93 @@
+// server/status_file.cpp: the --status file (status.hpp formats it) and
+// --ifconfig-pool-persist.
+#include "openvpn/server/instance.hpp"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "openvpn/server/iroute.hpp"
+#include "openvpn/server/server.hpp"
+#include "openvpn/server/status.hpp"
+
+namespace ovpn::server {
+
+void Server::write_status()
+{
+    if (!o_.status)
+        return;
+    const int interval = o_.status_interval.value_or(60);
+    next_status_ = loop_.now() + seconds(interval > 0 ? interval : 60);
+    std::vector<StatusClient> rows;
+    for (const auto& [id, in] : instances_) {
+        if (in->dead || !in->up)
+            continue;
+        StatusClient c;
+        c.common_name = in->cn;
+        c.real_address = in->addr_str;
+        if (in->v4)
+            c.vpn_ipv4 = v4_string(*in->v4);
+        if (in->v6)
+            c.vpn_ipv6 = v6_string(*in->v6);
+        c.username = in->username;
+        for (const auto& r : in->iroutes)
+            c.routes.push_back(iroute_string(r));
+        if (auto st = dp_->stats(id)) {
+            c.bytes_received = st->link_rx_bytes + in->ctl_rx_bytes;
+            c.bytes_sent = st->link_tx_bytes + in->ctl_tx_bytes;
+        }
+        c.connected_since = in->since;
+        c.last_ref = std::time(nullptr);
+        c.client_id = id;
+        c.peer_id = in->ncp && in->ncp->data_v2 ? id : data::kUndefinedPeerId;
+        c.cipher = in->ncp ? in->ncp->cipher : "";
+        rows.push_back(std::move(c));
+    }
+    const std::string text = format_status(o_.status_version.value_or(1), rows, std::time(nullptr),
+                                           "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)]");
+    std::ofstream f(*o_.status, std::ios::trunc);
+    if (!f) {
+        log_.logf(kV1, "WARNING: cannot write the --status file %s", o_.status->c_str());
+        return;
+    }
+    f << text;
+}
+
+// read_persist: --ifconfig-pool-persist file [seconds] at start; a missing
+// file is fine (2.6 creates it at the first write).
+void Server::read_persist()
+{
+    if (!o_.ifconfig_pool_persist || o_.ifconfig_pool_persist->empty())
+        return;
+    const auto& a = *o_.ifconfig_pool_persist;
+    persist_secs_ = a.size() > 1 ? std::atoi(a[1].c_str()) : 600;
+    std::ifstream f(a[0]);
+    if (f) {
+        std::stringstream ss;
+        ss << f.rdbuf();
+        for (const auto& w : pool_->load_persist(ss.str(), persist_secs_ <= 0))
+            log_.logf(kV1, "%s", w.c_str());
+    }
+    if (persist_secs_ > 0)
+        next_persist_ = loop_.now() + seconds(persist_secs_);
+}
+
+// write_persist: every CN -> address pair the pool holds, 2.6's format;
+// every `seconds` and at exit (never with seconds 0).
+void Server::write_persist()
+{
+    if (!o_.ifconfig_pool_persist || o_.ifconfig_pool_persist->empty() || persist_secs_ <= 0 || !pool_)
+        return;
+    next_persist_ = loop_.now() + seconds(persist_secs_);
+    const std::string& path = o_.ifconfig_pool_persist->front();
+    std::ofstream f(path, std::ios::trunc);
+    if (!f) {
+        log_.logf(kV1, "WARNING: cannot write the --ifconfig-pool-persist file %s", path.c_str());
+        return;
+    }
+    f << pool_->format_persist();
+}
+
+} // namespace ovpn::server

@@ -1,0 +1,333 @@
+// server/transport.cpp: the listening UDP socket or TCP listener, and every
+// packet between the link and an instance: data packets to the data plane
+// (with float), control packets to the instance's control channel, a new
+// client's first packet through the stateless cookie handshake.
+#include "openvpn/session/transport.hpp"
+
+#include <sys/socket.h>
+
+#include <cstring>
+#include <ctime>
+
+#include "openvpn/io/watched_link.hpp"
+#include "openvpn/options/helpers.hpp"
+#include "openvpn/server/instance.hpp"
+#include "openvpn/server/server.hpp"
+#include "openvpn/wire/opcode.hpp"
+
+namespace ovpn::server {
+
+namespace {
+
+bool is_data_packet(const PacketBuf& b)
+{
+    const auto op = wire::opcode_of(b.data()[0]);
+    return op && wire::is_data(*op);
+}
+
+} // namespace
+
+Status<> Server::open_transport()
+{
+    const options::ConnectionEntry& ce = o_.ce;
+    tcp_mode_ = options::proto_is_tcp(ce.proto);
+    const io::Family fam = session::proto_family(ce.proto);
+    auto local = session::local_address(ce, fam, tcp_mode_, true);
+    if (!local)
+        return Err(local.error());
+    const io::SockAddr bind_addr = *local;
+    const std::size_t batch = 32;
+    rx_.clear();
+    for (std::size_t i = 0; i < batch; ++i)
+        rx_.emplace_back();
+    rx_from_.assign(batch, io::SockAddr{});
+    if (tcp_mode_) {
+        auto l = TcpListener::open(bind_addr);
+        if (!l && fam == io::Family::Any) {
+            auto v4 = io::SockAddr::parse_numeric("0.0.0.0", bind_addr.port());
+            if (v4)
+                l = TcpListener::open(*v4);
+        }
+        if (!l)
+            return Err(l.error());
+        listener_.emplace(std::move(*l));
+        log_.logf(kV1, "Listening for incoming TCP connection on %s", bind_addr.to_string().c_str());
+        return loop_.add_fd(listener_->fd(), io::kReadable, [this](std::uint32_t) { on_tcp_accept(); });
+    }
+    io::UdpConfig uc;
+    uc.family = bind_addr.family() == AF_INET6 ? io::Family::V6 : io::Family::V4;
+    uc.bind_addr = bind_addr;
+    uc.batch = batch;
+    auto s = io::open_udp(uc);
+    if (!s && fam == io::Family::Any) {
+        uc.family = io::Family::V4;
+        uc.bind_addr = io::SockAddr::parse_numeric("0.0.0.0", bind_addr.port()).value();
+        s = io::open_udp(uc);
+    }
+    if (!s)
+        return Err(s.error());
+    udp_ = std::move(*s);
+    log_.logf(kV1, "UDP%s link local (bound): %s", uc.family == io::Family::V6 ? "v6" : "v4",
+              uc.bind_addr->bound_string().c_str());
+    log_.logf(kV1, "UDP%s link remote: [AF_UNSPEC]", uc.family == io::Family::V6 ? "v6" : "v4");
+    return loop_.add_fd(udp_->fd(), io::kReadable, [this](std::uint32_t) { on_udp_readable(); });
+}
+
+// ---- transport ----
+
+void Server::on_udp_readable()
+{
+    const TimePoint now = loop_.now();
+    for (int round = 0; round < kMaxRounds && udp_; ++round) {
+        auto n = udp_->recv(rx_, rx_from_);
+        if (!n || *n == 0)
+            break;
+        for (std::size_t i = 0; i < *n; ++i) {
+            if (rx_[i].empty())
+                continue;
+            if (is_data_packet(rx_[i]))
+                on_udp_data(rx_[i], rx_from_[i], now);
+            else
+                on_udp_control(rx_[i], rx_from_[i], now);
+        }
+        reap();
+    }
+    reap();
+    arm_tick();
+}
+
+// on_udp_data: a data packet finds its client by peer id (P_DATA_V2) or
+// address. From another address it may float the client (2.6 with
+// peer-id): once a packet from there decrypts and passes the replay check.
+void Server::on_udp_data(PacketBuf& b, const io::SockAddr& from, TimePoint now)
+{
+    const auto pid = wire::peer_id_of(b.span());
+    Instance* in = pid ? find_id(*pid) : find_addr(from);
+    if (in == nullptr)
+        return; // unknown peer: counted nowhere, like 2.6's "unknown peer-id"
+    if (in->addr == from) {
+        on_data_packets(*in, std::span<PacketBuf>(&b, 1), now);
+        return;
+    }
+    if (!in->up || !pid || find_addr(from) != nullptr)
+        return;
+    if (on_data_packets(*in, std::span<PacketBuf>(&b, 1), now) == 0)
+        return;
+    log_.logf(kV1, "%s peer info: float from %s to %s", in->prefix().c_str(), in->addr.to_string().c_str(),
+              from.to_string().c_str());
+    in->addr = from;
+    in->addr_str = from.ip_string() + ":" + std::to_string(from.port());
+    (void)dp_->update_remote(in->id, from);
+}
+
+// on_udp_control: a control packet: to its client's channel, or a new
+// client (also when a known address starts over with a new session).
+void Server::on_udp_control(PacketBuf& b, const io::SockAddr& from, TimePoint now)
+{
+    Instance* in = find_addr(from);
+    auto op = wire::opcode_of(b.data()[0]);
+    const bool client_reset = op && (*op == wire::Opcode::ControlHardResetClientV2 ||
+                                     *op == wire::Opcode::ControlHardResetClientV3);
+    if (in != nullptr && client_reset && b.size() >= 1 + wire::kSessionIdLen &&
+        wire::is_defined(in->cc->remote_session_id()) &&
+        std::memcmp(b.data() + 1, in->cc->remote_session_id().data(), wire::kSessionIdLen) != 0) {
+        // The client started over from the same address.
+        close_instance(*in, "SIGUSR1[soft,connection-reset] received, client-instance restarting");
+        reap();
+        in = nullptr;
+    }
+    if (in == nullptr)
+        on_first_packet(b, from, now);
+    else
+        on_control_packet(*in, b, now);
+}
+
+// on_first_packet: a control packet from an address without an instance
+// (UDP): the stateless cookie handshake (stateless.hpp) decides.
+void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now)
+{
+    if (exiting_ || !gate_)
+        return;
+    const auto wall = static_cast<std::uint32_t>(std::time(nullptr));
+    auto wrap = make_wrap(wall);
+    if (!wrap)
+        return;
+    const auto now_secs =
+        static_cast<std::uint32_t>(std::chrono::duration_cast<seconds>(now.time_since_epoch()).count());
+    const CookieStats before = gate_->stats();
+    FirstPacket fp = gate_->first_packet(b.span(), from, *wrap, now_secs);
+    switch (fp.verdict) {
+    case FirstVerdict::Drop:
+        log_first_drop(fp, before, b, from);
+        return;
+    case FirstVerdict::ReplyCookie: {
+        log_.logf(Verb::Debug, "Reset packet from client, sending HMAC based reset challenge");
+        PacketBuf out(fp.reply.size() + PacketBuf::kDefaultHeadroom + 64);
+        (void)out.append(fp.reply);
+        (void)udp_->send(std::span<const PacketBuf>(&out, 1), &from);
+        return;
+    }
+    case FirstVerdict::Stateful:
+    case FirstVerdict::CreateFromAck:
+        break;
+    }
+    accept_first(fp, b, from, now);
+}
+
+// log_first_drop: 2.6's line for a first packet the cookie gate dropped.
+void Server::log_first_drop(const FirstPacket& fp, const CookieStats& before, const PacketBuf& b,
+                            const io::SockAddr& from)
+{
+    if (fp.rate_note) {
+        const options::Directive* d = o_.last("connect-freq-initial");
+        log_.logf(kV1,
+                  "Note: --connect-freq-initial %s %s rate limit exceeded, dropping initial handshake "
+                  "packets for the next %d seconds",
+                  d && d->args.size() == 2 ? d->args[0].c_str() : "100",
+                  d && d->args.size() == 2 ? d->args[1].c_str() : "10", fp.rate_seconds_left);
+    } else if (gate_->stats().drop_cookie != before.drop_cookie) {
+        auto op = wire::opcode_of(b.data()[0]);
+        log_.logf(Verb::Notice, "Packet (%s) with invalid or missing SID from %s or wrong packet id",
+                  op ? wire::opcode_name(*op) : "?", from.to_string().c_str());
+    } else if (gate_->stats().drop_unwrap != before.drop_unwrap) {
+        log_.logf(Verb::Info, "TLS Error: incoming packet authentication failed from %s",
+                  from.to_string().c_str());
+    }
+}
+
+// accept_first: a new instance for a client the gate let in (its reset, or
+// the ACK of our cookie), fed its first packet.
+void Server::accept_first(const FirstPacket& fp, PacketBuf& b, const io::SockAddr& from, TimePoint now)
+{
+    const bool from_ack = fp.verdict == FirstVerdict::CreateFromAck;
+    if (from_ack)
+        log_.logf(Verb::Debug, "Valid packet with HMAC challenge from peer (%s), accepting new connection.",
+                  from.to_string().c_str());
+    Instance* in =
+        new_instance(from, nullptr, from_ack ? std::optional<wire::SessionId>(fp.cookie) : std::nullopt);
+    if (in == nullptr)
+        return;
+    if (from_ack)
+        in->cc->on_packet(synthetic_client_reset(fp.client_sid), now);
+    on_control_packet(*in, b, now);
+    if (!in->dead && !wire::is_defined(in->cc->remote_session_id())) {
+        log_.logf(Verb::Info, "TLS Error: incoming packet authentication failed from %s",
+                  from.to_string().c_str());
+        close_instance(*in, "");
+    }
+}
+
+void Server::on_tcp_accept()
+{
+    while (listener_) {
+        auto a = listener_->accept();
+        if (!a)
+            break;
+        io::TcpConfig tc;
+        tc.remote = a->second;
+        auto sock = std::make_unique<io::WatchedLink>(io::adopt_tcp(a->first, tc), loop_);
+        log_.logf(kV1, "TCP connection established with %s", a->second.to_string().c_str());
+        Instance* in = new_instance(a->second, std::move(sock));
+        if (in == nullptr)
+            continue;
+        const std::uint32_t id = in->id;
+        if (auto s = loop_.add_fd(in->tcp->fd(), io::kReadable,
+                                  [this, id](std::uint32_t ev) { on_tcp_event(id, ev); });
+            !s) {
+            log_.logf(kV1, "TCP: %s", s.error().c_str());
+            in->tcp.reset();
+            close_instance(*in, "");
+        }
+    }
+    reap();
+    arm_tick();
+}
+
+void Server::on_tcp_event(std::uint32_t id, std::uint32_t events)
+{
+    Instance* in = find_id(id);
+    if (in == nullptr || !in->tcp)
+        return;
+    TimePoint now = loop_.now();
+    if ((events & io::kWritable) != 0) {
+        if (auto s = in->tcp->flush(); !s) { // the watch follows the queue
+            close_instance(*in, "Connection reset, restarting [" + s.error().message() + "]");
+            reap();
+            return;
+        }
+    }
+    if ((events & (io::kReadable | io::kHangup | io::kError)) != 0) {
+        for (int round = 0; round < kMaxRounds && !in->dead; ++round) {
+            auto n = in->tcp->recv(in->rx, in->rx_from);
+            if (!n) {
+                close_instance(*in, "Connection reset, restarting [" + n.error().message() + "]");
+                break;
+            }
+            if (*n == 0)
+                break;
+            std::size_t num_data = 0;
+            for (std::size_t i = 0; i < *n && !in->dead; ++i) {
+                PacketBuf& b = in->rx[i];
+                if (b.empty())
+                    continue;
+                if (is_data_packet(b)) {
+                    if (i != num_data)
+                        std::swap(in->rx[i], in->rx[num_data]);
+                    ++num_data;
+                    continue;
+                }
+                on_control_packet(*in, b, now);
+            }
+            if (num_data > 0 && !in->dead)
+                on_data_packets(*in, std::span<PacketBuf>(in->rx.data(), num_data), now);
+        }
+    }
+    reap();
+    arm_tick();
+}
+
+void Server::on_control_packet(Instance& in, PacketBuf& b, TimePoint now)
+{
+    in.ctl_rx_bytes += b.size();
+    verifying_ = &in; // the client a --tls-verify call is about
+    const bool accepted = session::feed_control_packet(*in.cc, b.span(), now);
+    verifying_ = nullptr;
+    if (accepted && in.up && dp_)
+        dp_->note_control(in.id, true, now);
+    handle_events(in);
+    flush(in);
+}
+
+void Server::send_to(Instance& in, const std::vector<std::uint8_t>& pkt)
+{
+    if (in.dead)
+        return;
+    in.ctl_tx_bytes += pkt.size();
+    PacketBuf b(pkt.size() + PacketBuf::kDefaultHeadroom + 64);
+    (void)b.append(pkt);
+    if (in.tcp) {
+        auto r = in.tcp->send(std::span<const PacketBuf>(&b, 1), nullptr);
+        if (!r) {
+            close_instance(in, "Connection reset, restarting [" + r.error().message() + "]");
+            return;
+        }
+    } else if (udp_) {
+        (void)udp_->send(std::span<const PacketBuf>(&b, 1), &in.addr);
+    }
+    if (in.up && dp_)
+        dp_->note_control(in.id, false, loop_.now());
+}
+
+void Server::flush(Instance& in)
+{
+    session::flush_control(in.cc, in, loop_.now());
+}
+
+// ---- control channel events ----
+
+void Server::handle_events(Instance& in)
+{
+    session::dispatch_control_events(in.cc, in, log_);
+}
+
+} // namespace ovpn::server

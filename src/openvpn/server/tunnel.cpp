@@ -1,0 +1,189 @@
+// server/tunnel.cpp: the device with its data plane (session::make_data_plane),
+// its addresses, routes and --up, and each admitted client's peer in it:
+// keys, iroutes, keepalive, and what the data plane reports.
+#include "openvpn/script/script_runner.hpp"
+
+#include <sys/socket.h>
+
+#include <ctime>
+
+#include "openvpn/server/instance.hpp"
+#include "openvpn/server/iroute.hpp"
+#include "openvpn/server/server.hpp"
+#include "openvpn/session/data_options.hpp"
+#include "openvpn/session/make_data_plane.hpp"
+#include "openvpn/tun/net_setup.hpp"
+#include "openvpn/tun/netlink.hpp"
+#include "openvpn/tun/plan_options.hpp"
+#include "openvpn/tun/tun_device.hpp"
+
+namespace ovpn::server {
+
+Status<> Server::open_tun()
+{
+    auto dp = session::make_data_plane(
+        o_, dco_, session::PlaneMode::MultiPeer, loop_,
+        [this](const data::PeerEvent& e) { on_peer_event(e); }, log_);
+    if (!dp)
+        return Err(dp.error());
+    dp_ = std::move(*dp);
+    if (dp_->device().name == "null" || o_.ifconfig_noexec)
+        return Ok{};
+    return configure_device();
+}
+
+// configure_device: --ifconfig/--ifconfig-ipv6 and the link, --up, --route.
+Status<> Server::configure_device()
+{
+    auto nl = tun::Netlink::open();
+    if (!nl)
+        return Err(nl.error());
+    nl_ = std::move(*nl);
+    net_ = std::make_unique<tun::NetSetup>(*nl_, log_);
+    tun::PlanFacts facts;
+    facts.ifname = dp_->device().name;
+    facts.mtu = static_cast<std::uint32_t>(o_.ce.tun_mtu.value_or(1500));
+    if (auto d = nl_->default_route(AF_INET); d && d->gateway.is_set())
+        facts.net_gateway = d->gateway;
+    auto planned = tun::plan_from_options(o_, facts, log_);
+    if (!planned)
+        return Err(planned.error());
+    const tun::NetPlan plan = std::move(*planned);
+    if (auto s = net_->apply_link(plan); !s)
+        return s;
+    if (o_.up && !run_up(plan.mtu))
+        return Err(std::string("ERROR: up script failed"));
+    if (!o_.route_noexec)
+        (void)net_->apply_routes(plan);
+    return Ok{};
+}
+
+// run_up: --up with 2.6's arguments and its init environment.
+bool Server::run_up(std::uint32_t mtu)
+{
+    const std::string& ifname = dp_->device().name;
+    const auto topo = o_.topology.value_or(options::Topology::Net30);
+    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+    script::Env env;
+    env.set("dev", ifname);
+    env.set_int("tun_mtu", mtu);
+    env.set("script_context", "init");
+    if (o_.ifconfig) {
+        env.set("ifconfig_local", o_.ifconfig->first);
+        env.set(topo == options::Topology::Subnet ? "ifconfig_netmask" : "ifconfig_remote",
+                o_.ifconfig->second);
+    }
+    const auto args = script::up_down_args(ifname, mtu, o_.ifconfig ? o_.ifconfig->first : "",
+                                           o_.ifconfig ? o_.ifconfig->second : "", false);
+    return runner.run("up", *o_.up, args, env).ok();
+}
+
+// activate: an admitted client's peer in the data plane (with its keys),
+// then learn-address and 2.6's MULTI lines.
+Status<> Server::activate(Instance& in)
+{
+    if (auto s = add_data_peer(in); !s)
+        return s;
+    log_.logf(kV1, "%s Data Channel: cipher '%s'%s, peer-id: %d", in.prefix().c_str(), in.ncp->cipher.c_str(),
+              in.ncp->use_ekm ? ", key derivation: tls-ekm" : "",
+              in.ncp->data_v2 ? static_cast<int>(in.id) : -1);
+    if (auto s = install_key(in, *in.cc->primary_key_id(), true); !s)
+        return Err("installing the data channel key failed: " + s.error());
+    in.since = std::time(nullptr);
+    learn_address(in, "add");
+    write_status();
+    log_learned(in);
+    return Ok{};
+}
+
+// add_data_peer: the PeerSpec of a client, its iroutes and keepalive.
+Status<> Server::add_data_peer(Instance& in)
+{
+    data::PeerSpec ps;
+    ps.id = in.id;
+    ps.link = in.tcp ? in.tcp.get() : udp_.get();
+    ps.remote = in.addr;
+    if (in.ncp->data_v2)
+        ps.tx_peer_id = in.id;
+    ps.vpn_ipv4 = in.v4;
+    ps.vpn_ipv6 = in.v6;
+    ps.compression = session::compression_of(o_);
+    if (o_.ce.fragment && !tcp_mode_)
+        ps.fragment = static_cast<std::size_t>(*o_.ce.fragment);
+    if (auto s = dp_->add_peer(ps); !s)
+        return Err("data plane: " + s.error());
+    in.up = true;
+    if (!in.iroutes.empty()) {
+        if (auto s = dp_->set_iroutes(in.id, in.iroutes); !s)
+            return Err("data plane: " + s.error());
+        for (const auto& r : in.iroutes)
+            log_.logf(Verb::Notice, "%s MULTI: internal route %s -> %s", in.prefix().c_str(),
+                      iroute_string(r).c_str(), in.prefix().c_str());
+    }
+    const int ping = o_.ping.value_or(0);
+    const int restart = o_.ping_restart.value_or(0);
+    if (ping > 0 || restart > 0)
+        (void)dp_->set_keepalive(in.id, seconds(ping), seconds(restart));
+    return Ok{};
+}
+
+// log_learned: 2.6's lines for the client's virtual addresses.
+void Server::log_learned(const Instance& in)
+{
+    const std::string who = in.prefix();
+    if (in.v4) {
+        const std::string a = v4_string(*in.v4);
+        if (in.addr_slot)
+            log_.logf(kV1, "%s MULTI_sva: pool returned IPv4=%s", who.c_str(), a.c_str());
+        log_.logf(kV1, "%s MULTI: Learn: %s -> %s", who.c_str(), a.c_str(), who.c_str());
+        log_.logf(kV1, "%s MULTI: primary virtual IP for %s: %s", who.c_str(), who.c_str(), a.c_str());
+    }
+    if (in.v6) {
+        const std::string a = v6_string(*in.v6);
+        log_.logf(kV1, "%s MULTI: Learn: %s -> %s", who.c_str(), a.c_str(), who.c_str());
+        log_.logf(kV1, "%s MULTI: primary virtual IPv6 for %s: %s", who.c_str(), who.c_str(), a.c_str());
+    }
+}
+
+Status<> Server::install_key(Instance& in, std::uint8_t key_id, bool first)
+{
+    const session::DataCipher dc{in.ncp->cipher, in.ncp->auth, in.ncp->use_ekm};
+    return in.keys.install(*dp_, in.id, *in.cc, dc, key_id, first);
+}
+
+std::size_t Server::on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now)
+{
+    if (!in.up || !dp_)
+        return 0;
+    return dp_->on_link_data(in.id, pkts, now);
+}
+
+// on_peer_event: what the data plane reports about a client (from the loop).
+void Server::on_peer_event(const data::PeerEvent& ev)
+{
+    Instance* in = find_id(ev.id);
+    if (in == nullptr)
+        return;
+    switch (ev.kind) {
+    case data::PeerEventKind::Gone:
+        if (ev.reason == data::DelReason::Expired) {
+            log_.logf(kV1, "%s [%s] Inactivity timeout (--ping-restart), restarting", in->prefix().c_str(),
+                      in->cn.c_str());
+            close_instance(*in, "SIGUSR1[soft,ping-restart] received, client-instance restarting");
+        } else {
+            close_instance(*in, "SIGUSR1[soft,connection-reset] received, client-instance restarting");
+        }
+        break;
+    case data::PeerEventKind::RemoteExit:
+        close_instance(*in, "SIGTERM[soft,remote-exit] received, client-instance exiting");
+        break;
+    case data::PeerEventKind::KeyExhausted:
+        if (in->cc->renegotiate(loop_.now()))
+            flush(*in);
+        break;
+    }
+    reap();
+    arm_tick();
+}
+
+} // namespace ovpn::server
