@@ -10,7 +10,8 @@
 #      tun 10.9.0.1  <====== openvpn p2p TLS ======>  tun 10.9.0.2
 #  3. the same namespaces run sample-config/server.conf (mj-a) and
 #     sample-config/client.conf (mj-b), both unmodified: client.conf's
-#     "remote vpn.example.com" resolves through /etc/netns/mj-b-PID/hosts.
+#     "remote vpn.example.com" resolves through a hosts file that only the
+#     client sees (with_hosts, below; works without /etc/hosts or netbase).
 #     The client gets its address from the server's pool, and a ping
 #     crosses over IPv4 and over IPv6 inside the tunnel.
 set -euo pipefail
@@ -23,7 +24,6 @@ work=$(mktemp -d /tmp/main-job.XXXXXX)
 ns_a=mj-a-$$
 ns_b=mj-b-$$
 cleanup() {
-  rm -rf "/etc/netns/$ns_b"
   for ns in "$ns_a" "$ns_b"; do
     ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
   done
@@ -50,6 +50,20 @@ wait_up() {
   echo "main-job: $what did not come up; logs:" >&2
   tail -n 30 "$@" >&2
   exit 1
+}
+# with_hosts NS HOSTSFILE CMD...: run CMD in namespace NS with HOSTSFILE as
+# /etc/hosts. /etc is overlaid in the mount namespace that "ip netns exec"
+# makes for CMD alone, so the system's /etc stays as it is, and this works
+# on a minimal Debian that has no /etc/hosts (where "ip netns exec" would
+# have nothing to bind /etc/netns/NS/hosts onto).
+with_hosts() {
+  local ns=$1 hosts=$2 dir
+  shift 2
+  dir=$(mktemp -d "$work/etc.XXXXXX")
+  mkdir "$dir/upper" "$dir/work"
+  cp "$hosts" "$dir/upper/hosts"
+  ip netns exec "$ns" sh -c 'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/upper,workdir=$1/work" /etc &&
+    shift && exec "$@"' sh "$dir" "$@"
 }
 bash sample-config/make-keys.sh "$work/keys" "$bin" >/dev/null
 
@@ -90,12 +104,11 @@ for ns in "$ns_a" "$ns_b"; do
   ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
 done
 sleep 1
-mkdir -p "/etc/netns/$ns_b"
-printf '127.0.0.1 localhost\n192.0.2.1 vpn.example.com\n' >"/etc/netns/$ns_b/hosts"
+printf '127.0.0.1 localhost\n192.0.2.1 vpn.example.com\n' >"$work/hosts"
 cp sample-config/server.conf sample-config/client.conf "$work/"
 (cd "$work" && ip netns exec "$ns_a" "$bin" --config server.conf >"$work/server.log" 2>&1 &)
 wait_up "the P2MP server" "$work/server.log"
-(cd "$work" && ip netns exec "$ns_b" "$bin" --config client.conf >"$work/client.log" 2>&1 &)
+(cd "$work" && with_hosts "$ns_b" "$work/hosts" "$bin" --config client.conf >"$work/client.log" 2>&1 &)
 wait_up "the P2MP tunnel" "$work/server.log" "$work/client.log"
 grep -h 'PUSH: Received control message' "$work/client.log" | head -n 1
 ip netns exec "$ns_b" ping -c 3 -W 2 10.8.0.1
