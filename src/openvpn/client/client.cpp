@@ -62,10 +62,18 @@ int Client::run()
 const options::ConnectionEntry& Client::current_ce() const
 {
     const auto& list = base_.connections;
+    return list.empty() ? base_.ce : list[current_entry()];
+}
+
+// current_entry: the index of current_ce() in the connection list (0 when
+// the top level is the only entry).
+std::size_t Client::current_entry() const
+{
+    const auto& list = base_.connections;
     if (list.empty())
-        return base_.ce;
+        return 0;
     const std::size_t i = conn_index_ % list.size();
-    return list[i < conn_order_.size() ? conn_order_[i] : i];
+    return i < conn_order_.size() ? conn_order_[i] : i;
 }
 
 // order_connections: --remote-random shuffles the connection list once at

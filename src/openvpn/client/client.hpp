@@ -40,6 +40,7 @@
 #include "openvpn/session/control_events.hpp"
 #include "openvpn/session/keys.hpp"
 #include "openvpn/session/run_result.hpp"
+#include "openvpn/session/tls_config.hpp"
 #include "openvpn/tun/net_setup.hpp"
 
 namespace ovpn::tun {
@@ -74,6 +75,7 @@ private:
 
     // client.cpp: the entry order, the one timer, --inactive.
     const options::ConnectionEntry& current_ce() const;
+    std::size_t current_entry() const;
     void order_connections();
     void on_tick();
     bool tick_process(TimePoint now);
@@ -248,8 +250,11 @@ private:
     std::string peer_cn_, peer_subject_;                              // of the last authenticated TLS peer
     std::vector<std::pair<std::string, std::string>> peer_cert_vars_; // its chain (control::cert_env)
     bool init_done_ = false;
+    bool drop_noted_ = false; // the "UID/GID downgrade will be delayed" note was logged
     std::shared_ptr<const control::TlsContext> tls_ctx_; // kept across restarts with --persist-key
-    std::string net_gateway_;                            // route_net_gateway for scripts
+    std::optional<session::WrapKey> wrap_key_;           // likewise (per connection entry)
+    std::size_t wrap_key_entry_ = 0;
+    std::string net_gateway_; // route_net_gateway for scripts
     std::unique_ptr<process::StatusFile> status_;
     process::TrafficCounters traffic_; // of sessions already torn down
     // Link bytes the data plane does not see (control packets, data before

@@ -13,6 +13,7 @@
 #include "openvpn/io/proxy.hpp"
 #include "openvpn/io/watched_link.hpp"
 #include "openvpn/options/helpers.hpp"
+#include "openvpn/process/lifecycle.hpp"
 #include "openvpn/session/control_config.hpp"
 #include "openvpn/session/tls_config.hpp"
 #include "openvpn/session/transport.hpp"
@@ -68,6 +69,10 @@ Status<> Client::start_connection()
     const bool connecting = tcp_ != nullptr && !ce.http_proxy && !ce.socks_proxy;
     if (auto s = watch_link(connecting); !s)
         return s;
+    if (base_.pull && !drop_noted_) {
+        drop_noted_ = true;
+        process::note_delayed_drop(base_, log_);
+    }
     if (static_mode()) {
         auto st = start_static();
         if (st && tcp_ != nullptr && !connecting)
@@ -228,11 +233,20 @@ Status<> Client::watch_link(bool connecting)
     return Ok{};
 }
 
-// load_tls_context: the TLS context of this session. --persist-key: the
-// certificate and key are read (and a passphrase asked) once; without it
-// every new session reads them again, as 2.6 does.
+// load_tls_context: the TLS context and the wrap keys of this session.
+// --persist-key: the certificate, key and wrap keys are read (and a
+// passphrase asked) once (per connection entry for the wrap keys); without
+// it every new session reads them again, as 2.6 does.
 Status<> Client::load_tls_context()
 {
+    const std::size_t entry = current_entry();
+    if (!wrap_key_ || !base_.persist_key || wrap_key_entry_ != entry) {
+        auto wk = session::load_wrap_key(base_, current_ce());
+        if (!wk)
+            return Err(wk.error());
+        wrap_key_ = std::move(*wk);
+        wrap_key_entry_ = entry;
+    }
     if (tls_ctx_ && base_.persist_key)
         return Ok{};
     auto tls = session::make_tls_config(base_);
@@ -254,7 +268,7 @@ Status<> Client::start_control(const options::ConnectionEntry& ce, bool connecti
 {
     if (auto s = load_tls_context(); !s)
         return s;
-    auto wrap = session::make_control_wrap(base_, ce, static_cast<std::uint32_t>(std::time(nullptr)));
+    auto wrap = session::make_control_wrap(*wrap_key_, static_cast<std::uint32_t>(std::time(nullptr)));
     if (!wrap)
         return Err(wrap.error());
     session::ControlSetup setup;

@@ -10,6 +10,7 @@
 
 #include "openvpn/client/client.hpp"
 #include "openvpn/client/internal.hpp"
+#include "openvpn/session/privileges.hpp"
 
 namespace ovpn::client {
 
@@ -154,9 +155,9 @@ Status<> Client::initialization_completed()
         return Ok{};
     }
     init_done_ = true;
-    // Privileges are dropped once; with --persist-tun the tun stays open,
-    // but routes still need CAP_NET_ADMIN at exit (kept when possible).
-    return process::initialization_sequence_completed(base_, log_, false);
+    // Privileges are dropped once (a p2p peer already did at open_device);
+    // the data plane says whether CAP_NET_ADMIN must survive.
+    return session::initialization_completed(base_, *dp_, log_);
 }
 
 process::TrafficCounters Client::traffic() const

@@ -13,6 +13,7 @@
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/session/data_options.hpp"
 #include "openvpn/session/make_data_plane.hpp"
+#include "openvpn/session/privileges.hpp"
 #include "openvpn/tun/net_setup.hpp"
 #include "openvpn/tun/netlink.hpp"
 #include "openvpn/tun/plan_options.hpp"
@@ -31,7 +32,13 @@ Status<> Client::open_device()
         return Err(dp.error());
     dp_ = std::move(*dp);
     ++tun_opens_;
-    return configure_network();
+    if (auto s = configure_network(); !s)
+        return s;
+    // 2.6's moment for a peer that pulls nothing: the device and the socket
+    // are open (its --up ran), so privileges go now.
+    if (!base_.pull)
+        return session::drop_privileges(base_, *dp_, log_);
+    return Ok{};
 }
 
 // open_data_plane: this session's peer in the data plane (the device first

@@ -4,6 +4,7 @@
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/options/dco.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/process/lifecycle.hpp"
 #include "openvpn/server/server.hpp"
 
 namespace ovpn::daemon {
@@ -30,6 +31,13 @@ int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& lo
     }
     log.write(Verb::Error,
               "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL]");
+    // 2.6 looks --group and --user up once, before anything is opened, and
+    // stops when one does not exist (every mode: one check).
+    if (auto s = process::check_user_group(opts); !s) {
+        log.write(Verb::Fatal, s.error());
+        log.write(Verb::Fatal, "Exiting due to fatal error");
+        return session::kExitError;
+    }
     SystemClock clock;
     try {
         int code = session::kRunAgain;

@@ -30,21 +30,22 @@ struct Ids {
     std::optional<gid_t> gid;
 };
 
-// lookup: resolve --user / --group before chroot, while /etc is reachable.
+// lookup: --group, then --user, as 2.6's do_init_first_time looks them up
+// (before chroot, while /etc is reachable), with its messages.
 Result<Ids> lookup(const options::Options& o)
 {
     Ids ids;
-    if (o.user) {
-        const passwd* pw = ::getpwnam(o.user->c_str());
-        if (pw == nullptr)
-            return Err(strfmt("failed to find UID for user %s", o.user->c_str()));
-        ids.uid = pw->pw_uid;
-    }
     if (o.group) {
         const group* gr = ::getgrnam(o.group->c_str());
         if (gr == nullptr)
             return Err(strfmt("failed to find GID for group %s", o.group->c_str()));
         ids.gid = gr->gr_gid;
+    }
+    if (o.user) {
+        const passwd* pw = ::getpwnam(o.user->c_str());
+        if (pw == nullptr)
+            return Err(strfmt("failed to find UID for user %s", o.user->c_str()));
+        ids.uid = pw->pw_uid;
     }
     return ids;
 }
@@ -160,6 +161,25 @@ Status<> drop_privileges(const options::Options& o, Logger& log, bool keep_net_a
             return s;
     g_dropped.store(true);
     return Ok{};
+}
+
+Status<> check_user_group(const options::Options& o)
+{
+    auto ids = lookup(o);
+    if (!ids)
+        return Err(ids.error());
+    return Ok{};
+}
+
+void note_delayed_drop(const options::Options& o, Logger& log)
+{
+    if (g_dropped.load())
+        return;
+    static constexpr const char* kWhy = "will be delayed because of --client, --pull, or --up-delay";
+    if (o.chroot)
+        log.logf(kInfo, "NOTE: chroot %s", kWhy);
+    if (o.user || o.group)
+        log.logf(kInfo, "NOTE: UID/GID downgrade %s", kWhy);
 }
 
 void privilege_warnings(const options::Options& o, Logger& log)

@@ -36,6 +36,17 @@ Status<> after_init(const options::Options& o, Logger& log, bool keep_net_admin)
 // "Initialization Sequence Completed" otherwise.
 Status<> drop_privileges(const options::Options& o, Logger& log, bool keep_net_admin);
 
+// check_user_group: --group and --user exist (2.6 looks them up once at
+// start-up and stops there: "failed to find GID for group X", then
+// "failed to find UID for user X"). Err carries that message.
+Status<> check_user_group(const options::Options& o);
+
+// note_delayed_drop: 2.6's notes when a pulling client leaves its chroot /
+// UID/GID change for "Initialization Sequence Completed" ("NOTE: UID/GID
+// downgrade will be delayed because of --client, --pull, or --up-delay").
+// Nothing once privileges were dropped.
+void note_delayed_drop(const options::Options& o, Logger& log);
+
 // privilege_warnings: 2.6's start-up warnings for --user/--group/--chroot
 // without --persist-tun / --persist-key, and --chroot without user+group.
 void privilege_warnings(const options::Options& o, Logger& log);

@@ -17,21 +17,10 @@ namespace ovpn::server {
 // ---- instances ----
 
 // make_wrap: a fresh tls-auth / tls-crypt / tls-crypt-v2 (server) / no
-// wrap of our configuration; nullptr after logging when the key is bad.
+// wrap from the key material read at start; nullptr after logging.
 std::unique_ptr<control::ControlWrap> Server::make_wrap(std::uint32_t wall_secs)
 {
-    const options::ConnectionEntry& ce = o_.ce;
-    if (ce.tls_crypt_v2) {
-        auto text = session::read_file_ref(*ce.tls_crypt_v2);
-        auto key =
-            text ? crypto::parse_tls_crypt_v2_server_key(*text) : Result<SecureBytes>(Err(text.error()));
-        if (!key) {
-            log_.logf(kV1, "--tls-crypt-v2: %s", key.error().c_str());
-            return nullptr;
-        }
-        return control::make_tls_crypt_v2_server_wrap(std::move(*key), wall_secs);
-    }
-    auto w = session::make_control_wrap(o_, ce, wall_secs);
+    auto w = session::make_control_wrap(wrap_key_, wall_secs);
     if (!w) {
         log_.logf(kV1, "%s", w.error().c_str());
         return nullptr;

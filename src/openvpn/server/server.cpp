@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 
 #include "openvpn/options/helpers.hpp"
+#include "openvpn/process/status.hpp"
 #include "openvpn/server/instance.hpp"
+#include "openvpn/session/privileges.hpp"
 #include "openvpn/session/tls_config.hpp"
 #include "openvpn/session/transport.hpp"
 #include "openvpn/tun/net_setup.hpp"
@@ -71,6 +73,11 @@ Status<> Server::start()
     if (!ctx)
         return Err(ctx.error());
     tls_ = *ctx;
+    // the wrap keys too are read once, before the privilege drop (2.6)
+    auto wk = session::load_wrap_key(o_, o_.ce);
+    if (!wk)
+        return Err(wk.error());
+    wrap_key_ = std::move(*wk);
     auto pool = Pool::create(o_);
     if (!pool)
         return Err(pool.error());
@@ -86,10 +93,14 @@ Status<> Server::start()
         if (const options::Directive* d = o_.last("connect-freq-initial"); d && d->args.size() == 2)
             gate_->set_rate_limit(std::atoll(d->args[0].c_str()), std::atoi(d->args[1].c_str()));
     }
+    status_ = process::make_status_file(o_, log_); // open before the privilege drop, as 2.6
     read_persist();
     if (auto s = open_tun(); !s)
         return s;
     if (auto s = open_transport(); !s)
+        return s;
+    // 2.6's moment (init_instance): the device and the socket are open.
+    if (auto s = session::drop_privileges(o_, *dp_, log_); !s)
         return s;
     log_.logf(Verb::Info, "MULTI: multi_init called, r=256 v=256");
     if (auto a = pool_->v4(0))
@@ -98,7 +109,8 @@ Status<> Server::start()
     if (auto a = pool_->v6(0))
         log_.logf(Verb::Info, "IFCONFIG POOL IPv6: base=%s size=%zu", v6_string(*a).c_str(),
                   pool_->capacity());
-    log_.write(kV1, "Initialization Sequence Completed");
+    if (auto s = session::initialization_completed(o_, *dp_, log_); !s)
+        return s;
     write_status();
     arm_tick();
     return Ok{};

@@ -49,12 +49,16 @@
 #include "openvpn/session/control_events.hpp"
 #include "openvpn/session/keys.hpp"
 #include "openvpn/session/run_result.hpp"
+#include "openvpn/session/tls_config.hpp"
 
 namespace ovpn::tun {
 class TunDevice;
 class Netlink;
 class NetSetup;
 } // namespace ovpn::tun
+namespace ovpn::process {
+class StatusFile;
+}
 namespace ovpn::script {
 class Env;
 }
@@ -187,14 +191,17 @@ private:
     std::unique_ptr<tun::NetSetup> net_;
     std::unique_ptr<data::DataPlane> dp_; // owns the tun device
     std::shared_ptr<const control::TlsContext> tls_;
+    session::WrapKey wrap_key_; // read at start; each client gets a fresh wrap
     std::optional<Pool> pool_;
     std::optional<CookieGate> gate_; // UDP: the stateless first handshake
     std::map<std::uint32_t, std::unique_ptr<Instance>> instances_;
     std::optional<io::TimerId> tick_;
+    std::unique_ptr<process::StatusFile> status_; // --status, opened at start
     std::optional<TimePoint> next_status_;
     int persist_secs_ = 0; // --ifconfig-pool-persist seconds (0: read only)
     std::optional<TimePoint> next_persist_;
-    Instance* verifying_ = nullptr; // set while a client's control packet is processed
+    std::unique_ptr<process::StatusFile> persist_file_; // --ifconfig-pool-persist, opened at start
+    Instance* verifying_ = nullptr;                     // set while a client's control packet is processed
 };
 
 } // namespace ovpn::server

@@ -1,5 +1,6 @@
 // server/status_file.cpp: the --status file (status.hpp formats it) and
 // --ifconfig-pool-persist.
+#include "openvpn/process/status.hpp"
 #include "openvpn/server/instance.hpp"
 
 #include <unistd.h>
@@ -47,12 +48,10 @@ void Server::write_status()
     }
     const std::string text = format_status(o_.status_version.value_or(1), rows, std::time(nullptr),
                                            "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)]");
-    std::ofstream f(*o_.status, std::ios::trunc);
-    if (!f) {
+    // the file was opened at start, before the privilege drop (2.6 keeps
+    // its descriptor and rewrites in place)
+    if (!status_ || !status_->write(text, loop_.now()))
         log_.logf(kV1, "WARNING: cannot write the --status file %s", o_.status->c_str());
-        return;
-    }
-    f << text;
 }
 
 // read_persist: --ifconfig-pool-persist file [seconds] at start; a missing
@@ -70,8 +69,12 @@ void Server::read_persist()
         for (const auto& w : pool_->load_persist(ss.str(), persist_secs_ <= 0))
             log_.logf(kV1, "%s", w.c_str());
     }
-    if (persist_secs_ > 0)
-        next_persist_ = loop_.now() + seconds(persist_secs_);
+    if (persist_secs_ <= 0)
+        return; // read only
+    // Opened now, before the privilege drop, and kept (2.6 keeps its
+    // descriptor); opening empties it, so what was read goes back at once.
+    persist_file_ = std::make_unique<process::StatusFile>(a[0], seconds(persist_secs_));
+    write_persist();
 }
 
 // write_persist: every CN -> address pair the pool holds, 2.6's format;
@@ -81,13 +84,9 @@ void Server::write_persist()
     if (!o_.ifconfig_pool_persist || o_.ifconfig_pool_persist->empty() || persist_secs_ <= 0 || !pool_)
         return;
     next_persist_ = loop_.now() + seconds(persist_secs_);
-    const std::string& path = o_.ifconfig_pool_persist->front();
-    std::ofstream f(path, std::ios::trunc);
-    if (!f) {
-        log_.logf(kV1, "WARNING: cannot write the --ifconfig-pool-persist file %s", path.c_str());
-        return;
-    }
-    f << pool_->format_persist();
+    if (!persist_file_ || !persist_file_->write(pool_->format_persist(), loop_.now()))
+        log_.logf(kV1, "WARNING: cannot write the --ifconfig-pool-persist file %s",
+                  o_.ifconfig_pool_persist->front().c_str());
 }
 
 } // namespace ovpn::server

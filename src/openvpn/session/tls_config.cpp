@@ -184,62 +184,76 @@ Status<> set_peer_checks(const options::Options& o, control::TlsConfig& t)
     return Ok{};
 }
 
-// tls_auth_wrap: --tls-auth with its key direction and --auth digest.
-Result<std::unique_ptr<control::ControlWrap>> tls_auth_wrap(const options::FileRef& f, std::optional<int> kd,
-                                                            const std::string& digest,
-                                                            std::uint32_t wall_secs)
+// read_key_file: an option's key file as text.
+Result<std::string> read_key_file(const options::FileRef& f)
 {
-    auto text = read_file_ref(f);
+    return read_file_ref(f);
+}
+
+// load_static: a tls-auth / tls-crypt static key.
+Status<> load_static(const options::FileRef& f, const char* option, WrapKey& k)
+{
+    auto text = read_key_file(f);
     if (!text)
         return Err(text.error());
     auto key = crypto::parse_static_key(*text);
     if (!key)
-        return Err("--tls-auth: " + key.error());
+        return Err(std::string("--") + option + ": " + key.error());
+    k.key = std::move(key->bytes);
+    return Ok{};
+}
+
+// load_v2: a tls-crypt-v2 client key (Kc and WKc) or a server key.
+Status<> load_v2(const options::FileRef& f, WrapKey& k)
+{
+    auto text = read_key_file(f);
+    if (!text)
+        return Err(text.error());
+    if (k.kind == WrapKey::Kind::TlsCryptV2Server) {
+        auto key = crypto::parse_tls_crypt_v2_server_key(*text);
+        if (!key)
+            return Err("--tls-crypt-v2: " + key.error());
+        k.key = std::move(*key);
+        return Ok{};
+    }
+    auto key = crypto::parse_tls_crypt_v2_client_key(*text);
+    if (!key)
+        return Err("--tls-crypt-v2: " + key.error());
+    k.key = std::move(key->kc.bytes);
+    k.wkc = std::move(key->wkc);
+    return Ok{};
+}
+
+// tls_auth_wrap: --tls-auth with its key direction and --auth digest.
+Result<std::unique_ptr<control::ControlWrap>> tls_auth_wrap(const WrapKey& k, std::uint32_t wall_secs)
+{
+    crypto::StaticKey key{SecureBytes(k.key.span())};
     crypto::KeyDirection dir = crypto::KeyDirection::Bidirectional;
-    if (kd)
-        dir = *kd == 0 ? crypto::KeyDirection::Normal : crypto::KeyDirection::Inverse;
-    auto s = crypto::key_slices(*key, dir);
-    auto w = wire::TlsAuth::create(digest, s.send_hmac, s.recv_hmac, wall_secs);
+    if (k.key_direction)
+        dir = *k.key_direction == 0 ? crypto::KeyDirection::Normal : crypto::KeyDirection::Inverse;
+    auto sl = crypto::key_slices(key, dir);
+    auto w = wire::TlsAuth::create(k.digest, sl.send_hmac, sl.recv_hmac, wall_secs);
     if (!w)
         return Err("--tls-auth: " + w.error());
     return control::make_tls_auth_wrap(std::move(w).value());
 }
 
-// tls_crypt_wrap: --tls-crypt in our TLS role.
-Result<std::unique_ptr<control::ControlWrap>> tls_crypt_wrap(const options::FileRef& f, bool server,
-                                                             std::uint32_t wall_secs)
+// tls_crypt_wrap: --tls-crypt in our TLS role, or a tls-crypt-v2 client's
+// Kc with its WKc (whose packet ids start at 0x0f000000 to signal early
+// negotiation support, §3.6).
+Result<std::unique_ptr<control::ControlWrap>> tls_crypt_wrap(const WrapKey& k, std::uint32_t wall_secs)
 {
-    auto text = read_file_ref(f);
-    if (!text)
-        return Err(text.error());
-    auto key = crypto::parse_static_key(*text);
-    if (!key)
-        return Err("--tls-crypt: " + key.error());
-    auto w = wire::TlsCrypt::create(key->bytes, server ? wire::Role::Server : wire::Role::Client, wall_secs);
+    const bool v2 = k.kind == WrapKey::Kind::TlsCryptV2Client;
+    const char* name = v2 ? "--tls-crypt-v2: " : "--tls-crypt: ";
+    auto w = wire::TlsCrypt::create(k.key.span(), k.server && !v2 ? wire::Role::Server : wire::Role::Client,
+                                    wall_secs);
     if (!w)
-        return Err("--tls-crypt: " + w.error());
-    return control::make_tls_crypt_wrap(std::move(w).value());
-}
-
-// tls_crypt_v2_client_wrap: a client's --tls-crypt-v2 key with its wrapped
-// client key (WKC) for the server.
-Result<std::unique_ptr<control::ControlWrap>> tls_crypt_v2_client_wrap(const options::FileRef& f,
-                                                                       std::uint32_t wall_secs)
-{
-    auto text = read_file_ref(f);
-    if (!text)
-        return Err(text.error());
-    auto key = crypto::parse_tls_crypt_v2_client_key(*text);
-    if (!key)
-        return Err("--tls-crypt-v2: " + key.error());
-    auto w = wire::TlsCrypt::create(key->kc.bytes, wire::Role::Client, wall_secs);
-    if (!w)
-        return Err("--tls-crypt-v2: " + w.error());
+        return Err(name + w.error());
     auto wrap = std::move(w).value();
-    // A tls-crypt-v2 client starts its packet ids at 0x0f000000 to signal
-    // early negotiation support (§3.6).
+    if (!v2)
+        return control::make_tls_crypt_wrap(std::move(wrap));
     wrap.send_counter() = wire::PacketIdSend(wall_secs, wire::kEarlyNegStart);
-    return control::make_tls_crypt_wrap(std::move(wrap), std::move(key->wkc));
+    return control::make_tls_crypt_wrap(std::move(wrap), k.wkc);
 }
 
 } // namespace
@@ -266,25 +280,60 @@ Result<control::TlsConfig> make_tls_config(const options::Options& o)
     return t;
 }
 
-Result<std::unique_ptr<control::ControlWrap>>
-make_control_wrap(const options::Options& o, const options::ConnectionEntry& ce, std::uint32_t wall_secs)
+Result<WrapKey> load_wrap_key(const options::Options& o, const options::ConnectionEntry& ce)
 {
     auto pick = [&](const std::optional<options::FileRef> options::ConnectionEntry::*m) {
         return (ce.*m) ? (ce.*m) : (o.ce.*m);
     };
+    WrapKey k;
+    k.server = o.tls_server || o.is_server();
     if (auto ta = pick(&options::ConnectionEntry::tls_auth)) {
-        auto kd = ce.key_direction ? ce.key_direction : o.ce.key_direction;
-        return tls_auth_wrap(*ta, kd, o.auth.value_or("SHA1"), wall_secs);
+        k.kind = WrapKey::Kind::TlsAuth;
+        k.key_direction = ce.key_direction ? ce.key_direction : o.ce.key_direction;
+        k.digest = o.auth.value_or("SHA1");
+        if (auto s = load_static(*ta, "tls-auth", k); !s)
+            return Err(s.error());
+        return k;
     }
-    const bool server = o.tls_server || o.is_server();
-    if (auto tc = pick(&options::ConnectionEntry::tls_crypt))
-        return tls_crypt_wrap(*tc, server, wall_secs);
+    if (auto tc = pick(&options::ConnectionEntry::tls_crypt)) {
+        k.kind = WrapKey::Kind::TlsCrypt;
+        if (auto s = load_static(*tc, "tls-crypt", k); !s)
+            return Err(s.error());
+        return k;
+    }
     if (auto v2 = pick(&options::ConnectionEntry::tls_crypt_v2)) {
-        if (server)
+        if (k.server && !o.is_server())
             return Err(std::string("--tls-crypt-v2 server side is not supported in p2p mode"));
-        return tls_crypt_v2_client_wrap(*v2, wall_secs);
+        k.kind = k.server ? WrapKey::Kind::TlsCryptV2Server : WrapKey::Kind::TlsCryptV2Client;
+        if (auto s = load_v2(*v2, k); !s)
+            return Err(s.error());
+    }
+    return k;
+}
+
+Result<std::unique_ptr<control::ControlWrap>> make_control_wrap(const WrapKey& k, std::uint32_t wall_secs)
+{
+    switch (k.kind) {
+    case WrapKey::Kind::None:
+        return control::make_no_wrap();
+    case WrapKey::Kind::TlsAuth:
+        return tls_auth_wrap(k, wall_secs);
+    case WrapKey::Kind::TlsCrypt:
+    case WrapKey::Kind::TlsCryptV2Client:
+        return tls_crypt_wrap(k, wall_secs);
+    case WrapKey::Kind::TlsCryptV2Server:
+        return control::make_tls_crypt_v2_server_wrap(SecureBytes(k.key.span()), wall_secs);
     }
     return control::make_no_wrap();
+}
+
+Result<std::unique_ptr<control::ControlWrap>>
+make_control_wrap(const options::Options& o, const options::ConnectionEntry& ce, std::uint32_t wall_secs)
+{
+    auto k = load_wrap_key(o, ce);
+    if (!k)
+        return Err(k.error());
+    return make_control_wrap(*k, wall_secs);
 }
 
 } // namespace ovpn::session

@@ -8,7 +8,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "openvpn/control/control_wrap.hpp"
 #include "openvpn/control/tls_engine.hpp"
@@ -27,10 +29,30 @@ Result<std::string> read_file_ref(const options::FileRef& f);
 // or from the terminal. The role is the TLS one (--tls-server or a server).
 Result<control::TlsConfig> make_tls_config(const options::Options& o);
 
-// make_control_wrap: tls-auth / tls-crypt / tls-crypt-v2 (client side) from
-// the connection entry (or the top level), or no wrapping. `wall_secs`: the
-// packet-id time of this session (unix seconds). A server's tls-crypt-v2
-// wrap is made per client by the server.
+// WrapKey: the control-channel wrapping of a configuration with its key
+// material read and parsed, so sessions made later (a server's clients, a
+// client's restarts under --persist-key) need no file access: 2.6 reads
+// these keys once, before the privilege drop.
+struct WrapKey {
+    enum class Kind : std::uint8_t { None, TlsAuth, TlsCrypt, TlsCryptV2Client, TlsCryptV2Server };
+    Kind kind = Kind::None;
+    SecureBytes key;               // static key (tls-auth, tls-crypt), Kc, or the v2 server key
+    std::vector<std::uint8_t> wkc; // tls-crypt-v2 client: the wrapped client key
+    std::optional<int> key_direction;
+    std::string digest = "SHA1"; // tls-auth: --auth
+    bool server = false;         // our TLS role
+};
+
+// load_wrap_key: tls-auth / tls-crypt / tls-crypt-v2 from the connection
+// entry (or the top level), or none. A tls-crypt-v2 server key only for a
+// --mode server (2.6 has no p2p tls-crypt-v2 server).
+Result<WrapKey> load_wrap_key(const options::Options& o, const options::ConnectionEntry& ce);
+
+// make_control_wrap: a fresh wrap for one session from loaded key material.
+// `wall_secs`: the packet-id time of this session (unix seconds).
+Result<std::unique_ptr<control::ControlWrap>> make_control_wrap(const WrapKey& k, std::uint32_t wall_secs);
+
+// make_control_wrap: load_wrap_key and make_control_wrap at once.
 Result<std::unique_ptr<control::ControlWrap>>
 make_control_wrap(const options::Options& o, const options::ConnectionEntry& ce, std::uint32_t wall_secs);
 

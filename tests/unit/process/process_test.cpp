@@ -333,6 +333,37 @@ TEST(ProcessLifecycle, UnknownUserIsAnError)
     EXPECT_EQ(s.error(), "failed to find UID for user no-such-user-proc-test");
 }
 
+TEST(ProcessLifecycle, UserAndGroupAreCheckedAtStartGroupFirst)
+{
+    EXPECT_TRUE(check_user_group(parse({"--user", "nobody", "--group", "nogroup"})));
+    EXPECT_TRUE(check_user_group(parse({"--verb", "1"})));
+    auto g =
+        check_user_group(parse({"--user", "no-such-user-proc-test", "--group", "no-such-group-proc-test"}));
+    ASSERT_FALSE(g);
+    EXPECT_EQ(g.error(),
+              "failed to find GID for group no-such-group-proc-test"); // 2.6 looks the group up first
+    auto u = check_user_group(parse({"--user", "no-such-user-proc-test", "--group", "nogroup"}));
+    ASSERT_FALSE(u);
+    EXPECT_EQ(u.error(), "failed to find UID for user no-such-user-proc-test");
+}
+
+TEST(ProcessLifecycle, DelayedDropNote)
+{
+    std::FILE* f = std::tmpfile();
+    Logger log(f);
+    log.set_timestamps(false);
+    note_delayed_drop(parse({"--verb", "1"}), log);
+    note_delayed_drop(parse({"--client", "--user", "nobody", "--chroot", "/tmp"}), log);
+    std::rewind(f);
+    char buf[512];
+    std::string out;
+    while (std::fgets(buf, sizeof buf, f))
+        out += buf;
+    std::fclose(f);
+    EXPECT_EQ(out, "NOTE: chroot will be delayed because of --client, --pull, or --up-delay\n"
+                   "NOTE: UID/GID downgrade will be delayed because of --client, --pull, or --up-delay\n");
+}
+
 TEST(ProcessLifecycle, NothingToDoWithoutOptions)
 {
     unsetenv("NOTIFY_SOCKET");
