@@ -96,7 +96,10 @@ make_base_root() {
     "$mirror" "$mirror" "$secmirror" >"$root/etc/apt/sources.list"
   echo pkgtest >"$root/etc/hostname"
   mount_root "$root"
+  # debootstrap took bookworm; upgrade to bookworm-updates/-security too, so
+  # that the cache is current ("apt-get -s upgrade" empty) when made.
   in_root apt-get update -qq >"$out/base-apt.log" 2>&1 &&
+    in_root apt-get upgrade -y >>"$out/base-apt.log" 2>&1 &&
     # shellcheck disable=SC2086
     in_root apt-get install -y --no-install-recommends $base_packages >>"$out/base-apt.log" 2>&1 || {
     tail -n 30 "$out/base-apt.log"
