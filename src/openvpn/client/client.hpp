@@ -39,6 +39,7 @@
 #include "openvpn/process/status.hpp"
 #include "openvpn/session/control_events.hpp"
 #include "openvpn/session/keys.hpp"
+#include "openvpn/session/make_data_plane.hpp"
 #include "openvpn/session/run_result.hpp"
 #include "openvpn/session/tls_config.hpp"
 #include "openvpn/tun/net_setup.hpp"
@@ -240,6 +241,7 @@ private:
     // dp_: the data plane and its device, kept across restarts with
     // --persist-tun; dp_peer_added_: this session's peer is in it.
     std::unique_ptr<data::DataPlane> dp_;
+    session::PlaneChoice plane_; // which data plane dp_ is, and why
     bool dp_peer_added_ = false;
     tun::NetPlan plan_;
     int tun_opens_ = 0; // > 1: scripts see "restart"
@@ -260,6 +262,9 @@ private:
     // Link bytes the data plane does not see (control packets, data before
     // the data plane is up) since the last teardown: 2.6 counts them all.
     std::uint64_t link_rx_other_ = 0, link_tx_other_ = 0;
+    // data-channel packets read off the link by the process (status file's
+    // userspace_data_packets; with DCO only those before the hand-over)
+    std::uint64_t userspace_data_packets_ = 0;
     session::KeyRotation keys_; // this session's keys in dp_
 
     // --secret: the keys (read once, as with persist-key) and whether the

@@ -275,7 +275,7 @@ Status<> Client::start_control(const options::ConnectionEntry& ce, bool connecti
     setup.tls = tls_ctx_;
     setup.wrap = std::move(*wrap);
     setup.tcp = tcp_ != nullptr;
-    setup.peer_info = make_peer_info(base_);
+    setup.peer_info = make_peer_info(base_, session::dco_wanted(dco_, dp_.get()));
     auto made = session::make_control_config(base_, std::move(setup));
     if (!made)
         return Err(made.error());
@@ -378,10 +378,12 @@ void Client::on_link_readable()
         if (*n == 0)
             break;
         if (static_mode()) {
+            userspace_data_packets_ += *n;
             on_static_packets(*n, now);
             continue;
         }
         const std::size_t num_data = sort_batch(*n, now);
+        userspace_data_packets_ += num_data;
         if (num_data > 0 && dp_ && dp_peer_added_) {
             dp_->on_link_data(data::kP2pPeerId, std::span<PacketBuf>(rx_.data(), num_data), now);
             last_rx_ = now;

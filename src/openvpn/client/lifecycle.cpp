@@ -175,6 +175,8 @@ process::TrafficCounters Client::traffic() const
         }
     }
     c.compression = base_.compress.has_value() || base_.comp_lzo.has_value();
+    c.dco_enabled = dp_ && plane_.offload;
+    c.userspace_data_packets = userspace_data_packets_;
     return c;
 }
 

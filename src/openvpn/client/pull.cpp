@@ -190,6 +190,14 @@ void Client::handle_push_reply(const std::string& text)
         auth_token_ = *pushed_.auth_token;
         cc_->update_credentials(username_, SecureBytes(as_bytes(*auth_token_)));
     }
+    // DCO: 2.6 checks the push again (compression, peer-id); a refusal
+    // fails the push and restarts, as in 2.6 (no fallback to userspace).
+    if (!session::pushed_options_allow(pushed_, pushed_.peer_id.has_value(), dco_, dp_.get(), log_)) {
+        log_.write(kV1, "ERROR: Failed to apply push options");
+        log_.write(kV1, "Failed to open tun/tap interface");
+        schedule_restart("process-push-msg-failed", false);
+        return;
+    }
     const wire::KeyMethod2* km = cc_->peer_km2(*cc_->primary_key_id());
     auto n = negotiate_pull(pushed_, km ? km->options : "");
     if (!n) {

@@ -66,10 +66,12 @@ unsigned iv_proto(const options::Options& o)
     return bits;
 }
 
-std::string make_peer_info(const options::Options& o)
+std::string make_peer_info(const options::Options& o, bool dco)
 {
     wire::PeerInfoParams p;
     p.pull = o.pull;
+    if (dco)
+        p.lzo_stub = p.comp_stub = p.comp_stubv2 = false;
     p.ciphers = data_ciphers(o);
     p.iv_proto = iv_proto(o);
     if (o.ce.tun_mtu_max)

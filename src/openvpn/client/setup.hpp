@@ -36,7 +36,10 @@ ResolvePolicy resolve_policy(const options::Options& o);
 unsigned iv_proto(const options::Options& o);
 
 // make_peer_info: the peer-info string 2.6 would send for these options.
-std::string make_peer_info(const options::Options& o);
+// `dco`: the data channel will be offloaded, so (as 2.6 with
+// COMP_F_ALLOW_NOCOMP_ONLY) no compression capability is announced, not
+// even the stubs.
+std::string make_peer_info(const options::Options& o, bool dco = false);
 
 // Negotiated: what the data channel runs with.
 struct Negotiated {

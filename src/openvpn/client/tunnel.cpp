@@ -27,7 +27,7 @@ Status<> Client::open_device()
 {
     auto dp = session::make_data_plane(
         pushed_, dco_, session::PlaneMode::P2P, loop_, [this](const data::PeerEvent& e) { on_peer_event(e); },
-        log_);
+        log_, &plane_);
     if (!dp)
         return Err(dp.error());
     dp_ = std::move(*dp);
@@ -81,6 +81,8 @@ void Client::on_peer_event(const data::PeerEvent& ev)
             return;
         }
         if (pushed_.ping_exit) {
+            log_.logf(kV1, "[%s] Inactivity timeout (--ping-exit), exiting",
+                      peer_cn_.empty() ? "UNDEF" : peer_cn_.c_str());
             exit_now(kExitOk, "SIGTERM[soft,ping-exit] received, process exiting");
             return;
         }
@@ -217,7 +219,7 @@ void Client::close_tun()
     // 2.6 closes the device first, then runs --down (unless --down-pre);
     // the facts are taken while the device is still known.
     ScriptEnvFacts f = script_facts();
-    log_.write(Verb::Info, "Closing TUN/TAP interface");
+    log_.logf(Verb::Info, "Closing %s interface", plane_.device_kind());
     dp_.reset(); // the data plane closes its device
     dp_peer_added_ = false;
     if (run_down) {

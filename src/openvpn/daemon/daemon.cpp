@@ -1,5 +1,7 @@
 #include "openvpn/daemon/daemon.hpp"
 
+#include "dco/availability.hpp"
+
 #include "openvpn/client/client.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/options/dco.hpp"
@@ -31,6 +33,7 @@ int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& lo
     }
     log.write(Verb::Error,
               "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL]");
+    log.write(Verb::Error, "DCO version: " + dco::dco_module_version()); // as 2.6 at start-up
     // 2.6 looks --group and --user up once, before anything is opened, and
     // stops when one does not exist (every mode: one check).
     if (auto s = process::check_user_group(opts); !s) {

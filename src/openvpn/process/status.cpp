@@ -162,6 +162,10 @@ std::string format_client_status(const TrafficCounters& c, std::time_t now)
         s += strfmt("pre-decompress bytes,%llu\n", u64(c.pre_decompress));
         s += strfmt("post-decompress bytes,%llu\n", u64(c.post_decompress));
     }
+    if (c.dco_enabled)
+        s += strfmt("dco_enabled,%d\n", *c.dco_enabled ? 1 : 0);
+    if (c.userspace_data_packets)
+        s += strfmt("userspace_data_packets,%llu\n", u64(*c.userspace_data_packets));
     s += "END\n";
     return s;
 }

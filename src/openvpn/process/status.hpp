@@ -40,6 +40,14 @@ struct TrafficCounters {
     std::uint64_t pre_compress = 0, post_compress = 0;
     std::uint64_t pre_decompress = 0, post_decompress = 0;
     bool compression = false;
+    // Beyond 2.6, printed before END only when set (the daemon's status
+    // file sets them; a byte-exact 2.6 block leaves them out): which data
+    // plane runs, "dco_enabled,0|1" (the key 2.6's server prints in its
+    // v2/v3 GLOBAL_STATS), and "userspace_data_packets,N", the data-channel
+    // packets the process itself read off its socket (with DCO only those
+    // that arrived before the kernel took the socket over).
+    std::optional<bool> dco_enabled;
+    std::optional<std::uint64_t> userspace_data_packets;
 };
 
 // format_client_status: the whole file text, each line ending in "\n".

@@ -1,6 +1,10 @@
 // session/make_data_plane.cpp: see make_data_plane.hpp.
 #include "openvpn/session/make_data_plane.hpp"
 
+#include <algorithm>
+
+#include "dco/availability.hpp"
+#include "dco/kernel_data_plane.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/tun/tun_device.hpp"
 
@@ -9,6 +13,7 @@ namespace ovpn::session {
 namespace {
 
 constexpr Verb kV1 = Verb::Error; // 2.6's M_INFO lines
+constexpr Verb kDco = Verb::Info; // 2.6's D_DCO (verb 3)
 
 // open_userspace: the tun device (or --dev null) and a UserspaceDataPlane
 // on it.
@@ -32,30 +37,156 @@ Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& 
     return std::unique_ptr<data::DataPlane>(std::move(dp));
 }
 
+// fallback_note: why the DCO device could not be opened, in 2.6's words
+// where it has a note for it (it has none for a failed create: it exits
+// there, with the message we quote).
+std::string fallback_note(const dco::OpenError& e)
+{
+    switch (e.kind) {
+    case dco::OpenErrorKind::FamilyMissing:
+        return "Note: Kernel support for ovpn-dco missing, disabling data channel offload.";
+    case dco::OpenErrorKind::NotDcoDevice:
+        return e.message + ". Disabling data channel offload";
+    default:
+        return "Note: " + e.message + ", disabling data channel offload.";
+    }
+}
+
+// open_dco: the ovpn-dco device with 2.6's naming and line; on failure the
+// note that says why, and the reason for the choice line.
+std::unique_ptr<data::DataPlane> open_dco(const options::Options& o, PlaneMode mode, Logger& log,
+                                          std::string& why_not)
+{
+    dco::KernelDataPlaneConfig cfg;
+    cfg.dev = o.dev.value_or("tun");
+    cfg.mode = mode == PlaneMode::MultiPeer ? dco::LinkMode::MP : dco::LinkMode::P2P;
+    cfg.log = &log;
+    auto k = dco::KernelDataPlane::open(cfg);
+    if (!k) {
+        log.write(kV1, fallback_note(k.error()));
+        why_not = k.error().kind == dco::OpenErrorKind::FamilyMissing ? "no ovpn-dco-v2 support in the kernel"
+                                                                      : k.error().message;
+        return nullptr;
+    }
+    const data::Device& d = (*k)->device();
+    if (d.persistent)
+        log.logf(kV1, "DCO device %s already exists, won't be destroyed at shutdown", d.name.c_str());
+    else
+        log.logf(kV1, "DCO device %s opened", d.name.c_str());
+    return std::move(*k);
+}
+
+// blocker_reason: the verdict's first blocker as the choice line says it.
+std::string blocker_reason(const options::DcoBlocker& b)
+{
+    if (b.option == "kernel")
+        return "no ovpn-dco-v2 support in the kernel";
+    if (b.option == "dev" && b.message.find("exists") != std::string::npos)
+        return b.message.substr(0, b.message.find(". Disabling"));
+    if (b.option == "dev" && b.message.find("no --dev") != std::string::npos)
+        return "no --dev";
+    if (b.option == "dev")
+        return "--dev is not a tun device";
+    if (b.option == "tls-client")
+        return "no --tls-client or --tls-server";
+    if (b.option == "user")
+        return "--user and CAP_NET_ADMIN cannot be kept";
+    return "--" + b.option;
+}
+
+bool pushed_compression_allowed(const options::Options& pushed)
+{
+    // 2.6's check_compression_settings_valid with COMP_F_ALLOW_NOCOMP_ONLY:
+    // only stub-v2 (no framing for IP packets) and migrate pass.
+    if (pushed.comp_lzo)
+        return false;
+    return !pushed.compress || *pushed.compress == "stub-v2" || *pushed.compress == "migrate";
+}
+
 } // namespace
+
+std::string PlaneChoice::line() const
+{
+    if (offload)
+        return "Data channel offload: on (" + why + ", device " + device + ")";
+    return "Data channel offload: off (" + why + "); the data channel runs in userspace on " + device;
+}
+
+bool offloaded(const data::DataPlane& dp)
+{
+    return dp.name() == "dco";
+}
+
+bool dco_wanted(const options::DcoVerdict& dco, const data::DataPlane* dp)
+{
+    return dp != nullptr ? offloaded(*dp) : dco.enabled();
+}
 
 Result<std::unique_ptr<data::DataPlane>> make_data_plane(const options::Options& o,
                                                          const options::DcoVerdict& dco, PlaneMode mode,
                                                          io::EventLoop& loop, data::EventSink sink,
-                                                         Logger& log)
+                                                         Logger& log, PlaneChoice* choice)
 {
+    PlaneChoice c;
+    std::unique_ptr<data::DataPlane> dp;
     if (dco.enabled()) {
-        // ==== the DCO branch (issue 9, step 2) goes here ====
-        // auto k = dco::KernelDataPlane::open(dco::KernelDataPlaneConfig{
-        //     .dev = o.dev.value_or("tun"),
-        //     .mode = mode == PlaneMode::MultiPeer ? dco::LinkMode::MP : dco::LinkMode::P2P, ...});
-        // On success: 2.6's "DCO device X opened" (or "... already exists,
-        // won't be destroyed at shutdown"), attach it and return it. On
-        // failure: 2.6's note for why, and fall through to userspace.
-        log.write(Verb::Info, "Note: data channel offload is possible for this configuration, but this build "
-                              "does not use it yet; the data channel runs in userspace.");
+        dp = open_dco(o, mode, log, c.why);
+        if (dp) {
+            c.offload = true;
+            c.why = std::string(dco::kDcoFamily) + " " + dco::dco_module_version();
+        }
+    } else {
+        c.why = blocker_reason(dco.blockers.front());
     }
-    auto dp = open_userspace(o, mode, log);
-    if (!dp)
-        return dp;
-    if (auto s = (*dp)->attach(loop, std::move(sink)); !s)
+    if (!dp) {
+        auto u = open_userspace(o, mode, log);
+        if (!u)
+            return u;
+        dp = std::move(*u);
+    }
+    c.device = dp->device().name;
+    log.write(kV1, c.line());
+    if (auto s = dp->attach(loop, std::move(sink)); !s)
         return Err(s.error());
+    if (choice != nullptr)
+        *choice = std::move(c);
     return dp;
+}
+
+Status<> pushed_options_allow(const options::Options& pushed, bool peer_id_pushed,
+                              const options::DcoVerdict& dco, const data::DataPlane* dp, Logger& log)
+{
+    if (!dco_wanted(dco, dp))
+        return Ok{};
+    if (!pushed_compression_allowed(pushed)) {
+        log.write(kV1, "Compression or compression stub framing is not allowed since data-channel offloading "
+                       "is enabled.");
+        log.write(kV1,
+                  "OPTIONS ERROR: server pushed compression settings that are not allowed and will result "
+                  "in a non-working connection. See also allow-compression in the manual.");
+        return Err(std::string("pushed compression"));
+    }
+    if (!peer_id_pushed) {
+        log.write(kV1,
+                  "OPTIONS IMPORT: Server did not request DATA_V2 packet format required for data channel "
+                  "offload");
+        log.write(kV1, "OPTIONS ERROR: pushed options are incompatible with data channel offload. Use "
+                       "--disable-dco to connect to this server");
+        return Err(std::string("no pushed peer-id"));
+    }
+    // Anything else the push brought that the verdict would refuse (the
+    // same function; compression was judged above, by 2.6's rule).
+    auto more = options::dco_option_blockers(pushed);
+    std::erase_if(more, [](const options::DcoBlocker& b) {
+        return b.option == "compress" || b.option == "comp-lzo" || b.option == "allow-compression";
+    });
+    if (!more.empty()) {
+        log.write(kDco, more.front().message);
+        log.write(kV1, "OPTIONS ERROR: pushed options are incompatible with data channel offload. Use "
+                       "--disable-dco to connect to this server");
+        return Err("pushed --" + more.front().option);
+    }
+    return Ok{};
 }
 
 } // namespace ovpn::session

@@ -60,6 +60,16 @@ TEST(ClientSetup, PeerInfoForPullClient)
     EXPECT_NE(pi.find("IV_CIPHERS=AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305\n"), std::string::npos);
     // DATA_V2 | REQUEST_PUSH | TLS_KEY_EXPORT | CC_EXIT | AUTH_FAIL_TEMP
     EXPECT_NE(pi.find("IV_PROTO=398\n"), std::string::npos) << pi;
+    EXPECT_NE(pi.find("IV_COMP_STUBv2=1\n"), std::string::npos) << pi;
+}
+
+// 2.6 with DCO announces no compression at all (COMP_F_ALLOW_NOCOMP_ONLY).
+TEST(ClientSetup, PeerInfoUnderDcoHasNoCompressionLines)
+{
+    std::string pi = make_peer_info(client_opts(), true);
+    EXPECT_EQ(pi.find("COMP"), std::string::npos) << pi;
+    EXPECT_EQ(pi.find("LZO"), std::string::npos) << pi;
+    EXPECT_NE(pi.find("IV_PROTO=398\n"), std::string::npos) << pi;
 }
 
 TEST(ClientSetup, NegotiatePulledCipherEkmAndPeerId)

@@ -63,6 +63,19 @@ TEST_F(StatusTest, ClientCompressionRows)
         << s;
 }
 
+TEST_F(StatusTest, ClientDataPlaneRowsOnlyWhenSet)
+{
+    TrafficCounters c;
+    c.dco_enabled = true;
+    c.userspace_data_packets = 7;
+    const std::string s = format_client_status(c, kT0);
+    EXPECT_NE(s.find("Auth read bytes,0\ndco_enabled,1\nuserspace_data_packets,7\nEND\n"), std::string::npos)
+        << s;
+    c.dco_enabled = false;
+    EXPECT_NE(format_client_status(c, kT0).find("\ndco_enabled,0\n"), std::string::npos);
+    EXPECT_EQ(format_client_status(TrafficCounters{}, kT0).find("dco_enabled"), std::string::npos);
+}
+
 ServerClientRow test_client()
 {
     ServerClientRow r;
