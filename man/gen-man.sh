@@ -111,7 +111,7 @@ would be turned off, each containing
 and the option's name, or one line saying the options are compatible. It
 creates no device, socket or file, and exits with status 0 when the
 configuration would start and 1 otherwise. It also lists the options that
-this build parses but would not act on (the management interface, plugins,
+this build parses but would not act on (plugins,
 .BR \-\-tun\-mtu\-extra ,
 \&...): the program refuses to start with any of them, so the check fails
 too. The check and the start\-up ask the same function, so a configuration
@@ -177,6 +177,120 @@ a server without
 .BR \-\-management\-query\-proxy ;
 .BR \-\-bind\-dev ;
 and the ovpn\-dco\-v2 kernel family not being available.
+.SH MANAGEMENT INTERFACE
+.B \-\-management
+.I "ip port"
+.RI [ pw\-file ]
+or
+.B \-\-management
+.I path
+.B unix
+.RI [ pw\-file ]
+opens OpenVPN 2.6's management interface (\(lqManagement Version: 5\(rq) on a
+TCP port or a unix socket, once at start\-up after
+.B \-\-daemon
+and
+.BR \-\-writepid ;
+it stays open across SIGUSR1 and SIGHUP restarts. One client is served at a
+time (a second one waits until the first leaves), after the password from the
+first line of
+.I pw\-file
+when one is given
+.RI ( stdin :
+asked on the terminal). Every command of 2.6 is answered with 2.6's words
+(\fBhelp\fR lists them): the state, log and echo histories and their
+real\-time notifications, bytecount, status 1/2/3, signal, hold, verb, mute,
+auth\-retry, username, password, needok, needstr, forget\-passwords, remote,
+proxy, remote\-entry\-count, remote\-entry\-get, cr\-response, pk\-sig, rsa\-sig
+and certificate; on a server also kill, client\-kill, client\-auth,
+client\-auth\-nt, client\-deny, client\-pending\-auth, load\-stats, nclients and
+env\-filter. A TCP socket without a password file is warned about, as in 2.6.
+.TP
+.B \-\-management\-client
+Connect out to the address (or the unix socket) instead of listening; the
+program ends when that connection fails or closes.
+.TP
+.BI \-\-management\-client\-user " user" "\fR, \fP\-\-management\-client\-group" " group"
+A unix socket client must run as this user and group (SO_PEERCRED); others
+are disconnected at once.
+.TP
+.B \-\-management\-hold
+Wait for \(lqhold release\(rq before the first connection and before each
+restart (\(lq>HOLD:Waiting for hold release:N\(rq, N the seconds the restart
+pause would have lasted).
+.TP
+.B \-\-management\-query\-passwords
+Ask the management client for the
+.B \-\-auth\-user\-pass
+credentials (\(lq>PASSWORD:Need 'Auth' username/password\(rq) unless the file
+has them; with
+.B "\-\-auth\-retry interact"
+again after a failed authentication, which is reported as
+\(lq>PASSWORD:Verification Failed: 'Auth'\(rq.
+.TP
+.B \-\-management\-query\-remote
+Before each connection attempt, \(lq>REMOTE:host,port,proto\(rq waits for
+.BR "remote ACCEPT" ,
+.BR "remote SKIP " [ \fIn\fR ]
+or
+.BI "remote MOD " "host port" .
+.TP
+.B \-\-management\-query\-proxy
+Before each connection attempt, \(lq>PROXY:n,TCP|UDP,host\(rq waits for
+.BR "proxy NONE" ,
+.BI "proxy HTTP " "host port"
+or
+.BI "proxy SOCKS " "host port" .
+Data channel offload is off with this option, as in 2.6.
+.TP
+.B \-\-management\-signal
+Raise SIGUSR1 when the management client disconnects.
+.TP
+.B \-\-management\-forget\-disconnect
+Forget the passwords when the management client disconnects.
+.TP
+.B \-\-management\-up\-down
+Report \(lq>UPDOWN:UP\(rq and \(lq>UPDOWN:DOWN\(rq with the script environment.
+.TP
+.B \-\-management\-client\-auth
+On a server, each connecting client (and each renegotiation) waits after
+\(lq>CLIENT:CONNECT,cid,kid\(rq (or REAUTH) and its environment for
+.BR client\-auth ,
+.B client\-auth\-nt
+or
+.BR client\-deny ;
+.B client\-pending\-auth
+extends the wait, which otherwise ends after
+.B \-\-hand\-window
+as in 2.6. An
+.B \-\-auth\-user\-pass\-verify
+script runs too, after the management client was told, as in 2.6.
+.TP
+.BR \-\-management\-external\-key " [" nopadding "] [" pkcs1 "] [" pss "] [" digest ]
+Sign with the private key the management client holds
+(\(lq>PK_SIGN:data,algorithm\(rq, answered by
+.B pk\-sig
+and base64 lines up to END).
+.TP
+.BI \-\-management\-external\-cert " hint"
+Take the certificate from the management client
+(\(lq>NEED\-CERTIFICATE:hint\(rq, answered by
+.B certificate
+and PEM lines up to END).
+.TP
+.BI \-\-management\-log\-cache " n"
+Keep the last
+.I n
+log lines for \(lqlog all\(rq (default 250).
+.PP
+Differences from 2.6: the output waiting for a client that does not read is
+bounded (16 MiB, then the client is disconnected) where 2.6 lets it grow and
+can block the whole program; a command line longer than 1023 bytes is refused
+with an error instead of being split in two; the title shown by
+.B version
+names this build;
+.B "\-\-management tunnel"
+is refused.
 .SH OPTIONS
 EOF
 options_from_help

@@ -22,6 +22,7 @@
 #include "openvpn/process/daemonize.hpp"
 #include "openvpn/process/lifecycle.hpp"
 #include "openvpn/process/logging.hpp"
+#include "openvpn/session/management.hpp"
 
 namespace ovpn::app {
 namespace {
@@ -229,9 +230,9 @@ struct Reload {
 // the new options. A configuration that no longer parses or validates ends the
 // process, as in 2.6.
 int run_until_exit(const options::Options& first, const options::DcoVerdict& first_dco, Logger& log,
-                   const Reload& reload)
+                   const Reload& reload, session::Management* mgmt)
 {
-    int code = daemon::run(first, first_dco, log);
+    int code = daemon::run(first, first_dco, log, mgmt);
     while (code == daemon::kReloadConfig) {
         // Relative --config and --cd paths mean what they meant at start,
         // unless a --chroot has made that directory unreachable.
@@ -250,7 +251,7 @@ int run_until_exit(const options::Options& first, const options::DcoVerdict& fir
         options::DcoVerdict dco;
         if (auto refused = admit(o, log, dco))
             return *refused;
-        code = daemon::run(o, dco, log);
+        code = daemon::run(o, dco, log, mgmt);
     }
     return code;
 }
@@ -259,7 +260,7 @@ int run_until_exit(const options::Options& first, const options::DcoVerdict& fir
 // --daemon and --writepid, tell systemd the process is set up, --nice, and
 // hand over to the daemon. The pid file goes away again when the daemon
 // returns (2.6 leaves it under --chroot).
-int start(const options::Options& o, Logger& log, const Reload& reload)
+int start(const options::Options& o, Logger& log, const Reload& reload, session::LogBuffer& early)
 {
     options::DcoVerdict dco;
     if (auto refused = admit(o, log, dco))
@@ -282,8 +283,19 @@ int start(const options::Options& o, Logger& log, const Reload& reload)
     set_nice(o, log);
     if (!lock_memory(o, log))
         return 1;
-    const int code = run_until_exit(o, dco, log, reload);
+    // 2.6's open_management comes after --daemon and --writepid; the
+    // interface then lives until the process ends (SIGHUP included).
+    auto mgmt = session::Management::create(o, log, version_title(), &early);
+    if (!mgmt) {
+        log.write(Verb::Fatal, mgmt.error());
+        log.write(Verb::Fatal, "Exiting due to fatal error");
+        return 1;
+    }
+    if (!*mgmt)
+        log.set_tap(nullptr); // no management interface: nobody keeps the lines
+    const int code = run_until_exit(o, dco, log, reload, mgmt->get());
     process::notify_stopping();
+    mgmt->reset();
     return code;
 }
 
@@ -301,6 +313,10 @@ int run(int argc, char** argv)
     // 2.6 writes its messages to stdout (fatal ones to stderr only under
     // --errors-to-stderr).
     Logger log(stdout);
+    // 2.6 keeps every line from its start for the management interface's
+    // `log` history; the lines wait here until it exists (start()).
+    session::LogBuffer early;
+    log.set_tap([&early](const LogLine& l) { early.add(l); });
     auto parsed = read_options(args, log);
     if (!parsed)
         return usage_error(parsed.error());
@@ -316,7 +332,7 @@ int run(int argc, char** argv)
         return 1;
     if (auto s = process::configure_logging(log, o); !s)
         log.write(Verb::Error, mute::None, Severity::Warning, s.error()); // 2.6 keeps logging to stdout
-    return start(o, log, reload);
+    return start(o, log, reload, early);
 }
 
 } // namespace ovpn::app

@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "openvpn/client/internal.hpp"
+#include "openvpn/mgmt/host.hpp"
 #include "openvpn/process/lifecycle.hpp"
 #include "openvpn/tun/net_setup.hpp"
 #include "openvpn/tun/netlink.hpp"
@@ -25,6 +26,7 @@ Client::~Client()
 {
     teardown_session();
     close_tun();
+    set_management(nullptr);
 }
 
 int Client::run()
@@ -35,7 +37,7 @@ int Client::run()
             return kExitError;
         }
     }
-    if (auto s = load_credentials(); !s) {
+    if (auto s = mgmt_ask_credentials() ? Status<>(Ok{}) : load_credentials(); !s) {
         log_.write(Verb::Fatal, s.error());
         return kExitError;
     }
@@ -48,7 +50,9 @@ int Client::run()
         return kExitError;
     }
     order_connections();
-    if (auto s = start_connection(); !s) {
+    if (mgmt_hold(0)) {
+        // 2.6's hold before the first instance; hold_released starts it
+    } else if (auto s = start_connection(); !s) {
         log_.write(Verb::Fatal, s.error());
         return kExitError;
     }
@@ -61,6 +65,8 @@ int Client::run()
 
 const options::ConnectionEntry& Client::current_ce() const
 {
+    if (mgmt_ce_)
+        return *mgmt_ce_; // as the management interface changed it
     const auto& list = base_.connections;
     return list.empty() ? base_.ce : list[current_entry()];
 }
@@ -186,6 +192,10 @@ bool Client::tick_pull(TimePoint now)
         return false;
     }
     if (now >= next_push_request_) {
+        if (!mgmt_push_asked_) {
+            mgmt_push_asked_ = true;
+            mgmt_state(mgmt::State::GetConfig);
+        }
         if (cc_->send_message("PUSH_REQUEST"))
             log_.logf(Verb::Info, "SENT CONTROL [%s]: 'PUSH_REQUEST' (status=1)", "server");
         next_push_request_ = now + kPushRequestInterval;

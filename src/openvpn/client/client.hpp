@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "openvpn/client/script_env.hpp"
@@ -48,6 +49,15 @@ namespace ovpn::tun {
 class Netlink;
 class NetSetup;
 } // namespace ovpn::tun
+namespace ovpn::session {
+class Management;
+}
+namespace ovpn::mgmt {
+enum class State : int;
+struct UserPassAnswer;
+struct RemoteAnswer;
+struct ProxyAnswer;
+} // namespace ovpn::mgmt
 
 namespace ovpn::client {
 
@@ -70,6 +80,10 @@ public:
     // run: start and run the loop until the process should exit; returns the
     // exit code.
     int run();
+
+    // set_management: the management interface to report to and ask
+    // (before run; mgmt_host.cpp).
+    void set_management(session::Management* m);
 
 private:
     enum class Phase { Idle, Connecting, Handshake, Pulling, Up, Exiting };
@@ -183,6 +197,40 @@ private:
                     bool with_signal = false);
     void run_ipchange();
 
+    // mgmt_host.cpp: the management interface at 2.6's call sites
+    // (session/management.hpp, mgmt/README.md): states, the restart hold,
+    // credentials asked through it, its signals and commands.
+    class MgmtMode;
+    enum class MgmtWait { None, Hold, Credentials, Remote, Proxy };
+    void mgmt_state(mgmt::State s, std::string_view detail = {});
+    void mgmt_connected();
+    void mgmt_assign_ip(const tun::NetPlan& plan);
+    void mgmt_end_session();
+    // mgmt_restarting: RECONNECTING (2.6's signal text), the next instance's
+    // callbacks and its hold; true while it holds (hold_released restarts).
+    bool mgmt_restarting(const std::string& reason, int pause);
+    bool mgmt_hold(int pause);
+    // mgmt_ask_credentials: --auth-user-pass through the management
+    // interface; true while waiting for the answer.
+    bool mgmt_ask_credentials();
+    // mgmt_query_entry: --management-query-remote / -proxy before each
+    // attempt; true while waiting for the answer.
+    bool mgmt_query_entry();
+    void on_remote_answer(const mgmt::RemoteAnswer& a);
+    bool on_proxy_answer(const mgmt::ProxyAnswer& a);
+    void mgmt_resume();
+    bool mgmt_on_signal(io::Signal s);
+    void mgmt_exiting(const std::string& why);
+    void mgmt_note_exit(const std::string& why);
+    void mgmt_auth_failed(const std::string& arg);
+    void mgmt_message(const std::string& kind, const std::string& arg);
+    void mgmt_echo(const std::vector<std::string>& pushed);
+    void on_mgmt_signal(io::Signal s, std::string_view reason);
+    void on_hold_released();
+    void on_user_pass(const mgmt::UserPassAnswer& a);
+    void forget_passwords();
+    std::string auth_retry_now() const;
+
     // static_mode.cpp: --secret static-key p2p: no control channel; the
     // data plane runs from the start with key id 0 and the peer is
     // "initiated" by its first authenticated packet.
@@ -271,6 +319,19 @@ private:
     // peer has shown itself in this session.
     std::optional<data::DataKeys> static_keys_;
     bool static_peer_seen_ = false;
+
+    // the management interface (nullptr without --management)
+    session::Management* mgmt_ = nullptr;
+    std::shared_ptr<MgmtMode> mgmt_mode_;
+    MgmtWait mgmt_wait_ = MgmtWait::None;
+    bool mgmt_push_asked_ = false; // GET_CONFIG reported for this attempt
+    std::string signal_override_;  // 2.6's signal text when it is not the logged one
+    // link bytes already handed to Management (reset with the counters)
+    std::uint64_t mgmt_base_in_ = 0, mgmt_base_out_ = 0;
+    // the connection entry as the management interface changed it
+    // (remote MOD, proxy): current_ce() while set
+    std::optional<options::ConnectionEntry> mgmt_ce_;
+    bool mgmt_ce_ready_ = false;
 };
 
 } // namespace ovpn::client

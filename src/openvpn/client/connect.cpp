@@ -4,6 +4,7 @@
 // channel or the data plane.
 #include "openvpn/client/client.hpp"
 
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "openvpn/client/internal.hpp"
 #include "openvpn/io/proxy.hpp"
 #include "openvpn/io/watched_link.hpp"
+#include "openvpn/mgmt/host.hpp"
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/process/lifecycle.hpp"
 #include "openvpn/session/control_config.hpp"
@@ -53,8 +55,12 @@ Result<std::optional<io::SockAddr>> Client::local_bind(const options::Connection
 // start_connection: one connection attempt with the current entry.
 Status<> Client::start_connection()
 {
+    if (mgmt_ask_credentials())
+        return Ok{}; // on_user_pass starts it again
     if (auto s = load_credentials(); !s)
         return s;
+    if (mgmt_query_entry())
+        return Ok{}; // the answer starts it again
     const options::ConnectionEntry& ce = current_ce();
     const Remote r = remote_of(ce);
     if (r.host.empty() && base_.pull)
@@ -90,6 +96,7 @@ void Client::begin_attempt(const options::ConnectionEntry& ce, const Remote& r)
     neg_.reset();
     keys_.reset();
     heard_from_peer_ = false;
+    mgmt_push_asked_ = false;
     server_poll_at_.reset();
     // A listening p2p peer (no --remote) has nobody to poll.
     if (!r.host.empty() && !static_mode())
@@ -113,6 +120,10 @@ Status<> Client::resolve_remote(const options::ConnectionEntry& ce, const Remote
     if (r.host.empty())
         return Ok{}; // a listening peer keeps the peer it last learned
     const bool tcp = options::proto_is_tcp(r.proto);
+    in6_addr numeric{};
+    if (::inet_pton(AF_INET, r.host.c_str(), &numeric) != 1 &&
+        ::inet_pton(AF_INET6, r.host.c_str(), &numeric) != 1)
+        mgmt_state(mgmt::State::Resolve); // 2.6: a name, not an address
     auto addrs = io::resolve(r.host, port, fam, tcp ? io::SockType::Stream : io::SockType::Datagram);
     if (!addrs || addrs->empty()) {
         go = false;
@@ -184,6 +195,7 @@ Status<> Client::open_tcp(const options::ConnectionEntry& ce, bool& go)
     if (!b)
         return Err(b.error());
     tc.bind_addr = *b;
+    mgmt_state(mgmt::State::TcpConnect);
     auto s = io::connect_tcp(tc);
     if (!s) {
         log_.logf(kV1, "TCP: connect to %s failed: %s", remote_.to_string().c_str(), s.error().c_str());
@@ -291,8 +303,10 @@ Status<> Client::start_control(const options::ConnectionEntry& ce, bool connecti
     cc_ = std::move(*ch);
     last_rx_ = now;
     phase_ = connecting ? Phase::Connecting : Phase::Handshake;
-    if (!connecting)
+    if (!connecting) {
         cc_->start(now);
+        mgmt_state(mgmt::State::Wait); // the first packet of the handshake
+    }
     flush_control();
     arm_tick();
     return Ok{};
@@ -359,6 +373,7 @@ void Client::on_tcp_connected()
     if (!cc_)
         return; // --secret: nothing to start
     cc_->start(loop_.now());
+    mgmt_state(mgmt::State::Wait);
     flush_control();
     arm_tick();
 }
@@ -441,6 +456,8 @@ void Client::on_control_packet(PacketBuf& b, const io::SockAddr& from, TimePoint
     if (learning && phase_ != Phase::Up)
         remote_ = from;
     last_rx_ = now;
+    if (!heard_from_peer_)
+        mgmt_state(mgmt::State::Auth); // 2.6: the peer's first valid packet
     heard_from_peer_ = true;
     if (dp_ && dp_peer_added_)
         dp_->note_control(data::kP2pPeerId, true, now);

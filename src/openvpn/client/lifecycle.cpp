@@ -10,6 +10,7 @@
 
 #include "openvpn/client/client.hpp"
 #include "openvpn/client/internal.hpp"
+#include "openvpn/mgmt/host.hpp"
 #include "openvpn/session/privileges.hpp"
 
 namespace ovpn::client {
@@ -17,9 +18,11 @@ namespace ovpn::client {
 void Client::teardown_session()
 {
     server_poll_at_.reset();
+    mgmt_end_session();
     if (dp_) {
         traffic_ = traffic(); // keep the ended session's counts for --status
         link_rx_other_ = link_tx_other_ = 0;
+        mgmt_base_in_ = mgmt_base_out_ = 0;
         if (dp_peer_added_)
             (void)dp_->del_peer(data::kP2pPeerId);
         dp_peer_added_ = false;
@@ -37,6 +40,10 @@ void Client::restart_now(const std::string& why)
         return;
     last_signal_ = why;
     teardown_session();
+    const std::string text = signal_override_.empty() ? std::string("SIGUSR1") : signal_override_;
+    signal_override_.clear();
+    if (mgmt_restarting(text, base_.ce.connect_retry.value_or(1)))
+        return;
     restart_at_ = loop_.now(); // no pause for a manual restart
     arm_tick();
 }
@@ -56,6 +63,12 @@ void Client::schedule_restart(const std::string& why, bool advance_remote)
         exit_now(kExitError, "connect-retry-max reached");
         return;
     }
+    std::string text = signal_override_.empty() ? why : signal_override_;
+    signal_override_.clear();
+    if (mgmt_restarting(text, wait)) {
+        arm_tick();
+        return;
+    }
     log_.logf(kV1, "Restart pause, %d second(s)", wait);
     restart_at_ = loop_.now() + seconds(wait);
     arm_tick();
@@ -71,6 +84,7 @@ void Client::exit_now(int code, const std::string& why)
     write_status(true);
     teardown_session();
     close_tun();
+    mgmt_exiting(why);
     loop_.stop();
 }
 
@@ -82,6 +96,10 @@ void Client::reload_config()
     write_status(false);
     teardown_session();
     close_tun();
+    if (mgmt_ != nullptr) {
+        mgmt_state(mgmt::State::Reconnecting, signal_override_.empty() ? "SIGHUP" : signal_override_);
+        signal_override_.clear();
+    }
     loop_.stop();
 }
 
@@ -96,6 +114,7 @@ void Client::begin_exit(const std::string& why)
     exiting_ = true;
     exit_code_ = kExitOk;
     log_.logf(kV1, "%s", why.c_str());
+    mgmt_note_exit(why);
     if (neg_ && neg_->cc_exit && cc_) {
         (void)cc_->send_message("EXIT");
         flush_control();
@@ -109,6 +128,8 @@ void Client::begin_exit(const std::string& why)
 
 void Client::on_signal(io::Signal s)
 {
+    if (mgmt_on_signal(s))
+        return;
     switch (s) {
     case io::Signal::Term:
     case io::Signal::Int:

@@ -5,6 +5,7 @@
 #include "openvpn/client/client.hpp"
 
 #include "openvpn/client/internal.hpp"
+#include "openvpn/mgmt/host.hpp"
 #include "openvpn/options/push_options.hpp"
 #include "openvpn/wire/push_message.hpp"
 
@@ -112,22 +113,30 @@ void Client::handle_message(const std::string& text)
         break;
     case wire::ControlMessageKind::Restart: {
         auto r = wire::parse_restart_arg(m.arg);
-        if (!r.preserve_credentials)
+        mgmt_message("RESTART", m.arg);
+        if (!r.preserve_credentials) {
             auth_token_.reset();
+            if (mgmt_ != nullptr) // 2.6's ssl_purge_auth(true): ask again
+                forget_passwords();
+        }
         schedule_restart("server-pushed-connection-reset", r.advance_remote);
         break;
     }
     case wire::ControlMessageKind::Halt:
+        mgmt_message("HALT", m.arg);
         exit_now(kExitOk, "SIGTERM[soft,server-pushed-halt] received, process exiting");
         break;
     case wire::ControlMessageKind::Exit:
+        mgmt_message("EXIT", m.arg);
         schedule_restart("remote-exit", false);
         break;
     case wire::ControlMessageKind::Info:
     case wire::ControlMessageKind::InfoPre:
         log_.logf(kV1, "INFO: %s", m.arg.c_str());
+        mgmt_message("INFO", m.arg);
         break;
     case wire::ControlMessageKind::AuthPending:
+        mgmt_message("AUTH_PENDING", m.arg);
         if (auto t = wire::parse_auth_pending_timeout(m.arg))
             push_deadline_ = loop_.now() + seconds(*t);
         break;
@@ -141,6 +150,7 @@ void Client::handle_auth_failed(const std::string& arg)
 {
     log_.logf(kV1, "AUTH: Received control message: AUTH_FAILED%s%s", arg.empty() ? "" : ",", arg.c_str());
     auto af = wire::parse_auth_failed(arg);
+    mgmt_auth_failed(arg);
     if (auth_token_) {
         auth_token_.reset();
         schedule_restart("auth-failure", false);
@@ -150,11 +160,13 @@ void Client::handle_auth_failed(const std::string& arg)
         schedule_restart("auth-failure (temp)", af.advance_remote || af.advance_addr);
         return;
     }
-    const std::string retry = base_.auth_retry.value_or("none");
+    const std::string retry = auth_retry_now();
     if (retry == "none") {
         exit_now(kExitError, "SIGTERM[soft,auth-failure] received, process exiting");
         return;
     }
+    if (retry == "interact") // 2.6's ssl_purge_auth: ask again
+        forget_passwords();
     schedule_restart("auth-failure", false);
 }
 
@@ -179,6 +191,7 @@ void Client::handle_push_reply(const std::string& text)
         return;
     }
     push_parts_.insert(push_parts_.end(), pr->options.begin(), pr->options.end());
+    mgmt_echo(pr->options);
     if (pr->more_follow())
         return;
     auto applied = options::apply_pushed_options(pushed_, push_parts_, log_);
@@ -220,7 +233,10 @@ Status<> Client::bring_up()
         return Err("ERROR: installing the data channel key failed: " + s.error());
     phase_ = Phase::Up;
     retries_ = 0;
-    return initialization_completed();
+    auto done = initialization_completed();
+    if (done)
+        mgmt_connected();
+    return done;
 }
 
 Status<> Client::install_key(std::uint8_t key_id, bool first)

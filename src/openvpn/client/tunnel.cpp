@@ -10,6 +10,7 @@
 #include "openvpn/client/script_env.hpp"
 #include "openvpn/crypto/cipher_info.hpp"
 #include "openvpn/data/mssfix.hpp"
+#include "openvpn/mgmt/host.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/session/data_options.hpp"
 #include "openvpn/session/make_data_plane.hpp"
@@ -170,6 +171,7 @@ Status<> Client::configure_network()
     if (!planned)
         return Err(planned.error());
     tun::NetPlan plan = std::move(*planned);
+    mgmt_assign_ip(plan);
     if (auto s = net_->apply_link(plan); !s)
         return s;
     plan_ = plan;
@@ -193,6 +195,8 @@ Status<> Client::configure_network()
 
 void Client::add_routes()
 {
+    if (net_ && !plan_.routes.empty())
+        mgmt_state(mgmt::State::AddRoutes);
     if (net_)
         (void)net_->apply_routes(plan_);
     routes_added_ = true;

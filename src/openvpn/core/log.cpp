@@ -116,7 +116,7 @@ void Logger::write(Verb v, int mute_category, Severity sev, std::string_view lin
     std::lock_guard lock(mu_);
     if (!admit(mute_category))
         return;
-    emit(v, sev, line);
+    emit(v, sev, line, mute_category);
 }
 
 bool Logger::admit(int category)
@@ -164,12 +164,12 @@ std::string Logger::format_prefix(Verb v, Severity sev, std::time_t sec, long us
     return out;
 }
 
-void Logger::emit(Verb v, Severity sev, std::string_view line)
+void Logger::emit(Verb v, Severity sev, std::string_view line, int mute_category)
 {
     timeval tv{};
     ::gettimeofday(&tv, nullptr);
     if (tap_)
-        tap_(LogLine{tv.tv_sec, v, sev, line});
+        tap_(LogLine{tv.tv_sec, v, sev, line, mute_category});
     if (syslog_) {
         ::syslog(syslog_priority(sev), "%.*s", static_cast<int>(line.size()), line.data());
         return;

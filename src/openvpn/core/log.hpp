@@ -82,6 +82,7 @@ struct LogLine {
     Verb verb;
     Severity severity;
     std::string_view text;
+    int mute_category = mute::None; // 2.6's D_* class (mute::Debug: a debug line)
 };
 
 // strfmt: printf-style formatting into a std::string.
@@ -130,7 +131,7 @@ public:
 
 private:
     // emit: print one line (caller holds mu_); no muting here.
-    void emit(Verb v, Severity sev, std::string_view line);
+    void emit(Verb v, Severity sev, std::string_view line, int mute_category = mute::None);
     // admit: 2.6's mute filter; may emit the NOTE / "variation(s)" lines.
     bool admit(int mute_category);
 

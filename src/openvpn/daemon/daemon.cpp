@@ -8,6 +8,7 @@
 #include "openvpn/options/options.hpp"
 #include "openvpn/process/lifecycle.hpp"
 #include "openvpn/server/server.hpp"
+#include "openvpn/session/management.hpp"
 
 namespace ovpn::daemon {
 
@@ -23,9 +24,26 @@ Status<> supported(const options::Options& o)
     return Ok{};
 }
 
+// MgmtOnLoop: the management interface served on one run's loop, taken off
+// it again before the loop goes.
+class MgmtOnLoop {
+public:
+    explicit MgmtOnLoop(session::Management* m) : m_(m) {}
+    ~MgmtOnLoop()
+    {
+        if (m_ != nullptr)
+            m_->unbind();
+    }
+    MgmtOnLoop(const MgmtOnLoop&) = delete;
+    MgmtOnLoop& operator=(const MgmtOnLoop&) = delete;
+
+private:
+    session::Management* m_;
+};
+
 } // namespace
 
-int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& log)
+int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& log, session::Management* mgmt)
 {
     if (auto s = supported(opts); !s) {
         log.write(Verb::Fatal, s.error());
@@ -44,15 +62,29 @@ int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& lo
     SystemClock clock;
     try {
         int code = session::kRunAgain;
+        bool first = true;
         while (code == session::kRunAgain) {
             // A fresh loop each time: nothing of the last run (timers,
             // sockets, signal handlers) carries over, as in 2.6's restart.
             io::EventLoop loop(clock);
+            MgmtOnLoop on_loop(mgmt);
+            if (mgmt != nullptr) {
+                if (auto s = mgmt->bind(loop); !s) {
+                    log.write(Verb::Fatal, s.error());
+                    log.write(Verb::Fatal, "Exiting due to fatal error");
+                    return session::kExitError;
+                }
+                // 2.6's open_management: the hold before the first instance
+                if (first && !mgmt->startup_hold(loop))
+                    return session::kExitOk;
+            }
+            first = false;
             if (opts.is_server()) {
                 server::Server s(opts, dco, log, loop);
                 code = s.run();
             } else {
                 client::Client c(opts, dco, log, loop);
+                c.set_management(mgmt);
                 code = c.run();
             }
         }

@@ -12,6 +12,9 @@ namespace ovpn::options {
 struct Options;
 struct DcoVerdict;
 } // namespace ovpn::options
+namespace ovpn::session {
+class Management;
+}
 
 namespace ovpn::daemon {
 
@@ -23,7 +26,9 @@ using session::kReloadConfig;
 // changes, e.g. pulled options), admission's DCO verdict for them (the data
 // plane is chosen from it, session/make_data_plane.hpp) and the logger
 // configured from them. A server's SIGUSR1 starts a fresh server with the
-// same options inside run.
-int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& log);
+// same options inside run. `mgmt`: the management interface, if any (it
+// outlives run; its start-up hold is held here, each run).
+int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& log,
+        session::Management* mgmt = nullptr);
 
 } // namespace ovpn::daemon

@@ -40,7 +40,7 @@ Result<sockaddr_un> unix_address(const std::string& path)
 } // namespace
 
 Shell::Shell(io::EventLoop& loop, Engine& engine, ShellConfig cfg)
-    : loop_(loop), engine_(engine), cfg_(std::move(cfg))
+    : loop_(&loop), engine_(engine), cfg_(std::move(cfg))
 {
 }
 
@@ -113,9 +113,9 @@ Status<> Shell::listen()
 
 void Shell::watch_listener()
 {
-    if (listen_fd_ < 0 || listen_watched_)
+    if (listen_fd_ < 0 || listen_watched_ || loop_ == nullptr)
         return;
-    if (loop_.add_fd(listen_fd_, io::kReadable, [this](std::uint32_t) { on_accept(); }))
+    if (loop_->add_fd(listen_fd_, io::kReadable, [this](std::uint32_t) { on_accept(); }))
         listen_watched_ = true;
 }
 
@@ -140,7 +140,7 @@ void Shell::on_accept()
         peer.len = len;
         from = peer.to_string();
     }
-    loop_.remove_fd(listen_fd_);
+    loop_->remove_fd(listen_fd_);
     listen_watched_ = false;
     adopt_client(fd, "Client connected from " + from);
 }
@@ -200,11 +200,11 @@ Status<> Shell::connect_out()
     connect_fd_ = fd;
     engine_.on_listening();
     if (fd >= 0 && rc != 0 && errno == EINPROGRESS) {
-        auto st = loop_.add_fd(fd, io::kWritable, [this](std::uint32_t) { on_connect_event(); });
+        auto st = loop_->add_fd(fd, io::kWritable, [this](std::uint32_t) { on_connect_event(); });
         if (!st)
             return Err{"MANAGEMENT: " + st.error()};
-        connect_timer_ =
-            loop_.add_timer(loop_.now() + cfg_.connect_timeout, [this] { on_connect_timeout(); });
+        connect_deadline_ = loop_->now() + cfg_.connect_timeout;
+        connect_timer_ = loop_->add_timer(*connect_deadline_, [this] { on_connect_timeout(); });
         return Ok{};
     }
     if (fd >= 0 && rc == 0) {
@@ -213,7 +213,7 @@ Status<> Shell::connect_out()
     }
     const int err = errno;
     // Report like a failed connect: log and SIGTERM, on the loop's next turn.
-    loop_.add_timer(loop_.now(), [this, err] {
+    loop_->add_timer(loop_->now(), [this, err] {
         if (connect_fd_ >= 0)
             ::close(connect_fd_);
         connect_fd_ = -1;
@@ -233,9 +233,9 @@ void Shell::on_connect_event()
         err = errno;
     if (err == 0 && cfg_.unix_socket && !peer_allowed(fd))
         err = EPERM;
-    loop_.remove_fd(fd);
+    loop_->remove_fd(fd);
     if (connect_timer_)
-        loop_.cancel_timer(*connect_timer_);
+        loop_->cancel_timer(*connect_timer_);
     connect_timer_.reset();
     connect_fd_ = -1;
     if (err != 0) {
@@ -253,17 +253,65 @@ void Shell::on_connect_timeout()
     connect_timer_.reset();
     if (connect_fd_ < 0)
         return;
-    loop_.remove_fd(connect_fd_);
+    loop_->remove_fd(connect_fd_);
     ::close(connect_fd_);
     connect_fd_ = -1;
     engine_.on_connect_failed("MANAGEMENT: connect to " + where_ + " failed: " + errno_text(ETIMEDOUT));
+}
+
+// ---- moving between the daemon's loops ----------------------------------------------------
+
+void Shell::detach_loop()
+{
+    if (loop_ == nullptr)
+        return;
+    if (listen_watched_)
+        loop_->remove_fd(listen_fd_);
+    if (client_fd_ >= 0)
+        loop_->remove_fd(client_fd_);
+    if (connect_fd_ >= 0)
+        loop_->remove_fd(connect_fd_);
+    for (auto* t : {&bytecount_timer_, &connect_timer_, &close_timer_}) {
+        if (*t)
+            loop_->cancel_timer(**t);
+        t->reset();
+    }
+    loop_ = nullptr;
+}
+
+void Shell::attach_loop(io::EventLoop& loop)
+{
+    if (loop_ == &loop || closed_)
+        return;
+    detach_loop();
+    loop_ = &loop;
+    if (listen_watched_) {
+        listen_watched_ = false;
+        watch_listener();
+    }
+    if (client_fd_ >= 0) {
+        const bool writable = write_armed_;
+        if (!loop_->add_fd(client_fd_, writable ? io::kReadable | io::kWritable : io::kReadable,
+                           [this](std::uint32_t ev) { on_client_event(ev); })) {
+            drop_client();
+            return;
+        }
+        arm_write();
+        schedule_close();
+    }
+    if (connect_fd_ >= 0) {
+        (void)loop_->add_fd(connect_fd_, io::kWritable, [this](std::uint32_t) { on_connect_event(); });
+        connect_timer_ =
+            loop_->add_timer(connect_deadline_.value_or(loop_->now()), [this] { on_connect_timeout(); });
+    }
+    rearm_timer();
 }
 
 // ---- the client connection ----------------------------------------------------------------
 
 void Shell::adopt_client(int fd, std::string description)
 {
-    auto st = loop_.add_fd(fd, io::kReadable, [this](std::uint32_t ev) { on_client_event(ev); });
+    auto st = loop_->add_fd(fd, io::kReadable, [this](std::uint32_t ev) { on_client_event(ev); });
     if (!st) {
         engine_.note(LogLevel::Management, "MANAGEMENT: " + st.error());
         ::close(fd);
@@ -340,7 +388,7 @@ void Shell::flush()
 void Shell::watch_client(bool writable)
 {
     write_armed_ = writable;
-    auto st = loop_.modify_fd(client_fd_, writable ? io::kReadable | io::kWritable : io::kReadable);
+    auto st = loop_->modify_fd(client_fd_, writable ? io::kReadable | io::kWritable : io::kReadable);
     if (!st) {
         engine_.note(LogLevel::Management, "MANAGEMENT: " + st.error());
         drop_client();
@@ -351,9 +399,9 @@ void Shell::schedule_close()
 {
     // A close request must not wait for the socket to become writable: a
     // client that stopped reading may never make it so.
-    if (close_timer_ || client_fd_ < 0 || !engine_.close_requested())
+    if (close_timer_ || client_fd_ < 0 || !engine_.close_requested() || loop_ == nullptr)
         return;
-    close_timer_ = loop_.add_timer(loop_.now(), [this] {
+    close_timer_ = loop_->add_timer(loop_->now(), [this] {
         close_timer_.reset();
         if (client_fd_ >= 0)
             flush();
@@ -362,7 +410,7 @@ void Shell::schedule_close()
 
 void Shell::arm_write()
 {
-    if (client_fd_ >= 0 && !write_armed_)
+    if (client_fd_ >= 0 && !write_armed_ && loop_ != nullptr)
         watch_client(true);
 }
 
@@ -370,12 +418,12 @@ void Shell::drop_client()
 {
     if (client_fd_ < 0)
         return;
-    loop_.remove_fd(client_fd_);
+    loop_->remove_fd(client_fd_);
     ::close(client_fd_);
     client_fd_ = -1;
     write_armed_ = false;
     if (close_timer_)
-        loop_.cancel_timer(*close_timer_);
+        loop_->cancel_timer(*close_timer_);
     close_timer_.reset();
     engine_.on_client_closed();
     after_close();
@@ -389,14 +437,16 @@ void Shell::after_close()
 
 void Shell::rearm_timer()
 {
+    if (loop_ == nullptr)
+        return;
     if (bytecount_timer_)
-        loop_.cancel_timer(*bytecount_timer_);
+        loop_->cancel_timer(*bytecount_timer_);
     bytecount_timer_.reset();
     const auto due = engine_.next_timeout();
     if (!due)
         return;
     const auto wait = std::chrono::seconds(*due > now() ? *due - now() : 0);
-    bytecount_timer_ = loop_.add_timer(loop_.now() + wait, [this] {
+    bytecount_timer_ = loop_->add_timer(loop_->now() + wait, [this] {
         bytecount_timer_.reset();
         engine_.on_timeout(now());
         rearm_timer();
@@ -416,24 +466,26 @@ void Shell::close()
             if (n > 0)
                 engine_.consume_output(static_cast<std::size_t>(n));
         }
-        loop_.remove_fd(client_fd_);
+        if (loop_ != nullptr)
+            loop_->remove_fd(client_fd_);
         ::close(client_fd_);
         client_fd_ = -1;
     }
     engine_.shutdown();
     if (connect_fd_ >= 0) {
-        loop_.remove_fd(connect_fd_);
+        if (loop_ != nullptr)
+            loop_->remove_fd(connect_fd_);
         ::close(connect_fd_);
         connect_fd_ = -1;
     }
     for (auto* t : {&bytecount_timer_, &connect_timer_, &close_timer_}) {
-        if (*t)
-            loop_.cancel_timer(**t);
+        if (*t && loop_ != nullptr)
+            loop_->cancel_timer(**t);
         t->reset();
     }
     if (listen_fd_ >= 0) {
-        if (listen_watched_)
-            loop_.remove_fd(listen_fd_);
+        if (listen_watched_ && loop_ != nullptr)
+            loop_->remove_fd(listen_fd_);
         ::close(listen_fd_);
         listen_fd_ = -1;
         if (cfg_.unix_socket)

@@ -65,6 +65,13 @@ public:
     // file. The destructor does the same.
     void close();
 
+    // detach_loop: stop watching anything on the current loop (the daemon's
+    // run on it is over and the loop is about to go); attach_loop: watch
+    // everything again on `loop` (the next run's). In between nothing is
+    // served; the client connection and the listening socket stay open.
+    void detach_loop();
+    void attach_loop(io::EventLoop& loop);
+
     // port: the TCP port listened on (useful with port "0").
     int port() const noexcept { return port_; }
     bool client_connected() const noexcept { return client_fd_ >= 0; }
@@ -90,7 +97,7 @@ private:
     void rearm_timer();
     std::time_t now() const { return cfg_.wall_clock(); }
 
-    io::EventLoop& loop_;
+    io::EventLoop* loop_; // nullptr between two of the daemon's runs
     Engine& engine_;
     ShellConfig cfg_;
     int listen_fd_ = -1;
@@ -104,6 +111,7 @@ private:
     std::optional<io::TimerId> bytecount_timer_;
     std::optional<io::TimerId> connect_timer_;
     std::optional<io::TimerId> close_timer_;
+    std::optional<TimePoint> connect_deadline_;
 };
 
 } // namespace ovpn::mgmt

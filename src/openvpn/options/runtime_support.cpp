@@ -10,7 +10,6 @@ namespace {
 constexpr RuntimeModes kBoth = RuntimeModes::Both;
 constexpr RuntimeModes kServer = RuntimeModes::Server;
 
-constexpr std::string_view kMgmt = "the management interface is not implemented";
 constexpr std::string_view kPkcs11 = "PKCS#11 tokens are not supported (use --cert/--key or --pkcs12)";
 constexpr std::string_view kTap = "only --dev tun is implemented";
 
@@ -19,22 +18,6 @@ constexpr std::string_view kTap = "only --dev tun is implemented";
 const std::vector<RuntimeGap>& runtime_gaps()
 {
     static const std::vector<RuntimeGap> gaps = {
-        // management interface
-        {"management", kBoth, kMgmt},
-        {"management-client", kBoth, kMgmt},
-        {"management-client-auth", kBoth, kMgmt},
-        {"management-client-user", kBoth, kMgmt},
-        {"management-client-group", kBoth, kMgmt},
-        {"management-query-passwords", kBoth, kMgmt},
-        {"management-query-proxy", kBoth, kMgmt},
-        {"management-query-remote", kBoth, kMgmt},
-        {"management-hold", kBoth, kMgmt},
-        {"management-signal", kBoth, kMgmt},
-        {"management-forget-disconnect", kBoth, kMgmt},
-        {"management-up-down", kBoth, kMgmt},
-        {"management-log-cache", kBoth, kMgmt},
-        {"management-external-key", kBoth, kMgmt},
-        {"management-external-cert", kBoth, kMgmt},
         // plugins and crypto back ends
         {"plugin", kBoth, "plugins are not loaded by this build"},
         {"pkcs11-providers", kBoth, kPkcs11},

@@ -80,7 +80,7 @@ void check_ce(const Options& o, const ConnectionEntry& ce, Errors& e)
                          r.host.c_str()));
 }
 
-void check_management(const Options& o, Errors& e)
+void check_management(const Options& o, Errors& e, Logger& log)
 {
     // 2.6 counts the flag options and a --management-log-cache other than
     // its default 250; --management-client-user/-group alone meet the second
@@ -102,6 +102,10 @@ void check_management(const Options& o, Errors& e)
     const bool unix_sock = o.management && (*o.management)[1] == "unix";
     if (!unix_sock && (o.management_client_user || o.management_client_group))
         e.add("--management-client-(user|group) can only be used on unix domain sockets");
+    if (o.management && !unix_sock && o.management->size() < 3)
+        log.write(Verb::Error, mute::None, Severity::Warning,
+                  "WARNING: Using --management on a TCP port WITHOUT passwords is STRONGLY discouraged and "
+                  "considered insecure");
 }
 
 void check_server_mode(const Options& o, const std::string& dev, Errors& e)
@@ -334,7 +338,7 @@ std::vector<std::string> check_options(const Options& o, Logger& log)
         check_ce(o, ce, e);
     if (o.connections.empty()) // one-shot actions (--test-crypto) skip finalize's list
         check_ce(o, o.ce, e);
-    check_management(o, e);
+    check_management(o, e, log);
     if (o.is_server())
         check_server_mode(o, dev, e);
     else
