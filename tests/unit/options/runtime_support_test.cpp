@@ -47,9 +47,9 @@ TEST(RuntimeSupport, ManagementRunsAndGapsAreRefusedByName)
 {
     // The management interface and every option of it run (issue 11);
     // what this build lacks is still named.
-    auto v = runtime_unsupported(parsed(kClient +
-                                        "management 127.0.0.1 7505\nmanagement-hold\nmanagement-query-passwords\n"
-                                        "management-signal\nmanagement-external-key\nplugin /x/y.so\n"));
+    auto v = runtime_unsupported(
+        parsed(kClient + "management 127.0.0.1 7505\nmanagement-hold\nmanagement-query-passwords\n"
+                         "management-signal\nmanagement-external-key\nplugin /x/y.so\n"));
     EXPECT_EQ(names(v), (std::vector<std::string>{"plugin"}));
     EXPECT_EQ(format_unsupported(v[0]).rfind("Options error: --plugin is not supported", 0), 0u);
 }
