@@ -257,6 +257,8 @@ Status<> apply_protocol_settings(SSL_CTX* ctx, const TlsConfig& cfg)
     SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                  SSL_OP_CIPHER_SERVER_PREFERENCE);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    // Before the certificate and key are loaded: the level limits them too.
+    SSL_CTX_set_security_level(ctx, cfg.security_level);
     int vmin = tls_version_from_string(cfg.tls_version_min);
     if (vmin < 0 || SSL_CTX_set_min_proto_version(ctx, vmin) != 1)
         return Err("Bad --tls-version-min '" + cfg.tls_version_min + "'");

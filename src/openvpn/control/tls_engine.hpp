@@ -70,6 +70,7 @@ struct TlsConfig {
     std::string tls_cipher;              // TLS <= 1.2 cipher list
     std::string tls_ciphersuites;        // TLS 1.3 suites
     std::string tls_groups;              // ':'-separated
+    int security_level = 1;              // OpenSSL's (2.6: --tls-cert-profile, legacy = 1 by default)
     bool require_peer_cert = true;       // false = --verify-client-cert none
     std::optional<VerifyX509Name> verify_x509_name;
     RemoteCertTls remote_cert_tls = RemoteCertTls::None;

@@ -63,7 +63,7 @@ int Server::run()
 
 Status<> Server::start()
 {
-    auto tls = session::make_tls_config(o_);
+    auto tls = session::make_tls_config(o_, &log_);
     if (!tls)
         return Err(tls.error());
     tls->verify_hook = [this](const control::CertFacts& c, const std::vector<control::CertFacts>& chain) {

@@ -11,6 +11,7 @@
 
 #include "openvpn/crypto/key_files.hpp"
 #include "openvpn/crypto/static_key.hpp"
+#include "openvpn/crypto/tls_names.hpp"
 #include "openvpn/process/console.hpp"
 #include "openvpn/session/data_options.hpp"
 #include "openvpn/wire/control_packet.hpp"
@@ -146,15 +147,22 @@ Status<> load_pkcs12(const options::Options& o, control::TlsConfig& t)
     return Ok{};
 }
 
-// set_tls_limits: versions, cipher lists, groups, client certificates.
+// set_tls_limits: versions, cipher lists as 2.6 hands them to OpenSSL (its
+// IANA names translated, its default list when none is given), the
+// --tls-cert-profile security level, groups, client certificates.
 Status<> set_tls_limits(const options::Options& o, control::TlsConfig& t)
 {
     if (o.tls_version_min)
         t.tls_version_min = split_list(*o.tls_version_min, ' ').front();
     if (o.tls_version_max)
         t.tls_version_max = *o.tls_version_max;
-    t.tls_cipher = o.tls_cipher.value_or("");
-    t.tls_ciphersuites = o.tls_ciphersuites.value_or("");
+    t.tls_cipher =
+        o.tls_cipher ? crypto::tls_cipher_list_to_openssl(*o.tls_cipher) : crypto::kTlsDefaultCipherList;
+    t.tls_ciphersuites = o.tls_ciphersuites ? crypto::tls13_list_to_openssl(*o.tls_ciphersuites) : "";
+    const auto level = crypto::tls_security_level(o.tls_cert_profile.value_or(""));
+    if (!level)
+        return Err("ERROR: Invalid cert profile: " + o.tls_cert_profile.value_or(""));
+    t.security_level = *level;
     t.tls_groups = o.tls_groups.value_or("");
     if (o.verify_client_cert && *o.verify_client_cert != "require")
         t.require_peer_cert = false;
@@ -270,13 +278,20 @@ Result<std::string> read_file_ref(const options::FileRef& f)
     return ss.str();
 }
 
-Result<control::TlsConfig> make_tls_config(const options::Options& o)
+Result<control::TlsConfig> make_tls_config(const options::Options& o, Logger* log)
 {
     control::TlsConfig t;
     t.is_server = o.tls_server || o.is_server();
     for (auto step : {load_pki, load_crl, load_pkcs12, set_tls_limits, set_peer_checks})
         if (auto s = step(o, t); !s)
             return Err(s.error());
+    if (log != nullptr && o.tls_cipher) {
+        std::vector<std::string> renamed;
+        (void)crypto::tls_cipher_list_to_openssl(*o.tls_cipher, &renamed);
+        for (const auto& r : renamed)
+            log->logf(Verb::Error, "Deprecated TLS cipher name '%s', please use IANA name '%s'", r.c_str(),
+                      crypto::find_tls_suite(r)->iana);
+    }
     return t;
 }
 

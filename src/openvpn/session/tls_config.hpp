@@ -14,6 +14,7 @@
 
 #include "openvpn/control/control_wrap.hpp"
 #include "openvpn/control/tls_engine.hpp"
+#include "openvpn/core/log.hpp"
 #include "openvpn/core/result.hpp"
 #include "openvpn/options/options.hpp"
 
@@ -27,7 +28,9 @@ Result<std::string> read_file_ref(const options::FileRef& f);
 // --verify-client-cert, --verify-x509-name, --remote-cert-tls (and
 // --ns-cert-type as its alias). An encrypted key is unlocked with --askpass
 // or from the terminal. The role is the TLS one (--tls-server or a server).
-Result<control::TlsConfig> make_tls_config(const options::Options& o);
+// With `log`, 2.6's warning for each --tls-cipher name written OpenSSL's way
+// where an IANA name exists.
+Result<control::TlsConfig> make_tls_config(const options::Options& o, Logger* log = nullptr);
 
 // WrapKey: the control-channel wrapping of a configuration with its key
 // material read and parsed, so sessions made later (a server's clients, a

@@ -2,7 +2,14 @@
 // the control-channel wrapping and the OCC string, from a client's options
 // (the server takes the same path).
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <unistd.h>
 
+#include <cstdio>
+
+#include "openvpn/crypto/tls_names.hpp"
 #include "openvpn/options/parser.hpp"
 #include "openvpn/session/data_options.hpp"
 #include "openvpn/session/tls_config.hpp"
@@ -131,6 +138,81 @@ TEST(SessionSetup, CipherListMembership)
     EXPECT_FALSE(contains_cipher("AES-256-GCM", "AES-128-GCM"));
     EXPECT_EQ(data_ciphers(client_opts()), "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305");
     EXPECT_EQ(split_list("a::b:", ':'), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(SessionSetup, TlsCipherListsAsTwoSixHandsThemToOpenSsl)
+{
+    // IANA names (commercial profiles write them) are translated; untranslated
+    // they would make OpenSSL refuse the whole list.
+    auto t = make_tls_config(client_opts({"--tls-cipher",
+                                          "TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384:TLS-ECDHE-ECDSA-WITH-"
+                                          "AES-256-GCM-SHA384",
+                                          "--tls-ciphersuites", "TLS-AES-256-GCM-SHA384"}));
+    ASSERT_TRUE(t) << t.error();
+    EXPECT_EQ(t->tls_cipher, "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384");
+    EXPECT_EQ(t->tls_ciphersuites, "TLS_AES_256_GCM_SHA384");
+    EXPECT_TRUE(control::TlsContext::create(*t));
+    // Without --tls-cipher: 2.6's own list, not OpenSSL's default.
+    auto d = make_tls_config(client_opts());
+    ASSERT_TRUE(d) << d.error();
+    EXPECT_EQ(d->tls_cipher, crypto::kTlsDefaultCipherList);
+    EXPECT_EQ(d->tls_ciphersuites, "");
+}
+
+// weak_cert: a self-signed certificate with a 1024-bit RSA key (80 bits of
+// security: OpenSSL's level 1 takes it, Debian's default level 2 does not),
+// written to two temporary files.
+struct WeakCert {
+    std::string cert, key;
+    WeakCert()
+    {
+        EVP_PKEY* pk = EVP_RSA_gen(1024);
+        X509* x = X509_new();
+        X509_set_version(x, 2);
+        ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+        X509_gmtime_adj(X509_getm_notBefore(x), 0);
+        X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+        X509_set_pubkey(x, pk);
+        X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+                                   reinterpret_cast<const unsigned char*>("weak"), -1, -1, 0);
+        X509_set_issuer_name(x, X509_get_subject_name(x));
+        X509_sign(x, pk, EVP_sha256());
+        cert = write([&](FILE* f) { PEM_write_X509(f, x); });
+        key = write([&](FILE* f) { PEM_write_PrivateKey(f, pk, nullptr, nullptr, 0, nullptr, nullptr); });
+        X509_free(x);
+        EVP_PKEY_free(pk);
+    }
+    ~WeakCert()
+    {
+        ::unlink(cert.c_str());
+        ::unlink(key.c_str());
+    }
+    template <typename F> static std::string write(F f)
+    {
+        char path[] = "/tmp/weak-XXXXXX";
+        const int fd = ::mkstemp(path);
+        FILE* fp = ::fdopen(fd, "w");
+        f(fp);
+        std::fclose(fp);
+        return path;
+    }
+};
+
+TEST(SessionSetup, SecurityLevelFromTheCertProfileAs26)
+{
+    WeakCert w;
+    auto legacy = client_opts({"--cert", w.cert, "--key", w.key});
+    auto t = make_tls_config(legacy);
+    ASSERT_TRUE(t) << t.error();
+    EXPECT_EQ(t->security_level, 1); // 2.6's default profile "legacy"
+    EXPECT_TRUE(control::TlsContext::create(*t)) << "2.6 loads a 1024-bit key by default";
+    auto preferred =
+        make_tls_config(client_opts({"--cert", w.cert, "--key", w.key, "--tls-cert-profile", "preferred"}));
+    ASSERT_TRUE(preferred) << preferred.error();
+    EXPECT_EQ(preferred->security_level, 2);
+    EXPECT_FALSE(control::TlsContext::create(*preferred));
+    EXPECT_EQ(make_tls_config(client_opts({"--tls-cert-profile", "suiteb"}))->security_level, 3);
+    EXPECT_EQ(make_tls_config(client_opts({"--tls-cert-profile", "insecure"}))->security_level, 0);
 }
 
 } // namespace
