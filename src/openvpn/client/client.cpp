@@ -78,7 +78,7 @@ std::size_t Client::current_entry() const
     const auto& list = base_.connections;
     if (list.empty())
         return 0;
-    const std::size_t i = conn_index_ % list.size();
+    const std::size_t i = attempts_.index() % list.size();
     return i < conn_order_.size() ? conn_order_[i] : i;
 }
 
@@ -99,29 +99,23 @@ void Client::order_connections()
     }
 }
 
-// check_inactive: --inactive n [bytes]: exit when the tunnel carried no
-// packet (or fewer than `bytes`, both directions) for n seconds; the window
-// restarts whenever enough has passed. true when it began the exit.
+// check_inactive: --inactive n [bytes] (session/inactivity.hpp): the timer
+// of this attempt against this session's tunnel traffic. true when it began
+// the exit.
 bool Client::check_inactive(TimePoint now)
 {
-    if (!base_.inactive || *base_.inactive <= 0 || !dp_ || phase_ != Phase::Up || exiting_)
+    if (exiting_)
         return false;
-    auto st = dp_->stats(data::kP2pPeerId);
-    if (!st)
+    std::uint64_t total = 0;
+    // A listening peer that has not learned its peer sends nothing: 2.6
+    // drops tun packets then without counting them.
+    const bool can_send = !udp_unconnected_ || !remote_.empty();
+    if (dp_ && dp_peer_added_)
+        if (auto st = dp_->stats(data::kP2pPeerId))
+            total = st->plain_rx_bytes + (can_send ? st->plain_tx_bytes : 0);
+    if (!inactivity_.expired(total, now))
         return false;
-    const std::uint64_t total = st->plain_rx_bytes + st->plain_tx_bytes;
-    if (!inactive_since_ || total < inactive_mark_) {
-        inactive_since_ = now;
-        inactive_mark_ = total;
-        return false;
-    }
-    if (total - inactive_mark_ > static_cast<std::uint64_t>(base_.inactive_bytes)) {
-        inactive_since_ = now;
-        inactive_mark_ = total;
-        return false;
-    }
-    if (now - *inactive_since_ < seconds(*base_.inactive))
-        return false;
+    inactivity_.stop();
     log_.write(kV1, "Inactivity timeout (--inactive), exiting");
     begin_exit("SIGTERM[soft,inactive] received, process exiting");
     return true;
@@ -133,7 +127,8 @@ void Client::on_tick()
 {
     tick_.reset();
     const TimePoint now = loop_.now();
-    if (!tick_process(now) || check_inactive(now) || !tick_server_poll(now))
+    // report_link_faults: also what the data plane's packets met.
+    if (!report_link_faults() || !tick_process(now) || check_inactive(now) || !tick_server_poll(now))
         return;
     session::control_tick(cc_, *this, log_, now);
     if (!tick_pull(now) || !tick_pre_pull_ping(now))
@@ -142,16 +137,11 @@ void Client::on_tick()
     arm_tick();
 }
 
-// tick_process: a due restart, exit, --route-delay and the status file.
+// tick_process: a due attempt, exit, --route-delay and the status file.
 bool Client::tick_process(TimePoint now)
 {
-    if (restart_at_ && now >= *restart_at_) {
-        restart_at_.reset();
-        if (auto s = start_connection(); !s) {
-            exit_now(kExitError, s.error());
-            return false;
-        }
-    }
+    if (!tick_attempt(now))
+        return false;
     if (exit_at_ && now >= *exit_at_) {
         exit_now(kExitOk, "");
         return false;
@@ -161,6 +151,29 @@ bool Client::tick_process(TimePoint now)
         add_routes();
     }
     write_status(false);
+    return true;
+}
+
+// tick_attempt: a due restart (a new attempt), or the same attempt going on
+// (the management interface answered, or a name lookup again); false when
+// it ended the process.
+bool Client::tick_attempt(TimePoint now)
+{
+    Status<> s = Ok{};
+    if (restart_at_ && now >= *restart_at_) {
+        restart_at_.reset();
+        s = start_connection();
+    } else if (resume_at_ && now >= *resume_at_) {
+        resume_at_.reset();
+        s = continue_attempt();
+    } else if (lookup_at_ && now >= *lookup_at_) {
+        lookup_at_.reset();
+        s = connect_attempt();
+    }
+    if (!s) {
+        exit_now(kExitError, s.error());
+        return false;
+    }
     return true;
 }
 
@@ -175,9 +188,8 @@ bool Client::tick_server_poll(TimePoint now)
         return true;
     log_.write(kV1, phase_ == Phase::Connecting ? "TCP: connect timeout (--connect-timeout), restarting"
                                                 : "Server poll timeout, restarting");
-    schedule_restart("server_poll", true);
-    restart_at_ = now; // 2.6 moves on to the next entry without a pause
-    arm_tick();
+    restart_sleep_ = -1; // 2.6 moves on to the next entry without a pause
+    schedule_restart("server_poll");
     return false;
 }
 
@@ -188,7 +200,7 @@ bool Client::tick_pull(TimePoint now)
         return true;
     if (now >= push_deadline_) {
         log_.write(kV1, "No reply from server to push requests in 60s");
-        schedule_restart("no-push-reply", false);
+        schedule_restart("no-push-reply");
         return false;
     }
     if (now >= next_push_request_) {
@@ -212,7 +224,7 @@ bool Client::tick_pre_pull_ping(TimePoint now)
         now - last_rx_ < kPrePullPingRestart)
         return true;
     log_.write(kV1, "[UNDEF] Inactivity timeout (--ping-restart), restarting");
-    schedule_restart("ping-restart", false);
+    schedule_restart("ping-restart");
     return false;
 }
 
@@ -226,6 +238,12 @@ void Client::arm_tick()
         t = std::min(t, cc_->next_timeout());
     if (restart_at_)
         t = std::min(t, *restart_at_);
+    if (lookup_at_)
+        t = std::min(t, *lookup_at_);
+    if (resume_at_)
+        t = std::min(t, *resume_at_);
+    if (auto d = inactivity_.deadline())
+        t = std::min(t, *d);
     if (server_poll_at_)
         t = std::min(t, *server_poll_at_);
     if (route_up_at_)

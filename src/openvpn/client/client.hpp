@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "openvpn/client/retry.hpp"
 #include "openvpn/client/script_env.hpp"
 #include "openvpn/client/setup.hpp"
 #include "openvpn/control/control_channel.hpp"
@@ -39,6 +40,7 @@
 #include "openvpn/options/options.hpp"
 #include "openvpn/process/status.hpp"
 #include "openvpn/session/control_events.hpp"
+#include "openvpn/session/inactivity.hpp"
 #include "openvpn/session/keys.hpp"
 #include "openvpn/session/make_data_plane.hpp"
 #include "openvpn/session/run_result.hpp"
@@ -94,6 +96,7 @@ private:
     void order_connections();
     void on_tick();
     bool tick_process(TimePoint now);
+    bool tick_attempt(TimePoint now);
     bool tick_server_poll(TimePoint now);
     bool tick_pull(TimePoint now);
     bool tick_pre_pull_ping(TimePoint now);
@@ -104,7 +107,14 @@ private:
     Status<> load_credentials();
 
     // connect.cpp: one connection attempt and the link's packets.
+    // start_connection: a new attempt: the next connection entry (or the
+    // end, at --connect-retry-max), the --inactive timer, the attempt.
     Status<> start_connection();
+    // continue_attempt: the attempt from the credentials on (again when the
+    // management interface answered); connect_attempt: from the name lookup
+    // on (again after a failed lookup).
+    Status<> continue_attempt();
+    Status<> connect_attempt();
     void begin_attempt(const options::ConnectionEntry& ce, const Remote& r);
     Status<> resolve_remote(const options::ConnectionEntry& ce, const Remote& r, bool& go);
     // resolve_failed: the remote's name did not resolve (`line` is 2.6's
@@ -131,6 +141,11 @@ private:
     void on_control_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now);
     void send_packet(const std::vector<std::uint8_t>& pkt);
     void flush_control();
+    // report_link_faults: the errors the UDP socket went past, logged as 2.6
+    // logs them; a TLS session whose packets find no route before the peer
+    // was heard restarts ("Network unreachable, restarting"). false when it
+    // restarted.
+    bool report_link_faults();
 
     // pull.cpp: the control channel's events (session::ControlHandler).
     bool alive() const override { return cc_ != nullptr; }
@@ -166,9 +181,13 @@ private:
 
     // lifecycle.cpp: restarts, exits, signals, the counters.
     void teardown_session();
-    void schedule_restart(const std::string& why, bool advance_remote);
-    // restart_now: SIGUSR1 / SIGHUP: tear down and reconnect at once.
+    // schedule_restart: 2.6's soft SIGUSR1: tear down, then the next
+    // attempt after the Restart pause (retry.hpp). connection_failed: a
+    // TCP connect failed (2.6 names the signal's source so).
+    void schedule_restart(const std::string& why, bool connection_failed = false);
+    // restart_now: SIGUSR1 (hard): tear down and reconnect after the pause.
     void restart_now(const std::string& why);
+    void pause_before_restart(const std::string& reason);
     void exit_now(int code, const std::string& why);
     // reload_config: SIGHUP: full teardown, then run() returns kReloadConfig.
     void reload_config();
@@ -248,12 +267,14 @@ private:
     // per process
     int exit_code_ = kExitOk;
     bool exiting_ = false;
-    std::size_t conn_index_ = 0;
+    AttemptCounter attempts_;             // the connection entry of this attempt
     std::vector<std::size_t> conn_order_; // --remote-random permutation
-    std::optional<TimePoint> inactive_since_;
-    std::uint64_t inactive_mark_ = 0;
-    int retries_ = 0;
-    int resolve_failures_ = 0; // failed lookups of the current remote's name
+    int restart_sleep_ = 0;               // 2.6's restart_sleep_seconds for the next pause
+    int server_backoff_ = 0;              // AUTH_FAILED,TEMP[backoff n]
+    int resolve_lookups_ = 0;             // failed lookups of the remote's name in this attempt
+    std::optional<TimePoint> lookup_at_;  // the next of them (--resolv-retry)
+    std::optional<TimePoint> resume_at_;  // the attempt goes on: the management interface answered
+    session::InactivityTimer inactivity_; // --inactive, per attempt
     std::string username_;
     SecureBytes password_;
     std::optional<std::string> auth_token_;
@@ -292,7 +313,6 @@ private:
     session::PlaneChoice plane_; // which data plane dp_ is, and why
     bool dp_peer_added_ = false;
     tun::NetPlan plan_;
-    int tun_opens_ = 0; // > 1: scripts see "restart"
     bool routes_added_ = false;
     std::optional<TimePoint> route_up_at_; // --route-delay
     std::string last_signal_;              // "signal" of down / route-pre-down

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 
 #include "openvpn/client/internal.hpp"
@@ -52,15 +54,31 @@ Result<std::optional<io::SockAddr>> Client::local_bind(const options::Connection
     return std::optional<io::SockAddr>(*a);
 }
 
-// start_connection: one connection attempt with the current entry.
 Status<> Client::start_connection()
 {
+    const int max = base_.ce.connect_retry_max.value_or(0);
+    if (!attempts_.next(static_cast<int>(base_.connections.size()), max))
+        return Err(
+            strfmt("All connections have been connect-retry-max (%d) times unsuccessful, exiting", max));
+    resolve_lookups_ = 0;
+    // 2.6 starts --inactive with each attempt, before the peer is heard.
+    inactivity_.start(base_.inactive.value_or(0), base_.inactive_bytes, loop_.now());
+    return continue_attempt();
+}
+
+Status<> Client::continue_attempt()
+{
     if (mgmt_ask_credentials())
-        return Ok{}; // on_user_pass starts it again
+        return Ok{}; // on_user_pass resumes it
     if (auto s = load_credentials(); !s)
         return s;
     if (mgmt_query_entry())
-        return Ok{}; // the answer starts it again
+        return Ok{}; // the answer resumes it
+    return connect_attempt();
+}
+
+Status<> Client::connect_attempt()
+{
     const options::ConnectionEntry& ce = current_ce();
     const Remote r = remote_of(ce);
     if (r.host.empty() && base_.pull)
@@ -132,7 +150,6 @@ Status<> Client::resolve_remote(const options::ConnectionEntry& ce, const Remote
                                              r.host.c_str(), r.port.c_str())
                                     : addrs.error());
     }
-    resolve_failures_ = 0;
     remote_ = addrs->front();
     return Ok{};
 }
@@ -173,7 +190,7 @@ Status<> Client::open_proxied(const options::ConnectionEntry& ce, const Remote& 
     auto fd = io::proxy_connect(*pc, &log_);
     if (!fd) {
         log_.logf(kV1, "Proxy: %s", fd.error().c_str());
-        schedule_restart("proxy-error", true);
+        schedule_restart("proxy-error");
         go = false;
         return Ok{};
     }
@@ -195,17 +212,21 @@ Status<> Client::open_tcp(const options::ConnectionEntry& ce, bool& go)
     if (!b)
         return Err(b.error());
     tc.bind_addr = *b;
+    log_.logf(kV1, "Attempting to establish TCP connection with %s", remote_.to_string().c_str());
     mgmt_state(mgmt::State::TcpConnect);
     auto s = io::connect_tcp(tc);
     if (!s) {
-        log_.logf(kV1, "TCP: connect to %s failed: %s", remote_.to_string().c_str(), s.error().c_str());
+        // connect() refused at once (no route, ...): 2.6's soft restart; a
+        // socket or bind failure ends the process as in 2.6.
+        if (s.error().rfind("TCP: connect to ", 0) != 0)
+            return Err(s.error());
+        log_.write(kV1, s.error());
         schedule_restart("connection-failed", true);
         go = false;
         return Ok{};
     }
     tcp_ = s->get();
     link_ = std::make_unique<io::WatchedLink>(std::move(*s), loop_);
-    log_.logf(kV1, "Attempting to establish TCP connection with %s", remote_.to_string().c_str());
     return Ok{};
 }
 
@@ -217,6 +238,7 @@ Status<> Client::open_udp(const options::ConnectionEntry& ce)
     if (!remote_.empty() && !ce.float_peer)
         uc.connect_to = remote_;
     udp_unconnected_ = !uc.connect_to.has_value();
+    uc.report_errors = true; // 2.6's "read UDPv4 [ECONNREFUSED]: ..." lines
     auto b = local_bind(ce, false);
     if (!b)
         return Err(b.error());
@@ -319,17 +341,15 @@ Status<> Client::resolve_failed(const std::string& line)
     if (p.fatal)
         return Err(line +
                    " (I would have retried this name query if you had specified the --resolv-retry option.)");
-    log_.write(kV1, line);
-    ++resolve_failures_;
-    if (p.tries == 0 || resolve_failures_ < p.tries) {
-        // The same name again after 2.6's pause; no restart in between.
-        restart_at_ = loop_.now() + seconds(kResolveRetryInterval);
+    log_.write(kV1, mute::ResolveErrors, Severity::NonFatal, line);
+    if (++resolve_lookups_ < p.lookups) {
+        // The same name again within this attempt, no restart in between.
+        lookup_at_ = loop_.now() + seconds(resolve_pause_seconds(resolve_lookups_ + 1));
         arm_tick();
         return Ok{};
     }
-    resolve_failures_ = 0;
     log_.write(kV1, "Could not determine IPv4/IPv6 protocol");
-    schedule_restart("Could not determine IPv4/IPv6 protocol", true);
+    schedule_restart("Could not determine IPv4/IPv6 protocol");
     return Ok{};
 }
 
@@ -351,7 +371,7 @@ void Client::on_link_event(std::uint32_t events)
     if (tcp_ != nullptr && (events & io::kWritable) != 0) {
         if (auto s = link_->flush(); !s) { // the watch follows the queue
             log_.logf(kV1, "Connection reset, restarting [%s]", s.error().message().c_str());
-            schedule_restart("connection-reset", false);
+            schedule_restart("connection-reset");
             return;
         }
     }
@@ -383,10 +403,12 @@ void Client::on_link_readable()
     const TimePoint now = loop_.now();
     for (int round = 0; round < 8 && link_; ++round) {
         auto n = link_->recv(rx_, rx_from_);
+        if (!report_link_faults())
+            return;
         if (!n) {
             if (tcp_ != nullptr) {
                 log_.logf(kV1, "Connection reset, restarting [%s]", n.error().message().c_str());
-                schedule_restart("connection-reset", false);
+                schedule_restart("connection-reset");
             }
             return;
         }
@@ -471,18 +493,41 @@ void Client::send_packet(const std::vector<std::uint8_t>& pkt)
     (void)b.append(pkt);
     if (udp_unconnected_ && remote_.empty())
         return; // a listening peer has nobody to talk to yet
+    const std::uint64_t dropped = link_->num_dropped();
     auto r = link_->send(std::span<const PacketBuf>(&b, 1), udp_unconnected_ ? &remote_ : nullptr);
     if (!r && tcp_ != nullptr) {
-        schedule_restart("connection-reset", false);
+        schedule_restart("connection-reset");
         return;
     }
     // Control packets count as "TCP/UDP write bytes" too; over TCP 2.6
     // counts the 2-byte length in front of each packet it writes (not the
-    // one it reads).
-    if (r)
+    // one it reads). A datagram the kernel refused does not count.
+    if (r && link_->num_dropped() == dropped)
         link_tx_other_ += pkt.size() + (tcp_ != nullptr ? 2 : 0);
     if (dp_ && dp_peer_added_)
         dp_->note_control(data::kP2pPeerId, false, loop_.now());
+    (void)report_link_faults(); // last: it may end the session
+}
+
+bool Client::report_link_faults()
+{
+    if (!link_)
+        return true;
+    const char* udp = remote_.family() == AF_INET6 ? "UDPv6" : "UDPv4";
+    const int fd = link_->fd();
+    for (const io::LinkFault& f : link_->take_faults()) {
+        log_.write(kV1, mute::LinkErrors, Severity::NonFatal,
+                   strfmt("%s %s [%s]: %s (fd=%d,code=%d)", f.write ? "write" : "read", udp, f.detail.c_str(),
+                          std::strerror(f.err), fd, f.err));
+        // 2.6 (forward.c): only ENETUNREACH on a write, only a TLS peer
+        // that has not heard from the other side yet.
+        if (f.write && f.err == ENETUNREACH && cc_ && !heard_from_peer_) {
+            log_.write(kV1, "Network unreachable, restarting");
+            schedule_restart("network-unreachable");
+            return false;
+        }
+    }
+    return true;
 }
 
 void Client::flush_control()

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <utility>
 
 #include "openvpn/client/client.hpp"
 #include "openvpn/client/internal.hpp"
@@ -18,6 +19,9 @@ namespace ovpn::client {
 void Client::teardown_session()
 {
     server_poll_at_.reset();
+    lookup_at_.reset();
+    resume_at_.reset();
+    inactivity_.stop();
     mgmt_end_session();
     if (dp_) {
         traffic_ = traffic(); // keep the ended session's counts for --status
@@ -42,35 +46,39 @@ void Client::restart_now(const std::string& why)
     teardown_session();
     const std::string text = signal_override_.empty() ? std::string("SIGUSR1") : signal_override_;
     signal_override_.clear();
-    if (mgmt_restarting(text, base_.ce.connect_retry.value_or(1)))
-        return;
-    restart_at_ = loop_.now(); // no pause for a manual restart
-    arm_tick();
+    pause_before_restart(text); // 2.6 pauses before a manual restart too
 }
 
-void Client::schedule_restart(const std::string& why, bool advance_remote)
+void Client::schedule_restart(const std::string& why, bool connection_failed)
 {
     if (exiting_)
         return;
-    log_.logf(kV1, "SIGUSR1[soft,%s] received, process restarting", why.c_str());
+    log_.logf(kV1, "SIGUSR1[%s,%s] received, process restarting",
+              connection_failed ? "connection failed(soft)" : "soft", why.c_str());
     last_signal_ = why;
     teardown_session();
-    if (advance_remote)
-        ++conn_index_;
-    ++retries_;
-    int wait = base_.ce.connect_retry.value_or(1);
-    if (base_.ce.connect_retry_max && retries_ > *base_.ce.connect_retry_max * 1000) {
-        exit_now(kExitError, "connect-retry-max reached");
-        return;
-    }
     std::string text = signal_override_.empty() ? why : signal_override_;
     signal_override_.clear();
-    if (mgmt_restarting(text, wait)) {
+    pause_before_restart(text);
+}
+
+// pause_before_restart: 2.6's Restart pause (retry.hpp), or the management
+// interface's hold in its place, then the next attempt (start_connection,
+// from the tick). `reason`: the management interface's RECONNECTING reason.
+void Client::pause_before_restart(const std::string& reason)
+{
+    PauseFacts f = pause_facts(base_, current_ce());
+    f.unsuccessful_attempts = attempts_.unsuccessful();
+    f.server_backoff = std::exchange(server_backoff_, 0);
+    f.restart_sleep = std::exchange(restart_sleep_, 0);
+    const int sec = restart_pause_seconds(f);
+    if (mgmt_restarting(reason, sec)) {
         arm_tick();
         return;
     }
-    log_.logf(kV1, "Restart pause, %d second(s)", wait);
-    restart_at_ = loop_.now() + seconds(wait);
+    if (sec > 0)
+        log_.logm(Verb::Info, mute::Restart, "Restart pause, %d second(s)", sec);
+    restart_at_ = loop_.now() + seconds(sec);
     arm_tick();
 }
 
@@ -171,6 +179,7 @@ void Client::on_signal(io::Signal s)
 
 Status<> Client::initialization_completed()
 {
+    attempts_.completed(); // the count starts again; a restart keeps this entry
     if (init_done_) {
         log_.write(kV1, "Initialization Sequence Completed");
         return Ok{};

@@ -245,7 +245,7 @@ void Client::on_user_pass(const mgmt::UserPassAnswer& a)
     username_ = a.username;
     password_ = SecureBytes(as_bytes(a.password));
     have_credentials_ = true;
-    restart_at_ = loop_.now();
+    resume_at_ = loop_.now();
     arm_tick();
 }
 
@@ -267,7 +267,7 @@ bool Client::mgmt_query_entry()
         mgmt_wait_ = MgmtWait::Remote;
     } else {
         const auto& list = base_.connections;
-        const int index = list.empty() ? 1 : static_cast<int>(conn_index_ % list.size()) + 1;
+        const int index = list.empty() ? 1 : static_cast<int>(attempts_.index() % list.size()) + 1;
         mgmt_->engine().query_proxy(index, options::proto_is_tcp(r.proto) ? "TCP" : "UDP", r.host);
         mgmt_wait_ = MgmtWait::Proxy;
     }
@@ -279,7 +279,7 @@ bool Client::mgmt_query_entry()
 void Client::mgmt_resume()
 {
     mgmt_wait_ = MgmtWait::None;
-    restart_at_ = loop_.now();
+    resume_at_ = loop_.now();
     arm_tick();
 }
 
@@ -292,7 +292,7 @@ void Client::on_remote_answer(const mgmt::RemoteAnswer& a)
         mgmt_ce_ready_ = true;
         break;
     case mgmt::RemoteAnswer::Kind::Skip:
-        conn_index_ += static_cast<std::size_t>(a.skip > 0 ? a.skip : 1);
+        attempts_.skip(a.skip > 0 ? a.skip : 1);
         mgmt_ce_.reset(); // ask about the next entry
         break;
     case mgmt::RemoteAnswer::Kind::Mod:
@@ -402,7 +402,7 @@ void Client::on_mgmt_signal(io::Signal s, std::string_view reason)
         reload_config();
         return;
     }
-    schedule_restart(r, false);
+    schedule_restart(r);
 }
 
 void Client::mgmt_exiting(const std::string& why)

@@ -11,6 +11,24 @@
 
 namespace ovpn::client {
 
+namespace {
+
+// pushes_timers: the push has one of 2.6's timer options (OPT_P_TIMER),
+// after which 2.6 starts its timers (--inactive too) again.
+bool pushes_timers(const std::vector<std::string>& parts)
+{
+    for (const auto& p : parts) {
+        const std::string name = p.substr(0, p.find(' '));
+        for (const char* t :
+             {"inactive", "session-timeout", "ping", "ping-exit", "ping-restart", "ping-timer-rem"})
+            if (name == t)
+                return true;
+    }
+    return false;
+}
+
+} // namespace
+
 void Client::handle_control_events()
 {
     session::dispatch_control_events(cc_, *this, log_);
@@ -22,7 +40,7 @@ void Client::on_tls_failed()
         exit_now(kExitError, "Exiting due to --tls-exit");
         return;
     }
-    schedule_restart("tls-error", true);
+    schedule_restart("tls-error");
 }
 
 void Client::on_lame_duck_expired(std::uint8_t key_id)
@@ -119,7 +137,9 @@ void Client::handle_message(const std::string& text)
             if (mgmt_ != nullptr) // 2.6's ssl_purge_auth(true): ask again
                 forget_passwords();
         }
-        schedule_restart("server-pushed-connection-reset", r.advance_remote);
+        if (r.advance_remote)
+            attempts_.advance(); // [N]: the next server
+        schedule_restart("server-pushed-connection-reset");
         break;
     }
     case wire::ControlMessageKind::Halt:
@@ -128,7 +148,7 @@ void Client::handle_message(const std::string& text)
         break;
     case wire::ControlMessageKind::Exit:
         mgmt_message("EXIT", m.arg);
-        schedule_restart("remote-exit", false);
+        schedule_restart("remote-exit");
         break;
     case wire::ControlMessageKind::Info:
     case wire::ControlMessageKind::InfoPre:
@@ -151,13 +171,17 @@ void Client::handle_auth_failed(const std::string& arg)
     log_.logf(kV1, "AUTH: Received control message: AUTH_FAILED%s%s", arg.empty() ? "" : ",", arg.c_str());
     auto af = wire::parse_auth_failed(arg);
     mgmt_auth_failed(arg);
-    if (auth_token_) {
-        auth_token_.reset();
-        schedule_restart("auth-failure", false);
+    attempts_.stay(); // 2.6: the same server again, unless TEMP says otherwise
+    if (af.kind == wire::AuthFailed::Kind::Temp) {
+        if (af.advance_remote || af.advance_addr)
+            attempts_.advance();
+        server_backoff_ = static_cast<int>(af.backoff_secs);
+        schedule_restart("auth-temp-failure (server temporary reject)");
         return;
     }
-    if (af.kind == wire::AuthFailed::Kind::Temp) {
-        schedule_restart("auth-failure (temp)", af.advance_remote || af.advance_addr);
+    if (auth_token_) {
+        auth_token_.reset();
+        schedule_restart("auth-failure (auth-token)");
         return;
     }
     const std::string retry = auth_retry_now();
@@ -167,7 +191,7 @@ void Client::handle_auth_failed(const std::string& arg)
     }
     if (retry == "interact") // 2.6's ssl_purge_auth: ask again
         forget_passwords();
-    schedule_restart("auth-failure", false);
+    schedule_restart("auth-failure");
 }
 
 void Client::handle_push_reply(const std::string& text)
@@ -199,6 +223,8 @@ void Client::handle_push_reply(const std::string& text)
         exit_now(kExitError, "ERROR: Failed to apply push options: " + applied.error());
         return;
     }
+    if (pushes_timers(push_parts_))
+        inactivity_.start(pushed_.inactive.value_or(0), pushed_.inactive_bytes, loop_.now());
     if (pushed_.auth_token) {
         auth_token_ = *pushed_.auth_token;
         cc_->update_credentials(username_, SecureBytes(as_bytes(*auth_token_)));
@@ -208,7 +234,7 @@ void Client::handle_push_reply(const std::string& text)
     if (!session::pushed_options_allow(pushed_, pushed_.peer_id.has_value(), dco_, dp_.get(), log_)) {
         log_.write(kV1, "ERROR: Failed to apply push options");
         log_.write(kV1, "Failed to open tun/tap interface");
-        schedule_restart("process-push-msg-failed", false);
+        schedule_restart("process-push-msg-failed");
         return;
     }
     const wire::KeyMethod2* km = cc_->peer_km2(*cc_->primary_key_id());
@@ -232,7 +258,6 @@ Status<> Client::bring_up()
     if (auto s = install_key(*cc_->primary_key_id(), true); !s)
         return Err("ERROR: installing the data channel key failed: " + s.error());
     phase_ = Phase::Up;
-    retries_ = 0;
     auto done = initialization_completed();
     if (done)
         mgmt_connected();

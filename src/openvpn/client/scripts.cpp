@@ -25,8 +25,9 @@ std::vector<std::string> Client::up_down_args() const
         local = pushed_.ifconfig->first;
         remote = pushed_.ifconfig->second;
     }
-    return script::up_down_args(dp_ ? dp_->device().name : plan_.ifname, plan_.mtu, local, remote,
-                                tun_opens_ > 1);
+    // "init" also when a restart opened the device again: 2.6 says
+    // "restart" only with --up-restart (not implemented).
+    return script::up_down_args(dp_ ? dp_->device().name : plan_.ifname, plan_.mtu, local, remote, false);
 }
 
 bool Client::run_script(const std::string& type, const std::string& command,
@@ -99,7 +100,7 @@ void Client::add_process_facts(ScriptEnvFacts& f) const
 void Client::add_connection_facts(ScriptEnvFacts& f) const
 {
     const auto& list = base_.connections;
-    f.connection_index = list.empty() ? 1 : (conn_index_ % list.size()) + 1;
+    f.connection_index = list.empty() ? 1 : (attempts_.index() % list.size()) + 1;
     const options::ConnectionEntry& ce = current_ce();
     const Remote r = remote_of(ce);
     f.remote = r.host;
@@ -113,9 +114,8 @@ void Client::add_connection_facts(ScriptEnvFacts& f) const
 void Client::add_tunnel_facts(ScriptEnvFacts& f) const
 {
     f.dev = dp_->device().name;
-    f.dev_type = pushed_.dev_type.value_or("tun");
+    f.dev_type = f.dev == "null" ? "null" : pushed_.dev_type.value_or("tun");
     f.tun_mtu = plan_.mtu;
-    f.restart = tun_opens_ > 1;
     f.subnet = plan_.topology == tun::Topology::Subnet;
     if (pushed_.ifconfig) {
         f.ifconfig_local = pushed_.ifconfig->first;

@@ -39,23 +39,6 @@ std::optional<std::string> occ_value(const std::string& occ, const std::string& 
 
 } // namespace
 
-ResolvePolicy resolve_policy(const options::Options& o)
-{
-    ResolvePolicy p;
-    if (!o.resolv_retry || *o.resolv_retry == "infinite") {
-        p.tries = o.connections.size() > 1 ? 1 : 0;
-        return p;
-    }
-    const long n = std::strtol(o.resolv_retry->c_str(), nullptr, 10);
-    if (n <= 0) {
-        p.tries = 1;
-        p.fatal = true;
-        return p;
-    }
-    p.tries = static_cast<int>(std::max<long>(1, (n + kResolveRetryInterval - 1) / kResolveRetryInterval));
-    return p;
-}
-
 unsigned iv_proto(const options::Options& o)
 {
     unsigned bits = wire::kIvProtoDataV2 | wire::kIvProtoTlsKeyExport | wire::kIvProtoCcExitNotify;

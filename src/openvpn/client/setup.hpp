@@ -1,5 +1,5 @@
 // client/setup.hpp: the pure part of the client (and p2p peer): its
-// peer-info, what --resolv-retry means, the --secret keys, and the
+// peer-info, the --secret keys, and the
 // negotiation after the PUSH_REPLY (or, in p2p, after the key exchange):
 // cipher (NCP with data-ciphers), EKM, peer-id, cc-exit. What a server
 // shares with it (TLS and control configuration, data-channel options,
@@ -15,22 +15,6 @@
 #include "openvpn/options/options.hpp"
 
 namespace ovpn::client {
-
-// ResolvePolicy: what 2.6 does when a remote's name does not resolve
-// (--resolv-retry, checked with 2.6.14). Lookups of the name are
-// kResolveRetryInterval apart; after `tries` failed ones (0 = never give up)
-// the attempt ends: "Could not determine IPv4/IPv6 protocol" and a
-// SIGUSR1[soft,...] restart with the next remote, or, when `fatal`
-// (--resolv-retry 0), the process exits with 2.6's hint.
-//   --resolv-retry 0         1 lookup, fatal
-//   --resolv-retry n         (n + 4) / 5 lookups (at least 1), then restart
-//   infinite (the default)   one --remote: forever; several: 1, then restart
-struct ResolvePolicy {
-    int tries = 0;
-    bool fatal = false;
-};
-inline constexpr int kResolveRetryInterval = 5; // seconds
-ResolvePolicy resolve_policy(const options::Options& o);
 
 // iv_proto: the IV_PROTO bits we implement (pull client or p2p).
 unsigned iv_proto(const options::Options& o);

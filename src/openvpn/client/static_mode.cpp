@@ -131,7 +131,6 @@ void Client::on_static_authenticated(const io::SockAddr& from, TimePoint now)
         return;
     static_peer_seen_ = true;
     phase_ = Phase::Up;
-    retries_ = 0;
     log_.logf(kV1, "Peer Connection Initiated with %s", remote_.to_string().c_str());
     run_ipchange();
     if (auto s = initialization_completed(); !s) {

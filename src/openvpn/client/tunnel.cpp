@@ -32,7 +32,6 @@ Status<> Client::open_device()
     if (!dp)
         return Err(dp.error());
     dp_ = std::move(*dp);
-    ++tun_opens_;
     if (auto s = configure_network(); !s)
         return s;
     // 2.6's moment for a peer that pulls nothing: the device and the socket
@@ -78,7 +77,7 @@ void Client::on_peer_event(const data::PeerEvent& ev)
     case data::PeerEventKind::Gone:
         if (ev.reason != data::DelReason::Expired) {
             log_.logf(kV1, "Connection reset, restarting [data plane dropped the peer]");
-            schedule_restart("connection-reset", false);
+            schedule_restart("connection-reset");
             return;
         }
         if (pushed_.ping_exit) {
@@ -89,10 +88,10 @@ void Client::on_peer_event(const data::PeerEvent& ev)
         }
         log_.logf(kV1, "[%s] Inactivity timeout (--ping-restart), restarting",
                   peer_cn_.empty() ? "UNDEF" : peer_cn_.c_str());
-        schedule_restart("ping-restart", false);
+        schedule_restart("ping-restart");
         return;
     case data::PeerEventKind::RemoteExit:
-        schedule_restart("remote-exit", false);
+        schedule_restart("remote-exit");
         return;
     case data::PeerEventKind::KeyExhausted:
         if (cc_ && cc_->renegotiate(loop_.now())) {
@@ -143,11 +142,13 @@ Status<> Client::configure_network()
 {
     const std::string& ifname = dp_->device().name;
     if (ifname == "null" || pushed_.ifconfig_noexec) {
+        // No addresses to set, but --up runs as with any device (2.6 runs
+        // it for --dev null too: "null 1500 0   init").
         plan_ = tun::NetPlan{};
         plan_.ifname = ifname;
         plan_.mtu =
             static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
-        if (pushed_.up && ifname != "null" && !run_script("up", *pushed_.up, up_down_args()))
+        if (pushed_.up && !run_script("up", *pushed_.up, up_down_args()))
             return Err(std::string("ERROR: up script failed"));
         return Ok{};
     }
@@ -219,7 +220,7 @@ void Client::close_tun()
     }
     route_up_at_.reset();
     routes_added_ = false;
-    const bool run_down = pushed_.down && !pushed_.down_pre && dp_->device().name != "null";
+    const bool run_down = pushed_.down && !pushed_.down_pre; // --dev null too, as in 2.6
     // 2.6 closes the device first, then runs --down (unless --down-pre);
     // the facts are taken while the device is still known.
     ScriptEnvFacts f = script_facts();

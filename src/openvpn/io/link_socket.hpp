@@ -12,6 +12,8 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "openvpn/core/packet_buf.hpp"
 #include "openvpn/core/result.hpp"
@@ -28,6 +30,17 @@ struct LinkError {
     LinkErrorKind kind = LinkErrorKind::Io;
     int err = 0; // errno for Io/Reset
     std::string message() const;
+};
+
+// LinkFault: an error a UDP socket kept going past, as 2.6 does: a datagram
+// the kernel refused (write: no route, no source address, ...) or an error a
+// read returned (an ICMP report such as port or host unreachable). 2.6 logs
+// each ("write UDPv4 []: Network is unreachable (fd=3,code=101)"); what it
+// means for the session is the owner's decision.
+struct LinkFault {
+    bool write = false;
+    int err = 0;        // errno
+    std::string detail; // the kernel's queued reports in 2.6's words ("EHOSTUNREACH|..."), may be ""
 };
 
 class LinkSocket {
@@ -66,6 +79,11 @@ public:
     // num_dropped: datagrams/frames dropped inside the socket (too large).
     virtual std::uint64_t num_dropped() const { return 0; }
 
+    // take_faults: the faults since the last call, oldest first (a UDP
+    // socket keeps the last kMaxLinkFaults). TCP has none: its errors end
+    // the link.
+    virtual std::vector<LinkFault> take_faults() { return {}; }
+
     // TCP hand-over to the kernel (DCO: NEW_PEER gives the module the
     // socket, which then parses the stream itself). Until handover_done() a
     // TCP socket takes only whole records out of the kernel, so the module
@@ -83,10 +101,19 @@ public:
 
 // UdpConfig: --proto udp/udp4/udp6 with --local/--lport (bind) or --nobind,
 // and the remote it talks to.
+inline constexpr std::size_t kMaxLinkFaults = 16;
+
+// UdpConfig: connect_to: the socket is connect()ed to the remote (a client
+// without --float). When that fails (no route yet, no source address) the
+// socket is not refused: it stays unconnected, takes only the remote's
+// datagrams, and connects before the next send, whose packets meanwhile
+// fail as write faults with connect's errno, as 2.6's sendto would.
+// report_errors: IP_RECVERR, so ICMP reports carry 2.6's detail.
 struct UdpConfig {
     Family family = Family::Any;        // from udp4/udp6 or the remote's address
     std::optional<SockAddr> bind_addr;  // --local/--lport; none: --nobind (kernel picks)
-    std::optional<SockAddr> connect_to; // connect() to the remote (client without --float)
+    std::optional<SockAddr> connect_to; // the remote (see above)
+    bool report_errors = false;
     std::size_t batch = 32;
     int sndbuf = 0, rcvbuf = 0; // --sndbuf/--rcvbuf; 0 = leave the kernel default
     int mark = 0;               // --mark; 0 = none

@@ -1,5 +1,7 @@
 #include "openvpn/io/socket_setup.hpp"
 
+#include <linux/errqueue.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -22,6 +24,73 @@ std::optional<std::string> mark_and_bind(int fd, const char* proto, int mark,
                           bind_addr->to_string().c_str(), std::strerror(errno));
     }
     return std::nullopt;
+}
+
+} // namespace ovpn::io
+
+namespace ovpn::io {
+
+namespace {
+
+// report_name: one queued report as 2.6 names it.
+std::string report_name(const sock_extended_err& e)
+{
+    switch (e.ee_errno) {
+    case ETIMEDOUT:
+        return "ETIMEDOUT";
+    case EMSGSIZE:
+        return strfmt("EMSGSIZE Path-MTU=%u", e.ee_info);
+    case ECONNREFUSED:
+        return "ECONNREFUSED";
+    case EPROTO:
+        return "EPROTO";
+    case EHOSTUNREACH:
+        return "EHOSTUNREACH";
+    case ENETUNREACH:
+        return "ENETUNREACH";
+    case EACCES:
+        return "EACCES";
+    default:
+        return "UNKNOWN";
+    }
+}
+
+} // namespace
+
+std::string drain_error_queue(int fd)
+{
+    std::string out;
+    auto add = [&out](const std::string& item) { out += (out.empty() ? "" : "|") + item; };
+    for (int guard = 0; guard < 64; ++guard) {
+        unsigned char payload[64];
+        alignas(cmsghdr) unsigned char control[256];
+        sockaddr_storage from{};
+        iovec iov{payload, sizeof payload};
+        msghdr m{};
+        m.msg_name = &from;
+        m.msg_namelen = sizeof from;
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        m.msg_control = control;
+        m.msg_controllen = sizeof control;
+        if (::recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+            break;
+        const sock_extended_err* e = nullptr;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c)) {
+            const bool v4 = c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR;
+            const bool v6 = c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR;
+            if (v4 || v6)
+                e = reinterpret_cast<const sock_extended_err*>(CMSG_DATA(c));
+            else if (c->cmsg_level == SOL_IP || c->cmsg_level == SOL_IPV6)
+                add(strfmt("CMSG=%d", c->cmsg_type));
+        }
+        if (e == nullptr) {
+            add("NO-INFO");
+            break;
+        }
+        add(report_name(*e));
+    }
+    return out;
 }
 
 } // namespace ovpn::io

@@ -15,4 +15,9 @@ namespace ovpn::io {
 std::optional<std::string> mark_and_bind(int fd, const char* proto, int mark,
                                          const std::optional<SockAddr>& bind_addr);
 
+// drain_error_queue: read every report queued on fd (IP_RECVERR) and name
+// each as 2.6 does ("ECONNREFUSED", "EMSGSIZE Path-MTU=1400", ...),
+// '|'-separated; "" when none was queued.
+std::string drain_error_queue(int fd);
+
 } // namespace ovpn::io

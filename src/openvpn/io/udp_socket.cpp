@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "openvpn/core/log.hpp"
@@ -32,11 +33,32 @@ std::string LinkError::message() const
 
 namespace {
 
+// passing_error: an errno a UDP socket records as a fault and keeps going
+// past (the datagram is lost; 2.6 logs it and carries on).
+bool passing_error(int e)
+{
+    switch (e) {
+    case ECONNREFUSED:
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+    case ENETDOWN:
+    case EHOSTDOWN:
+    case EADDRNOTAVAIL:
+    case EMSGSIZE:
+    case EPERM:
+    case EACCES:
+        return true;
+    default:
+        return false;
+    }
+}
+
 class UdpSocket final : public LinkSocket {
 public:
-    UdpSocket(int fd, std::size_t batch, bool connected, SockAddr remote)
-        : fd_(fd), batch_(batch ? batch : 1), connected_(connected), remote_(remote), hdrs_(batch_),
-          iovs_(batch_)
+    // pending: connect() to remote failed; try again before each send.
+    UdpSocket(int fd, std::size_t batch, bool connected, bool pending, SockAddr remote)
+        : fd_(fd), batch_(batch ? batch : 1), connected_(connected), pending_(pending), remote_(remote),
+          hdrs_(batch_), iovs_(batch_)
     {
     }
     ~UdpSocket() override { ::close(fd_); }
@@ -62,59 +84,44 @@ public:
         }
         int n = ::recvmmsg(fd_, hdrs_.data(), static_cast<unsigned>(want), MSG_DONTWAIT, nullptr);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            const int e = errno;
+            if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR)
                 return std::size_t{0};
-            // ICMP errors on a connected socket (ECONNREFUSED) are not fatal
-            // for UDP: 2.6 keeps going and relies on ping-restart.
-            if (errno == ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH)
+            record(false, e);
+            // ICMP reports (ECONNREFUSED, ...) are not fatal for UDP: 2.6
+            // logs them and relies on its timers.
+            if (passing_error(e))
                 return std::size_t{0};
-            return Err{LinkError{LinkErrorKind::Io, errno}};
+            return Err{LinkError{LinkErrorKind::Io, e}};
         }
-        std::size_t out = 0;
-        for (int i = 0; i < n; ++i) {
-            const auto& h = hdrs_[i];
-            if ((h.msg_hdr.msg_flags & MSG_TRUNC) || h.msg_len == 0) {
-                ++dropped_;
-                continue;
-            }
-            if (out != static_cast<std::size_t>(i)) {
-                std::swap(bufs[out], bufs[i]);
-                from[out] = from[i];
-            }
-            bufs[out].commit(h.msg_len);
-            from[out].len = h.msg_hdr.msg_namelen;
-            ++out;
-        }
-        return out;
+        return keep_received(bufs, from, n);
     }
 
     Result<std::size_t, LinkError> send(std::span<const PacketBuf> bufs, const SockAddr* to) override
     {
+        if (pending_ && !connect_now()) {
+            dropped_ += bufs.size(); // no route yet: lost, as 2.6's sendto loses them
+            return bufs.size();
+        }
+        if (!connected_ && (to == nullptr || to->empty())) {
+            dropped_ += bufs.size(); // nobody to send to yet (a listening peer): 2.6 writes nothing
+            return bufs.size();
+        }
         std::size_t done = 0;
         while (done < bufs.size()) {
             const std::size_t n = std::min(bufs.size() - done, batch_);
-            for (std::size_t i = 0; i < n; ++i) {
-                const auto& b = bufs[done + i];
-                iovs_[i] = iovec{const_cast<std::uint8_t*>(b.data()), b.size()};
-                hdrs_[i] = mmsghdr{};
-                hdrs_[i].msg_hdr.msg_iov = &iovs_[i];
-                hdrs_[i].msg_hdr.msg_iovlen = 1;
-                if (to && !to->empty() && !connected_) {
-                    hdrs_[i].msg_hdr.msg_name = const_cast<sockaddr_storage*>(&to->ss);
-                    hdrs_[i].msg_hdr.msg_namelen = to->len;
-                }
-            }
+            prepare_send(bufs.subspan(done, n), to);
             int r = ::sendmmsg(fd_, hdrs_.data(), static_cast<unsigned>(n), MSG_DONTWAIT);
             if (r < 0) {
-                if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ENOBUFS)
+                const int e = errno;
+                if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR || e == ENOBUFS)
                     return done;
-                if (errno == ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH ||
-                    errno == EMSGSIZE) {
-                    ++dropped_; // skip the packet the kernel refused
-                    ++done;
-                    continue;
-                }
-                return Err{LinkError{LinkErrorKind::Io, errno}};
+                record(true, e);
+                if (!passing_error(e))
+                    return Err{LinkError{LinkErrorKind::Io, e}};
+                ++dropped_; // skip the packet the kernel refused
+                ++done;
+                continue;
             }
             done += static_cast<std::size_t>(r);
             if (static_cast<std::size_t>(r) < n)
@@ -131,17 +138,78 @@ public:
             s.len = 0;
         return s;
     }
-    SockAddr remote() const override { return connected_ ? remote_ : SockAddr{}; }
+    // remote: the peer this socket is for, also while its connect waits.
+    SockAddr remote() const override { return connected_ || pending_ ? remote_ : SockAddr{}; }
     std::uint64_t num_dropped() const override { return dropped_; }
+    std::vector<LinkFault> take_faults() override { return std::exchange(faults_, {}); }
 
 private:
+    // keep_received: the n datagrams read, minus the empty or truncated ones
+    // and, while the connect waits, those from anyone but the remote.
+    std::size_t keep_received(std::span<PacketBuf> bufs, std::span<SockAddr> from, int n)
+    {
+        std::size_t out = 0;
+        for (int i = 0; i < n; ++i) {
+            const auto& h = hdrs_[i];
+            from[i].len = h.msg_hdr.msg_namelen;
+            if ((h.msg_hdr.msg_flags & MSG_TRUNC) || h.msg_len == 0 || (pending_ && !(from[i] == remote_))) {
+                ++dropped_;
+                continue;
+            }
+            if (out != static_cast<std::size_t>(i)) {
+                std::swap(bufs[out], bufs[i]);
+                from[out] = from[i];
+            }
+            bufs[out].commit(h.msg_len);
+            ++out;
+        }
+        return out;
+    }
+
+    void prepare_send(std::span<const PacketBuf> bufs, const SockAddr* to)
+    {
+        for (std::size_t i = 0; i < bufs.size(); ++i) {
+            const auto& b = bufs[i];
+            iovs_[i] = iovec{const_cast<std::uint8_t*>(b.data()), b.size()};
+            hdrs_[i] = mmsghdr{};
+            hdrs_[i].msg_hdr.msg_iov = &iovs_[i];
+            hdrs_[i].msg_hdr.msg_iovlen = 1;
+            if (to && !to->empty() && !connected_) {
+                hdrs_[i].msg_hdr.msg_name = const_cast<sockaddr_storage*>(&to->ss);
+                hdrs_[i].msg_hdr.msg_namelen = to->len;
+            }
+        }
+    }
+
+    // connect_now: the connect that failed at open, again; a failure is
+    // this send's fault.
+    bool connect_now()
+    {
+        if (::connect(fd_, remote_.sa(), remote_.len) != 0) {
+            record(true, errno);
+            return false;
+        }
+        pending_ = false;
+        connected_ = true;
+        return true;
+    }
+
+    void record(bool write, int err)
+    {
+        if (faults_.size() >= kMaxLinkFaults)
+            faults_.erase(faults_.begin());
+        faults_.push_back(LinkFault{write, err, drain_error_queue(fd_)});
+    }
+
     int fd_;
     std::size_t batch_;
     bool connected_;
+    bool pending_;
     SockAddr remote_;
     std::vector<mmsghdr> hdrs_;
     std::vector<iovec> iovs_;
     std::uint64_t dropped_ = 0;
+    std::vector<LinkFault> faults_;
 };
 
 int pick_family(const UdpConfig& cfg)
@@ -175,15 +243,20 @@ Result<std::unique_ptr<LinkSocket>> open_udp(const UdpConfig& cfg)
         ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cfg.rcvbuf, sizeof cfg.rcvbuf);
     if (auto err = mark_and_bind(fd, "UDP", cfg.mark, cfg.bind_addr))
         return fail(*err);
+    if (cfg.report_errors) {
+        int on = 1;
+        // As 2.6: IP_RECVERR only (also on IPv6 sockets, for v4-mapped peers).
+        ::setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof on);
+    }
     SockAddr remote;
-    bool connected = false;
+    bool connected = false, pending = false;
     if (cfg.connect_to && !cfg.connect_to->empty()) {
         remote = *cfg.connect_to;
-        if (::connect(fd, remote.sa(), remote.len) != 0)
-            return fail(strfmt("UDP: connect to %s: %s", remote.to_string().c_str(), std::strerror(errno)));
-        connected = true;
+        connected = ::connect(fd, remote.sa(), remote.len) == 0;
+        pending = !connected; // no route yet: each send tries again
     }
-    return std::unique_ptr<LinkSocket>(std::make_unique<UdpSocket>(fd, cfg.batch, connected, remote));
+    return std::unique_ptr<LinkSocket>(
+        std::make_unique<UdpSocket>(fd, cfg.batch, connected, pending, remote));
 }
 
 } // namespace ovpn::io

@@ -45,6 +45,7 @@ public:
     SockAddr local() const override { return inner_->local(); }
     SockAddr remote() const override { return inner_->remote(); }
     std::uint64_t num_dropped() const override { return inner_->num_dropped(); }
+    std::vector<LinkFault> take_faults() override { return inner_->take_faults(); }
     void handover_done() override { inner_->handover_done(); }
     bool holds_partial_record() const override { return inner_->holds_partial_record(); }
 

@@ -49,6 +49,7 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
     in->addr = from;
     in->addr_str = from.ip_string() + ":" + std::to_string(from.port());
     in->cc = std::move(ch);
+    in->inactivity.start(o_.inactive.value_or(0), o_.inactive_bytes, loop_.now());
     if (tcp) {
         in->tcp = std::move(tcp);
         for (std::size_t i = 0; i < in->tcp->batch_size(); ++i)

@@ -17,6 +17,7 @@
 #include "openvpn/server/ncp.hpp"
 #include "openvpn/server/server.hpp"
 #include "openvpn/session/control_events.hpp"
+#include "openvpn/session/inactivity.hpp"
 #include "openvpn/session/keys.hpp"
 
 namespace ovpn::server {
@@ -63,8 +64,9 @@ struct Server::Instance final : session::ControlHandler {
     std::optional<TimePoint> drop_at;
     std::optional<NcpResult> ncp;
     std::optional<TimePoint> last_push;
-    session::KeyRotation keys; // its keys in the data plane (while up)
-    std::vector<PacketBuf> rx; // TCP receive batch
+    session::KeyRotation keys;           // its keys in the data plane (while up)
+    session::InactivityTimer inactivity; // --inactive, from the instance's start as in 2.6
+    std::vector<PacketBuf> rx;           // TCP receive batch
     std::vector<io::SockAddr> rx_from;
 
     std::string prefix() const { return cn + "/" + addr_str; }

@@ -146,6 +146,8 @@ void Server::on_tick()
             close_instance(*in, "SIGTERM[soft,auth-failure] received, client-instance exiting");
             continue;
         }
+        if (inactive(*in, now))
+            continue;
         session::control_tick(in->cc, *in, log_, now);
         flush(*in);
     }
@@ -155,6 +157,21 @@ void Server::on_tick()
         write_persist();
     reap();
     arm_tick();
+}
+
+// inactive: a client's --inactive ran out (session/inactivity.hpp): 2.6
+// ends that client's instance. true when it closed it.
+bool Server::inactive(Instance& in, TimePoint now)
+{
+    std::uint64_t total = 0;
+    if (in.up)
+        if (auto st = dp_->stats(in.id))
+            total = st->plain_rx_bytes + st->plain_tx_bytes;
+    if (!in.inactivity.expired(total, now))
+        return false;
+    log_.logf(kV1, "%s Inactivity timeout (--inactive), exiting", in.prefix().c_str());
+    close_instance(in, "SIGTERM[soft,inactive] received, client-instance exiting");
+    return true;
 }
 
 void Server::arm_tick()
@@ -169,6 +186,8 @@ void Server::arm_tick()
         t = std::min(t, in->cc->next_timeout());
         if (in->drop_at)
             t = std::min(t, *in->drop_at);
+        if (auto d = in->inactivity.deadline())
+            t = std::min(t, *d);
     }
     if (exit_at_)
         t = std::min(t, *exit_at_);

@@ -100,6 +100,7 @@ private:
 
     // server.cpp: the tick, signals, exit.
     void on_tick();
+    bool inactive(Instance& in, TimePoint now);
     void arm_tick();
     void stop(int code, const std::string& why);
     void begin_exit(int code, const std::string& why);

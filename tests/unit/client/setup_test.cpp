@@ -124,22 +124,3 @@ TEST(ClientSetup, NegotiateP2pServerOrderWins)
 }
 
 } // namespace
-
-TEST(ResolvePolicy, FollowsResolvRetryAs26)
-{
-    // 2.6.14: resolv-retry 12 -> 3 lookups 5 s apart, 7 -> 2, 0 -> one and exit.
-    auto p = resolve_policy(client_opts({"--resolv-retry", "12"}));
-    EXPECT_EQ(p.tries, 3);
-    EXPECT_FALSE(p.fatal);
-    EXPECT_EQ(resolve_policy(client_opts({"--resolv-retry", "7"})).tries, 2);
-    EXPECT_EQ(resolve_policy(client_opts({"--resolv-retry", "1"})).tries, 1);
-    p = resolve_policy(client_opts({"--resolv-retry", "0"}));
-    EXPECT_EQ(p.tries, 1);
-    EXPECT_TRUE(p.fatal);
-    // infinite: one remote is retried forever, several are tried in turn.
-    p = resolve_policy(client_opts({"--resolv-retry", "infinite"}));
-    EXPECT_EQ(p.tries, 0);
-    EXPECT_FALSE(p.fatal);
-    EXPECT_EQ(resolve_policy(client_opts()).tries, 0);
-    EXPECT_EQ(resolve_policy(client_opts({"--remote", "10.94.1.2"})).tries, 1);
-}

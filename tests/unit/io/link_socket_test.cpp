@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/io/tcp_framing.hpp"
 
@@ -120,6 +122,56 @@ TEST(UdpLinkSocket, BatchOverLoopback)
     auto back = (*server)->send(std::span<const PacketBuf>(out).first(1), &from[0]);
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(*back, 1u);
+}
+
+// A UDP socket goes past the errors 2.6 goes past and reports them as faults
+// for the owner to log: an ICMP port unreachable on a read (with 2.6's
+// detail from the error queue), a datagram the kernel refuses on a write.
+TEST(UdpLinkSocket, ReportsTheErrorsItGoesPast)
+{
+    UdpConfig sc;
+    sc.bind_addr = *SockAddr::parse_numeric("127.0.0.1", 0);
+    auto gone = open_udp(sc); // a port nobody will listen on once closed
+    ASSERT_TRUE(gone.ok()) << gone.error();
+    const SockAddr dead = (*gone)->local();
+    gone->reset();
+    UdpConfig cc;
+    cc.connect_to = dead;
+    cc.report_errors = true;
+    auto client = open_udp(cc);
+    ASSERT_TRUE(client.ok()) << client.error();
+    std::vector<PacketBuf> out;
+    out.push_back(packet(100, 1));
+    ASSERT_TRUE((*client)->send(out, nullptr).ok());
+    auto in = bufs_of(4);
+    std::vector<SockAddr> from(4);
+    std::vector<LinkFault> faults;
+    for (int tries = 0; tries < 100 && faults.empty(); ++tries) {
+        auto n = (*client)->recv(in, from);
+        ASSERT_TRUE(n.ok()) << "an ICMP report must not end a UDP link";
+        EXPECT_EQ(*n, 0u);
+        faults = (*client)->take_faults();
+        if (faults.empty())
+            ::usleep(1000);
+    }
+    ASSERT_EQ(faults.size(), 1u);
+    EXPECT_FALSE(faults[0].write);
+    EXPECT_EQ(faults[0].err, ECONNREFUSED);
+    EXPECT_EQ(faults[0].detail, "ECONNREFUSED");
+    EXPECT_TRUE((*client)->take_faults().empty());
+
+    // Too large for a datagram: dropped, reported, and the link goes on.
+    std::vector<PacketBuf> big;
+    big.emplace_back(70000, 0);
+    std::vector<std::uint8_t> bytes(66000, 7);
+    ASSERT_TRUE(big[0].append(bytes));
+    auto sent = (*client)->send(big, nullptr);
+    ASSERT_TRUE(sent.ok());
+    EXPECT_EQ(*sent, 1u);
+    faults = (*client)->take_faults();
+    ASSERT_EQ(faults.size(), 1u);
+    EXPECT_TRUE(faults[0].write);
+    EXPECT_EQ(faults[0].err, EMSGSIZE);
 }
 
 TEST(TcpLinkSocket, FramesOverAStreamPair)

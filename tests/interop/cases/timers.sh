@@ -1,0 +1,61 @@
+# tests/interop/cases/timers.sh: --inactive as 2.6 runs it (issue 10 item 5;
+# sourced by run.sh). The timer starts with the session, before any peer is
+# heard, in every mode: a client or p2p peer whose peer never shows up exits
+# after n seconds, a server ends an idle client's instance; tunnel traffic
+# (not keepalive pings) starts it again.
+ALL+=(inactive-client inactive-p2p inactive-secret inactive-server inactive-traffic)
+
+# exits_inactive NAME: NAME's daemon ends by --inactive with status 0.
+exits_inactive() {
+  local pid rc i
+  wait_log "$1" "Inactivity timeout (--inactive), exiting" 20 || return 1
+  log_has "$1" "SIGTERM\[soft,inactive\] received, process exiting" || return 1
+  pid=$(cat "$WORK/$1.pid")
+  for i in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  wait "$pid"
+  rc=$?
+  [ "$rc" = 0 ] || { log "$1 exited with status $rc after --inactive, want 0"; return 1; }
+}
+
+# alone NAME NS BIN CONF: one daemon whose peer never shows up.
+alone() { start_daemon "$1" "$2" "$3" "$4"; }
+
+# The client's server is not running: its packets are refused (no restart).
+sc_inactive-client() {
+  { client_conf "proto udp" "$UNDER_S"; printf 'inactive 3\n'; } >"$WORK/client.conf"
+  alone client "$NS_C" "$CLI_BIN" "$WORK/client.conf" && exits_inactive client
+}
+sc_inactive-p2p() {
+  { p2p_conf client; printf 'inactive 3\n'; } >"$WORK/client.conf"
+  alone client "$NS_C" "$CLI_BIN" "$WORK/client.conf" && exits_inactive client
+}
+# --secret, and the listening peer that nobody calls.
+sc_inactive-secret() {
+  { secret_conf client; printf 'inactive 3\n'; } >"$WORK/client.conf"
+  alone client "$NS_C" "$CLI_BIN" "$WORK/client.conf" && exits_inactive client || return 1
+  { secret_conf server; printf 'inactive 3\n'; } >"$WORK/server.conf"
+  alone server "$NS_S" "$SRV_BIN" "$WORK/server.conf" && exits_inactive server
+}
+# A server ends the instance of a client that sends nothing but pings; the
+# server itself goes on.
+sc_inactive-server() {
+  start_pair "inactive 3" "" || return 1
+  wait_log server "Inactivity timeout (--inactive), exiting" 20 &&
+    log_has server "SIGTERM\[soft,inactive\] received, client-instance exiting" || return 1
+  kill -0 "$(cat "$WORK/server.pid")" 2>/dev/null || { log "the server itself exited"; return 1; }
+}
+# Traffic through the tunnel keeps the client up well past n seconds; when
+# it stops, the client exits.
+sc_inactive-traffic() {
+  start_pair "" "inactive 6" || return 1
+  ip netns exec "$NS_C" ping -c 20 -i 0.5 -W 2 "$TUN_S" >"$WORK/ping.log" 2>&1 ||
+    { log "ping through the tunnel failed: $(tail -2 "$WORK/ping.log" | tr '\n' ' ')"; return 1; }
+  if grep -q "Inactivity timeout" "$WORK/client.log"; then
+    log "the client went inactive during 10 s of pings"
+    return 1
+  fi
+  exits_inactive client
+}
