@@ -14,16 +14,6 @@ namespace ovpn::daemon {
 
 namespace {
 
-// supported: the modes this build runs; everything else is refused clearly.
-Status<> supported(const options::Options& o)
-{
-    if (o.is_server())
-        return Ok{};
-    if (!o.secret && !o.tls_client && !o.tls_server)
-        return Err(std::string("Options error: need --client, --tls-client or --tls-server (or --secret)"));
-    return Ok{};
-}
-
 // MgmtOnLoop: the management interface served on one run's loop, taken off
 // it again before the loop goes.
 class MgmtOnLoop {
@@ -43,12 +33,10 @@ private:
 
 } // namespace
 
+// The options come through app/admission, which refuses the modes this
+// build does not run (a peer without --secret or TLS) before we get here.
 int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& log, session::Management* mgmt)
 {
-    if (auto s = supported(opts); !s) {
-        log.write(Verb::Fatal, s.error());
-        return session::kExitError;
-    }
     log.write(Verb::Error,
               "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL]");
     log.write(Verb::Error, "DCO version: " + dco::dco_module_version()); // as 2.6 at start-up
