@@ -9,7 +9,8 @@ ALL+=(inactive-client inactive-p2p inactive-secret inactive-server inactive-traf
 exits_inactive() {
   local pid rc i
   wait_log "$1" "Inactivity timeout (--inactive), exiting" 20 || return 1
-  log_has "$1" "SIGTERM\[soft,inactive\] received, process exiting" || return 1
+  # The signal line comes after the tunnel's teardown: wait for it as well.
+  wait_log "$1" "SIGTERM\[soft,inactive\] received, process exiting" 20 || return 1
   pid=$(cat "$WORK/$1.pid")
   for i in $(seq 1 50); do
     kill -0 "$pid" 2>/dev/null || break
