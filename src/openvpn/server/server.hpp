@@ -123,7 +123,9 @@ private:
     void on_udp_readable();
     void on_udp_data(PacketBuf& b, const io::SockAddr& from, TimePoint now);
     void on_udp_control(PacketBuf& b, const io::SockAddr& from, TimePoint now);
-    void on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now);
+    static bool from_other_session(const Instance& in, const PacketBuf& b);
+    void on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now, Instance* known = nullptr);
+    bool log_known_drop(const Instance& in, const PacketBuf& b, bool unwrap_failed);
     void log_first_drop(const FirstPacket& fp, const CookieStats& before, const PacketBuf& b,
                         const io::SockAddr& from);
     void accept_first(const FirstPacket& fp, PacketBuf& b, const io::SockAddr& from, TimePoint now);

@@ -120,31 +120,35 @@ void Server::on_udp_data(PacketBuf& b, const io::SockAddr& from, TimePoint now)
     (void)dp_->update_remote(in->id, from);
 }
 
-// on_udp_control: a control packet: to its client's channel, or a new
-// client (also when a known address starts over with a new session).
+// on_udp_control: a control packet: to its client's channel; from an
+// address without a client, or from a client's address but another session
+// (the client starting over, or a forgery), to the stateless handshake,
+// which verifies it before anything changes (issue 15, finding 1).
 void Server::on_udp_control(PacketBuf& b, const io::SockAddr& from, TimePoint now)
 {
     Instance* in = find_addr(from);
-    auto op = wire::opcode_of(b.data()[0]);
-    const bool client_reset = op && (*op == wire::Opcode::ControlHardResetClientV2 ||
-                                     *op == wire::Opcode::ControlHardResetClientV3);
-    if (in != nullptr && client_reset && b.size() >= 1 + wire::kSessionIdLen &&
-        wire::is_defined(in->cc->remote_session_id()) &&
-        std::memcmp(b.data() + 1, in->cc->remote_session_id().data(), wire::kSessionIdLen) != 0) {
-        // The client started over from the same address.
-        close_instance(*in, "SIGUSR1[soft,connection-reset] received, client-instance restarting");
-        reap();
-        in = nullptr;
-    }
-    if (in == nullptr)
-        on_first_packet(b, from, now);
-    else
+    if (in != nullptr && !from_other_session(*in, b))
         on_control_packet(*in, b, now);
+    else
+        on_first_packet(b, from, now, in);
 }
 
-// on_first_packet: a control packet from an address without an instance
-// (UDP): the stateless cookie handshake (stateless.hpp) decides.
-void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now)
+// from_other_session: the packet's sender session id is not the one of the
+// client at its address.
+bool Server::from_other_session(const Instance& in, const PacketBuf& b)
+{
+    const wire::SessionId& sid = in.cc->remote_session_id();
+    return b.size() >= 1 + wire::kSessionIdLen && wire::is_defined(sid) &&
+           std::memcmp(b.data() + 1, sid.data(), wire::kSessionIdLen) != 0;
+}
+
+// on_first_packet: a control packet from an address without an instance,
+// or from `known`'s address with another session id (UDP): the stateless
+// cookie handshake (stateless.hpp) decides. `known` is closed only when the
+// new session proved itself (a valid wrap and, but for an old tls-crypt-v2
+// client, the cookie round trip): 2.6 keeps a client through any packet
+// whose wrap fails.
+void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now, Instance* known)
 {
     if (exiting_ || !gate_)
         return;
@@ -158,7 +162,8 @@ void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint n
     FirstPacket fp = gate_->first_packet(b.span(), from, *wrap, now_secs);
     switch (fp.verdict) {
     case FirstVerdict::Drop:
-        log_first_drop(fp, before, b, from);
+        if (known == nullptr || !log_known_drop(*known, b, gate_->stats().drop_unwrap != before.drop_unwrap))
+            log_first_drop(fp, before, b, from);
         return;
     case FirstVerdict::ReplyCookie: {
         log_.logf(Verb::Debug, "Reset packet from client, sending HMAC based reset challenge");
@@ -171,7 +176,44 @@ void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint n
     case FirstVerdict::CreateFromAck:
         break;
     }
+    if (known != nullptr) {
+        close_instance(*known, "SIGUSR1[soft,connection-reset] received, client-instance restarting");
+        reap();
+    }
     accept_first(fp, b, from, now);
+}
+
+// log_known_drop: 2.6's lines (tls_pre_decrypt, read_control_auth) for a
+// packet of another session from a client's address that was dropped;
+// false when there is none (a reset dropped for another reason).
+bool Server::log_known_drop(const Instance& in, const PacketBuf& b, bool unwrap_failed)
+{
+    const auto op = wire::opcode_of(b.data()[0]);
+    const std::string from = in.addr.to_string();
+    const std::string prefix = in.prefix();
+    if (!op || !wire::is_hard_reset(*op)) {
+        log_.logf(kV1, "%s TLS Error: Unroutable control packet received from %s (si=3 op=%s)",
+                  prefix.c_str(), from.c_str(), op ? wire::opcode_name(*op) : "?");
+        return true;
+    }
+    if (!unwrap_failed)
+        return false;
+    using K = session::WrapKey::Kind;
+    if (*op == wire::Opcode::ControlHardResetClientV3) {
+        if (wrap_key_.kind != K::TlsCryptV2Server)
+            log_.logf(kV1, "%s Client wants tls-crypt-v2, but no server key present.", prefix.c_str());
+        log_.logf(kV1, "%s TLS Error: can not extract tls-crypt-v2 client key from %s", prefix.c_str(),
+                  from.c_str());
+    } else if (wrap_key_.kind == K::TlsAuth) {
+        log_.logf(kV1, "%s Authenticate/Decrypt packet error: packet HMAC authentication failed",
+                  prefix.c_str());
+        log_.logf(kV1, "%s TLS Error: incoming packet authentication failed from %s", prefix.c_str(),
+                  from.c_str());
+    } else {
+        log_.logf(kV1, "%s tls-crypt unwrap error: packet authentication failed", prefix.c_str());
+        log_.logf(kV1, "%s TLS Error: tls-crypt unwrapping failed from %s", prefix.c_str(), from.c_str());
+    }
+    return true;
 }
 
 // log_first_drop: 2.6's line for a first packet the cookie gate dropped.

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""tests/interop/spoof.py: send forged OpenVPN control packets with a forged
+IPv4 source address and port (a raw socket: needs root), as an off-path
+attacker who guessed a connected client's address would.
+
+  spoof.py --src IP:PORT --dst IP:PORT [--opcode N] [--count N] [--len N]
+
+Each packet is the opcode byte (key id 0), a random 8-byte session id and
+--len random bytes (a garbage tls-auth HMAC / tls-crypt tag and body).
+Opcodes: 7 = P_CONTROL_HARD_RESET_CLIENT_V2 (default), 10 = ..._V3.
+"""
+import argparse
+import os
+import socket
+import struct
+
+
+def addr(text):
+    host, port = text.rsplit(":", 1)
+    return host, int(port)
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return ~s & 0xFFFF
+
+
+def datagram(src, dst, payload):
+    udp_len = 8 + len(payload)
+    pseudo = socket.inet_aton(src[0]) + socket.inet_aton(dst[0]) + struct.pack("!BBH", 0, 17, udp_len)
+    udp = struct.pack("!HHHH", src[1], dst[1], udp_len, 0) + payload
+    csum = checksum(pseudo + udp) or 0xFFFF
+    udp = udp[:6] + struct.pack("!H", csum) + udp[8:]
+    total = 20 + len(udp)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, total, 0, 0, 64, 17, 0,
+                     socket.inet_aton(src[0]), socket.inet_aton(dst[0]))
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    return ip + udp
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--src", type=addr, required=True)
+    ap.add_argument("--dst", type=addr, required=True)
+    ap.add_argument("--opcode", type=int, default=7)
+    ap.add_argument("--count", type=int, default=1)
+    ap.add_argument("--len", type=int, default=60)
+    a = ap.parse_args()
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    for _ in range(a.count):
+        payload = bytes([(a.opcode << 3) & 0xFF]) + os.urandom(8) + os.urandom(a.len)
+        s.sendto(datagram(a.src, a.dst, payload), (a.dst[0], 0))
+    print("sent %d forged packets (opcode %d) from %s:%d to %s:%d" %
+          (a.count, a.opcode, a.src[0], a.src[1], a.dst[0], a.dst[1]))
+
+
+if __name__ == "__main__":
+    main()
