@@ -116,10 +116,12 @@ int one_shot(const options::Options& o, Logger& log)
         return show_lists(o, log);
     if (o.genkey)
         return run_genkey(o, log);
-    if (o.test_crypto && !o.mktun && !o.rmtun)
+    if (o.mktun || o.rmtun) // 2.6: after --genkey, before everything else
+        return persist_tun(o, log);
+    if (o.test_crypto)
         return test_crypto(o, log);
-    log.write(Verb::Fatal, "This action (--show-gateway, --show-pkcs11-ids, --mktun, --rmtun) is not "
-                           "supported yet by this build");
+    log.write(Verb::Fatal,
+              "This action (--show-gateway, --show-pkcs11-ids) is not supported yet by this build");
     return 1;
 }
 

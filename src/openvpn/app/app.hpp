@@ -39,5 +39,7 @@ void show_curves(std::FILE* out);
 
 // run_test_crypto: --test-crypto (test_crypto.cpp); the exit code.
 int run_test_crypto(const options::Options& o, Logger& log);
+// persist_tun: --mktun / --rmtun (persist_tun.cpp); the exit code.
+int persist_tun(const options::Options& o, Logger& log);
 
 } // namespace ovpn::app

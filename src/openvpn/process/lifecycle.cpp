@@ -36,16 +36,16 @@ Result<Ids> lookup(const options::Options& o)
 {
     Ids ids;
     if (o.group) {
-        const group* gr = ::getgrnam(o.group->c_str());
-        if (gr == nullptr)
-            return Err(strfmt("failed to find GID for group %s", o.group->c_str()));
-        ids.gid = gr->gr_gid;
+        auto gid = lookup_group(*o.group);
+        if (!gid)
+            return Err(gid.error());
+        ids.gid = *gid;
     }
     if (o.user) {
-        const passwd* pw = ::getpwnam(o.user->c_str());
-        if (pw == nullptr)
-            return Err(strfmt("failed to find UID for user %s", o.user->c_str()));
-        ids.uid = pw->pw_uid;
+        auto uid = lookup_user(*o.user);
+        if (!uid)
+            return Err(uid.error());
+        ids.uid = *uid;
     }
     return ids;
 }
@@ -161,6 +161,22 @@ Status<> drop_privileges(const options::Options& o, Logger& log, bool keep_net_a
             return s;
     g_dropped.store(true);
     return Ok{};
+}
+
+Result<uid_t> lookup_user(const std::string& name)
+{
+    const passwd* pw = ::getpwnam(name.c_str());
+    if (pw == nullptr)
+        return Err(strfmt("failed to find UID for user %s", name.c_str()));
+    return pw->pw_uid;
+}
+
+Result<gid_t> lookup_group(const std::string& name)
+{
+    const group* gr = ::getgrnam(name.c_str());
+    if (gr == nullptr)
+        return Err(strfmt("failed to find GID for group %s", name.c_str()));
+    return gr->gr_gid;
 }
 
 Status<> check_user_group(const options::Options& o)

@@ -8,6 +8,8 @@
 // (DCO, or --persist-tun with restarts), as 2.6 does.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 
 #include "openvpn/core/log.hpp"
@@ -40,6 +42,10 @@ Status<> drop_privileges(const options::Options& o, Logger& log, bool keep_net_a
 // start-up and stops there: "failed to find GID for group X", then
 // "failed to find UID for user X"). Err carries that message.
 Status<> check_user_group(const options::Options& o);
+// lookup_user / lookup_group: one --user / --group name, with the message
+// above when it does not exist (check_user_group and --mktun use them).
+Result<uid_t> lookup_user(const std::string& name);
+Result<gid_t> lookup_group(const std::string& name);
 
 // note_delayed_drop: 2.6's notes when a pulling client leaves its chroot /
 // UID/GID change for "Initialization Sequence Completed" ("NOTE: UID/GID

@@ -95,16 +95,16 @@ Result<std::unique_ptr<TunDevice>> open_tun(const TunConfig& cfg)
         return Err{strfmt("ERROR: Cannot open TUN/TAP dev /dev/net/tun: %s (errno=%d)", std::strerror(errno),
                           errno)};
     ifreq ifr{};
-    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    ifr.ifr_flags = static_cast<short>((cfg.tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI);
     // "tun" alone lets the kernel pick tunN; anything else is the exact name.
-    if (cfg.dev != "tun") {
+    if (cfg.dev != "tun" && cfg.dev != "tap") {
         if (cfg.dev.size() >= IFNAMSIZ) {
             ::close(fd);
             return Err{strfmt("ERROR: TUN/TAP device name too long: '%s'", cfg.dev.c_str())};
         }
         std::memcpy(ifr.ifr_name, cfg.dev.c_str(), cfg.dev.size());
     } else {
-        std::memcpy(ifr.ifr_name, "tun%d", 5);
+        std::memcpy(ifr.ifr_name, cfg.tap ? "tap%d" : "tun%d", 5);
     }
     if (::ioctl(fd, TUNSETIFF, &ifr) != 0) {
         int e = errno;
@@ -119,6 +119,35 @@ Result<std::unique_ptr<TunDevice>> open_tun(const TunConfig& cfg)
     }
     return std::unique_ptr<TunDevice>(
         std::make_unique<LinuxTun>(fd, ifr.ifr_name, cfg.batch ? cfg.batch : 1));
+}
+
+namespace {
+
+// tun_ioctl: one of the persistence ioctls, failing with 2.6's M_ERR text.
+Status<> tun_ioctl(const TunDevice& dev, unsigned long req, unsigned long arg, const std::string& what)
+{
+    if (::ioctl(dev.fd(), req, arg) == 0)
+        return Ok{};
+    const int e = errno;
+    return Err{
+        strfmt("Cannot ioctl %s %s: %s (errno=%d)", what.c_str(), dev.name().c_str(), std::strerror(e), e)};
+}
+
+} // namespace
+
+Status<> set_persist(const TunDevice& dev, bool on)
+{
+    return tun_ioctl(dev, TUNSETPERSIST, on ? 1 : 0, on ? "TUNSETPERSIST(1)" : "TUNSETPERSIST(0)");
+}
+
+Status<> set_owner(const TunDevice& dev, unsigned uid, const std::string& user)
+{
+    return tun_ioctl(dev, TUNSETOWNER, uid, "TUNSETOWNER(" + user + ")");
+}
+
+Status<> set_group(const TunDevice& dev, unsigned gid, const std::string& group)
+{
+    return tun_ioctl(dev, TUNSETGROUP, gid, "TUNSETGROUP(" + group + ")");
 }
 
 } // namespace ovpn::tun

@@ -41,6 +41,7 @@ struct TunConfig {
     std::string dev = "tun"; // --dev: "tun" (kernel picks tunN), "tun5", a name, or "null"
     bool persist = false;    // --persist-tun at creation (TUNSETPERSIST)
     std::size_t batch = 32;
+    bool tap = false; // IFF_TAP ("tap" alone: the kernel picks tapN); only --mktun/--rmtun
 };
 
 // open_tun: create/attach the device. Errors carry 2.6-like text
@@ -48,5 +49,13 @@ struct TunConfig {
 Result<std::unique_ptr<TunDevice>> open_tun(const TunConfig& cfg);
 // make_null_tun: the --dev null device.
 std::unique_ptr<TunDevice> make_null_tun();
+
+// --mktun / --rmtun on an open device, as 2.6's tuncfg: TUNSETPERSIST on or
+// off, TUNSETOWNER and TUNSETGROUP. Err carries 2.6's text ("Cannot ioctl
+// TUNSETPERSIST(1) tun9: ..."); the null device has no descriptor and fails
+// as in 2.6 (EBADF).
+Status<> set_persist(const TunDevice& dev, bool on);
+Status<> set_owner(const TunDevice& dev, unsigned uid, const std::string& user);
+Status<> set_group(const TunDevice& dev, unsigned gid, const std::string& group);
 
 } // namespace ovpn::tun
