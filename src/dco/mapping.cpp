@@ -159,7 +159,10 @@ Result<NewPeerMsg> to_new_peer_msg(const data::PeerSpec& peer, const LinkFacts& 
         return Err{
             std::string("DCO needs P_DATA_V2 with a peer-id (the peer would get P_DATA_V1, which ovpn-dco "
                         "does not support)")};
-    if (peer.compression != wire::CompressMode::None)
+    // stub-v2 frames nothing an IP packet carries (its escape is for a
+    // first byte 0x50, which no IPv4/IPv6 packet has), so the module's
+    // plain packets are what the peer expects; 2.6 accepts it under DCO.
+    if (peer.compression != wire::CompressMode::None && peer.compression != wire::CompressMode::StubV2)
         return Err{std::string("Compression or compression stub framing is not allowed since data-channel "
                                "offloading is enabled.")};
     if (peer.fragment != 0)

@@ -130,6 +130,7 @@ private:
     // client and a TCP client bind only when --local, --lport or --bind was
     // given; a UDP p2p peer always does. nullopt = do not bind.
     Result<std::optional<io::SockAddr>> local_bind(const options::ConnectionEntry& ce, bool tcp) const;
+    io::Family link_family(const options::ConnectionEntry& ce) const;
     Status<> watch_link(bool connecting);
     Status<> load_tls_context();
     Status<> start_control(const options::ConnectionEntry& ce, bool connecting);

@@ -41,14 +41,21 @@ Remote remote_of(const options::ConnectionEntry& ce)
     return r;
 }
 
+// link_family: the remote's family; a listening peer (no remote yet) takes
+// the one its --proto names (udp6: IPv6), as 2.6 does.
+io::Family Client::link_family(const options::ConnectionEntry& ce) const
+{
+    if (remote_.empty())
+        return session::proto_family(remote_of(ce).proto);
+    return remote_.family() == AF_INET6 ? io::Family::V6 : io::Family::V4;
+}
+
 Result<std::optional<io::SockAddr>> Client::local_bind(const options::ConnectionEntry& ce, bool tcp) const
 {
     const bool asked = ce.local || ce.lport || ce.bind_given;
     if (ce.nobind || (!asked && (tcp || base_.pull)))
         return std::optional<io::SockAddr>{};
-    const auto fam =
-        remote_.empty() ? io::Family::Any : (remote_.family() == AF_INET6 ? io::Family::V6 : io::Family::V4);
-    auto a = session::local_address(ce, fam, tcp, false);
+    auto a = session::local_address(ce, link_family(ce), tcp, false);
     if (!a)
         return Err(a.error());
     return std::optional<io::SockAddr>(*a);
@@ -233,8 +240,7 @@ Status<> Client::open_tcp(const options::ConnectionEntry& ce, bool& go)
 Status<> Client::open_udp(const options::ConnectionEntry& ce)
 {
     io::UdpConfig uc;
-    uc.family =
-        remote_.empty() ? io::Family::Any : (remote_.family() == AF_INET6 ? io::Family::V6 : io::Family::V4);
+    uc.family = link_family(ce);
     if (!remote_.empty() && !ce.float_peer)
         uc.connect_to = remote_;
     udp_unconnected_ = !uc.connect_to.has_value();
@@ -247,7 +253,7 @@ Status<> Client::open_udp(const options::ConnectionEntry& ce)
     if (!s)
         return Err(s.error());
     link_ = std::move(*s);
-    const char* udp = remote_.family() == AF_INET6 ? "UDPv6" : "UDPv4";
+    const char* udp = uc.family == io::Family::V6 ? "UDPv6" : "UDPv4";
     if (uc.bind_addr)
         log_.logf(kV1, "%s link local (bound): %s", udp, uc.bind_addr->bound_string().c_str());
     else

@@ -127,7 +127,11 @@ void Client::begin_exit(const std::string& why)
         (void)cc_->send_message("EXIT");
         flush_control();
     } else if (dp_) {
-        (void)dp_->send_exit_notify(data::kP2pPeerId, loop_.now());
+        // a peer without control-channel EXIT: OCC_EXIT on the data
+        // channel, which an offloaded data plane cannot send (2.6 drops it
+        // there too, with a warning)
+        if (auto s = dp_->send_exit_notify(data::kP2pPeerId, loop_.now()); !s)
+            log_.write(kV1, mute::None, Severity::Warning, "Note: no exit notification sent: " + s.error());
     }
     log_.write(kV1, "SIGTERM received, sending exit notification to peer");
     exit_at_ = loop_.now() + seconds(n);

@@ -70,13 +70,36 @@ Status<> Client::open_data_plane()
     return Ok{};
 }
 
+namespace {
+
+// gone_reason: why the data plane dropped the peer, in 2.6's server words.
+const char* gone_reason(data::DelReason r)
+{
+    switch (r) {
+    case data::DelReason::TransportError:
+        return "transport error";
+    case data::DelReason::TransportDisconnect:
+        return "transport disconnected";
+    case data::DelReason::Expired:
+        return "ping expired";
+    default:
+        return "peer removed";
+    }
+}
+
+} // namespace
+
 // on_peer_event: what the data plane reports about our peer (from the loop).
 void Client::on_peer_event(const data::PeerEvent& ev)
 {
+    if (!dp_peer_added_ || exiting_)
+        return; // about a session already torn down
     switch (ev.kind) {
     case data::PeerEventKind::Gone:
         if (ev.reason != data::DelReason::Expired) {
-            log_.logf(kV1, "Connection reset, restarting [data plane dropped the peer]");
+            // 2.6 ignores these on a client and would sit on a dead tunnel
+            // until ping-restart; the kernel no longer carries the peer.
+            log_.logf(kV1, "Connection reset, restarting [data plane: %s]", gone_reason(ev.reason));
             schedule_restart("connection-reset");
             return;
         }

@@ -133,7 +133,7 @@ struct PeerSpec {
     std::optional<std::uint32_t> tx_peer_id;
     std::optional<in_addr> vpn_ipv4; // server: the client's tunnel addresses
     std::optional<in6_addr> vpn_ipv6;
-    wire::CompressMode compression = wire::CompressMode::None; // DCO: None only
+    wire::CompressMode compression = wire::CompressMode::None; // DCO: None or StubV2
     std::uint16_t mssfix = 0; // max TCP MSS (0 = off); DCO: not applied (as 2.6)
     // fragment: --fragment max (0 = off; UDP only). Per peer because a
     // client's connection entries may differ while the device persists.

@@ -177,7 +177,9 @@ TEST(KernelDataPlaneMap, RefusesDataV1CompressionAndBadPeers)
     ASSERT_FALSE(v1.ok());
     EXPECT_NE(v1.error().find("P_DATA_V2"), std::string::npos) << v1.error();
     p.tx_peer_id = 4;
-    p.compression = wire::CompressMode::StubV2;
+    p.compression = wire::CompressMode::StubV2; // no framing for IP packets: 2.6 runs it on DCO
+    EXPECT_TRUE(to_new_peer_msg(p, udp_link(), LinkMode::P2P).ok());
+    p.compression = wire::CompressMode::Stub;
     auto comp = to_new_peer_msg(p, udp_link(), LinkMode::P2P);
     ASSERT_FALSE(comp.ok());
     EXPECT_EQ(comp.error(), "Compression or compression stub framing is not allowed since data-channel "
