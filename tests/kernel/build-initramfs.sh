@@ -181,7 +181,7 @@ fi
 
 # Scenarios and the init.
 cp -a "$here/scenarios" "$root/ktest/scenarios"
-cp "$here/bench-guest.sh" "$root/ktest/bench-guest.sh"
+cp "$here"/bench*-guest.sh "$root/ktest/"
 cp "$here/guest-init.sh" "$root/init"
 chmod 755 "$root/init"
 echo "$label" >"$root/ktest/label"
