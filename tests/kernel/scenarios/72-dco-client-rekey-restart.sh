@@ -8,11 +8,15 @@
 #            peer, the client logs 2.6's ping-restart lines, reconnects to
 #            the restarted server and keeps its ovpn-dco device (same
 #            ifindex, one "DCO device ... opened"), with a new peer in it;
+#  tcp-reset over TCP the server is stopped: the connection's end (the
+#            module's transport notification or the socket's EOF) restarts
+#            the client at once, well before ping-restart (60 s), and it
+#            comes back on a new ovpn-dco device with the restarted server;
 #  reopen    without --persist-tun, SIGUSR1: the device is closed ("Closing
 #            DCO interface") and a new one opened, traffic crosses again;
 #  exit      SIGTERM with --explicit-exit-notify: the EXIT goes over the
 #            control channel and the server drops the client at once.
-# ktest-timeout: 480
+# ktest-timeout: 540
 . "$KT_LIB"
 . "$KT_DIR/scenarios/lib-7x.sh"
 kt_setup
@@ -54,6 +58,20 @@ kt_assert_dco_link ktc1 "$dev"
 kt_ping ktc1 10.8.0.1
 dc_kernel_carries c kts 10.8.0.1 ktc1
 
+dc_case tcp-reset
+DC_PROTO=tcp dc_server_and_conf c
+dc_our c ktc1 --config "$KT_WORK/c.conf"
+dc_on_dco c ktc1
+kt_ping ktc1 10.8.0.1
+kill "$(kt_pid server)"
+kt_wait_log c 'Connection reset, restarting' 20
+kt_wait_log c 'SIGUSR1\[soft,connection-reset\] received, process restarting' 5
+kt_openvpn server2 kts --config "$KT_WORK/server.conf"
+dc_wait_count c 'Initialization Sequence Completed' 2 90
+kt_assert_dco_link ktc1 "$(kt_dco_dev c)"
+kt_ping ktc1 10.8.0.1
+kt_tcp_transfer kts 10.8.0.1 ktc1 "-n 2M -R"
+
 dc_case reopen-and-exit
 dc_server_and_conf c "explicit-exit-notify 1"
 dc_our c ktc1 --config "$KT_WORK/c.conf"
@@ -70,4 +88,4 @@ kill "$(kt_pid c)"
 kt_wait_log c 'SIGTERM received, sending exit notification to peer' 10
 # the server's ping-restart is 120 s: only the EXIT makes it drop the client now
 kt_wait_log server 'client-instance exiting|remote-exit' 15
-kt_info "our client on DCO: 2 rekeys under traffic, ping-restart with persist-tun keeps the device, SIGUSR1 reopens it, EXIT over the control channel"
+kt_info "our client on DCO: 2 rekeys under traffic, ping-restart with persist-tun keeps the device, a TCP reset restarts at once, SIGUSR1 reopens it, EXIT over the control channel"
