@@ -4,13 +4,19 @@ IPv4 source address and port (a raw socket: needs root), as an off-path
 attacker who guessed a connected client's address would.
 
   spoof.py --src IP:PORT --dst IP:PORT [--opcode N] [--count N] [--len N]
+  spoof.py --tcp HEX --dst IP:PORT
+
 
 Each packet is the opcode byte (key id 0), a random 8-byte session id and
 --len random bytes (a garbage tls-auth HMAC / tls-crypt tag and body).
 Opcodes: 7 = P_CONTROL_HARD_RESET_CLIENT_V2 (default), 10 = ..._V3.
+With --tcp: connect to --dst, send the bytes HEX (e.g. 000138: a frame of
+length 1) and wait up to 20 s for the server to close the connection; exit
+status 0 if it did, 1 if not.
 """
 import argparse
 import os
+import sys
 import socket
 import struct
 
@@ -42,14 +48,32 @@ def datagram(src, dst, payload):
     return ip + udp
 
 
+def tcp_probe(dst, data):
+    s = socket.create_connection(dst, timeout=20)
+    s.sendall(data)
+    try:
+        while s.recv(4096):
+            pass
+    except socket.timeout:
+        print("the server kept the connection open for 20 s after %s" % data.hex())
+        return 1
+    except ConnectionResetError:
+        pass
+    print("the server closed the connection after %s" % data.hex())
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--src", type=addr, required=True)
+    ap.add_argument("--src", type=addr)
+    ap.add_argument("--tcp")
     ap.add_argument("--dst", type=addr, required=True)
     ap.add_argument("--opcode", type=int, default=7)
     ap.add_argument("--count", type=int, default=1)
     ap.add_argument("--len", type=int, default=60)
     a = ap.parse_args()
+    if a.tcp is not None:
+        return tcp_probe(a.dst, bytes.fromhex(a.tcp))
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     for _ in range(a.count):
         payload = bytes([(a.opcode << 3) & 0xFF]) + os.urandom(8) + os.urandom(a.len)
@@ -59,4 +83,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

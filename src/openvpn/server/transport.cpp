@@ -334,6 +334,13 @@ void Server::on_control_packet(Instance& in, PacketBuf& b, TimePoint now)
     verifying_ = &in; // the client a --tls-verify call is about
     const bool accepted = session::feed_control_packet(*in.cc, b.span(), now);
     verifying_ = nullptr;
+    if (!accepted && in.tcp) {
+        // 2.6 (check_tls_errors_co): on a stream, any control packet its
+        // control channel refuses ends the connection (issue 15, finding 7).
+        log_.logf(kV1, "%s Fatal TLS error (check_tls_errors_co), restarting", in.prefix().c_str());
+        close_instance(in, "SIGUSR1[soft,tls-error] received, client-instance restarting");
+        return;
+    }
     if (accepted && in.up && dp_)
         dp_->note_control(in.id, true, now);
     handle_events(in);

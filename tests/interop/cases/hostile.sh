@@ -43,4 +43,13 @@ sc_spoof-reset-tls-crypt() {
   spoof_sc "tls-crypt $K/ta.key" "tls-crypt $K/ta.key" "TLS Error: tls-crypt unwrapping failed from"
 }
 
-ALL+=(spoof-reset-tls-auth spoof-reset-tls-crypt)
+# tcp-short-frame: on TCP a control packet the server refuses ends that
+# connection (2.6's check_tls_errors_co): a stranger's frame of length 1 (a
+# hard reset opcode, no session id) is closed; the real client stays up.
+sc_tcp-short-frame() {
+  start_pair "" "" "proto tcp-server" "proto tcp-client" && ping_check "$TUN_S" || return 1
+  ip netns exec "$NS_C" python3 "$HERE/spoof.py" --tcp 000138 --dst "$UNDER_S:1194" >&2 || return 1
+  wait_log server "Fatal TLS error (check_tls_errors_co), restarting" 5 && ping_check "$TUN_S"
+}
+
+ALL+=(spoof-reset-tls-auth spoof-reset-tls-crypt tcp-short-frame)

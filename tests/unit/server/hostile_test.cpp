@@ -3,11 +3,21 @@
 // verified. A Server on loopback UDP with a fake clock, a test-side client
 // control channel with the server's wrap, and raw forged packets sent from
 // the client's own socket (so from its address and port).
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <functional>
 #include <random>
+#include <regex>
+#include <sstream>
 
 #include "common.hpp"
 #include "openvpn/control/control_channel.hpp"
@@ -44,12 +54,13 @@ struct Hostile {
 
     // Hostile: a server with `wrap` options (e.g. --tls-auth KEY 0) and a
     // client whose wrap is `client_wrap` (e.g. --tls-auth KEY 1).
-    Hostile(std::vector<std::string> wrap, std::vector<std::string> client_wrap)
+    Hostile(std::vector<std::string> wrap, std::vector<std::string> client_wrap,
+            const std::string& proto = "udp4")
     {
         log.set_verb(4);
         log.set_tap([this](const LogLine& l) { lines.emplace_back(l.text); });
         std::vector<std::string> a = {
-            "--topology", "subnet",    "--proto", "udp4",
+            "--topology", "subnet",    "--proto", proto,
             "--local",    "127.0.0.1", "--port",  std::to_string(servertest::free_udp_port())};
         a.insert(a.end(), wrap.begin(), wrap.end());
         opts = servertest::server_opts(a);
@@ -60,6 +71,8 @@ struct Hostile {
         srv = std::make_unique<server::Server>(opts, servertest::no_dco(), log, loop);
         auto s = srv->start();
         EXPECT_TRUE(s) << (s ? "" : s.error());
+        if (proto != "udp4")
+            return;
         io::UdpConfig uc;
         uc.family = io::Family::V4;
         uc.connect_to = srv->local_address();
@@ -75,7 +88,7 @@ struct Hostile {
 
     // start_session: a new client session on the same socket (a client
     // that starts over keeps its address and port).
-    void start_session()
+    void start_session(const std::string& user = "", const std::string& pass = "")
     {
         auto ctx = control::TlsContext::create(testpki::config(false));
         ASSERT_TRUE(ctx) << ctx.error();
@@ -87,6 +100,8 @@ struct Hostile {
         cc.wrap = std::move(*wrap);
         cc.options_string = "V4,dev-type tun,link-mtu 1549,tun-mtu 1500,proto UDPv4,cipher AES-256-GCM";
         cc.peer_info = kPeerInfo;
+        cc.username = user;
+        cc.password = SecureBytes(as_bytes(pass));
         auto ch = control::ControlChannel::create(std::move(cc), clock.now());
         ASSERT_TRUE(ch) << ch.error();
         cli = std::move(*ch);
@@ -127,10 +142,10 @@ struct Hostile {
                 messages.push_back(e->message.text);
     }
 
-    bool connect()
+    bool connect(const std::string& user = "", const std::string& pass = "")
     {
-        start_session();
-        for (int i = 0; i < 200 && !has_message("PUSH_REPLY"); ++i)
+        start_session(user, pass);
+        for (int i = 0; i < 200 && !has_message("PUSH_REPLY") && !has_message("AUTH_FAILED"); ++i)
             pump();
         return has_message("PUSH_REPLY");
     }
@@ -226,4 +241,26 @@ TEST(ServerHostile, ClientStartingOverFromTheSameAddressIsServedAgain)
     EXPECT_EQ(h.srv->num_clients(), 1u);
     EXPECT_TRUE(h.logged("SIGUSR1[soft,connection-reset] received, client-instance restarting"));
     EXPECT_TRUE(h.still_served());
+}
+
+// Issue 15, finding 7: on TCP, 2.6 ends a connection whose control packet
+// its control channel refuses (check_tls_errors_co), e.g. a frame of length
+// 1 holding a hard reset opcode without a session id.
+TEST(ServerHostile, RefusedControlPacketOnTcpClosesTheConnection)
+{
+    Hostile h({}, {}, "tcp-server");
+    const io::SockAddr srv = h.srv->local_address();
+    int fd = ::socket(srv.family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::connect(fd, srv.sa(), srv.len), 0) << std::strerror(errno) << " " << srv.to_string();
+    h.run();
+    ASSERT_EQ(h.srv->num_clients(), 1u);
+    const std::uint8_t frame[] = {0, 1, 0x38}; // length 1: P_CONTROL_HARD_RESET_CLIENT_V2
+    ASSERT_EQ(::send(fd, frame, sizeof frame, 0), 3);
+    h.run();
+    EXPECT_EQ(h.srv->num_clients(), 0u);
+    EXPECT_TRUE(h.logged("Fatal TLS error (check_tls_errors_co), restarting"));
+    std::uint8_t buf[64];
+    EXPECT_EQ(::recv(fd, buf, sizeof buf, MSG_DONTWAIT), 0); // closed by the server
+    ::close(fd);
 }
