@@ -205,11 +205,19 @@ void ControlChannel::handle_plain(const wire::ControlPacket& p, TimePoint now)
     process_key(*ks, now);
 }
 
+// drain_received: the peer's in-order messages: its reset at once, TLS
+// records only once TLS may start (our reset ACKed). Until then they stay in
+// the bounded receive window (issue 15, finding 2: a peer that never ACKs
+// our reset could else have any number of messages ACKed and buffered).
 void ControlChannel::drain_received(KeyState& ks)
 {
-    while (auto m = ks.rel.pop_received()) {
-        auto op = static_cast<Opcode>(m->opcode);
-        if (wire::is_hard_reset(op) || op == Opcode::ControlSoftResetV1) {
+    while (auto next = ks.rel.next_received_opcode()) {
+        auto op = static_cast<Opcode>(*next);
+        const bool reset = wire::is_hard_reset(op) || op == Opcode::ControlSoftResetV1;
+        if (!reset && (ks.state == KeyStateName::Initial || ks.state == KeyStateName::PreStart))
+            return;
+        auto m = ks.rel.pop_received();
+        if (reset) {
             if (!ks.peer_reset_seen) {
                 ks.peer_reset_seen = true;
                 if (op == Opcode::ControlHardResetServerV2 && !cfg_.wrap->wkc().empty()) {
@@ -315,6 +323,7 @@ void ControlChannel::process_key(KeyState& ks, TimePoint now)
         if (!ks.peer_reset_seen || ks.rel.num_in_flight() > 0 || !ks.rel.all_acked())
             return;
         ks.state = KeyStateName::Start;
+        drain_received(ks); // the TLS records that waited for this
     }
     if (!cfg_.is_server && !ks.sent_km2)
         write_local_km2(ks); // starts the TLS handshake (ClientHello)

@@ -84,6 +84,14 @@ std::optional<ReliableMessage> Reliable::pop_received()
     return m;
 }
 
+std::optional<std::uint8_t> Reliable::next_received_opcode() const
+{
+    auto it = received_.find(next_recv_id_);
+    if (it == received_.end())
+        return std::nullopt;
+    return it->second.opcode;
+}
+
 void Reliable::remember_ack(std::uint32_t id)
 {
     auto it = std::find(ack_mru_.begin(), ack_mru_.end(), id);

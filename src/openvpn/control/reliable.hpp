@@ -75,6 +75,10 @@ public:
 
     // pop_received: the next in-order message, if it has arrived.
     std::optional<ReliableMessage> pop_received();
+    // next_received_opcode: the opcode of the message pop_received would
+    // return. A message left here keeps its place in the receive window, so
+    // a peer cannot get more than the window stored and ACKed ahead of it.
+    std::optional<std::uint8_t> next_received_opcode() const;
 
     // poll_transmit: the next packet to send at `now`, or nothing. Due
     // (re)transmissions come first and piggyback up to 4 ACKs; pending ACKs

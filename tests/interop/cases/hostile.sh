@@ -52,4 +52,18 @@ sc_tcp-short-frame() {
   wait_log server "Fatal TLS error (check_tls_errors_co), restarting" 5 && ping_check "$TUN_S"
 }
 
-ALL+=(spoof-reset-tls-auth spoof-reset-tls-crypt tcp-short-frame)
+# tcp-unacked-flood: a TCP peer that sends its reset and then thousands of
+# control messages but never ACKs the server's reset gets no more than the
+# receive window ACKed and stored (2.6 bounds it the same way); the real
+# client stays up.
+sc_tcp-unacked-flood() {
+  local pid
+  start_pair "" "" "proto tcp-server" "proto tcp-client" && ping_check "$TUN_S" || return 1
+  pid=$(cat "$WORK/server.pid")
+  log "server $(grep VmRSS /proc/"$pid"/status)"
+  ip netns exec "$NS_C" python3 "$HERE/spoof.py" --flood 3000 --dst "$UNDER_S:1194" >&2 || return 1
+  log "server $(grep VmRSS /proc/"$pid"/status) after the flood"
+  ping_check "$TUN_S"
+}
+
+ALL+=(spoof-reset-tls-auth spoof-reset-tls-crypt tcp-short-frame tcp-unacked-flood)

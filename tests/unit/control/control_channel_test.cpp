@@ -1,7 +1,10 @@
 #include "openvpn/control/control_channel.hpp"
 
+#include <set>
+
 #include <gtest/gtest.h>
 
+#include "openvpn/wire/control_packet.hpp"
 #include "unit/control/test_pki.hpp"
 
 using namespace ovpn;
@@ -258,3 +261,36 @@ TEST(ControlChannel, TlsFailureIsFatalEvent)
 }
 
 } // namespace
+
+// Issue 15, finding 2: a client that sends its reset and then TLS records
+// but never ACKs our reset gets no more than the receive window stored and
+// ACKed (2.6's TLS_RELIABLE_N_REC_BUFFERS); the rest is dropped unACKed.
+TEST(ControlChannel, PeerThatNeverAcksOurResetGetsOnlyTheWindowAcked)
+{
+    TimePoint now{seconds(100)};
+    auto s = ControlChannel::create(make_cfg(true), now).value();
+    auto packet = [](std::uint8_t opcode, std::uint32_t msg_id, std::size_t len) {
+        std::vector<std::uint8_t> p = {static_cast<std::uint8_t>(opcode << 3), 1, 2, 3, 4, 5, 6, 7, 8, 0};
+        for (int shift = 24; shift >= 0; shift -= 8)
+            p.push_back(static_cast<std::uint8_t>(msg_id >> shift));
+        p.insert(p.end(), len, 0x16);
+        return p;
+    };
+    std::set<std::uint32_t> acked;
+    auto collect_acks = [&] {
+        while (auto out = s->poll_transmit(now)) {
+            auto p = wire::parse_control(*out);
+            ASSERT_TRUE(p);
+            acked.insert(p->acks.begin(), p->acks.begin() + p->num_acks);
+        }
+    };
+    s->on_packet(packet(7, 0, 0), now); // P_CONTROL_HARD_RESET_CLIENT_V2
+    collect_acks();
+    const std::uint32_t n = 2000;
+    for (std::uint32_t id = 1; id <= n; ++id) {
+        s->on_packet(packet(4, id, 1000), now); // P_CONTROL_V1, our reset never ACKed
+        collect_acks();
+    }
+    EXPECT_LE(acked.size(), 1 + 12u); // the reset and one receive window
+    EXPECT_GE(s->stats().drop_window, n - 12);
+}
