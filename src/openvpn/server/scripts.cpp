@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "openvpn/script/script_runner.hpp"
+#include "openvpn/script/temp_file.hpp"
 #include "openvpn/server/client_config.hpp"
 #include "openvpn/server/instance.hpp"
 #include "openvpn/server/iroute.hpp"
@@ -18,6 +19,26 @@
 #include "openvpn/session/tls_verify.hpp"
 
 namespace ovpn::server {
+
+// write_credentials: the via-file file of --auth-user-pass-verify
+// (username and password lines) in --tmp-dir; nothing after logging.
+std::optional<script::TempFile> Server::write_credentials(const Instance& in, const std::string& user,
+                                                          const SecureBytes& pass)
+{
+    auto f = script::TempFile::create(o_.tmp_dir.value_or(script::default_tmp_dir()), "up");
+    if (!f) {
+        log_.logf(kV1, "%s TLS Auth Error: %s", in.prefix().c_str(), f.error().c_str());
+        return std::nullopt;
+    }
+    const std::uint8_t nl = '\n';
+    for (Bytes part : {as_bytes(user), Bytes(&nl, 1), pass.span(), Bytes(&nl, 1)}) {
+        if (auto w = f->write(part); !w) {
+            log_.logf(kV1, "%s TLS Auth Error: %s", in.prefix().c_str(), w.error().c_str());
+            return std::nullopt;
+        }
+    }
+    return std::move(*f);
+}
 
 bool Server::verify_user_pass(Instance& in, const std::string& user, const SecureBytes& pass)
 {
@@ -33,27 +54,17 @@ bool Server::verify_user_pass(Instance& in, const std::string& user, const Secur
     env.set("common_name", in.cn);
     set_peer_env(env, "untrusted", in.addr);
     std::vector<std::string> args;
-    std::string path;
+    std::optional<script::TempFile> file; // via-file: removed when done
     if (via_env) {
         env.set("password", std::string(reinterpret_cast<const char*>(pass.data()), pass.size()));
     } else {
-        std::string dir = o_.tmp_dir.value_or("/tmp");
-        path = dir + "/openvpn_up_" + std::to_string(::getpid()) + "_" + std::to_string(in.id) + ".tmp";
-        {
-            std::ofstream f(path, std::ios::trunc);
-            if (!f) {
-                log_.logf(kV1, "%s TLS Auth Error: cannot write %s", in.prefix().c_str(), path.c_str());
-                return false;
-            }
-            f << user << "\n";
-            f.write(reinterpret_cast<const char*>(pass.data()), static_cast<std::streamsize>(pass.size()));
-            f << "\n";
-        }
-        args.push_back(path);
+        file = write_credentials(in, user, pass);
+        if (!file)
+            return false;
+        args.push_back(file->path());
     }
     auto res = runner.run("user-pass-verify", cmd, args, env);
-    if (!path.empty())
-        ::unlink(path.c_str());
+    file.reset();
     if (!res.ok()) {
         log_.logf(kV1, "%s TLS Auth Error: Auth Username/Password verification failed for peer",
                   in.prefix().c_str());
@@ -162,24 +173,23 @@ bool Server::run_client_connect(Instance& in, ClientConfig& cfg)
 {
     if (!o_.client_connect)
         return true;
-    std::string dir = o_.tmp_dir.value_or("/tmp");
-    std::string path =
-        dir + "/openvpn_cc_" + std::to_string(::getpid()) + "_" + std::to_string(in.id) + ".tmp";
-    {
-        std::ofstream(path, std::ios::trunc);
+    auto file = script::TempFile::create(o_.tmp_dir.value_or(script::default_tmp_dir()), "cc");
+    if (!file) {
+        log_.logf(kV1, "%s MULTI: %s", in.prefix().c_str(), file.error().c_str());
+        return false;
     }
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));
-    auto res = runner.run("client-connect", *o_.client_connect, {path}, client_env(in));
-    std::ifstream f(path);
-    std::stringstream ss;
-    if (f)
-        ss << f.rdbuf();
-    ::unlink(path.c_str());
+    auto res = runner.run("client-connect", *o_.client_connect, {file->path()}, client_env(in));
+    auto text = file->read_back();
     if (!res.ok()) {
         log_.logf(kV1, "%s MULTI: client-connect script failed, refusing the client", in.prefix().c_str());
         return false;
     }
-    auto c = parse_client_config(ss.str(), "client-connect output");
+    if (!text) {
+        log_.logf(kV1, "%s MULTI: %s", in.prefix().c_str(), text.error().c_str());
+        return false;
+    }
+    auto c = parse_client_config(*text, "client-connect output");
     if (!c) {
         log_.logf(kV1, "%s %s", in.prefix().c_str(), c.error().c_str());
         return false;

@@ -61,7 +61,8 @@ class StatusFile;
 }
 namespace ovpn::script {
 class Env;
-}
+class TempFile;
+} // namespace ovpn::script
 namespace ovpn::wire {
 struct KeyMethod2;
 }
@@ -161,6 +162,8 @@ private:
 
     // scripts.cpp: 2.6's server scripts and their environment.
     bool verify_user_pass(Instance& in, const std::string& user, const SecureBytes& pass);
+    std::optional<script::TempFile> write_credentials(const Instance& in, const std::string& user,
+                                                      const SecureBytes& pass);
     bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);
     bool run_client_connect(Instance& in, ClientConfig& cfg);
     void client_disconnect(Instance& in);

@@ -264,3 +264,58 @@ TEST(ServerHostile, RefusedControlPacketOnTcpClosesTheConnection)
     EXPECT_EQ(::recv(fd, buf, sizeof buf, MSG_DONTWAIT), 0); // closed by the server
     ::close(fd);
 }
+
+namespace {
+
+struct ScriptDir {
+    std::string path;
+    ScriptDir()
+    {
+        char tmpl[] = "/tmp/srv-hostile.XXXXXX";
+        path = ::mkdtemp(tmpl);
+        ::mkdir((path + "/tmp").c_str(), 0700);
+        // the --auth-user-pass-verify script: records what it was given
+        std::ofstream f(path + "/check.sh");
+        f << "#!/bin/sh\nd=" << path << "\n"
+          << "printf '%s' \"$1\" >$d/path\nstat -c %a \"$1\" >$d/mode\ncat \"$1\" >$d/content\n"
+          << "printf '%s' \"$username\" >$d/env_user\nexit 0\n";
+        f.close();
+        ::chmod((path + "/check.sh").c_str(), 0755);
+    }
+    ~ScriptDir() { (void)std::system(("rm -rf " + path).c_str()); }
+    std::string read(const std::string& name) const
+    {
+        std::ifstream f(path + "/" + name);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        return ss.str();
+    }
+    std::vector<std::string> opts() const
+    {
+        return {"--script-security", "2",          "--auth-user-pass-verify", path + "/check.sh", "via-file",
+                "--tmp-dir",         path + "/tmp"};
+    }
+};
+
+} // namespace
+
+// Issue 15, finding 3: the via-file credentials go to a new file with an
+// unpredictable name, mode 0600, created without following a symlink: one
+// planted at the name the server used to use (pid and slot) is left alone.
+TEST(ServerHostile, ViaFileCredentialsGoToAFreshPrivateFile)
+{
+    ScriptDir d;
+    const std::string victim = d.path + "/victim";
+    std::ofstream(victim) << "untouched\n";
+    const std::string old_name = d.path + "/tmp/openvpn_up_" + std::to_string(::getpid()) + "_0.tmp";
+    ASSERT_EQ(::symlink(victim.c_str(), old_name.c_str()), 0);
+    Hostile h(d.opts(), {});
+    ASSERT_TRUE(h.connect("iouser", "iopass"));
+    EXPECT_EQ(d.read("victim"), "untouched\n");
+    EXPECT_EQ(d.read("content"), "iouser\niopass\n");
+    EXPECT_EQ(d.read("mode"), "600\n");
+    const std::string used = d.read("path");
+    EXPECT_TRUE(std::regex_match(used, std::regex(d.path + "/tmp/openvpn_up_[0-9a-f]{16}\\.tmp"))) << used;
+    struct stat st {};
+    EXPECT_NE(::lstat(used.c_str(), &st), 0); // removed after the script ran
+}
