@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "openvpn/core/string_class.hpp"
+
 namespace ovpn::control {
 
 namespace {
@@ -508,7 +510,7 @@ Result<SecureBytes> TlsSession::export_keying_material(std::string_view label, s
 std::string TlsSession::peer_subject() const
 {
     X509* cert = SSL_get0_peer_certificate(ssl_);
-    return cert != nullptr ? x509_subject_line(X509_get_subject_name(cert)) : std::string();
+    return cert != nullptr ? remap_name(x509_subject_line(X509_get_subject_name(cert))) : std::string();
 }
 
 std::string TlsSession::peer_common_name() const
@@ -518,7 +520,7 @@ std::string TlsSession::peer_common_name() const
     if (cert == nullptr ||
         X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn)) < 0)
         return {};
-    return cn;
+    return remap_name(cn); // 2.6: string_mod_remap_name
 }
 
 const CertFacts& TlsSession::record_cert(CertFacts f)

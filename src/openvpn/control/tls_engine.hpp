@@ -136,7 +136,8 @@ public:
     Result<SecureBytes> export_keying_material(std::string_view label, std::size_t len) const;
 
     // peer_subject: the peer certificate's subject in 2.6's one-line form
-    // ("C=XX, O=ovpn-test, CN=test-server"); peer_common_name: its CN.
+    // ("C=XX, O=ovpn-test, CN=test-server"); peer_common_name: its CN. Both
+    // remapped as 2.6 does (control characters become '_').
     std::string peer_subject() const;
     std::string peer_common_name() const;
     // description: "TLSv1.3, cipher TLSv1.3 TLS_AES_256_GCM_SHA384, ..." for

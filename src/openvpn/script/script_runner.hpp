@@ -21,13 +21,15 @@
 
 #include "openvpn/core/log.hpp"
 #include "openvpn/core/result.hpp"
+#include "openvpn/core/string_class.hpp"
 
 namespace ovpn::script {
 
 // Env: the script environment (name -> value), ordered for stable output.
 class Env {
 public:
-    void set(const std::string& name, const std::string& value) { vars_[name] = value; }
+    // set: as 2.6's setenv_str, control characters in the value are dropped.
+    void set(const std::string& name, const std::string& value) { vars_[name] = printable_only(value); }
     void set_int(const std::string& name, long long v) { vars_[name] = std::to_string(v); }
     void unset(const std::string& name) { vars_.erase(name); }
     // unset_prefix: drop every name starting with p (e.g. "route_").

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "openvpn/core/string_class.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/script/temp_file.hpp"
 #include "openvpn/server/client_config.hpp"
@@ -40,11 +41,19 @@ std::optional<script::TempFile> Server::write_credentials(const Instance& in, co
     return std::move(*f);
 }
 
-bool Server::verify_user_pass(Instance& in, const std::string& user, const SecureBytes& pass)
+// verify_user_pass: --auth-user-pass-verify for the peer's credentials,
+// remapped first as 2.6 does (string_mod_remap_name: a control character,
+// e.g. a newline that would forge a log line or a via-file line, becomes '_').
+bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const SecureBytes& peer_pass)
 {
     const options::Directive* d = o_.last("auth-user-pass-verify");
     if (d == nullptr || d->args.empty())
         return false;
+    const std::string user = remap_name(peer_user);
+    SecureBytes pass = peer_pass;
+    for (std::uint8_t& b : pass.span())
+        if (!is_cc_print(static_cast<char>(b)))
+            b = '_';
     const std::string& cmd = d->args[0];
     const bool via_env = d->args.size() > 1 && d->args[1] == "via-env";
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));

@@ -161,7 +161,7 @@ private:
     void fail_auth(Instance& in, const std::string& reason);
 
     // scripts.cpp: 2.6's server scripts and their environment.
-    bool verify_user_pass(Instance& in, const std::string& user, const SecureBytes& pass);
+    bool verify_user_pass(Instance& in, const std::string& peer_user, const SecureBytes& peer_pass);
     std::optional<script::TempFile> write_credentials(const Instance& in, const std::string& user,
                                                       const SecureBytes& pass);
     bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);

@@ -319,3 +319,21 @@ TEST(ServerHostile, ViaFileCredentialsGoToAFreshPrivateFile)
     struct stat st {};
     EXPECT_NE(::lstat(used.c_str(), &st), 0); // removed after the script ran
 }
+
+// Issue 15, finding 6: a username with a newline and shell metacharacters
+// reaches the script (file and environment) and the log remapped as 2.6
+// does: control characters become '_', nothing else changes, no line is
+// forged.
+TEST(ServerHostile, PeerStringsAreRemappedBeforeScriptsAndLogs)
+{
+    ScriptDir d;
+    Hostile h(d.opts(), {});
+    const std::string user = "evil\nTLS: forged line;$(id)`id`|x";
+    ASSERT_TRUE(h.connect(user, "pw\r\nextra"));
+    const std::string want = "evil_TLS: forged line;$(id)`id`|x";
+    EXPECT_EQ(d.read("content"), want + "\npw__extra\n");
+    EXPECT_EQ(d.read("env_user"), want);
+    EXPECT_TRUE(h.logged("authentication succeeded for username '" + want + "'"));
+    for (const std::string& l : h.lines)
+        EXPECT_EQ(l.find('\n'), std::string::npos) << l;
+}
