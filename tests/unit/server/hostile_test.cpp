@@ -337,3 +337,16 @@ TEST(ServerHostile, PeerStringsAreRemappedBeforeScriptsAndLogs)
     for (const std::string& l : h.lines)
         EXPECT_EQ(l.find('\n'), std::string::npos) << l;
 }
+
+// Issue 15, finding 4: the wrap key is read once at start (2.6 too), not
+// for every new client: with the file gone (or unreadable once privileges
+// are dropped) a new client still gets in.
+TEST(ServerHostile, WrapKeyIsReadOnceAtStart)
+{
+    ScriptDir d;
+    const std::string key = d.path + "/ta.key";
+    std::ofstream(key) << std::ifstream(ta_key()).rdbuf();
+    Hostile h({"--tls-auth", key, "0"}, {"--tls-auth", ta_key(), "1"});
+    ASSERT_EQ(::unlink(key.c_str()), 0);
+    EXPECT_TRUE(h.connect());
+}
