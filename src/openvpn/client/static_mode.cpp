@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "openvpn/client/client.hpp"
+#include "openvpn/core/secure_file.hpp"
 #include "openvpn/crypto/key_expansion.hpp"
 #include "openvpn/crypto/static_key.hpp"
 #include "openvpn/session/tls_config.hpp"
@@ -37,10 +38,10 @@ constexpr const char* kStaticDefaultAuth = "SHA1";
 
 Result<data::DataKeys> static_mode_keys(const options::Options& o)
 {
-    auto text = session::read_file_ref(*o.secret);
+    auto text = session::read_secret_ref(*o.secret);
     if (!text)
         return Err(text.error());
-    auto key = crypto::parse_static_key(*text);
+    auto key = crypto::parse_static_key(secret_text(*text));
     if (!key)
         return Err("Static key (--secret) " +
                    (o.secret->is_inline ? std::string("[[INLINE]]") : o.secret->path) + ": " + key.error());

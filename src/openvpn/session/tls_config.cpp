@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "openvpn/core/secure_file.hpp"
 #include "openvpn/crypto/key_files.hpp"
 #include "openvpn/crypto/static_key.hpp"
 #include "openvpn/crypto/tls_names.hpp"
@@ -97,14 +98,17 @@ Status<> load(const std::optional<options::FileRef>& f, std::string& out)
 // load_pki: --ca, --cert, --extra-certs and --key (unlocked when encrypted).
 Status<> load_pki(const options::Options& o, control::TlsConfig& t)
 {
-    std::string key;
     for (auto [f, out] : {std::pair{&o.ca, &t.ca_pem}, std::pair{&o.cert, &t.cert_pem},
-                          std::pair{&o.extra_certs, &t.extra_certs_pem}, std::pair{&o.key, &key}}) {
+                          std::pair{&o.extra_certs, &t.extra_certs_pem}}) {
         if (auto s = load(*f, *out); !s)
             return s;
     }
-    t.key_pem = SecureBytes(as_bytes(key));
-    std::fill(key.begin(), key.end(), '\0');
+    if (o.key) {
+        auto key = read_secret_ref(*o.key);
+        if (!key)
+            return Err(key.error());
+        t.key_pem = std::move(*key);
+    }
     if (is_encrypted_pem(t.key_pem)) {
         auto plain = unlock_private_key(o, t.key_pem);
         if (!plain)
@@ -192,19 +196,13 @@ Status<> set_peer_checks(const options::Options& o, control::TlsConfig& t)
     return Ok{};
 }
 
-// read_key_file: an option's key file as text.
-Result<std::string> read_key_file(const options::FileRef& f)
-{
-    return read_file_ref(f);
-}
-
 // load_static: a tls-auth / tls-crypt static key.
 Status<> load_static(const options::FileRef& f, const char* option, WrapKey& k)
 {
-    auto text = read_key_file(f);
+    auto text = read_secret_ref(f);
     if (!text)
         return Err(text.error());
-    auto key = crypto::parse_static_key(*text);
+    auto key = crypto::parse_static_key(secret_text(*text));
     if (!key)
         return Err(std::string("--") + option + ": " + key.error());
     k.key = std::move(key->bytes);
@@ -214,17 +212,17 @@ Status<> load_static(const options::FileRef& f, const char* option, WrapKey& k)
 // load_v2: a tls-crypt-v2 client key (Kc and WKc) or a server key.
 Status<> load_v2(const options::FileRef& f, WrapKey& k)
 {
-    auto text = read_key_file(f);
+    auto text = read_secret_ref(f);
     if (!text)
         return Err(text.error());
     if (k.kind == WrapKey::Kind::TlsCryptV2Server) {
-        auto key = crypto::parse_tls_crypt_v2_server_key(*text);
+        auto key = crypto::parse_tls_crypt_v2_server_key(secret_text(*text));
         if (!key)
             return Err("--tls-crypt-v2: " + key.error());
         k.key = std::move(*key);
         return Ok{};
     }
-    auto key = crypto::parse_tls_crypt_v2_client_key(*text);
+    auto key = crypto::parse_tls_crypt_v2_client_key(secret_text(*text));
     if (!key)
         return Err("--tls-crypt-v2: " + key.error());
     k.key = std::move(key->kc.bytes);
@@ -276,6 +274,16 @@ Result<std::string> read_file_ref(const options::FileRef& f)
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+Result<SecureBytes> read_secret_ref(const options::FileRef& f)
+{
+    if (f.is_inline)
+        return SecureBytes(as_bytes(f.content));
+    auto b = read_secret_file(f.path);
+    if (!b)
+        return Err("Error opening file '" + f.path + "' (--" + f.option + ")");
+    return b;
 }
 
 Result<control::TlsConfig> make_tls_config(const options::Options& o, Logger* log)

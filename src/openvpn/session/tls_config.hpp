@@ -22,6 +22,9 @@ namespace ovpn::session {
 
 // read_file_ref: an option's inline block or the file it names.
 Result<std::string> read_file_ref(const options::FileRef& f);
+// read_secret_ref: the same for key material and passwords, kept in
+// SecureBytes from the file on (core/secure_file.hpp).
+Result<SecureBytes> read_secret_ref(const options::FileRef& f);
 
 // make_tls_config: --ca/--cert/--key/--extra-certs/--pkcs12, --crl-verify,
 // --tls-version-min/max, --tls-cipher(suites), --tls-groups,
