@@ -356,6 +356,22 @@ side lets the kernel pick a free port, as in 2.6. Numbers must be numbers
 (2.6 reads a word as 0);
 .B \-\-bind\-dev
 turns offload off, as in 2.6.18 and later.
+.PP
+Hostile peers are held to a stricter rule than 2.6: nothing from the network
+changes a client's state before its wrap (tls\-auth HMAC, tls\-crypt tag,
+cookie) is verified. A hard reset with a new session id from a connected
+client's address and port is answered with a stateless cookie, and the old
+instance is replaced only after the cookie round trip (2.6 handles it inside
+the existing instance); a forged reset is dropped and logged and the client
+stays connected. Before our own reset is acknowledged a peer's later control
+messages wait in the receive window and are not acknowledged beyond it.
+Control characters in any value given to a script's environment are dropped
+(2.6 remaps only some peer strings). The
+.B ovpn\-dco
+module in this package delivers its peer notifications (the
+.I peers
+multicast group) only to processes with CAP_NET_ADMIN; the reference module
+gives them to any user.
 .SH FILES
 .TP
 .I /usr/share/doc/openvpn/examples/sample\-config\-files
