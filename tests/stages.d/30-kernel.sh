@@ -78,11 +78,11 @@ ours_pending=${KVMT_OURS_PENDING-}
 
 # Both VMs at once (each scenario is mostly waiting under emulation).
 say "booting two VMs: real module (control group) and ours"
-tests/kernel/run.sh --real --known-findings-ok --timeout 1200 --out "$out/real" >"$out/real.txt" 2>&1 &
+tests/kernel/run.sh --real --known-findings-ok --timeout 1800 --out "$out/real" >"$out/real.txt" 2>&1 &
 rpid=$!
 pend_args=()
 [ -n "$ours_pending" ] && pend_args=(--pending "$ours_pending")
-tests/kernel/run.sh --module "$ours" "${pend_args[@]}" --timeout 1200 --out "$out/ours" >"$out/ours.txt" 2>&1 &
+tests/kernel/run.sh --module "$ours" "${pend_args[@]}" --timeout 1800 --out "$out/ours" >"$out/ours.txt" 2>&1 &
 opid=$!
 wait "$rpid"
 rrc=$?

@@ -32,7 +32,8 @@ p2p() { # FAM CIPHER
   kt_ping ktb 10.9.0.1
   kt_ping kta 10.9.0.2
   dc_kernel_carries pb kta 10.9.0.1 ktb
-  dc_kernel_carries pa ktb 10.9.0.2 kta
+  # the listening end too, once (UDP4)
+  [ "$1" = 4 ] && dc_kernel_carries pa ktb 10.9.0.2 kta
   kt_no_stream_errors pa pb
 }
 

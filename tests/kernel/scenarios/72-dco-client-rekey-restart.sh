@@ -8,6 +8,9 @@
 #            peer, the client logs 2.6's ping-restart lines, reconnects to
 #            the restarted server and keeps its ovpn-dco device (same
 #            ifindex, one "DCO device ... opened"), with a new peer in it;
+#  ping-exit --ping-exit 6 (the pushed ping-restart filtered out): the
+#            server is stopped, the kernel expires the peer and the client
+#            exits with 2.6's lines and deletes its device;
 #  tcp-reset over TCP the server is stopped: the connection's end (the
 #            module's transport notification or the socket's EOF) restarts
 #            the client at once, well before ping-restart (60 s), and it
@@ -58,6 +61,24 @@ kt_assert_dco_link ktc1 "$dev"
 kt_ping ktc1 10.8.0.1
 dc_kernel_carries c kts 10.8.0.1 ktc1
 
+dc_case ping-exit
+KT_KEEPALIVE="2 6" dc_server_and_conf c "pull-filter ignore ping-restart" "ping-exit 6"
+dc_our c ktc1 --config "$KT_WORK/c.conf"
+dc_on_dco c ktc1
+dev=$(kt_dco_dev c)
+kt_ping ktc1 10.8.0.1
+kill "$(kt_pid server)"
+kt_wait_log c '\[server\] Inactivity timeout \(--ping-exit\), exiting' 60
+kt_wait_log c 'SIGTERM\[soft,ping-exit\] received, process exiting' 10
+i=0
+p=$(kt_pid c)
+while [ -d "/proc/$p" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null; do
+  i=$((i + 1))
+  [ "$i" -le 15 ] || dc_fail "still running 15 s after the ping-exit"
+  sleep 1
+done
+"$KT_IP" -n ktc1 link show dev "$dev" >/dev/null 2>&1 && dc_fail "$dev is still there after the exit"
+
 dc_case tcp-reset
 DC_PROTO=tcp dc_server_and_conf c
 dc_our c ktc1 --config "$KT_WORK/c.conf"
@@ -88,4 +109,4 @@ kill "$(kt_pid c)"
 kt_wait_log c 'SIGTERM received, sending exit notification to peer' 10
 # the server's ping-restart is 120 s: only the EXIT makes it drop the client now
 kt_wait_log server 'client-instance exiting|remote-exit' 15
-kt_info "our client on DCO: 2 rekeys under traffic, ping-restart with persist-tun keeps the device, a TCP reset restarts at once, SIGUSR1 reopens it, EXIT over the control channel"
+kt_info "our client on DCO: 2 rekeys under traffic, ping-restart with persist-tun keeps the device, ping-exit exits, a TCP reset restarts at once, SIGUSR1 reopens it, EXIT over the control channel"
