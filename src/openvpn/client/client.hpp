@@ -174,8 +174,10 @@ private:
     // transport (0 = off).
     Result<std::uint16_t> effective_mssfix(wire::CompressMode comp, std::size_t fragment) const;
     Status<> configure_network();
-    // add_routes: routes and redirect-gateway, then --route-up (after
-    // --route-delay when given).
+    // start_routes / add_routes: routes and redirect-gateway (not with
+    // --route-noexec), then --route-up in any case (2.6's do_route), after
+    // --route-delay when given; also for --dev null and --ifconfig-noexec.
+    void start_routes();
     void add_routes();
     // close_tun: route-pre-down, undo routes/addresses, close, --down.
     void close_tun();

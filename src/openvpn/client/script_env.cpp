@@ -26,15 +26,17 @@ std::string trim(const std::string& s)
 // time.
 void add_process_env(script::Env& env, const ScriptEnvFacts& f)
 {
-    for (const auto& [k, v] : f.setenv)
-        env.set(k, v);
-    if (!f.config.empty())
-        env.set("config", f.config);
-    env.set_int("daemon", f.daemon ? 1 : 0);
-    env.set_int("daemon_log_redirect", f.log_redirect ? 1 : 0);
-    env.set_int("daemon_pid", f.daemon_pid);
-    env.set_int("daemon_start_time", f.start_time);
-    env.set_int("verb", f.verb);
+    script::ProcessFacts p;
+    p.config = f.config;
+    p.daemon = f.daemon;
+    p.log_redirect = f.log_redirect;
+    p.daemon_pid = f.daemon_pid;
+    p.start_time = f.start_time;
+    p.verb = f.verb;
+    p.setenv = f.setenv;
+    p.now_unix = f.now_unix;
+    p.now_ascii = f.now_ascii;
+    script::add_process_env(env, p);
     const std::size_t n = f.connection_index;
     if (!f.remote.empty())
         env.set(idx("remote", n), f.remote);
@@ -44,9 +46,6 @@ void add_process_env(script::Env& env, const ScriptEnvFacts& f)
         env.set(idx("proto", n), f.proto);
     if (!f.local_port.empty())
         env.set(idx("local_port", n), f.local_port);
-    env.set_int("time_unix", f.now_unix);
-    if (!f.now_ascii.empty())
-        env.set("time_ascii", f.now_ascii);
 }
 
 // add_device_env: dev, MTU, script_context, ifconfig_*.
@@ -147,12 +146,7 @@ std::vector<std::string> foreign_options_of(const options::Options& o)
 
 std::string format_time_ascii(long long unix_time)
 {
-    std::time_t t = static_cast<std::time_t>(unix_time);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
+    return script::format_time_ascii(unix_time);
 }
 
 std::vector<std::pair<std::string, std::string>> split_subject(const std::string& subject)

@@ -173,6 +173,7 @@ Status<> Client::configure_network()
             static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
         if (pushed_.up && !run_script("up", *pushed_.up, up_down_args()))
             return Err(std::string("ERROR: up script failed"));
+        start_routes(); // no routes to add, but --route-up runs (2.6's do_route)
         return Ok{};
     }
     auto nl = tun::Netlink::open();
@@ -203,8 +204,13 @@ Status<> Client::configure_network()
         if (!run_script("up", *pushed_.up, up_down_args()))
             return Err(std::string("ERROR: up script failed"));
     }
-    if (pushed_.route_noexec)
-        return Ok{};
+    start_routes();
+    return Ok{};
+}
+
+// start_routes: the routes step now or after --route-delay.
+void Client::start_routes()
+{
     const int delay = pushed_.route_delay && !pushed_.route_delay->empty()
                           ? std::atoi(pushed_.route_delay->front().c_str())
                           : (pushed_.route_delay ? 0 : -1);
@@ -214,14 +220,16 @@ Status<> Client::configure_network()
     } else {
         add_routes();
     }
-    return Ok{};
 }
 
+// add_routes: 2.6's do_route: the routes unless --route-noexec, then
+// --route-up in any case (with --route-noexec the script may add them).
 void Client::add_routes()
 {
-    if (net_ && !plan_.routes.empty())
+    const bool apply = net_ && !pushed_.route_noexec;
+    if (apply && !plan_.routes.empty())
         mgmt_state(mgmt::State::AddRoutes);
-    if (net_)
+    if (apply)
         (void)net_->apply_routes(plan_);
     routes_added_ = true;
     if (pushed_.route_up)

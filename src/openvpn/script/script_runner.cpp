@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 namespace ovpn::script {
 
@@ -73,6 +74,32 @@ Result<std::vector<std::string>> split_command(const std::string& cmd)
     if (out.empty())
         return Err{std::string("empty command")};
     return out;
+}
+
+void add_process_env(Env& env, const ProcessFacts& f)
+{
+    for (const auto& [k, v] : f.setenv)
+        env.set(k, v);
+    if (!f.config.empty())
+        env.set("config", f.config);
+    env.set_int("daemon", f.daemon ? 1 : 0);
+    env.set_int("daemon_log_redirect", f.log_redirect ? 1 : 0);
+    env.set_int("daemon_pid", f.daemon_pid);
+    env.set_int("daemon_start_time", f.start_time);
+    env.set_int("verb", f.verb);
+    env.set_int("time_unix", f.now_unix);
+    if (!f.now_ascii.empty())
+        env.set("time_ascii", f.now_ascii);
+}
+
+std::string format_time_ascii(long long unix_time)
+{
+    std::time_t t = static_cast<std::time_t>(unix_time);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
 }
 
 std::vector<std::string> up_down_args(const std::string& dev, unsigned tun_mtu, const std::string& local,

@@ -53,6 +53,24 @@ std::vector<std::string> up_down_args(const std::string& dev, unsigned tun_mtu, 
 // ipchange: "[AF_INET]1.2.3.4 1194".
 std::vector<std::string> ipchange_args(const std::string& addr_with_family, unsigned port);
 
+// ProcessFacts: what 2.6 puts into every script's environment from the
+// process itself (its env set, whatever the mode): --setenv, config,
+// daemon, daemon_log_redirect, daemon_pid, daemon_start_time, verb,
+// time_unix, time_ascii.
+struct ProcessFacts {
+    std::string config; // --config file ("" if none)
+    bool daemon = false, log_redirect = false;
+    long long daemon_pid = 0, start_time = 0;
+    int verb = 1;
+    std::vector<std::pair<std::string, std::string>> setenv;
+    long long now_unix = 0;
+    std::string now_ascii; // "YYYY-MM-DD HH:MM:SS"
+};
+void add_process_env(Env& env, const ProcessFacts& f);
+
+// format_time_ascii: 2.6's time_ascii for a unix time (local time).
+std::string format_time_ascii(long long unix_time);
+
 struct ScriptResult {
     bool ran = false;     // false: refused by script-security or exec failed
     int exit_status = -1; // the program's exit code, or -1 when killed

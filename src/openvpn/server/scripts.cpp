@@ -57,7 +57,7 @@ bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const 
     const std::string& cmd = d->args[0];
     const bool via_env = d->args.size() > 1 && d->args[1] == "via-env";
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));
-    script::Env env;
+    script::Env env = base_env();
     add_cert_vars(env, in);
     env.set("username", user);
     env.set("common_name", in.cn);
@@ -103,7 +103,7 @@ void Server::add_cert_vars(script::Env& env, const Instance& in) const
 // chain (depth subject as arguments), the client still untrusted.
 bool Server::run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain)
 {
-    script::Env env;
+    script::Env env = base_env();
     std::string who;
     if (verifying_ != nullptr) {
         set_peer_env(env, "untrusted", verifying_->addr);
@@ -112,9 +112,28 @@ bool Server::run_tls_verify(const control::CertFacts& cert, const std::vector<co
     return session::run_tls_verify(o_, cert, chain, std::move(env), who, log_);
 }
 
+// base_env: what every script of the process gets (2.6's env set):
+// --setenv, config, daemon*, verb, time.
+script::Env Server::base_env() const
+{
+    script::ProcessFacts f;
+    f.config = o_.config.value_or("");
+    f.daemon = o_.daemon;
+    f.log_redirect = o_.log.has_value() || o_.log_append.has_value();
+    f.daemon_pid = static_cast<long long>(::getpid());
+    f.start_time = start_time_;
+    f.verb = o_.verb;
+    f.setenv = o_.setenv;
+    f.now_unix = static_cast<long long>(std::time(nullptr));
+    f.now_ascii = script::format_time_ascii(f.now_unix);
+    script::Env env;
+    script::add_process_env(env, f);
+    return env;
+}
+
 script::Env Server::client_env(const Instance& in) const
 {
-    script::Env env;
+    script::Env env = base_env();
     add_cert_vars(env, in);
     env.set("common_name", in.cn);
     if (in.username != "UNDEF")
@@ -172,7 +191,7 @@ void Server::learn_address(Instance& in, const char* op)
         if (add)
             args.push_back(in.cn);
         // 2.6 gives "delete" an (almost) empty environment
-        (void)runner.run("learn-address", *o_.learn_address, args, add ? client_env(in) : script::Env{});
+        (void)runner.run("learn-address", *o_.learn_address, args, add ? client_env(in) : base_env());
     }
 }
 

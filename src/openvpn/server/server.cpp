@@ -35,13 +35,11 @@ Server::~Server()
                 (void)dp_->del_peer(id);
     }
     instances_.clear();
-    dp_.reset();
+    close_device();
     if (udp_)
         loop_.remove_fd(udp_->fd());
     if (listener_)
         loop_.remove_fd(listener_->fd());
-    if (net_)
-        net_->restore();
 }
 
 int Server::run()
@@ -252,13 +250,16 @@ void Server::on_signal(io::Signal s)
     switch (s) {
     case io::Signal::Term:
     case io::Signal::Int:
+        signal_ = s == io::Signal::Term ? "sigterm" : "sigint";
         begin_exit(kExitOk, std::string(s == io::Signal::Term ? "SIGTERM" : "SIGINT") +
                                 "[hard,] received, process exiting");
         break;
     case io::Signal::Usr1:
+        signal_ = "sigusr1";
         begin_exit(kRunAgain, "SIGUSR1[hard,] received, process restarting");
         break;
     case io::Signal::Hup:
+        signal_ = "sighup";
         begin_exit(kReloadConfig, "SIGHUP[hard,] received, process restarting");
         break;
     case io::Signal::Usr2:

@@ -28,6 +28,7 @@
 // The members are defined in one file per concern (see the groups below).
 #pragma once
 
+#include <ctime>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,6 +42,7 @@
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/options/dco.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/script/script_runner.hpp"
 #include "openvpn/server/client_config.hpp"
 #include "openvpn/server/ncp.hpp"
 #include "openvpn/server/pool.hpp"
@@ -111,6 +113,15 @@ private:
     Status<> open_tun();
     Status<> configure_device();
     bool run_up(std::uint32_t mtu);
+    // device scripts (tunnel.cpp): --route-up after the routes step,
+    // --route-pre-down, --down (before or after the device closes) as 2.6
+    // runs them in every mode; run_device_script builds their arguments
+    // and environment.
+    void run_route_up();
+    void close_device();
+    bool run_device_script(const std::string& type, const std::string& cmd, bool with_args);
+    script::Env device_env(const std::string& ifname, std::uint32_t mtu) const;
+    script::Env base_env() const;
     Status<> activate(Instance& in);
     Status<> add_data_peer(Instance& in);
     void log_learned(const Instance& in);
@@ -186,6 +197,10 @@ private:
     io::EventLoop& loop_;
     int exit_code_ = kExitOk;
     bool exiting_ = false;
+    long long start_time_ = static_cast<long long>(std::time(nullptr)); // daemon_start_time
+    std::string signal_;          // 2.6's "signal" for --down: sigterm, sigusr1, ...
+    std::uint32_t tun_mtu_ = 0;   // the device's MTU, for the scripts' arguments
+    bool route_step_ran_ = false; // --route-pre-down runs only after the routes step
     std::optional<TimePoint> exit_at_;
 
     bool tcp_mode_ = false;

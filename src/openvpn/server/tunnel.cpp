@@ -27,8 +27,14 @@ Status<> Server::open_tun()
     if (!dp)
         return Err(dp.error());
     dp_ = std::move(*dp);
-    if (dp_->device().name == "null" || o_.ifconfig_noexec)
+    if (dp_->device().name == "null" || o_.ifconfig_noexec) {
+        // no addresses to set; the scripts run as for any device (2.6)
+        tun_mtu_ = static_cast<std::uint32_t>(o_.ce.tun_mtu.value_or(1500));
+        if (o_.up && !run_up(tun_mtu_))
+            return Err(std::string("ERROR: up script failed"));
+        run_route_up();
         return Ok{};
+    }
     return configure_device();
 }
 
@@ -51,21 +57,68 @@ Status<> Server::configure_device()
     const tun::NetPlan plan = std::move(*planned);
     if (auto s = net_->apply_link(plan); !s)
         return s;
+    tun_mtu_ = plan.mtu;
     if (o_.up && !run_up(plan.mtu))
         return Err(std::string("ERROR: up script failed"));
     if (!o_.route_noexec)
         (void)net_->apply_routes(plan);
+    run_route_up();
     return Ok{};
 }
 
-// run_up: --up with 2.6's arguments and its init environment.
-bool Server::run_up(std::uint32_t mtu)
+// run_route_up: 2.6's do_route: --route-up runs after the routes step, also
+// with --route-noexec (the script may add them itself).
+void Server::run_route_up()
+{
+    route_step_ran_ = true;
+    if (o_.route_up)
+        (void)run_device_script("route-up", *o_.route_up, false);
+}
+
+// close_device: 2.6's do_close_tun: --route-pre-down before the routes go,
+// --down before the device closes with --down-pre, else after it.
+void Server::close_device()
+{
+    if (!dp_)
+        return;
+    if (route_step_ran_ && o_.route_pre_down)
+        (void)run_device_script("route-pre-down", *o_.route_pre_down, true);
+    if (o_.down && o_.down_pre)
+        (void)run_device_script("down", *o_.down, true);
+    const std::string ifname = dp_->device().name;
+    const bool configured = tun_mtu_ != 0;
+    dp_.reset();
+    if (net_)
+        net_->restore();
+    net_.reset();
+    if (o_.down && !o_.down_pre && configured) {
+        // the device is gone; the script still gets its name and facts
+        const auto args = script::up_down_args(ifname, tun_mtu_, o_.ifconfig ? o_.ifconfig->first : "",
+                                               o_.ifconfig ? o_.ifconfig->second : "", false);
+        script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+        (void)runner.run("down", *o_.down, args, device_env(ifname, tun_mtu_));
+    }
+}
+
+bool Server::run_device_script(const std::string& type, const std::string& cmd, bool with_args)
 {
     const std::string& ifname = dp_->device().name;
-    const auto topo = o_.topology.value_or(options::Topology::Net30);
+    std::vector<std::string> args;
+    if (with_args)
+        args = script::up_down_args(ifname, tun_mtu_, o_.ifconfig ? o_.ifconfig->first : "",
+                                    o_.ifconfig ? o_.ifconfig->second : "", false);
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));
-    script::Env env;
+    return runner.run(type, cmd, args, device_env(ifname, tun_mtu_)).ok();
+}
+
+// device_env: the environment of the device scripts: the device, its MTU
+// and --ifconfig, 2.6's init context, and the signal once one ended the run.
+script::Env Server::device_env(const std::string& ifname, std::uint32_t mtu) const
+{
+    const auto topo = o_.topology.value_or(options::Topology::Net30);
+    script::Env env = base_env();
     env.set("dev", ifname);
+    env.set("dev_type", ifname == "null" ? "null" : "tun");
     env.set_int("tun_mtu", mtu);
     env.set("script_context", "init");
     if (o_.ifconfig) {
@@ -73,9 +126,16 @@ bool Server::run_up(std::uint32_t mtu)
         env.set(topo == options::Topology::Subnet ? "ifconfig_netmask" : "ifconfig_remote",
                 o_.ifconfig->second);
     }
-    const auto args = script::up_down_args(ifname, mtu, o_.ifconfig ? o_.ifconfig->first : "",
-                                           o_.ifconfig ? o_.ifconfig->second : "", false);
-    return runner.run("up", *o_.up, args, env).ok();
+    if (!signal_.empty())
+        env.set("signal", signal_);
+    return env;
+}
+
+// run_up: --up with 2.6's arguments and its init environment.
+bool Server::run_up(std::uint32_t mtu)
+{
+    (void)mtu; // configure_device keeps it in tun_mtu_
+    return run_device_script("up", *o_.up, true);
 }
 
 // activate: an admitted client's peer in the data plane (with its keys),

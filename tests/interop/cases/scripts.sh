@@ -1,6 +1,6 @@
-# tests/interop/cases/scripts.sh: --up and --down with --dev null (issue 10
-# item 4; sourced by run.sh). 2.6 runs them for a null device as for any
-# other ("null 1500 0   init", dev_type=null; --down with the signal), on
+# tests/interop/cases/scripts.sh: --up, --route-up and --down with --dev null
+# (issue 10 item 4; sourced by run.sh). 2.6 runs them for a null device as for
+# any other ("null 1500 0   init", dev_type=null; --down with the signal), on
 # both p2p peers (its own t_cltsrv.sh checks the --down output) and with
 # --secret.
 ALL+=(dev-null-scripts dev-null-scripts-secret)
@@ -20,7 +20,8 @@ EOS
 null_conf() {
   local role=$1 kind=$2
   printf 'dev null\nproto udp\nverb 3\nkeepalive 2 10\nscript-security 2\n'
-  printf 'up %s\ndown %s\nsetenv role %s\n' "$WORK/updown.sh" "$WORK/updown.sh" "$role"
+  printf 'up %s\ndown %s\nroute-up %s\nsetenv role %s\n' "$WORK/updown.sh" "$WORK/updown.sh" "$WORK/updown.sh" \
+    "$role"
   if [ "$role" = srv ]; then
     printf 'lport 1194\n'
   else
@@ -52,9 +53,48 @@ dev_null_sc() {
   start_daemon client "$NS_C" "$CLI_BIN" "$WORK/client.conf"
   wait_ready client 40 && wait_ready server 20 || return 1
   updown_has "srv up null 1500 0   init|null|" && updown_has "clt up null 1500 0   init|null|" || return 1
+  # --route-up too: 2.6's do_route runs it with no routes to add
+  updown_has "srv route-up |null|" && updown_has "clt route-up |null|" || return 1
   stop_daemon client TERM
   stop_daemon server TERM
   updown_has "clt down null 1500 0   init|null|sigterm" && updown_has "srv down null 1500 0   init|null|sigterm"
 }
 sc_dev-null-scripts() { dev_null_sc tls; }
 sc_dev-null-scripts-secret() { dev_null_sc secret; }
+
+# server-scripts: a server runs --up, --route-up (also with --route-noexec,
+# as 2.6's do_route), --route-pre-down and --down (after the device is
+# closed, with the signal) as a client does: 2.6 runs them in every mode.
+ALL+=(server-scripts server-scripts-noexec)
+server_scripts_sc() { # $1 = more server options
+  updown_script "$WORK/updown.sh"
+  local s=$WORK/updown.sh
+  start_pair "script-security 2\nsetenv role srv\nup $s\ndown $s\nroute-up $s\nroute-pre-down $s\nroute 10.95.0.0 255.255.255.0${1:+\n$1}" "" ||
+    return 1
+  device_scripts_ran srv "tun0 1500 0 10.94.0.1 255.255.255.0 init" server
+}
+
+# device_scripts_ran ROLE ARGS NAME: up and route-up ran; after NAME's
+# SIGTERM route-pre-down and down ran with the signal, all in 2.6's order.
+device_scripts_ran() {
+  local r=$1 a=$2
+  updown_has "$r up $a|tun|" && updown_has "$r route-up |tun|" || return 1
+  [ "$3" = server ] && stop_daemon client TERM
+  stop_daemon "$3" TERM
+  updown_has "$r route-pre-down $a|tun|sigterm" && updown_has "$r down $a|tun|sigterm" || return 1
+  [ "$(cut -d' ' -f2 "$WORK/updown.log" | tr '\n' ' ')" = "up route-up route-pre-down down " ] ||
+    { log "script order: $(tr '\n' ';' <"$WORK/updown.log")"; return 1; }
+}
+sc_server-scripts() { server_scripts_sc ""; }
+sc_server-scripts-noexec() { server_scripts_sc "route-noexec"; }
+
+# client-scripts-noexec: a client with --route-noexec still runs --route-up
+# and, at the end, --route-pre-down (2.6's do_route / do_close_tun).
+ALL+=(client-scripts-noexec)
+sc_client-scripts-noexec() {
+  updown_script "$WORK/updown.sh"
+  local s=$WORK/updown.sh
+  start_pair "" "script-security 2\nsetenv role clt\nup $s\ndown $s\nroute-up $s\nroute-pre-down $s\nroute-noexec\nroute 10.95.0.0 255.255.255.0" ||
+    return 1
+  device_scripts_ran clt "tun0 1500 0 10.94.0.2 255.255.255.0 init" client
+}
