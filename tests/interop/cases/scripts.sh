@@ -74,10 +74,15 @@ server_scripts_sc() { # $1 = more server options
   device_scripts_ran srv "tun0 1500 0 10.94.0.1 255.255.255.0 init" server
 }
 
-# device_scripts_ran ROLE ARGS NAME: up and route-up ran; after NAME's
+# device_scripts_ran ROLE ARGS NAME: up and route-up ran (ARGS for tun0,
+# read with the device the kernel chose); after NAME's
 # SIGTERM route-pre-down and down ran with the signal, all in 2.6's order.
 device_scripts_ran() {
-  local r=$1 a=$2
+  local r=$1 a=$2 dev
+  # the kernel picks tunN (earlier scenarios may have left tun0 in place)
+  dev=$(awk -v r="$r" '$1 == r && $2 == "up" { print $3; exit }' "$WORK/updown.log")
+  [[ "$dev" =~ ^tun[0-9]+$ ]] || { log "no --up call with a tun device: $(tr '\n' ';' <"$WORK/updown.log")"; return 1; }
+  a=${a/tun0/$dev}
   updown_has "$r up $a|tun|" && updown_has "$r route-up |tun|" || return 1
   [ "$3" = server ] && stop_daemon client TERM
   stop_daemon "$3" TERM
