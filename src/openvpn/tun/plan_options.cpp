@@ -184,7 +184,8 @@ Result<NetPlan> plan_from_options(const options::Options& o, const PlanFacts& fa
     if (o.route_ipv6_gateway)
         if (auto g = IpAddr::parse(*o.route_ipv6_gateway))
             plan.route_ipv6_gateway = *g;
-    if (o.route_metric && *o.route_metric >= 0)
+    plan.route_metric = facts.default_metric;
+    if (o.route_metric && *o.route_metric > 0) // 2.6: --route-metric 0 keeps the default
         plan.route_metric = static_cast<std::uint32_t>(*o.route_metric);
     const Resolver res{plan, facts};
     for (const auto& r : o.routes) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "openvpn/core/log.hpp"
@@ -24,11 +25,19 @@
 
 namespace ovpn::tun {
 
+// kDcoRouteMetric: 2.6's DCO_DEFAULT_METRIC, the metric of --route /
+// --route-ipv6 routes without one when DCO carries the data, so that the
+// iroutes (metric 100) always win.
+inline constexpr std::uint32_t kDcoRouteMetric = 200;
+
 struct PlanFacts {
     std::string ifname;
     std::uint32_t mtu = 1500;
     IpAddr remote_host; // the peer's transport address (remote_host, bypass route)
     IpAddr net_gateway; // the default gateway before the VPN (net_gateway)
+    // default_metric: the routes' metric when neither the route nor
+    // --route-metric gives one (kDcoRouteMetric under DCO, as 2.6).
+    std::optional<std::uint32_t> default_metric;
 };
 
 Result<NetPlan> plan_from_options(const options::Options& o, const PlanFacts& facts, Logger& log);

@@ -80,6 +80,21 @@ TEST(PlanOptions, AddressesRoutesKeywordsAndMetrics)
     EXPECT_EQ(c.text(), "");
 }
 
+TEST(PlanOptions, DcoDefaultMetricUnlessRouteMetricGivesOne)
+{
+    options::Options o;
+    o.routes = {route({"10.1.0.0", "255.255.0.0"})};
+    Captured c;
+    PlanFacts f = facts();
+    EXPECT_FALSE(plan_from_options(o, f, c.log)->route_metric); // userspace: none
+    f.default_metric = kDcoRouteMetric;
+    EXPECT_EQ(plan_from_options(o, f, c.log)->route_metric, 200u); // 2.6's DCO_DEFAULT_METRIC
+    o.route_metric = 0;                                            // 2.6: 0 keeps the default
+    EXPECT_EQ(plan_from_options(o, f, c.log)->route_metric, 200u);
+    o.route_metric = 30;
+    EXPECT_EQ(plan_from_options(o, f, c.log)->route_metric, 30u);
+}
+
 TEST(PlanOptions, BadRoutesAreLoggedAndLeftOut)
 {
     options::Options o;
