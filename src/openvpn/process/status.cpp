@@ -104,6 +104,8 @@ std::string server_v1(const std::vector<ServerClientRow>& rows, std::time_t now,
                         r.real_address.c_str(), format_time(rt.last_ref).c_str());
     s += "GLOBAL STATS\n";
     s += strfmt("Max bcast/mcast queue length,%zu\n", g.max_bcast_mcast_queue_length);
+    if (g.userspace_data_packets)
+        s += strfmt("userspace_data_packets,%llu\n", u64(*g.userspace_data_packets));
     s += "END\n";
     return s;
 }
@@ -141,6 +143,8 @@ std::string server_v23(const std::vector<ServerClientRow>& rows, std::time_t now
                        format_time(rt.last_ref), num(as_u32(rt.last_ref))});
     s += join({"GLOBAL_STATS", "Max bcast/mcast queue length", num(g.max_bcast_mcast_queue_length)});
     s += join({"GLOBAL_STATS", "dco_enabled", g.dco_enabled ? "1" : "0"});
+    if (g.userspace_data_packets)
+        s += join({"GLOBAL_STATS", "userspace_data_packets", num(u64(*g.userspace_data_packets))});
     s += "END\n";
     return s;
 }

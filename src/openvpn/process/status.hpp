@@ -88,6 +88,11 @@ struct ServerStatusGlobals {
         "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [MH/PKTINFO] [AEAD] [DCO]";
     std::size_t max_bcast_mcast_queue_length = 0;
     bool dco_enabled = false; // printed by v2/v3 only, as 2.6 does
+    // Beyond 2.6, printed only when set (the server sets it under DCO):
+    // the data-channel packets the process itself read off its sockets
+    // (those that came before the kernel took a socket over), as
+    // "userspace_data_packets,N" (v1) / "GLOBAL_STATS,userspace_data_packets,N".
+    std::optional<std::uint64_t> userspace_data_packets;
 };
 
 // format_server_status: version 1, 2 or 3 (anything else is treated as 1, as

@@ -158,6 +158,23 @@ TEST_F(StatusTest, ServerVersion3IsVersion2WithTabs)
     EXPECT_NE(v2.find("GLOBAL_STATS,dco_enabled,1\nEND\n"), std::string::npos);
 }
 
+TEST_F(StatusTest, ServerUserspaceDataPacketsOnlyWhenSet)
+{
+    ServerStatusGlobals g;
+    EXPECT_EQ(format_server_status({}, 2, kT0, g).find("userspace_data_packets"), std::string::npos);
+    EXPECT_EQ(format_server_status({}, 1, kT0, g).find("userspace_data_packets"), std::string::npos);
+    g.dco_enabled = true;
+    g.userspace_data_packets = 7;
+    EXPECT_NE(format_server_status({}, 2, kT0, g)
+                  .find("GLOBAL_STATS,dco_enabled,1\nGLOBAL_STATS,userspace_data_packets,7\nEND\n"),
+              std::string::npos);
+    EXPECT_NE(format_server_status({}, 3, kT0, g).find("GLOBAL_STATS\tuserspace_data_packets\t7\nEND\n"),
+              std::string::npos);
+    EXPECT_NE(format_server_status({}, 1, kT0, g)
+                  .find("Max bcast/mcast queue length,0\nuserspace_data_packets,7\nEND\n"),
+              std::string::npos);
+}
+
 TEST_F(StatusTest, ServerNoClients)
 {
     EXPECT_EQ(format_server_status({}, 1, kT0),
