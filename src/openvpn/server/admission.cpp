@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "openvpn/options/dco.hpp"
+#include "openvpn/options/push_options.hpp"
 #include "openvpn/server/instance.hpp"
 #include "openvpn/server/iroute.hpp"
 #include "openvpn/server/server.hpp"
@@ -97,9 +99,20 @@ void Server::admit(Instance& in, const wire::KeyMethod2* km)
         fail_auth(in, n.error());
         return;
     }
+    if (!n->data_v2 && offloaded()) {
+        // 2.6 (multi_client_set_protocol_options): the kernel only takes
+        // P_DATA_V2 with a peer id
+        log_.logf(kV1,
+                  "%s Client does not support DATA_V2. Data channel offloading requires DATA_V2. "
+                  "Dropping client.",
+                  in.prefix().c_str());
+        fail_auth(in, "Data channel negotiation failed (missing DATA_V2)");
+        return;
+    }
     in.ncp = *n;
     if (auto s = activate(in); !s) {
-        close_instance(in, "ERROR: " + s.error());
+        log_.logf(kV1, "%s ERROR: %s", in.prefix().c_str(), s.error().c_str());
+        close_instance(in, "");
         return;
     }
     if (in.ncp->request_push)
@@ -112,13 +125,51 @@ void Server::admit(Instance& in, const wire::KeyMethod2* km)
 bool Server::client_connect(Instance& in)
 {
     ClientConfig cfg;
-    if (!read_ccd(in, cfg) || !select_pool_address(in, cfg) || !run_client_connect(in, cfg))
+    ClientTexts texts;
+    if (!read_ccd(in, cfg, texts) || !select_pool_address(in, cfg) || !run_client_connect(in, cfg, texts))
         return false;
-    return apply_client_config(in, std::move(cfg));
+    return apply_client_config(in, std::move(cfg)) && dco_allows(in, texts);
+}
+
+// dco_allows: under DCO the client's own options (client-config-dir,
+// --client-connect) must not bring what the kernel cannot do; 2.6 applies
+// them to the client's copy of the options and checks them with the
+// verdict's function (dco_check_option), then rejects the client. Also 2.6:
+// any compression but stub-v2 is refused under DCO on its own.
+bool Server::dco_allows(Instance& in, const ClientTexts& texts)
+{
+    if (texts.empty() || !offloaded())
+        return true;
+    options::Options mine = o_;
+    Logger quiet(stderr);
+    quiet.set_verb(-1); // our own parse of these texts already logged
+    for (const auto& [name, text] : texts)
+        (void)options::apply_client_config(mine, text, name, quiet);
+    const auto refused = options::dco_option_blockers(mine);
+    bool ok = true;
+    if (!refused.empty()) {
+        const options::DcoBlocker& b = refused.front();
+        log_.logf(kV1, "%s %s", in.prefix().c_str(), b.message.c_str());
+        if (b.option == "compress" || b.option == "comp-lzo")
+            log_.logf(kV1, "%s Consider using the '--compress migrate' option.", in.prefix().c_str());
+        log_.logf(kV1, "%s MULTI: client has been rejected due to incompatible DCO options",
+                  in.prefix().c_str());
+        ok = false;
+    }
+    if (mine.comp_lzo || (mine.compress && *mine.compress != "stub-v2" && *mine.compress != "migrate")) {
+        log_.logf(kV1,
+                  "%s Compression or compression stub framing is not allowed since data-channel "
+                  "offloading is enabled.",
+                  in.prefix().c_str());
+        log_.logf(kV1, "%s MULTI: client has been rejected due to invalid compression options",
+                  in.prefix().c_str());
+        ok = false;
+    }
+    return ok;
 }
 
 // read_ccd: the client's --client-config-dir file (or DEFAULT) into cfg.
-bool Server::read_ccd(Instance& in, ClientConfig& cfg)
+bool Server::read_ccd(Instance& in, ClientConfig& cfg, ClientTexts& texts)
 {
     if (!o_.client_config_dir)
         return true;
@@ -150,6 +201,7 @@ bool Server::read_ccd(Instance& in, ClientConfig& cfg)
             return false;
         }
         merge(cfg, *c);
+        texts.emplace_back(*o_.client_config_dir + "/" + in.cn, std::move(text));
     }
     return true;
 }
@@ -181,6 +233,17 @@ bool Server::select_pool_address(Instance& in, const ClientConfig& cfg)
                       "%s MULTI_sva: WARNING: if --ifconfig-push is used for IPv4, automatic IPv6 assignment "
                       "from --ifconfig-ipv6-pool does not work.  Use --ifconfig-ipv6-push for IPv6 then.",
                       in.prefix().c_str());
+    }
+    // the ccd's own addresses are the client's from here on, so that
+    // --client-connect sees them (2.6 sets ifconfig_pool_remote_ip* then)
+    in_addr a4{};
+    if (cfg.ifconfig_push && inet_pton(AF_INET, cfg.ifconfig_push->first.c_str(), &a4) == 1)
+        in.v4 = a4;
+    in6_addr a6{};
+    if (cfg.ifconfig_ipv6_push) {
+        const std::string& spec = cfg.ifconfig_ipv6_push->first;
+        if (inet_pton(AF_INET6, spec.substr(0, spec.find('/')).c_str(), &a6) == 1)
+            in.v6 = a6;
     }
     return true;
 }

@@ -7,6 +7,7 @@
 
 #include <ctime>
 
+#include "openvpn/process/status.hpp"
 #include "openvpn/server/instance.hpp"
 #include "openvpn/server/server.hpp"
 #include "openvpn/session/control_config.hpp"
@@ -47,7 +48,7 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
     auto in = std::make_unique<Instance>(*this);
     in->id = *slot;
     in->addr = from;
-    in->addr_str = from.ip_string() + ":" + std::to_string(from.port());
+    in->addr_str = process::format_real_address(from.sa());
     in->cc = std::move(ch);
     in->inactivity.start(o_.inactive.value_or(0), o_.inactive_bytes, loop_.now());
     if (tcp) {
@@ -112,8 +113,8 @@ void Server::close_instance(Instance& in, const std::string& why)
 {
     if (in.dead)
         return;
-    if (!why.empty())
-        log_.logf(kV1, "%s %s", in.prefix().c_str(), why.c_str());
+    if (!why.empty()) // 2.6's signal line of an instance (D_MULTI_LOW)
+        log_.logf(Verb::Info, "%s %s", in.prefix().c_str(), why.c_str());
     in.dead = true;
     if (in.up && dp_) {
         client_disconnect(in);

@@ -58,6 +58,9 @@ struct Server::Instance final : session::ControlHandler {
     // control-channel bytes on the link; with the data plane's they make
     // 2.6's link read/write byte counts (status file, bytes_* env)
     std::uint64_t ctl_rx_bytes = 0, ctl_tx_bytes = 0;
+    // stats: the data plane's last counts for it (Server::peer_stats); kept
+    // when the kernel drops the peer, so client-disconnect still has them
+    data::PeerStats stats;
     bool dead = false;
     bool up = false;          // peer in the data plane, keys installed
     bool auth_failed = false; // AUTH_FAILED sent; dropped at drop_at

@@ -164,10 +164,9 @@ void Server::client_disconnect(Instance& in)
         return;
     }
     script::Env env = client_env(in);
-    if (auto st = dp_->stats(in.id)) {
-        env.set_int("bytes_received", static_cast<long long>(st->link_rx_bytes + in.ctl_rx_bytes));
-        env.set_int("bytes_sent", static_cast<long long>(st->link_tx_bytes + in.ctl_tx_bytes));
-    }
+    const data::PeerStats& st = peer_stats(in);
+    env.set_int("bytes_received", static_cast<long long>(st.link_rx_bytes + in.ctl_rx_bytes));
+    env.set_int("bytes_sent", static_cast<long long>(st.link_tx_bytes + in.ctl_tx_bytes));
     env.set_int("time_duration", static_cast<long long>(std::time(nullptr) - in.since));
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));
     (void)runner.run("client-disconnect", *o_.client_disconnect, {}, env);
@@ -197,7 +196,7 @@ void Server::learn_address(Instance& in, const char* op)
 
 // run_client_connect: --client-connect with a file for its output, merged
 // into cfg. false: the script failed or wrote a bad file.
-bool Server::run_client_connect(Instance& in, ClientConfig& cfg)
+bool Server::run_client_connect(Instance& in, ClientConfig& cfg, ClientTexts& texts)
 {
     if (!o_.client_connect)
         return true;
@@ -223,6 +222,7 @@ bool Server::run_client_connect(Instance& in, ClientConfig& cfg)
         return false;
     }
     merge(cfg, *c);
+    texts.emplace_back("client-connect output", std::move(*text));
     return true;
 }
 

@@ -18,8 +18,9 @@
 
 namespace ovpn::server {
 
-Server::Server(const options::Options& o, const options::DcoVerdict& dco, Logger& log, io::EventLoop& loop)
-    : o_(o), dco_(dco), log_(log), loop_(loop)
+Server::Server(const options::Options& o, const options::DcoVerdict& dco, Logger& log, io::EventLoop& loop,
+               PlaneFactory make_plane)
+    : o_(o), dco_(dco), log_(log), loop_(loop), make_plane_(std::move(make_plane))
 {
 }
 
@@ -158,14 +159,17 @@ void Server::on_tick()
 }
 
 // inactive: a client's --inactive ran out (session/inactivity.hpp): 2.6
-// ends that client's instance. true when it closed it.
+// ends that client's instance. Under DCO the kernel's counters are read
+// only when the timer is due (as 2.6 does, one GET_PEER then), not on every
+// tick; the userspace plane's are read each tick (2.6 counts each packet).
+// true when it closed it.
 bool Server::inactive(Instance& in, TimePoint now)
 {
-    std::uint64_t total = 0;
-    if (in.up)
-        if (auto st = dp_->stats(in.id))
-            total = st->plain_rx_bytes + st->plain_tx_bytes;
-    if (!in.inactivity.expired(total, now))
+    const auto due = in.inactivity.deadline();
+    if (!due || (offloaded() && now < *due))
+        return false;
+    const data::PeerStats& st = peer_stats(in);
+    if (!in.inactivity.expired(st.plain_rx_bytes + st.plain_tx_bytes, now))
         return false;
     log_.logf(kV1, "%s Inactivity timeout (--inactive), exiting", in.prefix().c_str());
     close_instance(in, "SIGTERM[soft,inactive] received, client-instance exiting");
@@ -263,7 +267,7 @@ void Server::on_signal(io::Signal s)
         begin_exit(kReloadConfig, "SIGHUP[hard,] received, process restarting");
         break;
     case io::Signal::Usr2:
-        log_.logf(kV1, "MULTI: %zu client(s) connected", instances_.size());
+        log_status();
         break;
     }
 }

@@ -19,16 +19,31 @@
 //      extra pushes, iroutes (iroute.hpp; the data plane routes by longest
 //      prefix and checks sources), disable), --client-disconnect,
 //      --learn-address, --tls-verify (all with the certificate variables of
-//      cert_env.hpp), per-instance reneg-sec jitter (session/reneg.hpp), and the
-//      --status file (status.hpp) on every connect/disconnect and interval;
+//      cert_env.hpp), per-instance reneg-sec jitter (session/reneg.hpp),
+//      --inactive, and the --status file (process/status.hpp) on every
+//      connect/disconnect and interval, with the data plane's counters;
 //   5. SIGTERM/SIGINT exit, SIGUSR1 / SIGHUP make run() return kRunAgain /
 //      kReloadConfig (daemon::run builds a fresh Server); with
 //      --explicit-exit-notify on UDP the clients get RESTART first and the
 //      server goes 2 s later, as 2.6.
+// With DCO (the data plane is the kernel's, session::offloaded) the server
+// does what 2.6.14 does there (multi.c): each admitted client is a kernel
+// peer (its pushed VPN addresses, the shared UDP socket or its own TCP
+// socket, PEER_ID = the pushed peer-id) with the server's ping/ping-restart
+// as its keepalive; a client without DATA_V2, or whose client-config-dir /
+// --client-connect options the kernel cannot carry, is refused with 2.6's
+// lines; a peer the kernel drops ends its client with SIGTERM and 2.6's
+// reason ("ovpn-dco: ping expired", ...); --route gets metric 200 so the
+// iroutes (metric 100) win; the status file says dco_enabled 1 and takes
+// every client's counters from one dump; --client-to-client only logs
+// 2.6's note (the kernel routes between clients). A client's float is
+// followed by the kernel alone: the status keeps its first address, as in
+// 2.6.
 // The members are defined in one file per concern (see the groups below).
 #pragma once
 
 #include <ctime>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,6 +65,7 @@
 #include "openvpn/server/tcp_listener.hpp"
 #include "openvpn/session/control_events.hpp"
 #include "openvpn/session/keys.hpp"
+#include "openvpn/session/make_data_plane.hpp"
 #include "openvpn/session/run_result.hpp"
 #include "openvpn/session/tls_config.hpp"
 
@@ -76,11 +92,18 @@ using session::kExitOk;
 using session::kReloadConfig;
 using session::kRunAgain;
 
+// PlaneFactory: how the server gets its data plane (opened and attached,
+// as session::make_data_plane does it); tests give their own.
+using PlaneFactory = std::function<Result<std::unique_ptr<data::DataPlane>>(
+    const options::Options&, const options::DcoVerdict&, session::PlaneMode, io::EventLoop&, data::EventSink,
+    Logger&)>;
+
 class Server {
 public:
     // Server: options, the DCO verdict of admission, log and loop must
-    // outlive it.
-    Server(const options::Options& o, const options::DcoVerdict& dco, Logger& log, io::EventLoop& loop);
+    // outlive it. `make_plane` empty: session::make_data_plane.
+    Server(const options::Options& o, const options::DcoVerdict& dco, Logger& log, io::EventLoop& loop,
+           PlaneFactory make_plane = {});
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -129,6 +152,15 @@ private:
     // on_data_packets: to the data plane; returns how many authenticated.
     std::size_t on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now);
     void on_peer_event(const data::PeerEvent& ev);
+    void on_peer_gone(Instance& in, data::DelReason reason);
+    // offloaded: the kernel carries the data channel (DCO): 2.6's
+    // dco_enabled() for what differs (log lines, client checks, status).
+    bool offloaded() const;
+    // peer_stats: the data plane's counts for a client, or the last ones
+    // seen when it no longer answers (a peer the kernel dropped);
+    // refresh_stats: all clients' counts at once (one GET_PEER dump).
+    const data::PeerStats& peer_stats(Instance& in);
+    void refresh_stats();
 
     // transport.cpp: the sockets and every packet on them.
     Status<> open_transport();
@@ -143,6 +175,7 @@ private:
     void accept_first(const FirstPacket& fp, PacketBuf& b, const io::SockAddr& from, TimePoint now);
     void on_tcp_accept();
     void on_tcp_event(std::uint32_t id, std::uint32_t events);
+    void tcp_reset(Instance& in, const io::LinkError& e);
     void on_control_packet(Instance& in, PacketBuf& b, TimePoint now);
     void send_to(Instance& in, const std::vector<std::uint8_t>& pkt);
     void flush(Instance& in);
@@ -165,10 +198,14 @@ private:
     void on_renegotiated(Instance& in, std::uint8_t key_id, const wire::KeyMethod2* km);
     void drop_older_sessions(Instance& in);
     void admit(Instance& in, const wire::KeyMethod2* km);
+    // ClientTexts: the client-config-dir file and the --client-connect
+    // output of one client (name, text), for the DCO option check.
+    using ClientTexts = std::vector<std::pair<std::string, std::string>>;
     bool client_connect(Instance& in);
-    bool read_ccd(Instance& in, ClientConfig& cfg);
+    bool read_ccd(Instance& in, ClientConfig& cfg, ClientTexts& texts);
     bool select_pool_address(Instance& in, const ClientConfig& cfg);
     bool apply_client_config(Instance& in, ClientConfig cfg);
+    bool dco_allows(Instance& in, const ClientTexts& texts);
     void fail_auth(Instance& in, const std::string& reason);
 
     // scripts.cpp: 2.6's server scripts and their environment.
@@ -176,7 +213,7 @@ private:
     std::optional<script::TempFile> write_credentials(const Instance& in, const std::string& user,
                                                       const SecureBytes& pass);
     bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);
-    bool run_client_connect(Instance& in, ClientConfig& cfg);
+    bool run_client_connect(Instance& in, ClientConfig& cfg, ClientTexts& texts);
     void client_disconnect(Instance& in);
     void learn_address(Instance& in, const char* op);
     script::Env client_env(const Instance& in) const;
@@ -186,8 +223,10 @@ private:
     void send_push_reply(Instance& in);
     void handle_message(Instance& in, const std::string& text);
 
-    // status_file.cpp: --status and --ifconfig-pool-persist.
+    // status_file.cpp: --status (and SIGUSR2) and --ifconfig-pool-persist.
+    std::string status_text();
     void write_status();
+    void log_status();
     void read_persist();
     void write_persist();
 
@@ -195,6 +234,7 @@ private:
     const options::DcoVerdict& dco_;
     Logger& log_;
     io::EventLoop& loop_;
+    PlaneFactory make_plane_;
     int exit_code_ = kExitOk;
     bool exiting_ = false;
     long long start_time_ = static_cast<long long>(std::time(nullptr)); // daemon_start_time
@@ -219,6 +259,9 @@ private:
     std::optional<io::TimerId> tick_;
     std::unique_ptr<process::StatusFile> status_; // --status, opened at start
     std::optional<TimePoint> next_status_;
+    // data-channel packets read off our sockets (under DCO only those that
+    // came before the hand-over); the status file reports it under DCO
+    std::uint64_t userspace_data_packets_ = 0;
     int persist_secs_ = 0; // --ifconfig-pool-persist seconds (0: read only)
     std::optional<TimePoint> next_persist_;
     std::unique_ptr<process::StatusFile> persist_file_; // --ifconfig-pool-persist, opened at start

@@ -1,6 +1,5 @@
-// server/status_file.cpp: the --status file (status.hpp formats it) and
-// --ifconfig-pool-persist.
-#include "openvpn/process/status.hpp"
+// server/status_file.cpp: the --status file and SIGUSR2's status in the log
+// (process/status.hpp formats both as 2.6), and --ifconfig-pool-persist.
 #include "openvpn/server/instance.hpp"
 
 #include <unistd.h>
@@ -9,49 +8,69 @@
 #include <fstream>
 #include <sstream>
 
+#include "openvpn/process/status.hpp"
 #include "openvpn/server/iroute.hpp"
 #include "openvpn/server/server.hpp"
-#include "openvpn/server/status.hpp"
 
 namespace ovpn::server {
 
-void Server::write_status()
+// status_text: the status in 2.6's --status-version format, with every
+// client's counters from one stats_all (one GET_PEER dump under DCO, as 2.6
+// does per status write).
+std::string Server::status_text()
 {
-    if (!o_.status)
-        return;
-    const int interval = o_.status_interval.value_or(60);
-    next_status_ = loop_.now() + seconds(interval > 0 ? interval : 60);
-    std::vector<StatusClient> rows;
+    refresh_stats();
+    std::vector<process::ServerClientRow> rows;
     for (const auto& [id, in] : instances_) {
         if (in->dead || !in->up)
             continue;
-        StatusClient c;
+        process::ServerClientRow c;
         c.common_name = in->cn;
         c.real_address = in->addr_str;
         if (in->v4)
-            c.vpn_ipv4 = v4_string(*in->v4);
+            c.virtual_address = v4_string(*in->v4);
         if (in->v6)
-            c.vpn_ipv6 = v6_string(*in->v6);
+            c.virtual_ipv6 = v6_string(*in->v6);
         c.username = in->username;
-        for (const auto& r : in->iroutes)
-            c.routes.push_back(iroute_string(r));
-        if (auto st = dp_->stats(id)) {
-            c.bytes_received = st->link_rx_bytes + in->ctl_rx_bytes;
-            c.bytes_sent = st->link_tx_bytes + in->ctl_tx_bytes;
-        }
+        c.bytes_received = in->stats.link_rx_bytes + in->ctl_rx_bytes;
+        c.bytes_sent = in->stats.link_tx_bytes + in->ctl_tx_bytes;
         c.connected_since = in->since;
         c.last_ref = std::time(nullptr);
         c.client_id = id;
         c.peer_id = in->ncp && in->ncp->data_v2 ? id : data::kUndefinedPeerId;
         c.cipher = in->ncp ? in->ncp->cipher : "";
+        if (!in->iroutes.empty()) {
+            for (const std::string* a : {&c.virtual_address, &c.virtual_ipv6})
+                if (!a->empty())
+                    c.routes.push_back({*a, c.last_ref, false});
+            for (const auto& r : in->iroutes)
+                c.routes.push_back({iroute_string(r), c.last_ref, false});
+        }
         rows.push_back(std::move(c));
     }
-    const std::string text = format_status(o_.status_version.value_or(1), rows, std::time(nullptr),
-                                           "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)]");
+    process::ServerStatusGlobals g;
+    g.dco_enabled = offloaded();
+    if (g.dco_enabled)
+        g.userspace_data_packets = userspace_data_packets_;
+    return process::format_server_status(rows, process::status_version(o_), std::time(nullptr), g);
+}
+
+void Server::write_status()
+{
+    if (!status_)
+        return;
+    const int interval = o_.status_interval.value_or(60);
+    next_status_ = loop_.now() + seconds(interval > 0 ? interval : 60);
     // the file was opened at start, before the privilege drop (2.6 keeps
     // its descriptor and rewrites in place)
-    if (!status_ || !status_->write(text, loop_.now()))
+    if (!status_->write(status_text(), loop_.now()))
         log_.logf(kV1, "WARNING: cannot write the --status file %s", o_.status->c_str());
+}
+
+// log_status: SIGUSR2, as 2.6: the status text into the log.
+void Server::log_status()
+{
+    process::log_status(log_, status_text());
 }
 
 // read_persist: --ifconfig-pool-persist file [seconds] at start; a missing

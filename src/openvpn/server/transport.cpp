@@ -11,6 +11,7 @@
 
 #include "openvpn/io/watched_link.hpp"
 #include "openvpn/options/helpers.hpp"
+#include "openvpn/process/status.hpp"
 #include "openvpn/server/instance.hpp"
 #include "openvpn/server/server.hpp"
 #include "openvpn/wire/opcode.hpp"
@@ -116,7 +117,7 @@ void Server::on_udp_data(PacketBuf& b, const io::SockAddr& from, TimePoint now)
     log_.logf(kV1, "%s peer info: float from %s to %s", in->prefix().c_str(), in->addr.to_string().c_str(),
               from.to_string().c_str());
     in->addr = from;
-    in->addr_str = from.ip_string() + ":" + std::to_string(from.port());
+    in->addr_str = process::format_real_address(from.sa());
     (void)dp_->update_remote(in->id, from);
 }
 
@@ -293,7 +294,7 @@ void Server::on_tcp_event(std::uint32_t id, std::uint32_t events)
     TimePoint now = loop_.now();
     if ((events & io::kWritable) != 0) {
         if (auto s = in->tcp->flush(); !s) { // the watch follows the queue
-            close_instance(*in, "Connection reset, restarting [" + s.error().message() + "]");
+            tcp_reset(*in, s.error());
             reap();
             return;
         }
@@ -302,7 +303,7 @@ void Server::on_tcp_event(std::uint32_t id, std::uint32_t events)
         for (int round = 0; round < kMaxRounds && !in->dead; ++round) {
             auto n = in->tcp->recv(in->rx, in->rx_from);
             if (!n) {
-                close_instance(*in, "Connection reset, restarting [" + n.error().message() + "]");
+                tcp_reset(*in, n.error());
                 break;
             }
             if (*n == 0)
@@ -326,6 +327,16 @@ void Server::on_tcp_event(std::uint32_t id, std::uint32_t events)
     }
     reap();
     arm_tick();
+}
+
+// tcp_reset: a client's TCP connection ended or broke: 2.6's two lines
+// (the status of the failed read: 0 at the end of the stream) and the
+// instance restarts, i.e. goes.
+void Server::tcp_reset(Instance& in, const io::LinkError& e)
+{
+    log_.logf(kV1, "%s Connection reset, restarting [%d]", in.prefix().c_str(),
+              e.kind == io::LinkErrorKind::Closed ? 0 : -1);
+    close_instance(in, "SIGUSR1[soft,connection-reset] received, client-instance restarting");
 }
 
 void Server::on_control_packet(Instance& in, PacketBuf& b, TimePoint now)
@@ -357,7 +368,7 @@ void Server::send_to(Instance& in, const std::vector<std::uint8_t>& pkt)
     if (in.tcp) {
         auto r = in.tcp->send(std::span<const PacketBuf>(&b, 1), nullptr);
         if (!r) {
-            close_instance(in, "Connection reset, restarting [" + r.error().message() + "]");
+            tcp_reset(in, r.error());
             return;
         }
     } else if (udp_) {

@@ -21,12 +21,18 @@ namespace ovpn::server {
 
 Status<> Server::open_tun()
 {
-    auto dp = session::make_data_plane(
-        o_, dco_, session::PlaneMode::MultiPeer, loop_,
-        [this](const data::PeerEvent& e) { on_peer_event(e); }, log_);
+    data::EventSink sink = [this](const data::PeerEvent& e) { on_peer_event(e); };
+    auto dp = make_plane_ ? make_plane_(o_, dco_, session::PlaneMode::MultiPeer, loop_, std::move(sink), log_)
+                          : session::make_data_plane(o_, dco_, session::PlaneMode::MultiPeer, loop_,
+                                                     std::move(sink), log_);
     if (!dp)
         return Err(dp.error());
     dp_ = std::move(*dp);
+    if (offloaded() && o_.client_to_client) // 2.6's options check, once DCO runs
+        log_.write(
+            kV1, mute::None, Severity::Warning,
+            "Note: --client-to-client has no effect when using data channel offload: packets are always "
+            "sent to the VPN interface and then routed based on the system routing table");
     if (dp_->device().name == "null" || o_.ifconfig_noexec) {
         // no addresses to set; the scripts run as for any device (2.6)
         tun_mtu_ = static_cast<std::uint32_t>(o_.ce.tun_mtu.value_or(1500));
@@ -49,6 +55,8 @@ Status<> Server::configure_device()
     tun::PlanFacts facts;
     facts.ifname = dp_->device().name;
     facts.mtu = static_cast<std::uint32_t>(o_.ce.tun_mtu.value_or(1500));
+    if (offloaded())
+        facts.default_metric = tun::kDcoRouteMetric;
     if (auto d = nl_->default_route(AF_INET); d && d->gateway.is_set())
         facts.net_gateway = d->gateway;
     auto planned = tun::plan_from_options(o_, facts, log_);
@@ -87,10 +95,10 @@ void Server::close_device()
         (void)run_device_script("down", *o_.down, true);
     const std::string ifname = dp_->device().name;
     const bool configured = tun_mtu_ != 0;
-    dp_.reset();
-    if (net_)
+    if (net_) // addresses and routes first, while the device is still there (2.6's order)
         net_->restore();
     net_.reset();
+    dp_.reset();
     if (o_.down && !o_.down_pre && configured) {
         // the device is gone; the script still gets its name and facts
         const auto args = script::up_down_args(ifname, tun_mtu_, o_.ifconfig ? o_.ifconfig->first : "",
@@ -215,7 +223,33 @@ std::size_t Server::on_data_packets(Instance& in, std::span<PacketBuf> pkts, Tim
 {
     if (!in.up || !dp_)
         return 0;
+    userspace_data_packets_ += pkts.size();
     return dp_->on_link_data(in.id, pkts, now);
+}
+
+bool Server::offloaded() const
+{
+    return dp_ && session::offloaded(*dp_);
+}
+
+const data::PeerStats& Server::peer_stats(Instance& in)
+{
+    if (in.up && dp_)
+        if (auto st = dp_->stats(in.id))
+            in.stats = *st;
+    return in.stats;
+}
+
+void Server::refresh_stats()
+{
+    if (!dp_)
+        return;
+    auto all = dp_->stats_all();
+    if (!all)
+        return;
+    for (const auto& [id, st] : *all)
+        if (Instance* in = find_id(id); in != nullptr && in->up)
+            in->stats = st;
 }
 
 // on_peer_event: what the data plane reports about a client (from the loop).
@@ -226,13 +260,7 @@ void Server::on_peer_event(const data::PeerEvent& ev)
         return;
     switch (ev.kind) {
     case data::PeerEventKind::Gone:
-        if (ev.reason == data::DelReason::Expired) {
-            log_.logf(kV1, "%s [%s] Inactivity timeout (--ping-restart), restarting", in->prefix().c_str(),
-                      in->cn.c_str());
-            close_instance(*in, "SIGUSR1[soft,ping-restart] received, client-instance restarting");
-        } else {
-            close_instance(*in, "SIGUSR1[soft,connection-reset] received, client-instance restarting");
-        }
+        on_peer_gone(*in, ev.reason);
         break;
     case data::PeerEventKind::RemoteExit:
         close_instance(*in, "SIGTERM[soft,remote-exit] received, client-instance exiting");
@@ -244,6 +272,42 @@ void Server::on_peer_event(const data::PeerEvent& ev)
     }
     reap();
     arm_tick();
+}
+
+// on_peer_gone: the data plane dropped a client by itself. Userspace: its
+// keepalive expired (2.6's ping-restart of the instance). The kernel (DCO)
+// says why, and 2.6 ends the instance with SIGTERM and that reason
+// (multi.c process_incoming_del_peer); either way client-disconnect runs
+// with the client's last counts.
+void Server::on_peer_gone(Instance& in, data::DelReason reason)
+{
+    if (!offloaded()) {
+        if (reason == data::DelReason::Expired) {
+            log_.logf(kV1, "%s [%s] Inactivity timeout (--ping-restart), restarting", in.prefix().c_str(),
+                      in.cn.c_str());
+            close_instance(in, "SIGUSR1[soft,ping-restart] received, client-instance restarting");
+        } else {
+            close_instance(in, "SIGUSR1[soft,connection-reset] received, client-instance restarting");
+        }
+        return;
+    }
+    const char* why = "ovpn-dco: unknown reason";
+    switch (reason) {
+    case data::DelReason::Expired:
+        why = "ovpn-dco: ping expired";
+        break;
+    case data::DelReason::TransportError:
+        why = "ovpn-dco: transport error";
+        break;
+    case data::DelReason::TransportDisconnect:
+        why = "ovpn-dco: transport disconnected";
+        break;
+    case data::DelReason::Userspace:
+        return; // our own del_peer (2.6 ignores it as well)
+    case data::DelReason::Teardown:
+        break;
+    }
+    close_instance(in, strfmt("SIGTERM[soft,%s] received, client-instance exiting", why));
 }
 
 } // namespace ovpn::server

@@ -12,125 +12,18 @@
 #include <gtest/gtest.h>
 
 #include "common.hpp"
+#include "harness.hpp"
 #include "openvpn/control/control_channel.hpp"
 #include "openvpn/crypto/data_channel.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/server/server.hpp"
 #include "openvpn/wire/push_message.hpp"
-#include "unit/control/test_pki.hpp"
 
 using namespace ovpn;
-using ovpn::servertest::server_opts;
-
-namespace {
-
-const char* const kPeerInfo =
-    "IV_VER=2.6.14\nIV_PLAT=linux\nIV_PROTO=990\nIV_CIPHERS=AES-256-GCM:AES-128-GCM\n";
-
-struct Harness {
-    FakeClock clock;
-    Logger log{stderr};
-    io::EventLoop loop{clock};
-    options::Options opts;
-    std::unique_ptr<server::Server> srv;
-    std::unique_ptr<io::LinkSocket> sock;
-    std::unique_ptr<control::ControlChannel> cli;
-    std::vector<std::string> messages;
-    bool key_active = false;
-
-    explicit Harness(std::vector<std::string> extra)
-    {
-        log.set_verb(0);
-        std::vector<std::string> a = {
-            "--topology",  "subnet",    "--proto", "udp4",
-            "--local",     "127.0.0.1", "--port",  std::to_string(servertest::free_udp_port()),
-            "--keepalive", "2",         "10"};
-        a.insert(a.end(), extra.begin(), extra.end());
-        opts = server_opts(a);
-        opts.dev = "null";
-        srv = std::make_unique<server::Server>(opts, servertest::no_dco(), log, loop);
-        auto s = srv->start();
-        EXPECT_TRUE(s) << (s ? "" : s.error());
-    }
-
-    // connect: a new client socket and control channel (hard reset sent).
-    void connect(const std::string& user = "", const std::string& pass = "")
-    {
-        io::UdpConfig uc;
-        uc.family = io::Family::V4;
-        uc.connect_to = srv->local_address();
-        auto s = io::open_udp(uc);
-        ASSERT_TRUE(s) << s.error();
-        sock = std::move(*s);
-        auto ctx = control::TlsContext::create(testpki::config(false));
-        ASSERT_TRUE(ctx) << ctx.error();
-        control::ControlConfig cc;
-        cc.tls = *ctx;
-        cc.wrap = control::make_no_wrap();
-        cc.options_string = "V4,dev-type tun,link-mtu 1549,tun-mtu 1500,proto UDPv4,cipher AES-256-GCM";
-        cc.peer_info = kPeerInfo;
-        cc.username = user;
-        cc.password = SecureBytes(as_bytes(pass));
-        auto ch = control::ControlChannel::create(std::move(cc), clock.now());
-        ASSERT_TRUE(ch) << ch.error();
-        cli = std::move(*ch);
-        cli->start(clock.now());
-        messages.clear();
-        key_active = false;
-    }
-
-    // pump: one round trip of everything pending on both sides.
-    void pump()
-    {
-        while (auto p = cli->poll_transmit(clock.now())) {
-            PacketBuf b(p->size() + PacketBuf::kDefaultHeadroom);
-            (void)b.append(*p);
-            (void)sock->send(std::span<const PacketBuf>(&b, 1), nullptr);
-        }
-        for (int i = 0; i < 4; ++i)
-            (void)loop.run_once(milliseconds(0));
-        std::vector<PacketBuf> rx(8);
-        std::vector<io::SockAddr> from(8);
-        for (;;) {
-            auto n = sock->recv(rx, from);
-            if (!n || *n == 0)
-                break;
-            for (std::size_t i = 0; i < *n; ++i)
-                cli->on_packet(rx[i].span(), clock.now());
-        }
-        while (auto e = cli->poll_event()) {
-            if (e->kind == control::ControlEvent::Kind::KeyActive)
-                key_active = true;
-            if (e->kind == control::ControlEvent::Kind::Message)
-                messages.push_back(e->message.text);
-        }
-    }
-
-    bool pump_until(const std::function<bool()>& done, int rounds = 200)
-    {
-        for (int i = 0; i < rounds && !done(); ++i)
-            pump();
-        return done();
-    }
-
-    bool has_message(const std::string& prefix) const
-    {
-        for (const auto& m : messages)
-            if (m.rfind(prefix, 0) == 0)
-                return true;
-        return false;
-    }
-
-    void advance(Duration d)
-    {
-        clock.advance(d);
-        for (int i = 0; i < 4; ++i)
-            (void)loop.run_once(milliseconds(0));
-    }
-};
-
-} // namespace
+using ovpn::servertest::Harness;
+using ovpn::servertest::push_has;
+using ovpn::servertest::TempDir;
 
 TEST(ServerInstance, HandshakeThenPushReplyWithPoolAddressPeerIdAndCipher)
 {
@@ -248,52 +141,6 @@ TEST(ServerInstance, TlsAuthDropsAnUnauthenticatedReset)
     EXPECT_EQ(h.srv->num_clients(), 0u);
     EXPECT_FALSE(h.key_active);
 }
-
-namespace {
-
-struct TempDir {
-    std::string path;
-    TempDir()
-    {
-        char tmpl[] = "/tmp/srv-test.XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-    void write(const std::string& name, const std::string& text, bool exec = false) const
-    {
-        FILE* f = std::fopen((path + "/" + name).c_str(), "w");
-        ASSERT_NE(f, nullptr);
-        std::fputs(text.c_str(), f);
-        std::fclose(f);
-        if (exec)
-            (void)::chmod((path + "/" + name).c_str(), 0755);
-    }
-    std::string read(const std::string& name) const
-    {
-        std::string out;
-        FILE* f = std::fopen((path + "/" + name).c_str(), "r");
-        if (f == nullptr)
-            return out;
-        char buf[512];
-        std::size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-            out.append(buf, n);
-        std::fclose(f);
-        return out;
-    }
-};
-
-bool push_has(const std::vector<std::string>& msgs, const std::string& opt)
-{
-    for (const auto& m : msgs) {
-        auto pr = wire::parse_push_reply(m);
-        if (pr && std::find(pr->options.begin(), pr->options.end(), opt) != pr->options.end())
-            return true;
-    }
-    return false;
-}
-
-} // namespace
 
 TEST(ServerInstance, CcdFileSetsTheAddressAndExtraPushes)
 {
@@ -503,4 +350,46 @@ TEST(ServerInstance, AuthenticDataFromANewAddressFloatsTheClient)
         send_on(*moved, b);
     }
     EXPECT_EQ(h.srv->num_clients(), 0u);
+}
+
+TEST(ServerInstance, InactiveEndsAQuietClientBeforeItsPingRestart)
+{
+    Harness h({"--inactive", "5"});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    h.advance(seconds(4));
+    EXPECT_EQ(h.srv->num_clients(), 1u);
+    h.advance(seconds(3)); // the ping-restart (20 s) is far away
+    EXPECT_EQ(h.srv->num_clients(), 0u);
+    EXPECT_TRUE(h.logged("Inactivity timeout (--inactive), exiting"));
+    EXPECT_TRUE(h.logged("SIGTERM[soft,inactive] received, client-instance exiting"));
+}
+
+TEST(ServerInstance, StatusFileStaysOpenForWritesAfterItIsMadeReadOnly)
+{
+    // 2.6 opens the file once at start-up (before --user drops the right to
+    // open it) and rewrites it through that descriptor.
+    TempDir d;
+    Harness h({"--status", d.path + "/status", "1"});
+    ASSERT_EQ(::chmod((d.path + "/status").c_str(), 0400), 0);
+    ASSERT_EQ(::chmod(d.path.c_str(), 0500), 0);
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    h.advance(seconds(1));
+    (void)::chmod(d.path.c_str(), 0700);
+    EXPECT_NE(d.read("status").find("test-client,127.0.0.1:"), std::string::npos) << d.read("status");
+}
+
+TEST(ServerInstance, ClientConnectSeesTheAddressesOfTheCcdFile)
+{
+    TempDir d;
+    d.write("test-client", "ifconfig-push 10.94.0.77 255.255.255.0\nifconfig-ipv6-push fd00:94::77/64\n");
+    d.write("connect.sh",
+            "#!/bin/sh\necho \"$ifconfig_pool_remote_ip $ifconfig_pool_remote_ip6\" > " + d.path + "/env\n",
+            true);
+    Harness h({"--server-ipv6", "fd00:94::/64", "--client-config-dir", d.path, "--script-security", "2",
+               "--client-connect", d.path + "/connect.sh"});
+    h.connect();
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    EXPECT_EQ(d.read("env"), "10.94.0.77 fd00:94::77\n");
 }
