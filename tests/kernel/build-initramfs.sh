@@ -42,6 +42,7 @@ done
 
 root=$(mktemp -d /tmp/kvmt-initramfs.XXXXXX)
 trap 'rm -rf "$root"' EXIT
+chmod 755 "$root" # the guest's /: mktemp made it 0700, closed to a daemon running as nobody
 
 # Merged-/usr layout like Debian 12.
 mkdir -p "$root"/usr/{bin,sbin,lib/x86_64-linux-gnu,lib64} "$root"/{dev,proc,sys,tmp,run,etc,root,var}
