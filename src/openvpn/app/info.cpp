@@ -9,6 +9,7 @@
 #include "dco/availability.hpp"
 #include "openvpn/app/app.hpp"
 #include "openvpn/options/table.hpp"
+#include "openvpn/process/status.hpp"
 
 namespace ovpn::app {
 namespace {
@@ -39,8 +40,7 @@ void wrap(std::FILE* out, std::string_view text, std::size_t indent, std::size_t
 
 std::string version_title()
 {
-    return "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [MH/PKTINFO] [AEAD] [DCO] "
-           "[openvpn-ng]";
+    return process::title_string();
 }
 
 std::string library_versions()

@@ -69,6 +69,7 @@ int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& lo
             first = false;
             if (opts.is_server()) {
                 server::Server s(opts, dco, log, loop);
+                s.set_management(mgmt);
                 code = s.run();
             } else {
                 client::Client c(opts, dco, log, loop);

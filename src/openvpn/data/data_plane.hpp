@@ -227,6 +227,10 @@ public:
     virtual Result<std::vector<std::pair<PeerId, PeerStats>>> stats_all() = 0;
     // drop_counts: named drop counters that are not zero, for logs/status.
     virtual std::vector<std::pair<std::string, std::uint64_t>> drop_counts() const = 0;
+    // max_bcast_queue: 2.6's "Max bcast/mcast queue length" of a server's
+    // status: the most peers one broadcast/multicast packet from tun was
+    // queued for (0 when the kernel routes tun packets, as under DCO).
+    virtual std::size_t max_bcast_queue() const { return 0; }
 };
 
 } // namespace ovpn::data

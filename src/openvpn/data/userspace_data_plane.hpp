@@ -144,6 +144,7 @@ public:
     // c2c_packets: packets forwarded client-to-client (decrypted from one
     // peer, re-encrypted for another).
     std::uint64_t c2c_packets() const noexcept { return c2c_packets_; }
+    std::size_t max_bcast_queue() const override { return max_bcast_; }
 
 private:
     struct Peer;
@@ -188,6 +189,7 @@ private:
     std::vector<std::uint8_t> scratch_; // LZ4 work area
     DropCounters drops_;
     std::uint64_t c2c_packets_ = 0;
+    std::size_t max_bcast_ = 0; // max_bcast_queue
 };
 
 } // namespace ovpn::data

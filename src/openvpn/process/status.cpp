@@ -186,7 +186,15 @@ std::string format_server_status(const std::vector<ServerClientRow>& rows, int v
         return server_v23(rows, now, globals, ',');
     if (version == 3)
         return server_v23(rows, now, globals, '\t');
-    return server_v1(rows, now, globals);
+    if (version == 1)
+        return server_v1(rows, now, globals);
+    return "ERROR: bad status format version number\n"; // only `status N` can ask for another
+}
+
+const char* title_string() noexcept
+{
+    return "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [MH/PKTINFO] [AEAD] [DCO] "
+           "[openvpn-ng]";
 }
 
 StatusFile::StatusFile(std::string path, std::chrono::seconds interval)

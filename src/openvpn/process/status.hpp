@@ -82,10 +82,13 @@ struct ServerClientRow {
     std::vector<ServerRoute> routes;
 };
 
+// title_string: 2.6's title_string as this build says it (the --version
+// line, `version`/`help` of the management interface, TITLE of status v2/v3).
+const char* title_string() noexcept;
+
 // ServerStatusGlobals: the GLOBAL STATS block and the TITLE line of v2/v3.
 struct ServerStatusGlobals {
-    std::string title =
-        "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [MH/PKTINFO] [AEAD] [DCO]";
+    std::string title = title_string();
     std::size_t max_bcast_mcast_queue_length = 0;
     bool dco_enabled = false; // printed by v2/v3 only, as 2.6 does
     // Beyond 2.6, printed only when set (the server sets it under DCO):
@@ -95,8 +98,9 @@ struct ServerStatusGlobals {
     std::optional<std::uint64_t> userspace_data_packets;
 };
 
-// format_server_status: version 1, 2 or 3 (anything else is treated as 1, as
-// 2.6 falls back to its default).
+// format_server_status: version 1, 2 or 3; another gives 2.6's one line
+// "ERROR: bad status format version number" (`status 4`). One formatter for
+// the --status file and the management `status` command.
 std::string format_server_status(const std::vector<ServerClientRow>& rows, int version, std::time_t now);
 std::string format_server_status(const std::vector<ServerClientRow>& rows, int version, std::time_t now,
                                  const ServerStatusGlobals& globals);

@@ -37,6 +37,8 @@ void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
               in.addr.to_string().c_str());
     if (!o_.duplicate_cn && in.cn != "UNDEF")
         drop_older_sessions(in);
+    if (mgmt_defer_auth(in, key_id, km, false))
+        return; // --management-client-auth decides (mgmt_host.cpp)
     admit(in, km);
 }
 
@@ -45,6 +47,8 @@ void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
 void Server::on_renegotiated(Instance& in, std::uint8_t key_id, const wire::KeyMethod2* km)
 {
     if (in.auth_failed)
+        return;
+    if (mgmt_defer_auth(in, key_id, km, true))
         return;
     if (o_.auth_user_pass_verify && km != nullptr && !verify_user_pass(in, km->username, km->password)) {
         fail_auth(in, "");
@@ -81,6 +85,11 @@ void Server::admit(Instance& in, const wire::KeyMethod2* km)
         fail_auth(in, "");
         return;
     }
+    admit_verified(in, km);
+}
+
+void Server::admit_verified(Instance& in, const wire::KeyMethod2* km)
+{
     if (!client_connect(in)) {
         fail_auth(in, "");
         return;
@@ -128,6 +137,19 @@ bool Server::client_connect(Instance& in)
     ClientTexts texts;
     if (!read_ccd(in, cfg, texts) || !select_pool_address(in, cfg) || !run_client_connect(in, cfg, texts))
         return false;
+    if (!in.mgmt_config.empty()) {
+        // client-auth's lines, after the script's (2.6's connect handlers)
+        std::string text;
+        for (const auto& l : in.mgmt_config)
+            text += l + "\n";
+        auto c = parse_client_config(text, "management client-auth");
+        if (!c) {
+            log_.logf(kV1, "%s %s", in.prefix().c_str(), c.error().c_str());
+            return false;
+        }
+        merge(cfg, *c);
+        texts.emplace_back("management client-auth", text);
+    }
     return apply_client_config(in, std::move(cfg)) && dco_allows(in, texts);
 }
 

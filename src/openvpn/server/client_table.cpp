@@ -7,6 +7,7 @@
 
 #include <ctime>
 
+#include "openvpn/mgmt/host.hpp"
 #include "openvpn/process/status.hpp"
 #include "openvpn/server/instance.hpp"
 #include "openvpn/server/server.hpp"
@@ -58,6 +59,7 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
         in->rx_from.assign(in->tcp->batch_size(), io::SockAddr{});
     }
     Instance* raw = in.get();
+    mgmt_new_instance(*raw);
     instances_[raw->id] = std::move(in);
     log_.logf(Verb::Info, "%s TLS: Initial packet from %s", raw->addr_str.c_str(), from.to_string().c_str());
     return raw;
@@ -116,6 +118,8 @@ void Server::close_instance(Instance& in, const std::string& why)
     if (!why.empty()) // 2.6's signal line of an instance (D_MULTI_LOW)
         log_.logf(Verb::Info, "%s %s", in.prefix().c_str(), why.c_str());
     in.dead = true;
+    const auto bytes = mgmt_instance_bytes(in);
+    mgmt_closed(in, bytes.in, bytes.out);
     if (in.up && dp_) {
         client_disconnect(in);
         (void)dp_->del_peer(in.id);

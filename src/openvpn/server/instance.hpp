@@ -12,6 +12,7 @@
 
 #include "openvpn/control/control_channel.hpp"
 #include "openvpn/data/data_plane.hpp"
+#include "openvpn/mgmt/engine.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/server/client_config.hpp"
 #include "openvpn/server/ncp.hpp"
@@ -71,6 +72,19 @@ struct Server::Instance final : session::ControlHandler {
     session::InactivityTimer inactivity; // --inactive, from the instance's start as in 2.6
     std::vector<PacketBuf> rx;           // TCP receive batch
     std::vector<io::SockAddr> rx_from;
+
+    // the management interface (server/mgmt_host.cpp)
+    std::time_t created = 0;                   // 2.6's mi->created (time_unix, time_duration)
+    mgmt::ClientContext mctx;                  // its CID and notification flags
+    unsigned mgmt_kid = 0;                     // 2.6's mda_key_id of the newest key told
+    std::optional<std::uint8_t> mgmt_wait_key; // the key waiting for client-auth
+    bool mgmt_wait_reneg = false;
+    TimePoint mgmt_key_start{};
+    std::optional<TimePoint> mgmt_deadline; // 2.6's auth_deferred_expire
+    std::optional<TimePoint> mgmt_exit_at;  // client-kill's delayed exit
+    std::vector<std::string> mgmt_config;   // client-auth's config lines
+    session::EnvList env;                   // 2.6's env_set of the instance
+    std::string peer_info;
 
     std::string prefix() const { return cn + "/" + addr_str; }
 

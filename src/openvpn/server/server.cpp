@@ -6,6 +6,8 @@
 
 #include <sys/socket.h>
 
+#include <ctime>
+
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/process/status.hpp"
 #include "openvpn/server/instance.hpp"
@@ -26,6 +28,7 @@ Server::Server(const options::Options& o, const options::DcoVerdict& dco, Logger
 
 Server::~Server()
 {
+    set_management(nullptr);
     for (auto& [id, in] : instances_) {
         if (in->tcp)
             loop_.remove_fd(in->tcp->fd());
@@ -53,10 +56,12 @@ int Server::run()
         log_.write(Verb::Fatal, s.error());
         return kExitError;
     }
+    mgmt_started();
     if (auto r = loop_.run(); !r) {
         log_.write(Verb::Fatal, r.error());
         return kExitError;
     }
+    mgmt_exiting(exit_code_);
     return exit_code_;
 }
 
@@ -145,7 +150,14 @@ void Server::on_tick()
             close_instance(*in, "SIGTERM[soft,auth-failure] received, client-instance exiting");
             continue;
         }
+        if (in->mgmt_exit_at && now >= *in->mgmt_exit_at) {
+            close_instance(*in, "SIGTERM[soft,delayed-exit] received, client-instance exiting");
+            continue;
+        }
         if (inactive(*in, now))
+            continue;
+        mgmt_tick(*in, now);
+        if (in->dead)
             continue;
         session::control_tick(in->cc, *in, log_, now);
         flush(*in);
@@ -190,6 +202,9 @@ void Server::arm_tick()
             t = std::min(t, *in->drop_at);
         if (auto d = in->inactivity.deadline())
             t = std::min(t, *d);
+        for (const auto& at : {in->mgmt_deadline, in->mgmt_exit_at})
+            if (at)
+                t = std::min(t, *at);
     }
     if (exit_at_)
         t = std::min(t, *exit_at_);

@@ -48,6 +48,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "openvpn/control/control_channel.hpp"
@@ -66,6 +67,7 @@
 #include "openvpn/session/control_events.hpp"
 #include "openvpn/session/keys.hpp"
 #include "openvpn/session/make_data_plane.hpp"
+#include "openvpn/session/management.hpp"
 #include "openvpn/session/run_result.hpp"
 #include "openvpn/session/tls_config.hpp"
 
@@ -84,6 +86,13 @@ class TempFile;
 namespace ovpn::wire {
 struct KeyMethod2;
 }
+namespace ovpn::session {
+class Management;
+}
+namespace ovpn::mgmt {
+struct ClientDecision;
+struct ByteCounts;
+} // namespace ovpn::mgmt
 
 namespace ovpn::server {
 
@@ -120,6 +129,8 @@ public:
     std::size_t num_clients() const noexcept { return instances_.size(); }
     // cookie_stats: the stateless UDP handshake's counters (UDP only).
     const CookieStats* cookie_stats() const noexcept { return gate_ ? &gate_->stats() : nullptr; }
+    // set_management: the management interface (before run; mgmt_host.cpp).
+    void set_management(session::Management* m);
 
 private:
     struct Instance; // instance.hpp
@@ -192,6 +203,33 @@ private:
     void close_instance(Instance& in, const std::string& why);
     void reap();
 
+    // mgmt_host.cpp: the management interface at 2.6's call sites
+    // (session/management.hpp): states, >CLIENT: notifications with 2.6's
+    // environment, --management-client-auth's wait, the server commands.
+    class MgmtMode;
+    bool mgmt_client_auth_on() const;
+    void mgmt_started();
+    void mgmt_top_env();
+    void mgmt_exiting(int code);
+    void on_mgmt_signal(io::Signal s, std::string_view reason);
+    void mgmt_new_instance(Instance& in);
+    Instance* mgmt_find_cid(std::uint64_t cid);
+    void mgmt_cert_env(Instance& in, std::uint8_t key_id);
+    bool mgmt_defer_auth(Instance& in, std::uint8_t key_id, const wire::KeyMethod2* km, bool renegotiated);
+    bool mgmt_client_auth(const mgmt::ClientDecision& d);
+    void mgmt_apply_decision(const mgmt::ClientDecision& d);
+    bool mgmt_pending_auth(std::uint64_t cid, unsigned kid, std::string_view extra, unsigned timeout);
+    void mgmt_established(Instance& in);
+    void mgmt_pool_env(Instance& in);
+    void mgmt_closed(Instance& in, std::uint64_t rx, std::uint64_t tx);
+    void mgmt_tick(Instance& in, TimePoint now);
+    mgmt::ByteCounts mgmt_instance_bytes(const Instance& in);
+    mgmt::ByteCounts mgmt_live_bytes();
+    int mgmt_n_clients() const;
+    int mgmt_kill(const std::function<bool(const Instance&)>& match);
+    bool mgmt_kill_cid(std::uint64_t cid, std::optional<std::string_view> msg);
+    std::string mgmt_status(int version);
+
     // admission.cpp: whether (and with which addresses) a client may use
     // the VPN.
     void on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated);
@@ -201,6 +239,8 @@ private:
     // ClientTexts: the client-config-dir file and the --client-connect
     // output of one client (name, text), for the DCO option check.
     using ClientTexts = std::vector<std::pair<std::string, std::string>>;
+    // admit_verified: admit after the credentials were checked.
+    void admit_verified(Instance& in, const wire::KeyMethod2* km);
     bool client_connect(Instance& in);
     bool read_ccd(Instance& in, ClientConfig& cfg, ClientTexts& texts);
     bool select_pool_address(Instance& in, const ClientConfig& cfg);
@@ -224,7 +264,8 @@ private:
     void handle_message(Instance& in, const std::string& text);
 
     // status_file.cpp: --status (and SIGUSR2) and --ifconfig-pool-persist.
-    std::string status_text();
+    // status_text: the status text of `version` (--status, SIGUSR2, `status N`).
+    std::string status_text(int version);
     void write_status();
     void log_status();
     void read_persist();
@@ -266,6 +307,15 @@ private:
     std::optional<TimePoint> next_persist_;
     std::unique_ptr<process::StatusFile> persist_file_; // --ifconfig-pool-persist, opened at start
     Instance* verifying_ = nullptr;                     // set while a client's control packet is processed
+
+    // the management interface (nullptr without --management)
+    session::Management* mgmt_ = nullptr;
+    std::shared_ptr<MgmtMode> mgmt_mode_;
+    session::EnvList mgmt_env_; // 2.6's top-level env_set
+    std::uint64_t mgmt_next_cid_ = 0;
+    int mgmt_n_established_ = 0;
+    std::uint64_t mgmt_closed_in_ = 0, mgmt_closed_out_ = 0;
+    std::string mgmt_signal_text_; // 2.6's signal text of a management signal
 };
 
 } // namespace ovpn::server

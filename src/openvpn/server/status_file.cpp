@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "openvpn/process/status.hpp"
@@ -14,15 +15,17 @@
 
 namespace ovpn::server {
 
-// status_text: the status in 2.6's --status-version format, with every
-// client's counters from one stats_all (one GET_PEER dump under DCO, as 2.6
-// does per status write).
-std::string Server::status_text()
+// status_text: 2.6's multi_print_status for `version` (the --status file,
+// SIGUSR2 and the management `status` command share it): every instance not
+// halted, with its counters from one stats_all (one GET_PEER dump under DCO,
+// as 2.6 does per status) plus its control channel's.
+std::string Server::status_text(int version)
 {
     refresh_stats();
+    const std::time_t now = std::time(nullptr);
     std::vector<process::ServerClientRow> rows;
     for (const auto& [id, in] : instances_) {
-        if (in->dead || !in->up)
+        if (in->dead)
             continue;
         process::ServerClientRow c;
         c.common_name = in->cn;
@@ -34,9 +37,9 @@ std::string Server::status_text()
         c.username = in->username;
         c.bytes_received = in->stats.link_rx_bytes + in->ctl_rx_bytes;
         c.bytes_sent = in->stats.link_tx_bytes + in->ctl_tx_bytes;
-        c.connected_since = in->since;
-        c.last_ref = std::time(nullptr);
-        c.client_id = id;
+        c.connected_since = in->created; // 2.6's mi->created
+        c.last_ref = now;
+        c.client_id = in->mctx.cid;
         c.peer_id = in->ncp && in->ncp->data_v2 ? id : data::kUndefinedPeerId;
         c.cipher = in->ncp ? in->ncp->cipher : "";
         if (!in->iroutes.empty()) {
@@ -52,7 +55,8 @@ std::string Server::status_text()
     g.dco_enabled = offloaded();
     if (g.dco_enabled)
         g.userspace_data_packets = userspace_data_packets_;
-    return process::format_server_status(rows, process::status_version(o_), std::time(nullptr), g);
+    g.max_bcast_mcast_queue_length = dp_ ? dp_->max_bcast_queue() : 0;
+    return process::format_server_status(rows, version, now, g);
 }
 
 void Server::write_status()
@@ -63,14 +67,14 @@ void Server::write_status()
     next_status_ = loop_.now() + seconds(interval > 0 ? interval : 60);
     // the file was opened at start, before the privilege drop (2.6 keeps
     // its descriptor and rewrites in place)
-    if (!status_->write(status_text(), loop_.now()))
+    if (!status_->write(status_text(process::status_version(o_)), loop_.now()))
         log_.logf(kV1, "WARNING: cannot write the --status file %s", o_.status->c_str());
 }
 
 // log_status: SIGUSR2, as 2.6: the status text into the log.
 void Server::log_status()
 {
-    process::log_status(log_, status_text());
+    process::log_status(log_, status_text(process::status_version(o_)));
 }
 
 // read_persist: --ifconfig-pool-persist file [seconds] at start; a missing

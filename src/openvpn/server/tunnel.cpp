@@ -161,6 +161,7 @@ Status<> Server::activate(Instance& in)
     learn_address(in, "add");
     write_status();
     log_learned(in);
+    mgmt_established(in);
     return Ok{};
 }
 

@@ -61,6 +61,35 @@ unsigned log_flags(const LogLine& l) noexcept
     return 0;
 }
 
+void EnvList::unset(std::string_view name)
+{
+    for (auto it = items_.begin(); it != items_.end(); ++it) {
+        const std::string& s = *it;
+        if (s.size() > name.size() && s.compare(0, name.size(), name) == 0 && s[name.size()] == '=') {
+            std::fill(it->begin(), it->end(), '\0'); // it may be a password
+            items_.erase(it);
+            return;
+        }
+    }
+}
+
+void EnvList::set(std::string_view name, std::string_view value)
+{
+    unset(name);
+    std::string s;
+    s.reserve(name.size() + value.size() + 1);
+    s.append(name).append("=").append(value);
+    items_.insert(items_.begin(), std::move(s));
+}
+
+void EnvList::inherit(const EnvList& parent)
+{
+    for (const std::string& s : parent.items_) {
+        const auto eq = s.find('=');
+        set(std::string_view(s).substr(0, eq), std::string_view(s).substr(eq + 1));
+    }
+}
+
 void LogBuffer::add(const LogLine& l)
 {
     if (limit_ == 0)

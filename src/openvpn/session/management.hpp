@@ -91,6 +91,24 @@ private:
     std::deque<Entry> lines_;
 };
 
+// EnvList: a script environment kept as 2.6's env_set keeps it, for the
+// >CLIENT:ENV and >UPDOWN:ENV blocks: setting a variable puts it first
+// (replacing the old one), and an instance's list starts as a copy of its
+// parent's made by walking the parent's list from its first entry (so in the
+// reverse order).
+class EnvList {
+public:
+    void set(std::string_view name, std::string_view value);
+    void unset(std::string_view name);
+    // inherit: 2.6's env_set_inherit from `parent`.
+    void inherit(const EnvList& parent);
+    // strings: "name=value", most recently set first.
+    const std::vector<std::string>& strings() const noexcept { return items_; }
+
+private:
+    std::vector<std::string> items_; // newest first
+};
+
 // log_flags: 2.6's >LOG: flags for a logged line (mgmt::LogFlag bits).
 unsigned log_flags(const LogLine& l) noexcept;
 

@@ -184,6 +184,21 @@ TEST_F(StatusTest, ServerNoClients)
               "GLOBAL STATS\nMax bcast/mcast queue length,0\nEND\n");
 }
 
+// `status 4` (or 0 from a caller that did not map it): 2.6's one error line,
+// no END; the file only ever asks for 1, 2 or 3.
+TEST_F(StatusTest, ServerBadVersionIs26sErrorLine)
+{
+    for (int v : {0, 4, -1})
+        EXPECT_EQ(format_server_status({test_client()}, v, kT0), "ERROR: bad status format version number\n");
+}
+
+// The TITLE of v2/v3 is the --version line (one title for both).
+TEST_F(StatusTest, ServerTitleIsTheVersionTitle)
+{
+    const std::string v2 = format_server_status({}, 2, kT0);
+    EXPECT_EQ(v2.rfind(std::string("TITLE,") + title_string() + "\n", 0), 0u) << v2;
+}
+
 std::string slurp(const std::string& path)
 {
     std::ifstream in(path);

@@ -141,6 +141,10 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& 
 // (2.6 treats multicast as broadcast).
 void UserspaceDataPlane::broadcast(const PacketBuf& pkt, const Peer* except, TimePoint now)
 {
+    std::size_t queued = 0; // 2.6 queues one copy per client (its mbuf)
+    for (auto& [id, q] : peers_)
+        queued += q.get() != except && !q->gone ? 1 : 0;
+    max_bcast_ = std::max(max_bcast_, queued);
     for (auto& [id, q] : peers_) {
         if (q.get() == except || !q->can_send())
             continue;
