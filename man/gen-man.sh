@@ -267,16 +267,20 @@ as in 2.6. An
 script runs too, after the management client was told, as in 2.6.
 .TP
 .BR \-\-management\-external\-key " [" nopadding "] [" pkcs1 "] [" pss "] [" digest ]
-Sign with the private key the management client holds
+In 2.6: sign with the private key the management client holds
 (\(lq>PK_SIGN:data,algorithm\(rq, answered by
 .B pk\-sig
 and base64 lines up to END).
+This build refuses the option at start-up: the signing through the TLS
+engine is not implemented yet (the engine speaks the protocol).
 .TP
 .BI \-\-management\-external\-cert " hint"
-Take the certificate from the management client
+In 2.6: take the certificate from the management client
 (\(lq>NEED\-CERTIFICATE:hint\(rq, answered by
 .B certificate
 and PEM lines up to END).
+This build refuses the option at start-up, with
+.BR \-\-management\-external\-key .
 .TP
 .BI \-\-management\-log\-cache " n"
 Keep the last

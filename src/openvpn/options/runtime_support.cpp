@@ -28,6 +28,9 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"pkcs11-id", kBoth, kPkcs11},
         {"pkcs11-id-management", kBoth, kPkcs11},
         {"engine", kBoth, "OpenSSL engines are not supported (OpenSSL 3 uses providers)"},
+        {"management-external-key", kBoth,
+         "signing through the management interface (pk-sig) is not implemented"},
+        {"management-external-cert", kBoth, "a certificate from the management interface is not implemented"},
         // certificate checks we would otherwise skip
         {"verify-hash", kBoth, "certificate fingerprint checks are not implemented"},
         {"peer-fingerprint", kBoth, "certificate fingerprint checks are not implemented"},
