@@ -10,7 +10,8 @@
 # --out: where NAME.txt (normalised) and NAME.raw (as received) go (default
 #        tests/mgmt/transcripts, the committed 2.6.14 transcripts).
 # Scenarios: hold-none hold-client password unix unix-reject second server
-#            server-envfilter client-flow external-key (all by default). Each runs scripts/<name>.txt
+#            server-envfilter server-two client-flow external-key (all by
+#            default). Each runs scripts/<name>.txt
 #            (see drive.py) and normalise.py. Needs root. Keys are Debian's
 #            sample keys (stable names, valid until 2033).
 set -uo pipefail
@@ -31,7 +32,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$REF" ] || REF=$BIN
-ALL=(hold-none hold-client password unix unix-reject second server server-envfilter client-flow external-key)
+ALL=(hold-none hold-client password unix unix-reject second server server-envfilter server-two client-flow
+  external-key)
 [ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
 [ "$(id -u)" -eq 0 ] || { echo "capture.sh: needs root (network namespaces)" >&2; exit 2; }
 SAMPLE=/usr/share/doc/openvpn/examples/sample-keys
@@ -163,6 +165,32 @@ sc_server_with() {
   printf 'auth-user-pass %s\nauth-retry nointeract\n' "$K/good.txt" >>"$WORK/c.conf"
   start_daemon client "$NS_C" "$REF" "$WORK/c.conf"
   drive "$NS_S" "--tcp 127.0.0.1:7505" "$1"
+}
+
+# server-two: two 2.6 clients with the same certificate (duplicate-cn) and
+# fixed ports (2.6 lists clients in a randomly seeded hash order:
+# normalise.py --sort-rows); the second starts once the script has let the
+# first in.
+sc_server-two() {
+  server_conf >"$WORK/s.conf"
+  printf 'management 127.0.0.1 7505\nmanagement-client-auth\nmanagement-hold\nduplicate-cn\n' >>"$WORK/s.conf"
+  start_daemon server "$NS_S" "$BIN" "$WORK/s.conf"
+  client_conf "$UNDER_S" | grep -v '^management' | sed 's/^nobind$/lport 40001/' >"$WORK/c.conf"
+  printf 'auth-user-pass %s\nauth-retry nointeract\n' "$K/good.txt" >>"$WORK/c.conf"
+  sed -e 's/^lport .*/lport 40002/' "$WORK/c.conf" >"$WORK/c2.conf"
+  start_daemon client "$NS_C" "$REF" "$WORK/c.conf"
+  rm -f "$WORK/go-second"
+  (
+    for _ in $(seq 600); do [ -e "$WORK/go-second" ] && break; sleep 0.1; done
+    [ -e "$WORK/go-second" ] || exit 0
+    ip netns exec "$NS_C" "$REF" --config "$WORK/c2.conf" --log "$WORK/client2.log" &
+    echo $! >"$WORK/client2.pid"
+    wait
+  ) &
+  sed "s|@WORK@|$WORK|" "$HERE/scripts/server-two.txt" >"$WORK/server-two.txt"
+  ip netns exec "$NS_S" $DRIVE --tcp 127.0.0.1:7505 "$WORK/server-two.txt" "$OUT/server-two.raw"
+  /usr/bin/python3 "$HERE/normalise.py" --sort-rows <"$OUT/server-two.raw" >"$OUT/server-two.txt"
+  [ -s "$WORK/client2.pid" ] && PIDS+=("$(cat "$WORK/client2.pid")")
 }
 
 sc_client-flow() {

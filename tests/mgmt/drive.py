@@ -19,6 +19,8 @@ The script is one step per line ('#' starts a comment line):
     sleep SECONDS    sleep without reading
     close            close the socket (the transcript ends)
     hold NAME        (no wire effect) write "@ NAME" into the transcript
+    touch PATH       (no wire effect) create the file PATH: tells the script
+                     that runs the daemons to go on (e.g. start a second peer)
     pksign KEYFILE   answer the last >PK_SIGN:/>RSA_SIGN: line that `expect`
                      matched: sign its data with `openssl pkeyutl` and send
                      "pk-sig", the base64 lines (64 columns) and "END" (the
@@ -204,6 +206,8 @@ def main(argv):
                 sess.send(("\n".join(lines) + "\n").encode())
             elif verb == "hold":
                 out.write("@ " + arg + "\n")
+            elif verb == "touch":
+                open(arg, "w").close()
             elif verb == "close":
                 break
             else:

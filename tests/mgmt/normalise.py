@@ -7,6 +7,10 @@ normalised one on stdout.
     <T>     a unix time            <DATE>  "YYYY-MM-DD HH:MM:SS"
     <PID>   a process id           <PORT>  a port other than 1194/7505/7506
     <N>     a byte count           <X>     a per-run value (session ids, ...)
+
+    normalise.py --sort-rows: also sort each run of consecutive status rows
+    of a server (CLIENT_LIST, ROUTING_TABLE and the version-1 rows), whose
+    order is 2.6's hash order (seeded at random on each run).
 """
 import re
 import sys
@@ -50,9 +54,29 @@ def normalise(line):
     return line
 
 
+ROW = re.compile(r"^S: (?:CLIENT_LIST|ROUTING_TABLE)[,\t]|^S: [^,>]+,[0-9.]+:<PORT>,|"
+                 r"^S: [0-9a-f.:/]+C?,[^,]+,[0-9.]+:<PORT>,")
+
+
+def sort_rows(lines):
+    out, run = [], []
+    for line in lines + [None]:
+        if line is not None and ROW.search(line):
+            run.append(line)
+            continue
+        out.extend(sorted(run))
+        run = []
+        if line is not None:
+            out.append(line)
+    return out
+
+
 def main():
-    for line in sys.stdin:
-        sys.stdout.write(normalise(line.rstrip("\n")) + "\n")
+    lines = [normalise(line.rstrip("\n")) for line in sys.stdin]
+    if "--sort-rows" in sys.argv[1:]:
+        lines = sort_rows(lines)
+    for line in lines:
+        sys.stdout.write(line + "\n")
 
 
 if __name__ == "__main__":
