@@ -169,10 +169,20 @@ EOS
   sed 's/^/  helper: /' "$WORK/nm-helper.out"
   grep -q "^args: --debug 0 $$ --bus-name org.freedesktop.NetworkManager.openvpn.Connection_1 --tun -- tun0 1500 " \
     "$WORK/nm-helper.out" || { say "networkmanager: the helper's arguments are not 2.6's"; return 1; }
-  ping_check 10.94.0.1 || { say "networkmanager: no ping through the tunnel"; return 1; }
+  tunnel_ok || { say "networkmanager: no ping through the tunnel"; return 1; }
   kill -TERM "$pid"
   wait_gone "$pid" 10 || { say "networkmanager: the daemon did not exit after SIGTERM"; return 1; }
   say "networkmanager: OK (argv accepted, wrong then right password, helper ran, ping crossed, SIGTERM)"
+}
+
+# tunnel_ok: a ping crosses the tunnel (three tries of three pings: a
+# loaded machine can lose the first ones; a dead tunnel loses them all).
+tunnel_ok() {
+  local i
+  for i in 1 2 3; do
+    ping_check 10.94.0.1 && return 0
+  done
+  return 1
 }
 
 part_hostile() {
@@ -186,18 +196,18 @@ part_hostile() {
   for mode in garbage huge midcmd; do
     $H "$mode" 127.0.0.1 7506 | sed 's/^/  /' || { say "hostile: $mode: FAILED"; return 1; }
     kill -0 "$pid" 2>/dev/null || { say "hostile: the daemon died after '$mode'"; return 1; }
-    ping_check 10.94.0.1 || { say "hostile: no tunnel after '$mode'"; return 1; }
+    tunnel_ok || { say "hostile: no tunnel after '$mode'"; tail -20 "$WORK/hostile-client.log"; return 1; }
   done
   $H noread 127.0.0.1 7506 8 | sed 's/^/  /' &
   local nr=$!
   sleep 2
-  ping_check 10.94.0.1 || { say "hostile: no tunnel while a client does not read"; return 1; }
+  tunnel_ok || { say "hostile: no tunnel while a client does not read"; tail -20 "$WORK/hostile-client.log"; return 1; }
   wait "$nr"
   kill -0 "$pid" 2>/dev/null || { say "hostile: the daemon died after 'noread'"; return 1; }
   local got
   got=$($H check 127.0.0.1 7506 | head -1)
   [ "$got" = "$pid" ] || { say "hostile: a normal client got no answer afterwards (pid '$got', want $pid)"; return 1; }
-  ping_check 10.94.0.1 || { say "hostile: no tunnel at the end"; return 1; }
+  tunnel_ok || { say "hostile: no tunnel at the end"; return 1; }
   say "hostile: OK (the daemon kept running, answering and carrying the tunnel)"
 }
 

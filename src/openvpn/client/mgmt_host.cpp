@@ -47,7 +47,12 @@ public:
     void forget_passwords() override { c_.forget_passwords(); }
     std::string status(int) override
     {
-        return process::format_client_status(c_.traffic(), std::time(nullptr));
+        // 2.6's block only: the file's extra rows (dco_enabled,
+        // userspace_data_packets) are not in 2.6's `status` answer
+        process::TrafficCounters t = c_.traffic();
+        t.dco_enabled.reset();
+        t.userspace_data_packets.reset();
+        return process::format_client_status(t, std::time(nullptr));
     }
     mgmt::ByteCounts live_bytes() override
     {
@@ -63,7 +68,9 @@ public:
     }
     bool send_cc_message(std::string_view cmd, std::string_view param) override
     {
-        if (!c_.cc_ || !c_.cc_->primary_active())
+        if (!c_.cc_)
+            return true; // 2.6: no TLS session yet, and the command "succeeded"
+        if (!c_.cc_->primary_active())
             return false;
         const bool ok = c_.cc_->send_message(std::string(cmd) + "," + std::string(param));
         c_.flush_control();
@@ -413,6 +420,8 @@ void Client::mgmt_exiting(const std::string& why)
     signal_override_.clear();
     if (text.empty())
         return;
+    if (restart_at_)
+        text = "init_instance"; // 2.6: a signal during the Restart pause ends init_instance
     mgmt_end_session();
     mgmt_state(mgmt::State::Exiting, text);
 }

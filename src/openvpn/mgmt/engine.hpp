@@ -181,7 +181,14 @@ public:
     // (before a client instance is torn down, after the server loop ends, or
     // when a signal interrupts initialisation); it also forgets a `hold
     // release` given earlier.
-    void attach(Mode mode) noexcept { mode_ = mode; }
+    // attach also wakes the shell: a client's >BYTECOUNT: that fell due
+    // while it was detached goes out now, as 2.6's main loop sends it at the
+    // start of each connection attempt.
+    void attach(Mode mode)
+    {
+        mode_ = mode;
+        wake();
+    }
     void detach() noexcept;
     Mode mode() const noexcept { return mode_; }
 
