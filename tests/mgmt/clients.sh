@@ -34,7 +34,11 @@ while [ $# -gt 0 ]; do
   *) PARTS+=("$1"); shift ;;
   esac
 done
-[ ${#PARTS[@]} -eq 0 ] && PARTS=(node-openvpn networkmanager hostile)
+# networkmanager last: its --persist-tun leaves tun0 behind after the daemon
+# exits (make_data_plane sets TUNSETPERSIST for --persist-tun, which 2.6 only
+# does for --mktun), and that device's address would catch the next part's
+# pings.
+[ ${#PARTS[@]} -eq 0 ] && PARTS=(node-openvpn hostile networkmanager)
 say() { echo "[mgmt-clients] $*"; }
 [ "$(id -u)" -eq 0 ] || { say "needs root (network namespaces)"; exit 2; }
 SAMPLE=/usr/share/doc/openvpn/examples/sample-keys

@@ -289,6 +289,7 @@ void Engine::end_wait()
     wait_ = Wait::None;
     prompt_.reset();
     prompt_sent_ = false;
+    wake(); // a >BYTECOUNT: held back by the wait may be due now
 }
 
 void Engine::detach() noexcept

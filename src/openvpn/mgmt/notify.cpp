@@ -253,7 +253,10 @@ void Engine::client_bytecount(ClientContext& c, std::uint64_t in, std::uint64_t 
 
 std::optional<std::time_t> Engine::next_timeout() const noexcept
 {
-    if (mode_ != Mode::Client || bytecount_secs_ <= 0 || conn_ != Conn::Connected)
+    // none while the daemon waits for the management client (hold, a
+    // query): 2.6 then runs only the management loop, not the main loop
+    // that sends >BYTECOUNT:
+    if (mode_ != Mode::Client || bytecount_secs_ <= 0 || conn_ != Conn::Connected || wait_ != Wait::None)
         return std::nullopt;
     return bytecount_last_ + bytecount_secs_;
 }
