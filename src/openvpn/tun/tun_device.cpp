@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "openvpn/core/log.hpp"
 
@@ -86,10 +87,44 @@ std::unique_ptr<TunDevice> make_null_tun()
     return std::make_unique<NullTun>();
 }
 
+namespace {
+
+// A device opened with --persist-tun, held open by the process (as 2.6
+// holds its tun fd across restarts): the next run's open_tun with the same
+// --dev gets the same device, and the kernel removes it when the process
+// ends. TUNSETPERSIST would leave it behind after exit (2.6 sets it only for
+// --mktun), one stray device per NetworkManager disconnect.
+struct KeptTun {
+    std::string dev;
+    bool tap;
+    int fd;
+    std::string name;
+};
+
+std::vector<KeptTun>& kept_tuns()
+{
+    static std::vector<KeptTun> kept;
+    return kept;
+}
+
+Result<std::unique_ptr<TunDevice>> reuse_kept(const TunConfig& cfg, const KeptTun& k)
+{
+    const int fd = ::fcntl(k.fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        return Err{strfmt("ERROR: Cannot reuse TUN/TAP dev %s: %s", k.name.c_str(), std::strerror(errno))};
+    return std::unique_ptr<TunDevice>(std::make_unique<LinuxTun>(fd, k.name, cfg.batch ? cfg.batch : 1));
+}
+
+} // namespace
+
 Result<std::unique_ptr<TunDevice>> open_tun(const TunConfig& cfg)
 {
     if (cfg.dev == "null")
         return make_null_tun();
+    if (cfg.persist)
+        for (const KeptTun& k : kept_tuns())
+            if (k.dev == cfg.dev && k.tap == cfg.tap)
+                return reuse_kept(cfg, k);
     int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return Err{strfmt("ERROR: Cannot open TUN/TAP dev /dev/net/tun: %s (errno=%d)", std::strerror(errno),
@@ -112,10 +147,14 @@ Result<std::unique_ptr<TunDevice>> open_tun(const TunConfig& cfg)
         return Err{
             strfmt("ERROR: Cannot ioctl TUNSETIFF %s: %s (errno=%d)", cfg.dev.c_str(), std::strerror(e), e)};
     }
-    if (cfg.persist && ::ioctl(fd, TUNSETPERSIST, 1) != 0) {
-        int e = errno;
-        ::close(fd);
-        return Err{strfmt("ERROR: Cannot ioctl TUNSETPERSIST(1) %s: %s", ifr.ifr_name, std::strerror(e))};
+    if (cfg.persist) {
+        const int keep = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (keep < 0) {
+            int e = errno;
+            ::close(fd);
+            return Err{strfmt("ERROR: Cannot keep TUN/TAP dev %s open: %s", ifr.ifr_name, std::strerror(e))};
+        }
+        kept_tuns().push_back(KeptTun{cfg.dev, cfg.tap, keep, ifr.ifr_name});
     }
     return std::unique_ptr<TunDevice>(
         std::make_unique<LinuxTun>(fd, ifr.ifr_name, cfg.batch ? cfg.batch : 1));

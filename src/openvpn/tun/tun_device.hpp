@@ -39,7 +39,7 @@ public:
 
 struct TunConfig {
     std::string dev = "tun"; // --dev: "tun" (kernel picks tunN), "tun5", a name, or "null"
-    bool persist = false;    // --persist-tun at creation (TUNSETPERSIST)
+    bool persist = false;    // --persist-tun: the process keeps the device across restarts
     std::size_t batch = 32;
     bool tap = false; // IFF_TAP ("tap" alone: the kernel picks tapN); only --mktun/--rmtun
 };

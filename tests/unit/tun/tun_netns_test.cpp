@@ -5,7 +5,9 @@
 
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <sched.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <poll.h>
@@ -203,6 +205,40 @@ TEST_F(Fixture, Net30AndReplacedDefaultRestored)
     auto after = nl->lookup(ip("9.9.9.9"));
     ASSERT_TRUE(after.ok()) << after.error();
     EXPECT_EQ(after->gateway, ip("192.168.77.1"));
+}
+
+// --persist-tun: the device outlives one run's TunDevice (the next open with
+// the same --dev gets it back, also when the kernel picked the name), and it
+// goes with the process, as 2.6's does (it used to stay behind, persistent).
+TEST(TunPersist, KeptAcrossRunsAndGoneWithTheProcess)
+{
+    enter_private_netns();
+    TunConfig cfg{"tun", false, 8};
+    cfg.persist = true;
+    std::string name;
+    {
+        auto t = open_tun(cfg);
+        ASSERT_TRUE(t.ok()) << t.error();
+        name = (*t)->name();
+    }
+    EXPECT_NE(if_nametoindex(name.c_str()), 0u) << name << " went with the first run";
+    {
+        auto again = open_tun(cfg);
+        ASSERT_TRUE(again.ok()) << again.error();
+        EXPECT_EQ((*again)->name(), name);
+    }
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        TunConfig c{"iopersist0", false, 8};
+        c.persist = true;
+        auto t = open_tun(c);
+        ::_exit(t.ok() && if_nametoindex("iopersist0") != 0 ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child could not open iopersist0";
+    EXPECT_EQ(if_nametoindex("iopersist0"), 0u) << "iopersist0 outlived its process";
 }
 
 TEST(TunNull, DevNullReadsNothingAndSwallowsWrites)
