@@ -32,7 +32,7 @@ ref=/usr/sbin/openvpn
 die() { echo "28-management: FAIL: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces)"
 [ -x "$bin" ] || die "$bin missing; run tools/setup.sh"
-"$ref" --version 2>/dev/null | grep -q "^OpenVPN 2\.6\.14 " || die "Debian's openvpn 2.6.14 missing ($ref)"
+grep -q "^OpenVPN 2\.6\.14 " < <("$ref" --version 2>/dev/null) || die "Debian's openvpn 2.6.14 missing ($ref)"
 
 # scenario -> why it still differs from 2.6.14
 declare -A PENDING=(

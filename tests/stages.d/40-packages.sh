@@ -242,7 +242,9 @@ while IFS= read -r line; do
     ;;
   esac
 done < <(results <"$log" | grep -E '^PKGTEST [^ ]+ (PASS|FAIL)')
-if ! results <"$log" | grep -q '^PKGTEST-END'; then
+# grep -q reads from a process substitution, not a pipe: with pipefail, a
+# pipe's writer killed by SIGPIPE after grep -q's early exit fails the test.
+if ! grep -q '^PKGTEST-END' < <(results <"$log"); then
   fails=$((fails + 1))
   echo "FAILED: the VM did not finish; console tail:"
   tail -n 60 "$log" | sed 's/^/  > /'
