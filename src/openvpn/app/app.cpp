@@ -120,8 +120,9 @@ int one_shot(const options::Options& o, Logger& log)
         return persist_tun(o, log);
     if (o.test_crypto)
         return test_crypto(o, log);
-    log.write(Verb::Fatal,
-              "This action (--show-gateway, --show-pkcs11-ids) is not supported yet by this build");
+    if (o.given("show-gateway"))
+        return show_gateway(o, log);
+    log.write(Verb::Fatal, "--show-pkcs11-ids: PKCS#11 is not supported by this build");
     return 1;
 }
 

@@ -41,5 +41,7 @@ void show_curves(std::FILE* out);
 int run_test_crypto(const options::Options& o, Logger& log);
 // persist_tun: --mktun / --rmtun (persist_tun.cpp); the exit code.
 int persist_tun(const options::Options& o, Logger& log);
+// show_gateway: --show-gateway (show_gateway.cpp); the exit code.
+int show_gateway(const options::Options& o, Logger& log);
 
 } // namespace ovpn::app

@@ -318,7 +318,16 @@ namespace {
 struct LookupCtx {
     RouteLookup out;
     bool found = false;
+    int kernel_errno = 0;
 };
+
+// on_route_err: the kernel's refusal (ENETUNREACH without a route), kept
+// as its errno; libnl would fold it into a generic code.
+int on_route_err(sockaddr_nl*, nlmsgerr* e, void* arg)
+{
+    static_cast<LookupCtx*>(arg)->kernel_errno = -e->error;
+    return NL_STOP;
+}
 
 int on_route_msg(nl_msg* msg, void* arg)
 {
@@ -338,7 +347,7 @@ int on_route_msg(nl_msg* msg, void* arg)
 }
 } // namespace
 
-Result<RouteLookup> Netlink::lookup(const IpAddr& dst)
+Result<RouteLookup> Netlink::lookup(const IpAddr& dst, int* kernel_errno)
 {
     rtmsg rtm{};
     rtm.rtm_family = static_cast<unsigned char>(dst.family);
@@ -368,8 +377,14 @@ Result<RouteLookup> Netlink::lookup(const IpAddr& dst)
     LookupCtx ctx;
     nl_cb* cb = nl_cb_alloc(NL_CB_DEFAULT);
     nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_route_msg, &ctx);
+    nl_cb_err(cb, NL_CB_CUSTOM, on_route_err, &ctx);
     rc = nl_recvmsgs(sk.get(), cb);
     nl_cb_put(cb);
+    if (kernel_errno)
+        *kernel_errno = ctx.kernel_errno;
+    if (ctx.kernel_errno)
+        return Err{
+            strfmt("RTNETLINK route get %s: %s", dst.to_string().c_str(), std::strerror(ctx.kernel_errno))};
     if (rc < 0 || !ctx.found)
         return Err{strfmt("RTNETLINK route get %s: %s", dst.to_string().c_str(),
                           rc < 0 ? nlerr(rc).c_str() : "no route")};

@@ -79,8 +79,9 @@ public:
     // (AF_INET/AF_INET6), as a Route ready for del_route / add_route.
     Result<Route> default_route(int family);
     // lookup: ip route get `dst` (for redirect-gateway's bypass route and
-    // net_gateway).
-    Result<RouteLookup> lookup(const IpAddr& dst);
+    // net_gateway). When the kernel refuses, `kernel_errno` (if given) gets
+    // its errno, else 0.
+    Result<RouteLookup> lookup(const IpAddr& dst, int* kernel_errno = nullptr);
 
 private:
     struct Impl;
