@@ -27,8 +27,9 @@ in6_addr v6_target(const options::Options& o, Logger& log)
     addrinfo* res = nullptr;
     const int rc = getaddrinfo(d->args[0].c_str(), nullptr, &hints, &res);
     if (rc != 0) {
-        log.write(Verb::Error, mute::None, Severity::Warning,
-                  strfmt("RESOLVE: Cannot resolve host address: %s: (%s)", d->args[0].c_str(), gai_strerror(rc)));
+        log.write(
+            Verb::Error, mute::None, Severity::Warning,
+            strfmt("RESOLVE: Cannot resolve host address: %s: (%s)", d->args[0].c_str(), gai_strerror(rc)));
         return out;
     }
     std::memcpy(&out, &reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr, sizeof out);
@@ -45,8 +46,9 @@ int show_gateway(const options::Options& o, Logger& log)
     int kernel_errno = 0;
     const tun::GatewayInfo v6 = tun::default_gateway_v6(target, kernel_errno);
     if (kernel_errno) // 2.6's rtnetlink helper says so at warning level
-        log.write(Verb::Error, mute::None, Severity::Warning,
-                  strfmt("sitnl_send: rtnl: generic error (%d): %s", -kernel_errno, std::strerror(kernel_errno)));
+        log.write(
+            Verb::Error, mute::None, Severity::Warning,
+            strfmt("sitnl_send: rtnl: generic error (%d): %s", -kernel_errno, std::strerror(kernel_errno)));
     for (const tun::GatewayInfo* g : {&v4, &v6})
         if (g->defined)
             log.logf(Verb::Error, "%s", tun::format_gateway(*g).c_str());

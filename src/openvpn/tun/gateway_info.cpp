@@ -65,7 +65,8 @@ std::array<std::uint8_t, 6> hwaddr_of(rtnl_link* link)
 // matches: whether IPv4 address `a` on a device is the one 2.6's scan
 // picks for `g` (up; for ON_LINK on the route's device, else in the
 // gateway's subnet), setting the netmask when it is.
-bool matches(rtnl_addr* a, const std::string& name, rtnl_link* link, const std::string& route_dev, GatewayInfo& g)
+bool matches(rtnl_addr* a, const std::string& name, rtnl_link* link, const std::string& route_dev,
+             GatewayInfo& g)
 {
     if (!link || !(rtnl_link_get_flags(link) & IFF_UP))
         return false;
