@@ -164,7 +164,7 @@ Result<std::uint16_t> Client::effective_mssfix(wire::CompressMode comp, std::siz
 Status<> Client::configure_network()
 {
     const std::string& ifname = dp_->device().name;
-    if (ifname == "null" || pushed_.ifconfig_noexec) {
+    if (ifname == "null") {
         // No addresses to set, but --up runs as with any device (2.6 runs
         // it for --dev null too: "null 1500 0   init").
         plan_ = tun::NetPlan{};
@@ -197,8 +197,12 @@ Status<> Client::configure_network()
         return Err(planned.error());
     tun::NetPlan plan = std::move(*planned);
     mgmt_assign_ip(plan);
-    if (auto s = net_->apply_link(plan); !s)
-        return s;
+    // --ifconfig-noexec: the addresses, MTU and link state are the --up
+    // script's job; the script env and the routes (added after --up, so
+    // they can use what it set) stay, as in 2.6.
+    if (!pushed_.ifconfig_noexec)
+        if (auto s = net_->apply_link(plan); !s)
+            return s;
     plan_ = plan;
     if (pushed_.up) {
         if (!run_script("up", *pushed_.up, up_down_args()))

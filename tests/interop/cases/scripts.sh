@@ -103,3 +103,25 @@ sc_client-scripts-noexec() {
     return 1
   device_scripts_ran clt "tun0 1500 0 10.94.0.2 255.255.255.0 init" client
 }
+
+# ifconfig-noexec-routes: with --ifconfig-noexec the client leaves the
+# addresses to its --up script but still adds the pushed routes after it
+# (2.6's do_route runs unless --route-noexec), and the tunnel carries
+# traffic on what the script set.
+ALL+=(ifconfig-noexec-routes)
+sc_ifconfig-noexec-routes() {
+  cat >"$WORK/noexec-up.sh" <<'EOS'
+#!/bin/sh
+ip addr add "$4/24" dev "$1" && ip link set "$1" mtu "$2" up
+EOS
+  chmod 755 "$WORK/noexec-up.sh"
+  start_pair 'push "route 10.95.0.0 255.255.255.0"' \
+    "ifconfig-noexec\nscript-security 2\nup $WORK/noexec-up.sh" || return 1
+  local r
+  r=$(ip netns exec "$NS_C" ip -4 route show 10.95.0.0/24)
+  case "$r" in
+  *"via 10.94.0.1 dev tun0"*) ;;
+  *) log "no pushed route 10.95.0.0/24 via 10.94.0.1 dev tun0 on the client: '$r'"; return 1 ;;
+  esac
+  ping_check
+}
