@@ -1,12 +1,16 @@
 // client/credentials.cpp: --auth-user-pass from its file, an inline block or
-// the terminal, and --auth-nocache.
+// the terminal, --static-challenge's response, and --auth-nocache.
 #include "openvpn/client/client.hpp"
 
 #include <unistd.h>
 
+#include <cstdlib>
+#include <cstring>
+#include <optional>
 #include <sstream>
 
 #include "openvpn/client/internal.hpp"
+#include "openvpn/io/proxy.hpp"
 #include "openvpn/process/console.hpp"
 #include "openvpn/session/tls_config.hpp"
 
@@ -56,6 +60,42 @@ Result<std::pair<std::string, SecureBytes>> read_user_pass(const options::Option
     return std::pair{user, std::move(p)};
 }
 
+// static_challenge: --static-challenge's text and echo flag, if given.
+std::optional<std::pair<std::string, bool>> static_challenge(const options::Options& o)
+{
+    if (!o.static_challenge || o.static_challenge->size() < 2)
+        return std::nullopt;
+    return std::pair{(*o.static_challenge)[0], std::atoi((*o.static_challenge)[1].c_str()) != 0};
+}
+
+// with_challenge_response: 2.6's SCRV1 password: the response to the static
+// challenge is asked on the terminal ("CHALLENGE: text", echoed when the
+// flag says so) and packed as SCRV1:<base64 password>:<base64 response>.
+Result<SecureBytes> with_challenge_response(const options::Options& o, const SecureBytes& password)
+{
+    const auto sc = static_challenge(o);
+    if (!sc)
+        return SecureBytes(password.span());
+    auto response = process::read_console("CHALLENGE: " + sc->first, sc->second);
+    if (!response)
+        return Err("ERROR: could not retrieve static challenge response (" + response.error() + ")");
+    const SecureBytes pw64 = io::proxy_wire::base64_encode(password.span());
+    const SecureBytes resp64 = io::proxy_wire::base64_encode(response->span());
+    const std::string_view tag = "SCRV1:";
+    SecureBytes packed(tag.size() + pw64.size() + 1 + resp64.size());
+    std::uint8_t* w = packed.data();
+    auto put = [&w](std::span<const std::uint8_t> b) {
+        if (!b.empty())
+            std::memcpy(w, b.data(), b.size());
+        w += b.size();
+    };
+    put(as_bytes(tag));
+    put(pw64.span());
+    put(as_bytes(std::string_view(":")));
+    put(resp64.span());
+    return packed;
+}
+
 } // namespace
 
 // load_credentials: --auth-user-pass from its file, inline block or the
@@ -67,8 +107,11 @@ Status<> Client::load_credentials()
     auto up = read_user_pass(base_);
     if (!up)
         return Err(up.error());
+    auto password = with_challenge_response(base_, up->second);
+    if (!password)
+        return Err(password.error());
     username_ = up->first;
-    password_ = std::move(up->second);
+    password_ = std::move(*password);
     have_credentials_ = true;
     return Ok{};
 }

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <regex>
@@ -237,7 +238,12 @@ bool Client::mgmt_ask_credentials()
         log_.logf(Verb::Detail, "No password found in Auth authfile '%s'. Querying the management interface",
                   up.path.c_str());
     }
-    if (!mgmt_->engine().query_user_pass(mgmt::UserPassQuery("Auth")))
+    mgmt::UserPassQuery q("Auth");
+    if (base_.static_challenge && base_.static_challenge->size() >= 2) { // " SC:<echo>,<text>"
+        q.static_challenge = (*base_.static_challenge)[0];
+        q.challenge_echo = std::atoi((*base_.static_challenge)[1].c_str()) != 0;
+    }
+    if (!mgmt_->engine().query_user_pass(q))
         return false;
     mgmt_wait_ = MgmtWait::Credentials;
     restart_at_.reset();

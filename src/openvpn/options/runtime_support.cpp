@@ -76,7 +76,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"client-nat", kBoth, "client NAT rules are not implemented"},
         {"client-crresponse", kServer, "challenge/response scripts are not run by our server"},
         {"auth-gen-token", kServer, "server-generated auth tokens are not implemented"},
-        {"static-challenge", kBoth, "static challenge/response is not implemented"},
     };
     return gaps;
 }

@@ -125,3 +125,28 @@ EOS
   esac
   ping_check
 }
+
+# static-challenge: the client asks the static challenge on its terminal
+# ("CHALLENGE: <text>") and sends 2.6's SCRV1:<base64 password>:<base64
+# response> as the password; the server's verify script sees exactly that.
+ALL+=(static-challenge)
+sc_static-challenge() {
+  cat >"$WORK/scrv1.sh" <<EOS
+#!/bin/sh
+sed -n 2p "\$1" >"$WORK/scrv1.seen"
+[ "\$(sed -n 1p "\$1")" = iouser ] && [ "\$(sed -n 2p "\$1")" = "SCRV1:$(printf iopass | base64):$(printf 424242 | base64)" ]
+EOS
+  chmod 755 "$WORK/scrv1.sh"
+  { server_conf "proto udp"; printf 'script-security 2\nauth-user-pass-verify %s via-file\n' "$WORK/scrv1.sh"; } \
+    >"$WORK/server.conf"
+  { client_conf "proto udp" "$UNDER_S"; printf 'auth-user-pass %s\nstatic-challenge "Enter PIN" 1\n' "$K/good.txt"; } \
+    >"$WORK/client.conf"
+  start_daemon server "$NS_S" "$SRV_BIN" "$WORK/server.conf"
+  wait_log server "Initialization Sequence Completed" 20 || return 1
+  ip netns exec "$NS_C" python3 "$HERE/pty_run.py" "CHALLENGE: Enter PIN" 424242 -- \
+    "$CLI_BIN" --config "$WORK/client.conf" >"$WORK/client.log" 2>&1 &
+  PIDS+=("$!")
+  echo "$!" >"$WORK/client.pid"
+  wait_ready client 40 || { log "server's verify script saw: $(cat "$WORK/scrv1.seen" 2>/dev/null)"; return 1; }
+  ping_check
+}
