@@ -103,7 +103,11 @@ static void ovpn_setup(struct net_device *dev)
 	dev->needed_headroom = ALIGN(OVPN_ENCAP_OVERHEAD + 16, 4) +
 			       LL_MAX_HEADER;
 	dev->needed_tailroom = OVPN_TAG_LEN;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	dev->lltx = true; /* NETIF_F_LLTX became a device field in 6.11 */
+#else
 	dev->features |= NETIF_F_LLTX;
+#endif
 	dev->netdev_ops = &ovpn_netdev_ops;
 	dev->ethtool_ops = &ovpn_ethtool_ops;
 	dev->needs_free_netdev = true;

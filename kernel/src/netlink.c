@@ -119,7 +119,7 @@ static struct net_device *ovpn_nl_get_dev(struct net *net,
 	return dev;
 }
 
-static int ovpn_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+static int ovpn_nl_pre_doit(const OVPN_GENL_OPS *ops, struct sk_buff *skb,
 			    struct genl_info *info)
 {
 	struct net_device *dev;
@@ -131,7 +131,7 @@ static int ovpn_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 	return 0;
 }
 
-static void ovpn_nl_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
+static void ovpn_nl_post_doit(const OVPN_GENL_OPS *ops, struct sk_buff *skb,
 			      struct genl_info *info)
 {
 	struct ovpn_struct *ovpn = info->user_ptr[0];
@@ -645,7 +645,8 @@ static int ovpn_nl_dump_peers(struct sk_buff *skb, struct netlink_callback *cb)
 	struct ovpn_peer *peer;
 	int bkt, idx, ret = 0;
 
-	dev = ovpn_nl_get_dev(sock_net(cb->skb->sk), dinfo->attrs, cb->extack);
+	dev = ovpn_nl_get_dev(sock_net(cb->skb->sk), OVPN_DUMP_ATTRS(dinfo),
+			      cb->extack);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
 	ovpn = netdev_priv(dev);

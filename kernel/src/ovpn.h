@@ -15,12 +15,25 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/types.h>
+#include <linux/version.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <net/gro_cells.h>
 #include <uapi/linux/ovpn_dco.h>
 
 #include "replay.h"
+
+/* Kernel API differences between 6.1 (Debian 12) and 6.12 (Debian 13 and
+ * bookworm's newer kernel): 6.2 split the generic netlink ops handed to
+ * pre/post_doit and moved the dump's parsed attributes into an info.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define OVPN_GENL_OPS struct genl_split_ops
+#define OVPN_DUMP_ATTRS(dinfo) ((dinfo)->info.attrs)
+#else
+#define OVPN_GENL_OPS struct genl_ops
+#define OVPN_DUMP_ATTRS(dinfo) ((dinfo)->attrs)
+#endif
 
 #define OVPN_DRV_NAME		"ovpn-dco"
 #define OVPN_VERSION		"0.1.0"

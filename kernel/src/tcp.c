@@ -19,7 +19,13 @@
 #include <linux/uio.h>
 #include <net/sock.h>
 #include <net/tcp.h>
+#include <linux/version.h>
+/* 6.12 moved the unaligned access helpers out of asm/ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
 #include <asm/unaligned.h>
+#endif
 
 #include "ovpn.h"
 
@@ -472,8 +478,13 @@ static int ovpn_tcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	int ret;
 
 	peer = ovpn_tcp_peer_get(sk);
-	if (!peer)	/* detached meanwhile */
-		return tcp_recvmsg(sk, msg, len, flags, addr_len);
+	if (!peer)	/* detached meanwhile: the socket's own TCP recvmsg
+			 * (through the saved proto: tcp_recvmsg is not
+			 * exported to modules since 6.x)
+			 */
+		return (sk->sk_family == AF_INET6 ? ovpn_tcp6_base :
+			ovpn_tcp4_base)->recvmsg(sk, msg, len, flags,
+						 addr_len);
 	tcp = &peer->tcp;
 
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
