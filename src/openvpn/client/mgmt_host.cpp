@@ -99,10 +99,8 @@ private:
 
 void Client::set_management(session::Management* m)
 {
-    if (mgmt_ != nullptr && m == nullptr) {
-        mgmt_->engine().detach();
-        mgmt_->set_mode(nullptr);
-    }
+    if (mgmt_ != nullptr && m == nullptr)
+        mgmt_->release();
     mgmt_ = m;
     if (m == nullptr)
         return;

@@ -139,6 +139,13 @@ public:
 
     // set_mode: the client or server that runs now (nullptr when it goes).
     void set_mode(ManagementMode* m) noexcept { mode_ = m; }
+    // release: the client or server that ran goes: the engine leaves its
+    // mode and nothing calls back into it.
+    void release()
+    {
+        engine().detach();
+        mode_ = nullptr;
+    }
     mgmt::Engine& engine() noexcept { return *engine_; }
     const options::ManagementOptions& options() const noexcept { return opts_; }
 
