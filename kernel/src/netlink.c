@@ -88,8 +88,16 @@ enum ovpn_nl_mcgrp {
 	OVPN_NL_MCGRP_PEERS,
 };
 
+/* DEL_PEER events name peers and their addresses: only CAP_NET_ADMIN may
+ * listen (as upstream ovpn), on kernels that can check it at bind time.
+ */
 static const struct genl_multicast_group ovpn_nl_mcgrps[] = {
-	[OVPN_NL_MCGRP_PEERS] = { .name = OVPN_NL_MULTICAST_GROUP_PEERS },
+	[OVPN_NL_MCGRP_PEERS] = {
+		.name = OVPN_NL_MULTICAST_GROUP_PEERS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
 };
 
 /* the ovpn device named by OVPN_ATTR_IFINDEX, with a reference */

@@ -97,6 +97,16 @@ Result<std::vector<std::uint8_t>> NlSocket::recv_datagram()
     return buf;
 }
 
+Status<> NlSocket::join(int group, std::string_view what)
+{
+    last_errno_ = 0;
+    if (::setsockopt(fd(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) != 0) {
+        last_errno_ = errno;
+        return Err{errno_text(what, errno)};
+    }
+    return Ok{};
+}
+
 Status<> NlSocket::collect(std::uint32_t seq, std::string_view what, std::vector<NlReply>& out, bool& done)
 {
     std::vector<std::uint8_t> buf(kRecvBuffer);
@@ -186,8 +196,8 @@ Status<> GenlSocket::subscribe_peers()
     int grp = genl_ctrl_resolve_grp(sock_->raw(), uapi::kFamilyName, uapi::kMcastGroupPeers);
     if (grp < 0)
         return Err{std::string("multicast group 'peers' not found: ") + nl_geterror(grp)};
-    if (int rc = nl_socket_add_membership(sock_->raw(), grp); rc < 0)
-        return Err{std::string("joining multicast group 'peers': ") + nl_geterror(rc)};
+    if (auto st = sock_->join(grp, "joining multicast group 'peers'"); !st)
+        return st;
     if (int rc = nl_socket_set_nonblocking(sock_->raw()); rc < 0)
         return Err{std::string("netlink non-blocking: ") + nl_geterror(rc)};
     return Ok{};

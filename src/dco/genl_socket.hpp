@@ -58,6 +58,10 @@ public:
     // recv_datagram: one non-blocking read; empty when nothing is pending.
     Result<std::vector<std::uint8_t>> recv_datagram();
 
+    // join: add the socket to multicast group `group`; a refusal (EPERM when
+    // the module admits only CAP_NET_ADMIN) keeps its errno in last_errno().
+    Status<> join(int group, std::string_view what);
+
     int last_errno() const { return last_errno_; }
 
 private:

@@ -24,11 +24,17 @@ OpenError open_error(OpenErrorKind k, int err, std::string message)
     return e;
 }
 
+// refused_or: the kind of a failed step; a permission refusal (EPERM,
+// EACCES) is NotPermitted whichever step the kernel refused.
+OpenErrorKind refused_or(int err, OpenErrorKind otherwise)
+{
+    return err == EPERM || err == EACCES ? OpenErrorKind::NotPermitted : otherwise;
+}
+
 // cannot_open: 2.6's "Cannot open DCO device %s: %s (%d)" with -errno.
 OpenError cannot_open(const std::string& name, int err)
 {
-    auto kind = err == EPERM || err == EACCES ? OpenErrorKind::NotPermitted : OpenErrorKind::CreateFailed;
-    return open_error(kind, err,
+    return open_error(refused_or(err, OpenErrorKind::CreateFailed), err,
                       "Cannot open DCO device " + name + ": " + std::strerror(err) + " (" +
                           std::to_string(-err) + ")");
 }
@@ -122,8 +128,12 @@ Result<std::unique_ptr<KernelDataPlane>, OpenError> KernelDataPlane::open(const 
     s.cmd = std::move(*cmd);
     s.events = std::move(*events);
     s.rtnl = std::move(*rtnl);
-    if (auto st = s.events->subscribe_peers(); !st)
-        return Err{open_error(OpenErrorKind::Netlink, s.events->last_errno(), st.error())};
+    // Our module admits only CAP_NET_ADMIN to the peers group (Debian's
+    // admits anyone): without it the open is refused here, before the link.
+    if (auto st = s.events->subscribe_peers(); !st) {
+        int err = s.events->last_errno();
+        return Err{open_error(refused_or(err, OpenErrorKind::Netlink), err, st.error())};
+    }
     auto names = candidate_names(cfg.dev);
     auto dev = names.size() == 1 ? open_fixed(*s.rtnl, names[0], cfg.mode, cfg.create)
                                  : open_dynamic(*s.rtnl, names, cfg.mode);

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -536,6 +537,36 @@ static struct nl_sock *mcast_open(void)
 	return mc;
 }
 
+/* Joining the peers group without CAP_NET_ADMIN (as nobody) is refused. */
+static void cmd_mcast_unprivileged(void)
+{
+	struct nl_sock *mc = nl_socket_alloc();
+	int grp, err;
+
+	if (!mc || genl_connect(mc)) {
+		fprintf(stderr, "cannot open the multicast socket\n");
+		exit(100);
+	}
+	grp = genl_ctrl_resolve_grp(mc, "ovpn-dco-v2", "peers");
+	if (grp < 0) {
+		printf("BAD %-36s %s\n", "mcast-group-peers", nl_geterror(grp));
+		bad++;
+		return;
+	}
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
+		perror("drop to nobody");
+		exit(100);
+	}
+	err = nl_socket_add_membership(mc, grp);
+	if (err < 0) {
+		printf("ok  %-36s %s\n", "mcast-peers-unprivileged-refused", nl_geterror(err));
+	} else {
+		printf("BAD %-36s joined without CAP_NET_ADMIN\n", "mcast-peers-unprivileged-refused");
+		bad++;
+	}
+	nl_socket_free(mc);
+}
+
 static int cmd_p2p(struct nl_sock *sk, uint32_t ifx)
 {
 	struct sockaddr_in remote;
@@ -750,8 +781,13 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 4 && !strcmp(argv[1], "newlink"))
 		return cmd_newlink(argv[2], !strcmp(argv[3], "mp"));
+	if (argc == 2 && !strcmp(argv[1], "mcast-unprivileged")) {
+		cmd_mcast_unprivileged();
+		printf("nltool %s: %d bad\n", argv[1], bad);
+		return bad;
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: nltool newlink NAME p2p|mp | malformed|unknown|p2p|mp IFINDEX | "
+		fprintf(stderr, "usage: nltool newlink NAME p2p|mp | mcast-unprivileged | malformed|unknown|p2p|mp IFINDEX | "
 				"closed-udp|closed-tcp IFINDEX ID\n");
 		return 100;
 	}
