@@ -186,6 +186,8 @@ Status<> Client::configure_network()
     tun::PlanFacts facts;
     facts.ifname = ifname;
     facts.mtu = static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
+    if (plane_.offload) // 2.6's DCO_DEFAULT_METRIC for routes without their own
+        facts.default_metric = tun::kDcoRouteMetric;
     if (!remote_.empty())
         if (auto h = tun::IpAddr::parse(remote_.ip_string()))
             facts.remote_host = *h;
