@@ -96,8 +96,15 @@ Result<std::unique_ptr<Module>> Module::load(const std::string& name, const std:
     return m;
 }
 
-Status<> Module::open(const char** argv, const char** envp, openvpn_plugin_string_list** ret)
+Status<> Module::open(const std::vector<std::string>& args, const char** envp,
+                      openvpn_plugin_string_list** ret)
 {
+    argv_ = args;
+    argv_ptrs_.clear();
+    for (const std::string& a : argv_)
+        argv_ptrs_.push_back(a.c_str());
+    argv_ptrs_.push_back(nullptr);
+    const char** argv = argv_ptrs_.data();
     if (e_.open3 != nullptr) {
         openvpn_plugin_args_open_in in = {static_cast<int>(mask_),
                                           argv,

@@ -34,8 +34,10 @@ public:
 
     // load: dlopen + dlsym; errors carry 2.6's wording.
     static Result<std::unique_ptr<Module>> load(const std::string& name, const std::string& file);
-    // open: the plugin's open (v3, v2 or v1) with argv and envp.
-    Status<> open(const char** argv, const char** envp, openvpn_plugin_string_list** ret);
+    // open: the plugin's open (v3, v2 or v1) with argv and envp. The argv
+    // strings stay alive with the module: plugins keep pointers into them
+    // (down-root's command line does), as 2.6's option strings live on.
+    Status<> open(const std::vector<std::string>& argv, const char** envp, openvpn_plugin_string_list** ret);
     // call: the plugin's func (v3, v2 or v1); returns its status.
     int call(int type, const char** argv, const char** envp, void* client_ctx, openvpn_x509_cert_t* cert,
              int depth, openvpn_plugin_string_list** ret);
@@ -51,6 +53,8 @@ public:
 private:
     Module() = default;
     std::string name_; // as configured (2.6 logs this)
+    std::vector<std::string> argv_;
+    std::vector<const char*> argv_ptrs_;
     void* dl_ = nullptr;
     Entry e_;
     openvpn_plugin_handle_t handle_ = nullptr;

@@ -125,9 +125,9 @@ Status<> PluginList::open(const std::vector<std::vector<std::string>>& specs, co
         auto m = Module::load(spec[0], resolve_path(spec[0], libdir_));
         if (!m)
             return Err(m.error());
-        CStrings argv(spec), envp(envp_of(env));
+        CStrings envp(envp_of(env));
         openvpn_plugin_string_list* ret = nullptr;
-        auto st = (*m)->open(argv.get(), envp.get(), &ret);
+        auto st = (*m)->open(spec, envp.get(), &ret);
         (void)take(ret);
         modules_.push_back(std::move(*m)); // closed with the list even when open failed
         if (!st)
@@ -135,6 +135,7 @@ Status<> PluginList::open(const std::vector<std::vector<std::string>>& specs, co
         log_.logm(Verb::Info, mute::Plugin, "PLUGIN_INIT: POST %s '%s' intercepted=%s", spec[0].c_str(),
                   bracketed(spec).c_str(), mask_string(modules_.back()->mask()).c_str());
     }
+    own_ = new_client();
     return Ok{};
 }
 
@@ -158,8 +159,8 @@ CallResult PluginList::call(const Hook& hook, const script::Env& env, const Clie
         a.insert(a.end(), hook.args.begin(), hook.args.end());
         CStrings argv(std::move(a)), envp(envp_of(env));
         openvpn_plugin_string_list* ret = nullptr;
-        const int st = m.call(hook.type, argv.get(), envp.get(), client ? client->at(i) : nullptr, hook.cert,
-                              hook.cert_depth, &ret);
+        const int st = m.call(hook.type, argv.get(), envp.get(), (client != nullptr ? client : &own_)->at(i),
+                              hook.cert, hook.cert_depth, &ret);
         r.returns.back() = take(ret);
         log_.logm(Verb::Info, mute::Plugin, "PLUGIN_CALL: POST %s/%s status=%d", m.name().c_str(),
                   type_name(hook.type), st);
@@ -195,6 +196,7 @@ void PluginList::destroy_client(std::vector<void*>& ctx) const noexcept
 
 void PluginList::close()
 {
+    own_ = ClientContexts{};
     for (auto& m : modules_)
         log_.logm(Verb::Info, mute::Plugin, "PLUGIN_CLOSE: %s", m->name().c_str());
     modules_.clear();

@@ -10,7 +10,8 @@
 // deferred if one deferred, else success.
 //
 // Per-client contexts (client_constructor/destructor_v1) live in a
-// ClientContexts, made by new_client() and destroyed with the client.
+// ClientContexts, made by new_client() and destroyed with the client; calls
+// without one get the list's own (made at open, as 2.6's top instance has).
 //
 // abort_all(): on a fatal exit, every open plugin's abort_v1, as 2.6.
 #pragma once
@@ -102,6 +103,7 @@ private:
     Logger& log_;
     std::string libdir_;
     std::vector<std::unique_ptr<Module>> modules_;
+    ClientContexts own_; // the process's contexts (2.6: the top instance's), for calls without a client
 };
 
 // abort_all: abort_v1 of every plugin of every open PluginList (fatal exit).

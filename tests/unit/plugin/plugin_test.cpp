@@ -120,6 +120,7 @@ TEST_F(PluginHost, CallsOnlyWantedTypesWithModulePathFirstAndNoScriptType)
     EXPECT_TRUE(has_line(r, "envp dev=tun7")) << r;
     EXPECT_FALSE(has_line(r, "envp script_type=down")) << r;
     EXPECT_TRUE(has_line(r, "certdepth -1")) << r;
+    EXPECT_TRUE(has_line(r, "openarg " + rec)) << "the open argv must outlive open: " << r;
     EXPECT_NE(logged().find("PLUGIN_INIT: POST"), std::string::npos);
 }
 
@@ -158,21 +159,28 @@ TEST_F(PluginHost, ReturnListComesBackPerPlugin)
 
 TEST_F(PluginHost, ClientContextsAreConstructedPassedAndDestroyed)
 {
-    PluginList pl(log);
-    ASSERT_TRUE(pl.open({{module("3"), rec}}, env).ok());
     {
-        ClientContexts a = pl.new_client();
-        ClientContexts b = pl.new_client();
-        pl.call({OPENVPN_PLUGIN_CLIENT_CONNECT_V2, {}}, env, &b);
-        ClientContexts moved = std::move(a);
+        PluginList pl(log);
+        ASSERT_TRUE(pl.open({{module("3"), rec}}, env).ok()); // its own context: client1
+        {
+            ClientContexts a = pl.new_client();
+            ClientContexts b = pl.new_client();
+            pl.call({OPENVPN_PLUGIN_CLIENT_CONNECT_V2, {}}, env, &b);
+            ClientContexts moved = std::move(a);
+        }
+        const std::string r = slurp(rec);
+        EXPECT_TRUE(has_line(r, "ctor client2")) << r;
+        EXPECT_TRUE(has_line(r, "ctor client3")) << r;
+        EXPECT_TRUE(has_line(r, "client client3")) << r;
+        EXPECT_TRUE(has_line(r, "dtor client2")) << r;
+        EXPECT_TRUE(has_line(r, "dtor client3")) << r;
+        EXPECT_EQ(r.find("dtor client2"), r.rfind("dtor client2")) << "destroyed once";
+        EXPECT_FALSE(has_line(r, "dtor client1")) << r;
+        pl.call({OPENVPN_PLUGIN_UP, {}}, env); // no client: the list's own
+        EXPECT_TRUE(has_line(slurp(rec), "client client1"));
     }
     const std::string r = slurp(rec);
-    EXPECT_TRUE(has_line(r, "ctor client1")) << r;
-    EXPECT_TRUE(has_line(r, "ctor client2")) << r;
-    EXPECT_TRUE(has_line(r, "client client2")) << r;
-    EXPECT_TRUE(has_line(r, "dtor client1")) << r;
-    EXPECT_TRUE(has_line(r, "dtor client2")) << r;
-    EXPECT_EQ(r.find("dtor client1"), r.rfind("dtor client1")) << "destroyed once";
+    EXPECT_LT(r.find("dtor client1"), r.find("close")) << r;
 }
 
 TEST_F(PluginHost, CloseAndAbortReachThePlugin)

@@ -16,6 +16,7 @@
 
 struct ctx {
     char path[512];
+    const char* open_arg; /* kept pointer into the open argv, as down-root does */
     unsigned mask;
     int clients;
 };
@@ -51,6 +52,7 @@ static struct ctx* make(const char* gen, unsigned* mask, const char** argv, cons
         return NULL;
     struct ctx* c = calloc(1, sizeof *c);
     snprintf(c->path, sizeof c->path, "%s", argv[1]);
+    c->open_arg = argv[1];
     c->mask = *mask;
     for (int i = 2; argv[i] != NULL; ++i)
         if (strncmp(argv[i], "mask=", 5) == 0)
@@ -68,6 +70,7 @@ static int work(struct ctx* c, const char* gen, int type, const char** argv, con
     char t[32];
     snprintf(t, sizeof t, "%d", type);
     record(c, "func %s type=%s", gen, t);
+    record(c, "openarg %s%s", c->open_arg, "");
     record_list(c, "argv", argv);
     record_list(c, "envp", envp);
     if (client != NULL)
