@@ -13,6 +13,7 @@
 #include "openvpn/control/control_channel.hpp"
 #include "openvpn/data/data_plane.hpp"
 #include "openvpn/mgmt/engine.hpp"
+#include "openvpn/plugin/plugin.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/server/client_config.hpp"
 #include "openvpn/server/ncp.hpp"
@@ -74,7 +75,9 @@ struct Server::Instance final : session::ControlHandler {
     std::vector<io::SockAddr> rx_from;
 
     // the management interface (server/mgmt_host.cpp)
-    std::time_t created = 0;                   // 2.6's mi->created (time_unix, time_duration)
+    std::time_t created = 0;           // 2.6's mi->created (time_unix, time_duration)
+    plugin::ClientContexts plugin_ctx; // --plugin per-client contexts (plugins.cpp)
+    bool plugin_ctx_made = false;
     mgmt::ClientContext mctx;                  // its CID and notification flags
     unsigned mgmt_kid = 0;                     // 2.6's mda_key_id of the newest key told
     std::optional<std::uint8_t> mgmt_wait_key; // the key waiting for client-auth

@@ -293,7 +293,7 @@ bool Server::mgmt_defer_auth(Instance& in, std::uint8_t key_id, const wire::KeyM
                std::string_view(reinterpret_cast<const char*>(km->password.data()), km->password.size()));
     mgmt_->engine().client_connect(in.mctx, in.mgmt_kid, in.env.strings());
     in.env.unset("password");
-    if (o_.auth_user_pass_verify && !verify_user_pass(in, km->username, km->password)) {
+    if (checks_user_pass() && !verify_user_pass(in, km->username, km->password)) {
         fail_auth(in, "");
         return true;
     }

@@ -47,21 +47,36 @@ std::optional<script::TempFile> Server::write_credentials(const Instance& in, co
 bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const SecureBytes& peer_pass)
 {
     const options::Directive* d = o_.last("auth-user-pass-verify");
-    if (d == nullptr || d->args.empty())
-        return false;
     const std::string user = remap_name(peer_user);
     SecureBytes pass = peer_pass;
     for (std::uint8_t& b : pass.span())
         if (!is_cc_print(static_cast<char>(b)))
             b = '_';
-    const std::string& cmd = d->args[0];
-    const bool via_env = d->args.size() > 1 && d->args[1] == "via-env";
-    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
     script::Env env = base_env();
     add_cert_vars(env, in);
     env.set("username", user);
     env.set("common_name", in.cn);
     set_peer_env(env, "untrusted", in.addr);
+    // 2.6: the plugins first, then the script; both must accept
+    const bool plugins_ok = verify_user_pass_plugins(in, env, pass);
+    const bool script_ok = d == nullptr || d->args.empty() || run_user_pass_script(in, *d, user, pass, env);
+    if (!plugins_ok || !script_ok) {
+        log_.logf(kV1, "%s TLS Auth Error: Auth Username/Password verification failed for peer",
+                  in.prefix().c_str());
+        return false;
+    }
+    log_.logf(kV1, "%s TLS: Username/Password authentication succeeded for username '%s'",
+              in.prefix().c_str(), user.c_str());
+    return true;
+}
+
+// run_user_pass_script: --auth-user-pass-verify (via-env or via-file).
+bool Server::run_user_pass_script(Instance& in, const options::Directive& d, const std::string& user,
+                                  const SecureBytes& pass, script::Env env)
+{
+    const std::string& cmd = d.args[0];
+    const bool via_env = d.args.size() > 1 && d.args[1] == "via-env";
+    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
     std::vector<std::string> args;
     std::optional<script::TempFile> file; // via-file: removed when done
     if (via_env) {
@@ -72,16 +87,9 @@ bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const 
             return false;
         args.push_back(file->path());
     }
-    auto res = runner.run("user-pass-verify", cmd, args, env);
+    const bool ok = runner.run("user-pass-verify", cmd, args, env).ok();
     file.reset();
-    if (!res.ok()) {
-        log_.logf(kV1, "%s TLS Auth Error: Auth Username/Password verification failed for peer",
-                  in.prefix().c_str());
-        return false;
-    }
-    log_.logf(kV1, "%s TLS: Username/Password authentication succeeded for username '%s'",
-              in.prefix().c_str(), user.c_str());
-    return true;
+    return ok;
 }
 
 // add_cert_vars: 2.6's X509_<d>_* / tls_*_<d> variables of the client's
@@ -159,7 +167,7 @@ void Server::client_disconnect(Instance& in)
 {
     if (in.since == 0)
         return;
-    if (!o_.client_disconnect) {
+    if (!o_.client_disconnect && !plugin::wants(plugins_, OPENVPN_PLUGIN_CLIENT_DISCONNECT)) {
         learn_address(in, "delete");
         return;
     }
@@ -168,14 +176,19 @@ void Server::client_disconnect(Instance& in)
     env.set_int("bytes_received", static_cast<long long>(st.link_rx_bytes + in.ctl_rx_bytes));
     env.set_int("bytes_sent", static_cast<long long>(st.link_tx_bytes + in.ctl_tx_bytes));
     env.set_int("time_duration", static_cast<long long>(std::time(nullptr) - in.since));
-    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
-    (void)runner.run("client-disconnect", *o_.client_disconnect, {}, env);
+    if (plugin::wants(plugins_, OPENVPN_PLUGIN_CLIENT_DISCONNECT) &&
+        !plugins_->call({OPENVPN_PLUGIN_CLIENT_DISCONNECT, {}}, env, plugin_client(in)).ok())
+        log_.write(kV1, plugin::failure_message(OPENVPN_PLUGIN_CLIENT_DISCONNECT));
+    if (o_.client_disconnect) {
+        script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+        (void)runner.run("client-disconnect", *o_.client_disconnect, {}, env);
+    }
     learn_address(in, "delete"); // after client-disconnect, as 2.6
 }
 
 void Server::learn_address(Instance& in, const char* op)
 {
-    if (!o_.learn_address)
+    if (!o_.learn_address && !plugin::wants(plugins_, OPENVPN_PLUGIN_LEARN_ADDRESS))
         return;
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));
     const bool add = std::strcmp(op, "add") == 0;
@@ -189,8 +202,13 @@ void Server::learn_address(Instance& in, const char* op)
         std::vector<std::string> args = {op, a};
         if (add)
             args.push_back(in.cn);
-        // 2.6 gives "delete" an (almost) empty environment
-        (void)runner.run("learn-address", *o_.learn_address, args, add ? client_env(in) : base_env());
+        // 2.6 gives "delete" an (almost) empty environment; plugins first
+        const script::Env env = add ? client_env(in) : base_env();
+        if (plugin::wants(plugins_, OPENVPN_PLUGIN_LEARN_ADDRESS) &&
+            !plugins_->call({OPENVPN_PLUGIN_LEARN_ADDRESS, args}, env, plugin_client(in)).ok())
+            log_.write(kV1, plugin::failure_message(OPENVPN_PLUGIN_LEARN_ADDRESS));
+        if (o_.learn_address)
+            (void)runner.run("learn-address", *o_.learn_address, args, env);
     }
 }
 
@@ -198,6 +216,8 @@ void Server::learn_address(Instance& in, const char* op)
 // into cfg. false: the script failed or wrote a bad file.
 bool Server::run_client_connect(Instance& in, ClientConfig& cfg, ClientTexts& texts)
 {
+    if (!run_client_connect_plugins(in, cfg, texts))
+        return false;
     if (!o_.client_connect)
         return true;
     auto file = script::TempFile::create(o_.tmp_dir.value_or(script::default_tmp_dir()), "cc");

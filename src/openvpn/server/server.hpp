@@ -58,6 +58,7 @@
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/options/dco.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/plugin/host.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/server/client_config.hpp"
 #include "openvpn/server/ncp.hpp"
@@ -131,6 +132,8 @@ public:
     const CookieStats* cookie_stats() const noexcept { return gate_ ? &gate_->stats() : nullptr; }
     // set_management: the management interface (before run; mgmt_host.cpp).
     void set_management(session::Management* m);
+    // set_plugins: the process's --plugin list (before run; may be empty).
+    void set_plugins(plugin::PluginList* p) noexcept { plugins_ = p; }
 
 private:
     struct Instance; // instance.hpp
@@ -153,7 +156,10 @@ private:
     // and environment.
     void run_route_up();
     void close_device();
-    bool run_device_script(const std::string& type, const std::string& cmd, bool with_args);
+    bool run_device_script(int plugin_type, const std::string& type, const std::optional<std::string>& cmd,
+                           bool with_args);
+    bool run_hook(int plugin_type, const std::string& type, const std::optional<std::string>& cmd,
+                  const std::vector<std::string>& args, const script::Env& env);
     script::Env device_env(const std::string& ifname, std::uint32_t mtu) const;
     script::Env base_env() const;
     Status<> activate(Instance& in);
@@ -239,6 +245,11 @@ private:
     // ClientTexts: the client-config-dir file and the --client-connect
     // output of one client (name, text), for the DCO option check.
     using ClientTexts = std::vector<std::pair<std::string, std::string>>;
+    // plugins.cpp: --plugin at the client hooks.
+    bool checks_user_pass() const;
+    bool verify_user_pass_plugins(Instance& in, script::Env env, const SecureBytes& pass);
+    bool run_client_connect_plugins(Instance& in, ClientConfig& cfg, ClientTexts& texts);
+    const plugin::ClientContexts* plugin_client(Instance& in);
     // admit_verified: admit after the credentials were checked.
     void admit_verified(Instance& in, const wire::KeyMethod2* km);
     bool client_connect(Instance& in);
@@ -250,6 +261,8 @@ private:
 
     // scripts.cpp: 2.6's server scripts and their environment.
     bool verify_user_pass(Instance& in, const std::string& peer_user, const SecureBytes& peer_pass);
+    bool run_user_pass_script(Instance& in, const options::Directive& d, const std::string& user,
+                              const SecureBytes& pass, script::Env env);
     std::optional<script::TempFile> write_credentials(const Instance& in, const std::string& user,
                                                       const SecureBytes& pass);
     bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);
@@ -310,6 +323,7 @@ private:
 
     // the management interface (nullptr without --management)
     session::Management* mgmt_ = nullptr;
+    plugin::PluginList* plugins_ = nullptr; // --plugin (owned by the daemon)
     std::shared_ptr<MgmtMode> mgmt_mode_;
     session::EnvList mgmt_env_; // 2.6's top-level env_set
     std::uint64_t mgmt_next_cid_ = 0;

@@ -36,7 +36,7 @@ Status<> Server::open_tun()
     if (dp_->device().name == "null" || o_.ifconfig_noexec) {
         // no addresses to set; the scripts run as for any device (2.6)
         tun_mtu_ = static_cast<std::uint32_t>(o_.ce.tun_mtu.value_or(1500));
-        if (o_.up && !run_up(tun_mtu_))
+        if (!run_up(tun_mtu_))
             return Err(std::string("ERROR: up script failed"));
         run_route_up();
         return Ok{};
@@ -66,7 +66,7 @@ Status<> Server::configure_device()
     if (auto s = net_->apply_link(plan); !s)
         return s;
     tun_mtu_ = plan.mtu;
-    if (o_.up && !run_up(plan.mtu))
+    if (!run_up(plan.mtu))
         return Err(std::string("ERROR: up script failed"));
     if (!o_.route_noexec)
         (void)net_->apply_routes(plan);
@@ -79,8 +79,7 @@ Status<> Server::configure_device()
 void Server::run_route_up()
 {
     route_step_ran_ = true;
-    if (o_.route_up)
-        (void)run_device_script("route-up", *o_.route_up, false);
+    (void)run_device_script(OPENVPN_PLUGIN_ROUTE_UP, "route-up", o_.route_up, false);
 }
 
 // close_device: 2.6's do_close_tun: --route-pre-down before the routes go,
@@ -89,34 +88,51 @@ void Server::close_device()
 {
     if (!dp_)
         return;
-    if (route_step_ran_ && o_.route_pre_down)
-        (void)run_device_script("route-pre-down", *o_.route_pre_down, true);
-    if (o_.down && o_.down_pre)
-        (void)run_device_script("down", *o_.down, true);
+    if (route_step_ran_)
+        (void)run_device_script(OPENVPN_PLUGIN_ROUTE_PREDOWN, "route-pre-down", o_.route_pre_down, true);
+    if (o_.down_pre)
+        (void)run_device_script(OPENVPN_PLUGIN_DOWN, "down", o_.down, true);
     const std::string ifname = dp_->device().name;
     const bool configured = tun_mtu_ != 0;
     if (net_) // addresses and routes first, while the device is still there (2.6's order)
         net_->restore();
     net_.reset();
     dp_.reset();
-    if (o_.down && !o_.down_pre && configured) {
-        // the device is gone; the script still gets its name and facts
+    if (!o_.down_pre && configured) {
+        // the device is gone; plugins and script still get its name and facts
         const auto args = script::up_down_args(ifname, tun_mtu_, o_.ifconfig ? o_.ifconfig->first : "",
                                                o_.ifconfig ? o_.ifconfig->second : "", false);
-        script::ScriptRunner runner(log_, o_.script_security.value_or(1));
-        (void)runner.run("down", *o_.down, args, device_env(ifname, tun_mtu_));
+        (void)run_hook(OPENVPN_PLUGIN_DOWN, "down", o_.down, args, device_env(ifname, tun_mtu_));
     }
 }
 
-bool Server::run_device_script(const std::string& type, const std::string& cmd, bool with_args)
+bool Server::run_device_script(int plugin_type, const std::string& type,
+                               const std::optional<std::string>& cmd, bool with_args)
 {
     const std::string& ifname = dp_->device().name;
     std::vector<std::string> args;
     if (with_args)
         args = script::up_down_args(ifname, tun_mtu_, o_.ifconfig ? o_.ifconfig->first : "",
                                     o_.ifconfig ? o_.ifconfig->second : "", false);
-    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
-    return runner.run(type, cmd, args, device_env(ifname, tun_mtu_)).ok();
+    return run_hook(plugin_type, type, cmd, args, device_env(ifname, tun_mtu_));
+}
+
+// run_hook: 2.6's order: the plugins intercepting `plugin_type` (without a
+// client: the process's own contexts), then the script if configured. A
+// failing up/down plugin stops there (2.6 exits on it).
+bool Server::run_hook(int plugin_type, const std::string& type, const std::optional<std::string>& cmd,
+                      const std::vector<std::string>& args, const script::Env& env)
+{
+    if (plugin::wants(plugins_, plugin_type) && !plugin::call(plugins_, {plugin_type, args}, env).ok()) {
+        log_.write(kV1, plugin::failure_message(plugin_type));
+        if (plugin_type == OPENVPN_PLUGIN_UP || plugin_type == OPENVPN_PLUGIN_DOWN ||
+            plugin_type == OPENVPN_PLUGIN_ROUTE_PREDOWN)
+            return false;
+        if (cmd)
+            (void)script::ScriptRunner(log_, o_.script_security.value_or(1)).run(type, *cmd, args, env);
+        return false;
+    }
+    return !cmd || script::ScriptRunner(log_, o_.script_security.value_or(1)).run(type, *cmd, args, env).ok();
 }
 
 // device_env: the environment of the device scripts: the device, its MTU
@@ -143,7 +159,7 @@ script::Env Server::device_env(const std::string& ifname, std::uint32_t mtu) con
 bool Server::run_up(std::uint32_t mtu)
 {
     (void)mtu; // configure_device keeps it in tun_mtu_
-    return run_device_script("up", *o_.up, true);
+    return run_device_script(OPENVPN_PLUGIN_UP, "up", o_.up, true);
 }
 
 // activate: an admitted client's peer in the data plane (with its keys),
