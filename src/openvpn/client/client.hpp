@@ -38,6 +38,7 @@
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/options/dco.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/plugin/plugin.hpp"
 #include "openvpn/process/status.hpp"
 #include "openvpn/session/control_events.hpp"
 #include "openvpn/session/inactivity.hpp"
@@ -86,6 +87,8 @@ public:
     // set_management: the management interface to report to and ask
     // (before run; mgmt_host.cpp).
     void set_management(session::Management* m);
+    // set_plugins: the process's --plugin list (before run; may be empty).
+    void set_plugins(plugin::PluginList* p) noexcept { plugins_ = p; }
 
 private:
     enum class Phase { Idle, Connecting, Handshake, Pulling, Up, Exiting };
@@ -217,7 +220,15 @@ private:
     bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);
     bool run_script(const std::string& type, const std::string& command, const std::vector<std::string>& args,
                     bool with_signal = false);
+    // run_hook: 2.6's order: the plugins intercepting `plugin_type`, then
+    // the script if there is one (scripts.cpp). false: one of them failed,
+    // a failing plugin logged with 2.6's words; `fatal_plugin` (up/down)
+    // skips the script after a plugin failed.
+    bool run_hook(int plugin_type, const std::string& type, const std::optional<std::string>& command,
+                  const std::vector<std::string>& args, bool with_signal = false, bool fatal_plugin = false);
     void run_ipchange();
+    Status<> run_up();
+    void run_down_hook(const std::vector<std::string>& args, const ScriptEnvFacts& f);
 
     // mgmt_host.cpp: the management interface at 2.6's call sites
     // (session/management.hpp, mgmt/README.md): states, the restart hold,
@@ -345,6 +356,7 @@ private:
 
     // the management interface (nullptr without --management)
     session::Management* mgmt_ = nullptr;
+    plugin::PluginList* plugins_ = nullptr; // --plugin (owned by the daemon)
     std::shared_ptr<MgmtMode> mgmt_mode_;
     MgmtWait mgmt_wait_ = MgmtWait::None;
     bool mgmt_push_asked_ = false; // GET_CONFIG reported for this attempt

@@ -12,6 +12,7 @@
 #include "openvpn/client/internal.hpp"
 #include "openvpn/client/script_env.hpp"
 #include "openvpn/options/push_options.hpp"
+#include "openvpn/plugin/host.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/session/tls_verify.hpp"
 #include "openvpn/tun/net_setup.hpp"
@@ -40,6 +41,24 @@ bool Client::run_script(const std::string& type, const std::string& command,
     return runner.run(type, command, args, build_script_env(f)).ok();
 }
 
+bool Client::run_hook(int plugin_type, const std::string& type, const std::optional<std::string>& command,
+                      const std::vector<std::string>& args, bool with_signal, bool fatal_plugin)
+{
+    bool plugin_ok = true;
+    if (plugin::wants(plugins_, plugin_type)) {
+        ScriptEnvFacts f = script_facts();
+        if (!with_signal)
+            f.signal.clear();
+        plugin_ok = plugin::call(plugins_, {plugin_type, args}, build_script_env(f)).ok();
+        if (!plugin_ok)
+            log_.write(Verb::Error, plugin::failure_message(plugin_type));
+        if (!plugin_ok && fatal_plugin)
+            return false;
+    }
+    const bool script_ok = !command || run_script(type, *command, args, with_signal);
+    return plugin_ok && script_ok;
+}
+
 bool Client::run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain)
 {
     // 2.6: the peer still untrusted, common_name only once depth 0 is
@@ -54,13 +73,14 @@ bool Client::run_tls_verify(const control::CertFacts& cert, const std::vector<co
 
 void Client::run_ipchange()
 {
-    if (!base_.ipchange || remote_.empty())
+    if ((!base_.ipchange && !plugin::wants(plugins_, OPENVPN_PLUGIN_IPCHANGE)) || remote_.empty())
         return;
     const std::string addr =
         std::string(remote_.family() == AF_INET6 ? "[AF_INET6]" : "[AF_INET]") + remote_.ip_string();
     // 2.6 hands "[AF_INET]1.2.3.4 1194" over as ONE argument (checked with
     // 2.6.14: $1 holds the space and the port).
-    (void)run_script("ipchange", *base_.ipchange, {addr + " " + std::to_string(remote_.port())});
+    (void)run_hook(OPENVPN_PLUGIN_IPCHANGE, "ipchange", base_.ipchange,
+                   {addr + " " + std::to_string(remote_.port())});
 }
 
 ScriptEnvFacts Client::script_facts() const

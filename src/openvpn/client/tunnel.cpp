@@ -11,6 +11,7 @@
 #include "openvpn/crypto/cipher_info.hpp"
 #include "openvpn/data/mssfix.hpp"
 #include "openvpn/mgmt/host.hpp"
+#include "openvpn/plugin/host.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/session/data_options.hpp"
 #include "openvpn/session/make_data_plane.hpp"
@@ -171,8 +172,8 @@ Status<> Client::configure_network()
         plan_.ifname = ifname;
         plan_.mtu =
             static_cast<std::uint32_t>(pushed_.ce.tun_mtu.value_or(current_ce().tun_mtu.value_or(1500)));
-        if (pushed_.up && !run_script("up", *pushed_.up, up_down_args()))
-            return Err(std::string("ERROR: up script failed"));
+        if (auto s = run_up(); !s)
+            return s;
         start_routes(); // no routes to add, but --route-up runs (2.6's do_route)
         return Ok{};
     }
@@ -206,10 +207,8 @@ Status<> Client::configure_network()
         if (auto s = net_->apply_link(plan); !s)
             return s;
     plan_ = plan;
-    if (pushed_.up) {
-        if (!run_script("up", *pushed_.up, up_down_args()))
-            return Err(std::string("ERROR: up script failed"));
-    }
+    if (auto s = run_up(); !s)
+        return s;
     start_routes();
     return Ok{};
 }
@@ -238,36 +237,58 @@ void Client::add_routes()
     if (apply)
         (void)net_->apply_routes(plan_);
     routes_added_ = true;
-    if (pushed_.route_up)
-        (void)run_script("route-up", *pushed_.route_up, {});
+    (void)run_hook(OPENVPN_PLUGIN_ROUTE_UP, "route-up", pushed_.route_up, {});
+}
+
+// run_up: the UP plugins, then --up (2.6's run_up_down); either failing
+// ends the run.
+Status<> Client::run_up()
+{
+    if (run_hook(OPENVPN_PLUGIN_UP, "up", pushed_.up, up_down_args(), false, true))
+        return Ok{};
+    return Err(std::string(plugin::wants(plugins_, OPENVPN_PLUGIN_UP) ? "ERROR: up/down plugin call failed"
+                                                                      : "ERROR: up script failed"));
+}
+
+// run_down_hook: DOWN after the device is gone, with the facts `f` taken
+// while it was there: the plugins (down-root runs its command as root
+// here), then --down.
+void Client::run_down_hook(const std::vector<std::string>& args, const ScriptEnvFacts& f)
+{
+    if (plugin::wants(plugins_, OPENVPN_PLUGIN_DOWN) &&
+        !plugin::call(plugins_, {OPENVPN_PLUGIN_DOWN, args}, build_script_env(f)).ok())
+        log_.write(Verb::Error, plugin::failure_message(OPENVPN_PLUGIN_DOWN));
+    if (pushed_.down) {
+        script::ScriptRunner runner(log_, base_.script_security.value_or(1));
+        (void)runner.run("down", *pushed_.down, args, build_script_env(f));
+    }
 }
 
 void Client::close_tun()
 {
     if (!dp_)
         return;
-    if (routes_added_ && pushed_.route_pre_down)
-        (void)run_script("route-pre-down", *pushed_.route_pre_down, up_down_args(), true);
+    if (routes_added_)
+        (void)run_hook(OPENVPN_PLUGIN_ROUTE_PREDOWN, "route-pre-down", pushed_.route_pre_down, up_down_args(),
+                       true);
     const auto args = up_down_args();
-    if (pushed_.down && pushed_.down_pre)
-        (void)run_script("down", *pushed_.down, args, true);
+    if (pushed_.down_pre)
+        (void)run_hook(OPENVPN_PLUGIN_DOWN, "down", pushed_.down, args, true);
     if (net_) {
         net_->restore();
         net_.reset();
     }
     route_up_at_.reset();
     routes_added_ = false;
-    const bool run_down = pushed_.down && !pushed_.down_pre; // --dev null too, as in 2.6
+    const bool run_down = !pushed_.down_pre; // --dev null too, as in 2.6
     // 2.6 closes the device first, then runs --down (unless --down-pre);
     // the facts are taken while the device is still known.
     ScriptEnvFacts f = script_facts();
     log_.logf(Verb::Info, "Closing %s interface", plane_.device_kind());
     dp_.reset(); // the data plane closes its device
     dp_peer_added_ = false;
-    if (run_down) {
-        script::ScriptRunner runner(log_, base_.script_security.value_or(1));
-        (void)runner.run("down", *pushed_.down, args, build_script_env(f));
-    }
+    if (run_down)
+        run_down_hook(args, f);
 }
 
 } // namespace ovpn::client

@@ -6,6 +6,7 @@
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/options/dco.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/plugin/plugin.hpp"
 #include "openvpn/process/lifecycle.hpp"
 #include "openvpn/server/server.hpp"
 #include "openvpn/session/management.hpp"
@@ -47,6 +48,15 @@ int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& lo
         log.write(Verb::Fatal, "Exiting due to fatal error");
         return session::kExitError;
     }
+    // --plugin: opened once, before any privileges go (down-root and
+    // auth-pam fork their root helpers here) and kept across SIGUSR1
+    // restarts, as 2.6 does; closed when this run of the config ends.
+    plugin::PluginList plugins(log);
+    if (auto s = plugin::open_plugins(plugins, opts); !s) {
+        log.write(Verb::Fatal, s.error());
+        log.write(Verb::Fatal, "Exiting due to fatal error");
+        return session::kExitError;
+    }
     SystemClock clock;
     try {
         int code = session::kRunAgain;
@@ -70,10 +80,12 @@ int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& lo
             if (opts.is_server()) {
                 server::Server s(opts, dco, log, loop);
                 s.set_management(mgmt);
+                s.set_plugins(&plugins);
                 code = s.run();
             } else {
                 client::Client c(opts, dco, log, loop);
                 c.set_management(mgmt);
+                c.set_plugins(&plugins);
                 code = c.run();
             }
         }
@@ -82,6 +94,7 @@ int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& lo
         log.write(Verb::Error, code == session::kExitOk ? "Exiting" : "Exiting due to fatal error");
         return code;
     } catch (const std::exception& e) {
+        plugin::abort_all();
         log.logf(Verb::Fatal, "Exiting due to fatal error: %s", e.what());
         return session::kExitError;
     }

@@ -18,8 +18,7 @@ constexpr std::string_view kTap = "only --dev tun is implemented";
 const std::vector<RuntimeGap>& runtime_gaps()
 {
     static const std::vector<RuntimeGap> gaps = {
-        // plugins and crypto back ends
-        {"plugin", kBoth, "plugins are not loaded by this build"},
+        // crypto back ends
         {"pkcs11-providers", kBoth, kPkcs11},
         {"pkcs11-protected-authentication", kBoth, kPkcs11},
         {"pkcs11-private-mode", kBoth, kPkcs11},

@@ -50,13 +50,19 @@ TEST(RuntimeSupport, ManagementRunsAndGapsAreRefusedByName)
     // pk-sig signing through the TLS engine is not implemented).
     auto v = runtime_unsupported(
         parsed(kClient + "management 127.0.0.1 7505\nmanagement-hold\nmanagement-query-passwords\n"
-                         "management-signal\nmanagement-client-auth\nplugin /x/y.so\n"));
-    EXPECT_EQ(names(v), (std::vector<std::string>{"plugin"}));
+                         "management-signal\nmanagement-client-auth\npkcs11-id x\n"));
+    EXPECT_EQ(names(v), (std::vector<std::string>{"pkcs11-id"}));
     EXPECT_EQ(
         names(runtime_unsupported(parsed(kClient + "management 127.0.0.1 7505\nmanagement-external-key\n"
                                                    "management-external-cert x\n"))),
         (std::vector<std::string>{"management-external-key", "management-external-cert"}));
-    EXPECT_EQ(format_unsupported(v[0]).rfind("Options error: --plugin is not supported", 0), 0u);
+    EXPECT_EQ(format_unsupported(v[0]).rfind("Options error: --pkcs11-id is not supported", 0), 0u);
+}
+
+TEST(RuntimeSupport, PluginsRun)
+{
+    EXPECT_TRUE(runtime_unsupported(parsed(kClient + "plugin /x/y.so a b\n")).empty());
+    EXPECT_TRUE(runtime_unsupported(parsed(kServer + "plugin openvpn-plugin-auth-pam.so login\n")).empty());
 }
 
 TEST(RuntimeSupport, ServerOnlyGapsDoNotHitClients)
