@@ -1,0 +1,71 @@
+# tests/interop/cases/plugins.sh: Debian's own plugins, unchanged (issue 12;
+# sourced by run.sh).
+#  plugin-down-root: the client runs as nobody (--user/--group) and loads
+#    openvpn-plugin-down-root.so with a down command that writes into a
+#    directory only root may write to; after SIGTERM the file must be there
+#    and say the command ran as uid 0. Works only when the plugin was opened
+#    (and forked its root helper at UP) before the privileges went.
+#  plugin-auth-pam / plugin-auth-pam-wrong: the server loads
+#    openvpn-plugin-auth-pam.so (by its bare name: the plugin directory) with
+#    a PAM service whose pam_exec check accepts iouser/iopass only; the right
+#    password connects and carries traffic, a wrong one gets AUTH_FAILED.
+ALL+=(plugin-down-root plugin-auth-pam plugin-auth-pam-wrong)
+
+PLUGIN_DIR=/usr/lib/x86_64-linux-gnu/openvpn/plugins
+
+sc_plugin-down-root() {
+  local dir="$WORK/rootonly"
+  mkdir -p "$dir" && chmod 700 "$dir" && rm -f "$dir/down.out"
+  cat >"$WORK/down-root.sh" <<EOS
+#!/bin/sh
+echo "uid=\$(id -u) dev=\$dev" >"$dir/down.out"
+EOS
+  chmod 755 "$WORK/down-root.sh"
+  start_pair "" "user nobody\ngroup nogroup\nplugin $PLUGIN_DIR/openvpn-plugin-down-root.so \"$WORK/down-root.sh\"" &&
+    traffic "$TUN_S" 5 || return 1
+  log_has client "PLUGIN_INIT" || return 1
+  stop_daemon client TERM
+  local i
+  for i in $(seq 1 30); do
+    [ -s "$dir/down.out" ] && break
+    sleep 0.2
+  done
+  grep -qx "uid=0 dev=tun[0-9]*" "$dir/down.out" 2>/dev/null || {
+    log "down command did not run as root: '$(cat "$dir/down.out" 2>/dev/null)'"
+    return 1
+  }
+}
+
+# pam_service NAME: /etc/pam.d/NAME accepting iouser/iopass (pam_exec, from
+# libpam-modules); removed by pam_service_rm.
+pam_service() {
+  cat >"$WORK/pam-check.sh" <<'EOS'
+#!/bin/sh
+pw=$(tr -d '\000')
+[ "$PAM_USER" = iouser ] && [ "$pw" = iopass ]
+EOS
+  chmod 755 "$WORK/pam-check.sh"
+  printf 'auth required pam_exec.so expose_authtok quiet %s\naccount required pam_permit.so\n' \
+    "$WORK/pam-check.sh" >"/etc/pam.d/$1"
+}
+
+PAM_NAME=ovpn-interop-$$
+auth_pam_sc() { # $1 = credentials file, $2 = 1 when it must be accepted
+  pam_service "$PAM_NAME"
+  local rc=0
+  if [ "$2" = 1 ]; then
+    start_pair "plugin openvpn-plugin-auth-pam.so $PAM_NAME" "auth-user-pass $1" && traffic 10.94.0.1 5 || rc=1
+    [ $rc = 0 ] && { log_has server "PLUGIN_INIT" || rc=1; }
+  else
+    NOWAIT=1 start_pair "plugin openvpn-plugin-auth-pam.so $PAM_NAME" "auth-user-pass $1" || rc=1
+    [ $rc = 0 ] && { wait_log client "AUTH_FAILED" 30 || rc=1; }
+    if grep -q "Initialization Sequence Completed" "$WORK/client.log"; then
+      log "wrong password was accepted"
+      rc=1
+    fi
+  fi
+  rm -f "/etc/pam.d/$PAM_NAME"
+  return $rc
+}
+sc_plugin-auth-pam() { auth_pam_sc "$K/good.txt" 1; }
+sc_plugin-auth-pam-wrong() { auth_pam_sc "$K/bad.txt" 0; }
