@@ -233,6 +233,7 @@ static int ovpn_nl_new_peer(struct sk_buff *skb, struct genl_info *info)
 	struct ovpn_bind *bind = NULL;
 	struct ovpn_socket *osock;
 	struct ovpn_peer *peer;
+	u32 id;
 	int ret;
 
 	ret = ovpn_nl_nest(info, OVPN_ATTR_NEW_PEER, tb, OVPN_NEW_PEER_ATTR_MAX,
@@ -299,11 +300,13 @@ static int ovpn_nl_new_peer(struct sk_buff *skb, struct genl_info *info)
 		rcu_assign_pointer(peer->bind, bind);
 	}
 
+	/* from here on the tables own the peer: it may go at any time */
+	id = peer->id;
 	ret = ovpn_peer_add(ovpn, peer, info->extack);
 	if (ret)
 		goto err_put;
 
-	netdev_dbg(ovpn->dev, "added peer %u\n", peer->id);
+	netdev_dbg(ovpn->dev, "added peer %u\n", id);
 	return 0;
 
 err_put:

@@ -151,11 +151,19 @@ int ovpn_peer_add(struct ovpn_struct *ovpn, struct ovpn_peer *peer,
 	if (ovpn->mode == OVPN_MODE_P2P) {
 		old = rcu_dereference_protected(ovpn->peer,
 						lockdep_is_held(&ovpn->lock));
+		/*
+		 * Once unlocked, a keepalive expiry may remove and release
+		 * the replaced peer before we get to it: hold it.
+		 */
+		if (old && !ovpn_peer_hold(old))
+			old = NULL;
 		rcu_assign_pointer(ovpn->peer, peer);
 		spin_unlock_bh(&ovpn->lock);
 		/* the replaced peer goes away with a TEARDOWN notification */
-		if (old)
+		if (old) {
 			ovpn_peer_remove(old, OVPN_DEL_PEER_REASON_TEARDOWN);
+			ovpn_peer_put(old);
+		}
 		return 0;
 	}
 
