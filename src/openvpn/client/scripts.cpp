@@ -68,7 +68,7 @@ bool Client::run_tls_verify(const control::CertFacts& cert, const std::vector<co
     f.peer_trusted = false;
     f.common_name.clear();
     f.cert_vars.clear();
-    return session::run_tls_verify(base_, cert, chain, build_script_env(f), "", log_);
+    return session::run_tls_verify(base_, cert, chain, build_script_env(f), "", log_, plugins_);
 }
 
 void Client::run_ipchange()

@@ -13,12 +13,23 @@ constexpr Verb kHandshake = static_cast<Verb>(2); // 2.6's D_HANDSHAKE
 
 bool run_tls_verify(const options::Options& o, const control::CertFacts& cert,
                     const std::vector<control::CertFacts>& chain, script::Env env, const std::string& prefix,
-                    Logger& log)
+                    Logger& log, plugin::PluginList* plugins, const plugin::ClientContexts* client)
 {
-    if (o.tls_verify) {
-        // 2.6: the variables of every depth verified so far
+    // 2.6: the variables of every depth verified so far
+    if (o.tls_verify || (plugins != nullptr && plugins->defined(OPENVPN_PLUGIN_TLS_VERIFY)))
         for (const auto& [name, value] : control::cert_env(chain))
             env.set(name, value);
+    if (plugins != nullptr && plugins->defined(OPENVPN_PLUGIN_TLS_VERIFY)) {
+        const bool ok =
+            plugins
+                ->call({OPENVPN_PLUGIN_TLS_VERIFY, {std::to_string(cert.depth), cert.subject}}, env, client)
+                .ok();
+        log.logf(kHandshake, "%sVERIFY PLUGIN %s: depth=%d, %s", prefix.c_str(), ok ? "OK" : "ERROR",
+                 cert.depth, cert.subject.c_str());
+        if (!ok)
+            return false;
+    }
+    if (o.tls_verify) {
         script::ScriptRunner runner(log, o.script_security.value_or(1));
         const bool ok =
             runner.run("tls-verify", *o.tls_verify, {std::to_string(cert.depth), cert.subject}, env).ok();

@@ -6,7 +6,10 @@
 // untrusted; then 2.6's lines at D_HANDSHAKE (verb 2):
 //   "VERIFY SCRIPT OK: depth=N, subject" / "VERIFY SCRIPT ERROR: ..."
 //   "VERIFY OK: depth=N, subject"            (when the certificate passes)
-// each after the session's log prefix.
+// each after the session's log prefix. Before the script, 2.6's
+// TLS_VERIFY plugin hook with the same arguments and variables
+// ("VERIFY PLUGIN OK/ERROR: depth=N, subject"); the peer's X509 is not
+// handed over yet (current_cert NULL, current_cert_depth -1).
 #pragma once
 
 #include <string>
@@ -15,6 +18,7 @@
 #include "openvpn/control/tls_engine.hpp"
 #include "openvpn/core/log.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/plugin/plugin.hpp"
 #include "openvpn/script/script_runner.hpp"
 
 namespace ovpn::session {
@@ -22,6 +26,7 @@ namespace ovpn::session {
 // run_tls_verify: true when the certificate passes.
 bool run_tls_verify(const options::Options& o, const control::CertFacts& cert,
                     const std::vector<control::CertFacts>& chain, script::Env env, const std::string& prefix,
-                    Logger& log);
+                    Logger& log, plugin::PluginList* plugins = nullptr,
+                    const plugin::ClientContexts* client = nullptr);
 
 } // namespace ovpn::session
