@@ -50,7 +50,8 @@ void Server::on_renegotiated(Instance& in, std::uint8_t key_id, const wire::KeyM
         return;
     if (mgmt_defer_auth(in, key_id, km, true))
         return;
-    if (checks_user_pass() && km != nullptr && !verify_user_pass(in, km->username, km->password)) {
+    if ((checks_user_pass() && km != nullptr && !verify_user_pass(in, km->username, km->password)) ||
+        !tls_final(in)) {
         fail_auth(in, "");
         return;
     }
@@ -81,7 +82,8 @@ void Server::drop_older_sessions(Instance& in)
 // AUTH_FAILED.
 void Server::admit(Instance& in, const wire::KeyMethod2* km)
 {
-    if (checks_user_pass() && (km == nullptr || !verify_user_pass(in, km->username, km->password))) {
+    if ((checks_user_pass() && (km == nullptr || !verify_user_pass(in, km->username, km->password))) ||
+        !tls_final(in)) {
         fail_auth(in, "");
         return;
     }

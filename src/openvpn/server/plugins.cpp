@@ -45,6 +45,22 @@ bool Server::verify_user_pass_plugins(Instance& in, script::Env env, const Secur
     return r.ok();
 }
 
+// tls_final: TLS_FINAL, the plugins' last veto once the credentials were
+// checked (2.6's key_method_2_read). exported_keying_material is not set yet.
+bool Server::tls_final(Instance& in)
+{
+    if (!plugin::wants(plugins_, OPENVPN_PLUGIN_TLS_FINAL))
+        return true;
+    script::Env env = base_env();
+    add_cert_vars(env, in);
+    env.set("common_name", in.cn);
+    set_peer_env(env, "untrusted", in.addr);
+    if (plugins_->call({OPENVPN_PLUGIN_TLS_FINAL, {}}, env, plugin_client(in)).ok())
+        return true;
+    log_.logf(kV1, "%s TLS Auth Error: the TLS_FINAL plugin call refused the client", in.prefix().c_str());
+    return false;
+}
+
 // run_client_connect_plugins: CLIENT_CONNECT (the plugin writes the config
 // into the file named by its argument) and CLIENT_CONNECT_V2 (the "config"
 // item of its return_list); each result merged into cfg as a ccd file.

@@ -46,6 +46,10 @@ std::optional<script::TempFile> Server::write_credentials(const Instance& in, co
 // e.g. a newline that would forge a log line or a via-file line, becomes '_').
 bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const SecureBytes& peer_pass)
 {
+    if (peer_user.empty() || peer_pass.size() == 0) { // 2.6: refused before any script or plugin
+        log_.logf(kV1, "%s TLS Error: Auth Username/Password was not provided by peer", in.prefix().c_str());
+        return false;
+    }
     const options::Directive* d = o_.last("auth-user-pass-verify");
     const std::string user = remap_name(peer_user);
     SecureBytes pass = peer_pass;
@@ -117,7 +121,8 @@ bool Server::run_tls_verify(const control::CertFacts& cert, const std::vector<co
         set_peer_env(env, "untrusted", verifying_->addr);
         who = verifying_->addr_str + " ";
     }
-    return session::run_tls_verify(o_, cert, chain, std::move(env), who, log_);
+    return session::run_tls_verify(o_, cert, chain, std::move(env), who, log_, plugins_,
+                                   verifying_ != nullptr ? plugin_client(*verifying_) : nullptr);
 }
 
 // base_env: what every script of the process gets (2.6's env set):
