@@ -69,3 +69,57 @@ auth_pam_sc() { # $1 = credentials file, $2 = 1 when it must be accepted
 }
 sc_plugin-auth-pam() { auth_pam_sc "$K/good.txt" 1; }
 sc_plugin-auth-pam-wrong() { auth_pam_sc "$K/bad.txt" 0; }
+
+# Our recording plugin (tests/unit/plugin/record_plugin.c, built into
+# build/plugins) on the server: it must see 2.6's hooks for a client's life
+# (UP, TLS_VERIFY per depth, TLS_FINAL, CLIENT_CONNECT_V2, LEARN_ADDRESS,
+# CLIENT_DISCONNECT after an explicit exit), and a TLS_VERIFY that fails must refuse the client.
+# With 2.6 as the server too (--mode ref/client) it proves the header's ABI.
+ALL+=(plugin-record-hooks plugin-tls-verify-refuse plugin-auth-needs-credentials)
+RECORD_PLUGIN="$HERE/../../build/plugins/record_plugin_3.so"
+
+rec_has() {
+  grep -qxF -- "$1" "$WORK/rec.txt" || { log "plugin record lacks '$1'"; return 1; }
+}
+sc_plugin-record-hooks() {
+  [ -f "$RECORD_PLUGIN" ] || { log "missing $RECORD_PLUGIN (build the plugin_tests target)"; return 1; }
+  rm -f "$WORK/rec.txt"
+  # the plugin intercepts AUTH_USER_PASS_VERIFY too, so 2.6 (and we) want
+  # credentials from the client
+  start_pair "plugin $RECORD_PLUGIN $WORK/rec.txt" "explicit-exit-notify 1\nauth-user-pass $K/good.txt" &&
+    traffic "$TUN_S" 5 || return 1
+  stop_daemon client TERM
+  wait_log server "client-instance exiting\|SIGTERM\[soft,remote-exit\]" 10 || return 1
+  local t
+  for t in $(seq 1 25); do grep -qx "func v3 type=7" "$WORK/rec.txt" && break; sleep 0.2; done
+  for t in 0 4 5 10 9 8 7; do rec_has "func v3 type=$t" || return 1; done
+  # TLS_VERIFY's arguments: depth 1 (the CA) and 0; the v3 open's fields
+  rec_has "argv 0" && rec_has "argv 1" && rec_has "structver=5 ssl=1 version=2.6.14" &&
+    rec_has "envp username=iouser" && rec_has "envp password=iopass"
+}
+sc_plugin-tls-verify-refuse() {
+  [ -f "$RECORD_PLUGIN" ] || { log "missing $RECORD_PLUGIN"; return 1; }
+  rm -f "$WORK/rec.txt"
+  NOWAIT=1 start_pair "plugin $RECORD_PLUGIN $WORK/rec.txt\nsetenv test_status_4 1" "auth-user-pass $K/good.txt" ||
+    return 1
+  wait_log server "VERIFY PLUGIN ERROR" 30 || return 1
+  sleep 2
+  if grep -q "Initialization Sequence Completed" "$WORK/client.log"; then
+    log "a client refused by the TLS_VERIFY plugin got in"
+    return 1
+  fi
+}
+# 2.6 refuses a client that sends no username/password once an
+# AUTH_USER_PASS_VERIFY plugin is loaded, before calling it.
+sc_plugin-auth-needs-credentials() {
+  [ -f "$RECORD_PLUGIN" ] || { log "missing $RECORD_PLUGIN"; return 1; }
+  rm -f "$WORK/rec.txt"
+  NOWAIT=1 start_pair "plugin $RECORD_PLUGIN $WORK/rec.txt" "" || return 1
+  wait_log server "Auth Username/Password was not provided by peer" 30 || return 1
+  sleep 2
+  if grep -q "Initialization Sequence Completed" "$WORK/client.log"; then
+    log "a client without credentials got in"
+    return 1
+  fi
+  ! grep -qx "func v3 type=5" "$WORK/rec.txt" || { log "the plugin was asked about empty credentials"; return 1; }
+}

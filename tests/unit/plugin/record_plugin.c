@@ -2,6 +2,7 @@
  * call to the file named by its first argument, and returns what the
  * environment asks for:
  *   test_status=N          func returns N (default 0)
+ *   test_status_T=N        func returns N for hook type T
  *   test_return=NAME:VALUE func (v2/v3) hands back that return_list item
  *   test_fail_open=1       open fails
  * Further arguments "mask=HEX" choose the type mask it asks for.
@@ -82,7 +83,9 @@ static int work(struct ctx* c, const char* gen, int type, const char** argv, con
         l->value = strdup(strchr(r, ':') + 1);
         *ret = l;
     }
-    const char* s = env_get(envp, "test_status");
+    char per_type[32];
+    snprintf(per_type, sizeof per_type, "test_status_%d", type);
+    const char* s = env_get(envp, per_type) != NULL ? env_get(envp, per_type) : env_get(envp, "test_status");
     return s != NULL ? atoi(s) : OPENVPN_PLUGIN_FUNC_SUCCESS;
 }
 
