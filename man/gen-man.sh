@@ -111,7 +111,7 @@ would be turned off, each containing
 and the option's name, or one line saying the options are compatible. It
 creates no device, socket or file, and exits with status 0 when the
 configuration would start and 1 otherwise. It also lists the options that
-this build parses but would not act on (plugins,
+this build parses but would not act on (PKCS#11,
 .BR \-\-tun\-mtu\-extra ,
 \&...): the program refuses to start with any of them, so the check fails
 too. The check and the start\-up ask the same function, so a configuration
