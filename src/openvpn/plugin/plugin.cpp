@@ -117,7 +117,7 @@ Status<> PluginList::open(const std::vector<std::vector<std::string>>& specs, co
     for (const auto& spec : specs) {
         if (spec.empty())
             continue;
-        if (spec[0][0] != '/')
+        if (spec[0][0] == '.') // 2.6 warns for these only (bare names come from the plugin directory)
             log_.logf(Verb::Error,
                       "WARNING: plugin '%s' specified by a relative pathname -- using an absolute pathname "
                       "would be more secure",

@@ -56,6 +56,11 @@ auth_pam_sc() { # $1 = credentials file, $2 = 1 when it must be accepted
   if [ "$2" = 1 ]; then
     start_pair "plugin openvpn-plugin-auth-pam.so $PAM_NAME" "auth-user-pass $1" && traffic 10.94.0.1 5 || rc=1
     [ $rc = 0 ] && { log_has server "PLUGIN_INIT" || rc=1; }
+    # a bare name comes from the plugin directory: no relative-path warning
+    if grep -q "specified by a relative pathname" "$WORK/server.log"; then
+      log "relative-path warning for a bare plugin name"
+      rc=1
+    fi
   else
     NOWAIT=1 start_pair "plugin openvpn-plugin-auth-pam.so $PAM_NAME" "auth-user-pass $1" || rc=1
     [ $rc = 0 ] && { wait_log client "AUTH_FAILED" 30 || rc=1; }
