@@ -55,6 +55,7 @@ class Server::MgmtMode final : public session::ManagementMode {
 public:
     explicit MgmtMode(Server& s) : s_(s) {}
     void mgmt_signal(io::Signal sig, std::string_view reason) override { s_.on_mgmt_signal(sig, reason); }
+    void hold_released() override { s_.on_hold_released(); }
     std::string status(int version) override { return s_.mgmt_status(version); }
     mgmt::ByteCounts live_bytes() override { return s_.mgmt_live_bytes(); }
     int n_clients() override { return s_.mgmt_n_clients(); }
@@ -136,7 +137,9 @@ void Server::mgmt_started()
         const std::string& a = o_.ifconfig_ipv6->first;
         (void)::inet_pton(AF_INET6, a.substr(0, a.find('/')).c_str(), &tun6);
     }
-    if (!o_.ifconfig_noexec && dp_->device().name != "null" && (o_.ifconfig || o_.ifconfig_ipv6)) {
+    // a kept device (--persist-tun) is not configured again: no ASSIGN_IP (2.6)
+    if (!device_kept_ && !o_.ifconfig_noexec && dp_->device().name != "null" &&
+        (o_.ifconfig || o_.ifconfig_ipv6)) {
         mgmt::StateChange c(mgmt::State::AssignIp);
         c.tun_ip4 = &tun4;
         c.tun_ip6 = &tun6;

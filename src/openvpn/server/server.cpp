@@ -65,41 +65,70 @@ int Server::run()
     return exit_code_;
 }
 
+// start: 2.6's first init_instance: what it keeps in its top-level context
+// (keys, pool-persist and status files) and then one run (start_run).
 Status<> Server::start()
+{
+    if (auto s = load_keys(); !s)
+        return s;
+    auto pool = Pool::create(o_);
+    if (!pool)
+        return Err(pool.error());
+    pool_ = std::move(*pool);
+    status_ = process::make_status_file(o_, log_); // open before the privilege drop, as 2.6
+    read_persist();
+    return start_run();
+}
+
+// load_keys: the TLS context and the wrap key, read from their files
+// (at start, before the privilege drop as in 2.6, and on a SIGUSR1 without
+// --persist-key).
+Status<> Server::load_keys()
 {
     auto tls = session::make_tls_config(o_, &log_);
     if (!tls)
         return Err(tls.error());
+    // the Server outlives every run of its loop (SIGUSR1 restarts in place),
+    // so a TLS context kept across restarts never calls into a dead object
     tls->verify_hook = [this](const control::CertFacts& c, const std::vector<control::CertFacts>& chain) {
         return run_tls_verify(c, chain);
     };
     auto ctx = control::TlsContext::create(*tls);
     if (!ctx)
         return Err(ctx.error());
-    tls_ = *ctx;
-    // the wrap keys too are read once, before the privilege drop (2.6)
     auto wk = session::load_wrap_key(o_, o_.ce);
     if (!wk)
         return Err(wk.error());
+    tls_ = *ctx;
     wrap_key_ = std::move(*wk);
-    auto pool = Pool::create(o_);
-    if (!pool)
-        return Err(pool.error());
-    pool_ = std::move(*pool);
-    if (!options::proto_is_tcp(o_.ce.proto)) {
-        bool force = false;
-        if (const options::Directive* d = o_.last("tls-crypt-v2"))
-            force = d->args.size() > 1 && d->args[1] == "force-cookie";
-        auto g = CookieGate::create(static_cast<unsigned>(o_.hand_window.value_or(60)), force);
-        if (!g)
-            return Err("session cookie: " + g.error());
-        gate_.emplace(std::move(*g));
-        if (const options::Directive* d = o_.last("connect-freq-initial"); d && d->args.size() == 2)
-            gate_->set_rate_limit(std::atoll(d->args[0].c_str()), std::atoi(d->args[1].c_str()));
-    }
-    status_ = process::make_status_file(o_, log_); // open before the privilege drop, as 2.6
-    read_persist();
-    if (auto s = open_tun(); !s)
+    return Ok{};
+}
+
+// make_gate: UDP's stateless first handshake, a fresh cookie key per run.
+Status<> Server::make_gate()
+{
+    gate_.reset();
+    if (options::proto_is_tcp(o_.ce.proto))
+        return Ok{};
+    bool force = false;
+    if (const options::Directive* d = o_.last("tls-crypt-v2"))
+        force = d->args.size() > 1 && d->args[1] == "force-cookie";
+    auto g = CookieGate::create(static_cast<unsigned>(o_.hand_window.value_or(60)), force);
+    if (!g)
+        return Err("session cookie: " + g.error());
+    gate_.emplace(std::move(*g));
+    if (const options::Directive* d = o_.last("connect-freq-initial"); d && d->args.size() == 2)
+        gate_->set_rate_limit(std::atoll(d->args[0].c_str()), std::atoi(d->args[1].c_str()));
+    return Ok{};
+}
+
+// start_run: one run of the server (at start and after each SIGUSR1): the
+// device, the socket, the privilege drop (once), 2.6's lines, the timer.
+Status<> Server::start_run()
+{
+    if (auto s = make_gate(); !s)
+        return s;
+    if (auto s = open_or_keep_device(); !s)
         return s;
     if (auto s = open_transport(); !s)
         return s;
@@ -229,9 +258,15 @@ void Server::stop(int code, const std::string& why)
     reap();
     write_persist();
     next_persist_.reset();
-    if (tick_) {
-        loop_.cancel_timer(*tick_);
-        tick_.reset();
+    for (auto* t : {&tick_, &pause_})
+        if (*t) {
+            loop_.cancel_timer(**t);
+            t->reset();
+        }
+    held_ = false;
+    if (code == kRunAgain) {
+        restart();
+        return;
     }
     loop_.stop();
 }

@@ -22,8 +22,13 @@
 //      cert_env.hpp), per-instance reneg-sec jitter (session/reneg.hpp),
 //      --inactive, and the --status file (process/status.hpp) on every
 //      connect/disconnect and interval, with the data plane's counters;
-//   5. SIGTERM/SIGINT exit, SIGUSR1 / SIGHUP make run() return kRunAgain /
-//      kReloadConfig (daemon::run builds a fresh Server); with
+//   5. SIGTERM/SIGINT exit; SIGUSR1 restarts in place (restart.cpp): the
+//      clients and the socket go and come again, what 2.6 keeps in its
+//      top-level context across it stays (the status and pool-persist
+//      files, with --persist-key the TLS context and keys, with
+//      --persist-tun the device), so a server that dropped its privileges
+//      comes back; SIGHUP makes run() return kReloadConfig (daemon::run
+//      reads the config again and builds a fresh Server). With
 //      --explicit-exit-notify on UDP the clients get RESTART first and the
 //      server goes 2 s later, as 2.6.
 // With DCO (the data plane is the kernel's, session::offloaded) the server
@@ -139,12 +144,23 @@ private:
     struct Instance; // instance.hpp
 
     // server.cpp: the tick, signals, exit.
+    Status<> load_keys();
+    Status<> start_run();
     void on_tick();
     bool inactive(Instance& in, TimePoint now);
     void arm_tick();
     void stop(int code, const std::string& why);
     void begin_exit(int code, const std::string& why);
     void on_signal(io::Signal s);
+    // restart.cpp: SIGUSR1 in place, keeping what 2.6 keeps.
+    void restart();
+    int restart_pause_seconds() const;
+    void on_hold_released();
+    void resume();
+    Status<> renew_pool();
+    Status<> open_or_keep_device();
+    void close_transport();
+    Status<> make_gate();
 
     // tunnel.cpp: the device, its data plane, each admitted client's peer.
     Status<> open_tun();
@@ -157,10 +173,10 @@ private:
     void run_route_up();
     void close_device();
     bool run_device_script(int plugin_type, const std::string& type, const std::optional<std::string>& cmd,
-                           bool with_args);
+                           bool with_args, bool restart = false);
     bool run_hook(int plugin_type, const std::string& type, const std::optional<std::string>& cmd,
                   const std::vector<std::string>& args, const script::Env& env);
-    script::Env device_env(const std::string& ifname, std::uint32_t mtu) const;
+    script::Env device_env(const std::string& ifname, std::uint32_t mtu, bool restart = false) const;
     script::Env base_env() const;
     Status<> activate(Instance& in);
     Status<> add_data_peer(Instance& in);
@@ -296,7 +312,10 @@ private:
     std::string signal_;          // 2.6's "signal" for --down: sigterm, sigusr1, ...
     std::uint32_t tun_mtu_ = 0;   // the device's MTU, for the scripts' arguments
     bool route_step_ran_ = false; // --route-pre-down runs only after the routes step
+    bool device_kept_ = false;    // this run found the device of the last (--persist-tun)
     std::optional<TimePoint> exit_at_;
+    std::optional<io::TimerId> pause_; // SIGUSR1's Restart pause
+    bool held_ = false;                // SIGUSR1's management hold instead of the pause
 
     bool tcp_mode_ = false;
     std::unique_ptr<io::LinkSocket> udp_;
@@ -317,7 +336,8 @@ private:
     // data-channel packets read off our sockets (under DCO only those that
     // came before the hand-over); the status file reports it under DCO
     std::uint64_t userspace_data_packets_ = 0;
-    int persist_secs_ = 0; // --ifconfig-pool-persist seconds (0: read only)
+    int persist_secs_ = 0;     // --ifconfig-pool-persist seconds (0: read only)
+    std::string persist_text_; // what the file held at start (read only: each SIGUSR1 reads it again)
     std::optional<TimePoint> next_persist_;
     std::unique_ptr<process::StatusFile> persist_file_; // --ifconfig-pool-persist, opened at start
     Instance* verifying_ = nullptr;                     // set while a client's control packet is processed

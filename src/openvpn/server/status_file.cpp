@@ -89,7 +89,8 @@ void Server::read_persist()
     if (f) {
         std::stringstream ss;
         ss << f.rdbuf();
-        for (const auto& w : pool_->load_persist(ss.str(), persist_secs_ <= 0))
+        persist_text_ = ss.str();
+        for (const auto& w : pool_->load_persist(persist_text_, persist_secs_ <= 0))
             log_.logf(kV1, "%s", w.c_str());
     }
     if (persist_secs_ <= 0)

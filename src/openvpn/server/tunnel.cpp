@@ -106,15 +106,17 @@ void Server::close_device()
     }
 }
 
+// run_device_script: `restart` for --up-restart's runs on a kept device
+// (2.6's "restart" context).
 bool Server::run_device_script(int plugin_type, const std::string& type,
-                               const std::optional<std::string>& cmd, bool with_args)
+                               const std::optional<std::string>& cmd, bool with_args, bool restart)
 {
     const std::string& ifname = dp_->device().name;
     std::vector<std::string> args;
     if (with_args)
         args = script::up_down_args(ifname, tun_mtu_, o_.ifconfig ? o_.ifconfig->first : "",
-                                    o_.ifconfig ? o_.ifconfig->second : "", false);
-    return run_hook(plugin_type, type, cmd, args, device_env(ifname, tun_mtu_));
+                                    o_.ifconfig ? o_.ifconfig->second : "", restart);
+    return run_hook(plugin_type, type, cmd, args, device_env(ifname, tun_mtu_, restart));
 }
 
 // run_hook: 2.6's order: the plugins intercepting `plugin_type` (without a
@@ -136,15 +138,16 @@ bool Server::run_hook(int plugin_type, const std::string& type, const std::optio
 }
 
 // device_env: the environment of the device scripts: the device, its MTU
-// and --ifconfig, 2.6's init context, and the signal once one ended the run.
-script::Env Server::device_env(const std::string& ifname, std::uint32_t mtu) const
+// and --ifconfig, 2.6's init (or restart) context, and the signal once one
+// ended the run.
+script::Env Server::device_env(const std::string& ifname, std::uint32_t mtu, bool restart) const
 {
     const auto topo = o_.topology.value_or(options::Topology::Net30);
     script::Env env = base_env();
     env.set("dev", ifname);
     env.set("dev_type", ifname == "null" ? "null" : "tun");
     env.set_int("tun_mtu", mtu);
-    env.set("script_context", "init");
+    env.set("script_context", restart ? "restart" : "init");
     if (o_.ifconfig) {
         env.set("ifconfig_local", o_.ifconfig->first);
         env.set(topo == options::Topology::Subnet ? "ifconfig_netmask" : "ifconfig_remote",

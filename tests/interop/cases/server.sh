@@ -57,9 +57,12 @@ reverse_transfer() {
 # instance. Before the SIGHUP the server's data-ciphers is narrowed to
 # CHACHA20-POLY1305: the client must come back with that cipher, which proves
 # the config was read again (SIGUSR1 keeps the options: AES-256-GCM again).
-restart_sc() { # $1 = USR1|HUP
+# server-usr1-user: the same SIGUSR1 after the privilege drop (user nobody):
+# with persist-key and persist-tun the server keeps its keys and device (2.6
+# re-reads neither, and nobody may not read them), so it comes back.
+restart_sc() { # $1 = USR1|HUP, $2 = extra server options
   local want=AES-256-GCM times=2
-  start_pair "explicit-exit-notify 1" "" && ping_check "$TUN_S" &&
+  start_pair "explicit-exit-notify 1${2:+\n$2}" "" && ping_check "$TUN_S" &&
     log_has client "Data Channel: cipher '$want'" || return 1
   if [ "$1" = HUP ]; then
     want=CHACHA20-POLY1305 times=1
@@ -74,5 +77,6 @@ restart_sc() { # $1 = USR1|HUP
 }
 sc_server-usr1() { restart_sc USR1; }
 sc_server-hup() { restart_sc HUP; }
+sc_server-usr1-user() { restart_sc USR1 "user nobody\ngroup nogroup\npersist-tun\npersist-key"; }
 
-ALL+=(iroute server-usr1 server-hup)
+ALL+=(iroute server-usr1 server-hup server-usr1-user)
