@@ -186,6 +186,7 @@ private:
     std::size_t on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now);
     void on_peer_event(const data::PeerEvent& ev);
     void on_peer_gone(Instance& in, data::DelReason reason);
+    bool ping_exits() const;
     // offloaded: the kernel carries the data channel (DCO): 2.6's
     // dco_enabled() for what differs (log lines, client checks, status).
     bool offloaded() const;

@@ -209,9 +209,9 @@ Status<> Server::add_data_peer(Instance& in)
                       iroute_string(r).c_str(), in.prefix().c_str());
     }
     const int ping = o_.ping.value_or(0);
-    const int restart = o_.ping_restart.value_or(0);
-    if (ping > 0 || restart > 0)
-        (void)dp_->set_keepalive(in.id, seconds(ping), seconds(restart));
+    const int timeout = ping_exits() ? *o_.ping_exit : o_.ping_restart.value_or(0);
+    if (ping > 0 || timeout > 0)
+        (void)dp_->set_keepalive(in.id, seconds(ping), seconds(timeout));
     return Ok{};
 }
 
@@ -294,6 +294,14 @@ void Server::on_peer_event(const data::PeerEvent& ev)
     arm_tick();
 }
 
+// ping_exits: --ping-exit is the clients' receive timeout (2.6's
+// ping_rec_timeout_action PING_EXIT: the client's instance ends with
+// SIGTERM, the server goes on); else --ping-restart.
+bool Server::ping_exits() const
+{
+    return o_.ping_exit.value_or(0) > 0 && o_.ping_restart.value_or(0) <= 0;
+}
+
 // on_peer_gone: the data plane dropped a client by itself. Userspace: its
 // keepalive expired (2.6's ping-restart of the instance). The kernel (DCO)
 // says why, and 2.6 ends the instance with SIGTERM and that reason
@@ -302,7 +310,11 @@ void Server::on_peer_event(const data::PeerEvent& ev)
 void Server::on_peer_gone(Instance& in, data::DelReason reason)
 {
     if (!offloaded()) {
-        if (reason == data::DelReason::Expired) {
+        if (reason == data::DelReason::Expired && ping_exits()) {
+            log_.logf(kV1, "%s [%s] Inactivity timeout (--ping-exit), exiting", in.prefix().c_str(),
+                      in.cn.c_str());
+            close_instance(in, "SIGTERM[soft,ping-exit] received, client-instance exiting");
+        } else if (reason == data::DelReason::Expired) {
             log_.logf(kV1, "%s [%s] Inactivity timeout (--ping-restart), restarting", in.prefix().c_str(),
                       in.cn.c_str());
             close_instance(in, "SIGUSR1[soft,ping-restart] received, client-instance restarting");

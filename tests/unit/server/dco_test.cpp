@@ -238,6 +238,21 @@ TEST(ServerDco, UserspaceExpiryKeepsItsOwnLines)
     EXPECT_FALSE(h.logged("ovpn-dco"));
 }
 
+// --ping-exit on a server: the silent client's instance ends with 2.6's
+// SIGTERM lines (ping.c's PING_EXIT), the server goes on.
+TEST(ServerDco, UserspaceExpiryWithPingExitEndsTheInstance)
+{
+    Harness h({"--ping", "2", "--ping-exit", "15"});
+    admitted(h);
+    h.advance(seconds(14));
+    EXPECT_EQ(h.srv->num_clients(), 1u);
+    h.advance(seconds(2));
+    EXPECT_EQ(h.srv->num_clients(), 0u);
+    EXPECT_TRUE(h.logged("Inactivity timeout (--ping-exit), exiting"));
+    EXPECT_TRUE(h.logged("SIGTERM[soft,ping-exit] received, client-instance exiting"));
+    EXPECT_FALSE(h.logged("ping-restart"));
+}
+
 TEST(ServerDco, StatusFileHasTheKernelCountersFromOneDumpAndDcoEnabled)
 {
     TempDir d;
