@@ -16,19 +16,33 @@
 
 struct workqueue_struct *ovpn_wq;
 
+/* Per-CPU tx/rx counters: since 6.6 the core allocates and frees them when
+ * the device says which kind it keeps (and the UDP tunnel transmit helper
+ * warns when it says none); before, the driver does both.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define OVPN_CORE_TSTATS 1
+#else
+#define OVPN_CORE_TSTATS 0
+#endif
+
 static int ovpn_dev_init(struct net_device *dev)
 {
 	struct ovpn_struct *ovpn = netdev_priv(dev);
 	int err;
 
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!dev->tstats)
-		return -ENOMEM;
+	if (!OVPN_CORE_TSTATS) {
+		dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+		if (!dev->tstats)
+			return -ENOMEM;
+	}
 
 	err = gro_cells_init(&ovpn->gro_cells, dev);
 	if (err) {
-		free_percpu(dev->tstats);
-		dev->tstats = NULL;
+		if (!OVPN_CORE_TSTATS) {
+			free_percpu(dev->tstats);
+			dev->tstats = NULL;
+		}
 		return err;
 	}
 	return 0;
@@ -39,8 +53,10 @@ static void ovpn_dev_uninit(struct net_device *dev)
 	struct ovpn_struct *ovpn = netdev_priv(dev);
 
 	gro_cells_destroy(&ovpn->gro_cells);
-	free_percpu(dev->tstats);
-	dev->tstats = NULL;
+	if (!OVPN_CORE_TSTATS) {
+		free_percpu(dev->tstats);
+		dev->tstats = NULL;
+	}
 }
 
 static int ovpn_dev_open(struct net_device *dev)
@@ -103,6 +119,9 @@ static void ovpn_setup(struct net_device *dev)
 	dev->needed_headroom = ALIGN(OVPN_ENCAP_OVERHEAD + 16, 4) +
 			       LL_MAX_HEADER;
 	dev->needed_tailroom = OVPN_TAG_LEN;
+#if OVPN_CORE_TSTATS
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+#endif
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 	dev->lltx = true; /* NETIF_F_LLTX became a device field in 6.11 */
 #else

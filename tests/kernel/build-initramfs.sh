@@ -7,6 +7,9 @@
 # build/bin/dco_contract_tests are added when they exist.
 #
 # usage: build-initramfs.sh --module KO --out FILE.cpio.gz [--kver VER] [--label real|ours]
+#                           [--kroot DIR]
+# --kroot: a kernel unpacked from its .deb under DIR (DIR/lib/modules/VER
+# with a modules.dep from `depmod -b DIR VER`), not the installed one.
 #                           [--bench-module KO]   (a second module, for bench.sh:
 #                                                  /ktest/modules/bench-ovpn-dco-v2.ko)
 set -euo pipefail
@@ -18,12 +21,14 @@ module=""
 out=""
 label="ours"
 kver=""
+kroot=""
 bench_module=""
 while [ $# -gt 0 ]; do
   case "$1" in
   --module) module=$2; shift 2 ;;
   --out) out=$2; shift 2 ;;
   --kver) kver=$2; shift 2 ;;
+  --kroot) kroot=$2; shift 2 ;;
   --label) label=$2; shift 2 ;;
   --bench-module) bench_module=$2; shift 2 ;;
   *) echo "build-initramfs.sh: unknown argument $1" >&2; exit 2 ;;
@@ -35,7 +40,7 @@ die() { echo "build-initramfs.sh: $*" >&2; exit 1; }
 if [ -z "$kver" ]; then
   kver=$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n1)
 fi
-[ -d "/lib/modules/$kver/kernel" ] || die "no /lib/modules/$kver (install linux-image-amd64)"
+[ -d "$kroot/lib/modules/$kver/kernel" ] || die "no $kroot/lib/modules/$kver (install linux-image-amd64)"
 for t in /bin/busybox /usr/sbin/openvpn /usr/bin/iperf3 /usr/sbin/ip /usr/bin/ping /usr/bin/kmod cpio gzip depmod openssl; do
   command -v "$t" >/dev/null || die "missing $t (see tools/deps/kernel.txt)"
 done
@@ -114,7 +119,7 @@ fi
 
 # Kernel modules: the whole crypto directories (the kernel asks for algorithm
 # templates on demand), the tunnel/veth/tun drivers, with their dependencies.
-mdir=/lib/modules/$kver
+mdir=$kroot/lib/modules/$kver
 gmdir=$root/usr/lib/modules/$kver
 mkdir -p "$gmdir/extra"
 for d in kernel/crypto kernel/arch/x86/crypto kernel/lib/crypto; do
@@ -126,7 +131,7 @@ for dep in $(modinfo -F depends "$module" | tr ',' ' '); do
   want="$want $dep"
 done
 for m in $want; do
-  for f in $(modprobe -S "$kver" -D "$m" 2>/dev/null | awk '$1 == "insmod" {print $2}'); do
+  for f in $(modprobe ${kroot:+-d "$kroot"} -S "$kver" -D "$m" 2>/dev/null | awk '$1 == "insmod" {print $2}'); do
     rel=${f#"$mdir"/}
     [ "$rel" != "$f" ] || continue
     case "$rel" in updates/*) continue ;; esac

@@ -5,7 +5,9 @@
 # finish). See tests/kernel/README.md.
 #
 # usage: run.sh [--real | --module KO] [--known-findings-ok] [--timeout SECS]
-#               [--pending A,B] [--kver VER] [--out DIR] [--keep] [scenario ...]
+#               [--pending A,B] [--kver VER] [--kroot DIR] [--out DIR] [--keep] [scenario ...]
+# --kroot: boot a kernel unpacked from its .deb under DIR (DIR/boot/vmlinuz-VER,
+# DIR/lib/modules/VER) instead of an installed one; --kver names it.
 # --pending: scenarios NOT run with this module (known open bugs that break
 # or hang the VM); printed loudly as PENDING. Everything else counts.
 set -uo pipefail
@@ -17,6 +19,7 @@ tolerate=0
 pending=""
 vm_timeout=900
 kver=""
+kroot=""
 out=""
 keep=0
 bench_module=""
@@ -30,6 +33,7 @@ while [ $# -gt 0 ]; do
   --pending) pending=",$2,"; shift 2 ;;
   --timeout) vm_timeout=$2; shift 2 ;;
   --kver) kver=$2; shift 2 ;;
+  --kroot) kroot=$2; shift 2 ;;
   --out) out=$2; shift 2 ;;
   --keep) keep=1; shift ;;
   --bench-module) bench_module=$2; shift 2 ;;
@@ -44,7 +48,7 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 if [ -z "$kver" ]; then
   kver=$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n1)
 fi
-kernel=/boot/vmlinuz-$kver
+kernel=$kroot/boot/vmlinuz-$kver
 [ -r "$kernel" ] || die "no readable $kernel (install linux-image-amd64; run as root)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (qemu-system-x86)"
 
@@ -75,6 +79,7 @@ echo "== kernel tests: module $module ($label), kernel $kver"
 bench_args=()
 [ -n "$bench_module" ] && bench_args=(--bench-module "$bench_module")
 "$here/build-initramfs.sh" --module "$module" --out "$work/initrd.cpio.gz" --kver "$kver" --label "$label" \
+  ${kroot:+--kroot "$kroot"} \
   "${bench_args[@]}" || die "initramfs build failed"
 
 # no_timer_check: under TCG on a loaded host the boot-time IO-APIC timer
