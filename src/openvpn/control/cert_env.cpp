@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "openvpn/control/cert_checks.hpp"
 #include "openvpn/control/tls_engine.hpp"
 
 namespace ovpn::control {
@@ -65,15 +66,33 @@ std::string safe_env_value(std::string s)
     return s;
 }
 
-CertFacts cert_facts_of(const void* x509, int depth)
+namespace {
+
+// username_of: 2.6's common name from --x509-username-field (CN by
+// default): the fields' values joined by '_'. At depth 0 a missing field is
+// an error; above it the name stops at the first missing one.
+void username_of(X509* x, const CertNaming& naming, CertFacts& f)
 {
-    CertFacts f;
-    f.depth = depth;
-    auto* x = const_cast<X509*>(static_cast<const X509*>(x509));
-    if (x == nullptr)
-        return f;
+    static const std::vector<std::string> kDefault = {"CN"};
+    const auto& fields = naming.username_fields.empty() ? kDefault : naming.username_fields;
+    std::string name;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        auto v = x509_username(x, fields[i]);
+        if (!v) {
+            if (f.depth == 0)
+                f.username_error = "could not extract " + fields[i] + " from X509 subject string ('" +
+                                   f.subject + "') -- note that the field length is limited to 64 characters";
+            break;
+        }
+        name += (i > 0 ? "_" : "") + *v;
+    }
+    f.common_name = no_leading_dash(safe_env_value(name));
+}
+
+// subject_fields: every subject entry OpenSSL has a short name for.
+void subject_fields(X509* x, CertFacts& f)
+{
     X509_NAME* name = X509_get_subject_name(x);
-    f.subject = no_leading_dash(safe_env_value(x509_subject_line(name)));
     for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
         X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
         int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
@@ -86,10 +105,29 @@ CertFacts cert_facts_of(const void* x509, int depth)
             continue;
         std::string value(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len));
         OPENSSL_free(utf8);
-        value = safe_env_value(value);
-        if (nid == NID_commonName && f.common_name.empty())
-            f.common_name = no_leading_dash(value);
-        f.fields.emplace_back(safe_env_value(sn), std::move(value));
+        f.fields.emplace_back(safe_env_value(sn), safe_env_value(value));
+    }
+}
+
+} // namespace
+
+CertFacts cert_facts_of(const void* x509, int depth, const CertNaming& naming)
+{
+    CertFacts f;
+    f.depth = depth;
+    auto* x = const_cast<X509*>(static_cast<const X509*>(x509));
+    if (x == nullptr)
+        return f;
+    X509_up_ref(x);
+    f.cert = std::shared_ptr<X509>(x, X509_free);
+    f.subject = no_leading_dash(safe_env_value(x509_subject_line(X509_get_subject_name(x))));
+    username_of(x, naming, f);
+    if (naming.track.empty()) {
+        subject_fields(x, f);
+    } else {
+        const std::string prefix = "X509_" + std::to_string(depth) + "_";
+        for (auto& [var, value] : x509_track_env(x, depth, naming.track))
+            f.fields.emplace_back(var.substr(prefix.size()), std::move(value));
     }
     const ASN1_INTEGER* serial = X509_get0_serialNumber(x);
     f.serial_dec = serial_decimal(serial);

@@ -9,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -213,8 +214,6 @@ bool eku_matches(X509* cert, RemoteCertTls want)
 // the scripts and offered to the --tls-verify hook.
 int verify_cb(int preverify_ok, X509_STORE_CTX* store)
 {
-    if (preverify_ok != 1)
-        return preverify_ok;
     const int depth = X509_STORE_CTX_get_error_depth(store);
     auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
     auto* cfg = static_cast<const TlsConfig*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), config_index()));
@@ -222,6 +221,11 @@ int verify_cb(int preverify_ok, X509_STORE_CTX* store)
     X509* cert = X509_STORE_CTX_get_current_cert(store);
     if (cfg == nullptr || cert == nullptr)
         return 0;
+    if (preverify_ok != 1) {
+        // 2.6 without a CA: only the fingerprint decides, in the hook
+        if (!cfg->fingerprint_only || session == nullptr || !session->verify_hook())
+            return preverify_ok;
+    }
     if (depth == 0) {
         if (cfg->verify_x509_name && !name_matches(cert, *cfg->verify_x509_name)) {
             X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
@@ -234,13 +238,13 @@ int verify_cb(int preverify_ok, X509_STORE_CTX* store)
     }
     if (session == nullptr)
         return 1;
-    const CertFacts& facts = session->record_cert(cert_facts_of(cert, depth));
+    const CertFacts& facts = session->record_cert(cert_facts_of(cert, depth, cfg->naming));
     const VerifyHook& hook = session->verify_hook();
-    if (hook) {
-        if (!hook(facts, session->peer_chain())) {
-            X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
-            return 0;
-        }
+    // the hook reports an unreadable user name (2.6's log line); without one
+    // the peer is refused all the same
+    if ((hook && !hook(facts, session->peer_chain())) || !facts.username_error.empty()) {
+        X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+        return 0;
     }
     // --crl-verify DIR dir, after the script as in 2.6.
     if (!cfg->crl_dir.empty() && !facts.serial_dec.empty()) {
@@ -458,6 +462,10 @@ Status<> TlsSession::advance()
                 why += std::string(" (certificate verify: ") + X509_verify_cert_error_string(v) + ")";
             return Err(why);
         }
+        if (ctx_->config().fingerprint_only &&
+            std::none_of(chain_.begin(), chain_.end(), [](const CertFacts& c) { return c.depth == 0; }))
+            return Err(std::string(
+                "TLS handshake failed: the peer certificate was not checked (--peer-fingerprint)"));
         established_ = true;
     }
     for (auto& w : early_writes_) {
@@ -515,6 +523,13 @@ std::string TlsSession::peer_subject() const
 
 std::string TlsSession::peer_common_name() const
 {
+    if (!ctx_->config().naming.username_fields.empty()) {
+        // --x509-username-field: the name verification made of it
+        for (const CertFacts& c : chain_)
+            if (c.depth == 0)
+                return c.common_name;
+        return {};
+    }
     X509* cert = SSL_get0_peer_certificate(ssl_);
     char cn[256] = {};
     if (cert == nullptr ||

@@ -74,6 +74,13 @@ struct TlsConfig {
     bool require_peer_cert = true;       // false = --verify-client-cert none
     std::optional<VerifyX509Name> verify_x509_name;
     RemoteCertTls remote_cert_tls = RemoteCertTls::None;
+    // fingerprint_only: --peer-fingerprint without --ca/--capath (2.6's
+    // verify_hash_no_ca): OpenSSL's verdict on the chain is ignored and each
+    // certificate goes to the verify hook, which checks the fingerprint
+    // (session/cert_verify); without a hook the peer is refused.
+    bool fingerprint_only = false;
+    // naming: --x509-username-field and --x509-track for the CertFacts.
+    CertNaming naming;
     // verify_hook: --tls-verify (see VerifyHook); TlsSession::set_verify_hook
     // overrides it for one session (a server's per-client context).
     VerifyHook verify_hook;
@@ -136,7 +143,8 @@ public:
     Result<SecureBytes> export_keying_material(std::string_view label, std::size_t len) const;
 
     // peer_subject: the peer certificate's subject in 2.6's one-line form
-    // ("C=XX, O=ovpn-test, CN=test-server"); peer_common_name: its CN. Both
+    // ("C=XX, O=ovpn-test, CN=test-server"); peer_common_name: its CN (or
+    // the --x509-username-field value). Both
     // remapped as 2.6 does (control characters become '_').
     std::string peer_subject() const;
     std::string peer_common_name() const;

@@ -36,6 +36,12 @@ struct FileRef {
     std::string option; // the option name, for error messages
 };
 
+struct CertHashList {
+    int depth = 0;     // 0 = the peer's certificate, 1 = its issuer
+    bool sha1 = false; // else SHA256
+    std::vector<std::vector<std::uint8_t>> hashes;
+};
+
 struct RemoteEntry {
     std::string host;
     std::optional<std::string> port;
@@ -158,6 +164,13 @@ struct Options {
     std::optional<std::string> capath, tls_version_min, tls_version_max, tls_cipher, tls_ciphersuites,
         tls_groups, tls_cert_profile, remote_cert_tls, ecdh_curve, ns_cert_type;
     std::optional<std::vector<std::string>> verify_x509_name;
+    // --peer-fingerprint (depth 0) / --verify-hash (depth 1): the accepted
+    // certificate digests (options/cert_options.hpp)
+    std::optional<CertHashList> verify_hash;
+    std::optional<std::vector<unsigned>> remote_cert_ku; // empty: only present
+    std::optional<std::string> remote_cert_eku;
+    std::vector<std::string> x509_track;          // as given, "+" kept
+    std::vector<std::string> x509_username_field; // after 2.6's upcasing; empty = CN
     std::optional<int> tls_timeout, hand_window, tran_window, reneg_bytes, reneg_pkts;
     std::optional<std::vector<std::string>> reneg_sec;
     std::optional<std::string> tls_crypt_v2_verify, auth_retry;

@@ -31,10 +31,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
          "signing through the management interface (pk-sig) is not implemented"},
         {"management-external-cert", kBoth, "a certificate from the management interface is not implemented"},
         // certificate checks we would otherwise skip
-        {"verify-hash", kBoth, "certificate fingerprint checks are not implemented"},
-        {"peer-fingerprint", kBoth, "certificate fingerprint checks are not implemented"},
-        {"remote-cert-ku", kBoth, "key-usage checks are not implemented (use --remote-cert-tls)"},
-        {"remote-cert-eku", kBoth, "extended-key-usage checks are not implemented (use --remote-cert-tls)"},
         {"x509-track", kBoth, "exporting certificate fields to scripts is not implemented"},
         {"x509-username-field", kBoth,
          "choosing the certificate field for the common name is not implemented"},

@@ -1,5 +1,6 @@
 // options/table_tls.cpp: TLS, certificates and keys, data channel ciphers,
 // compression, PKCS#11.
+#include "openvpn/options/cert_options.hpp"
 #include "openvpn/options/handlers.hpp"
 
 namespace ovpn::options {
@@ -116,12 +117,6 @@ Status<> h_reneg_sec(Ctx& c, Args a)
     return Ok{};
 }
 
-Status<> h_fingerprint(Ctx& c, Args a)
-{
-    c.o.peer_fingerprint = file_ref(c, a, "");
-    return Ok{};
-}
-
 Status<> h_ncp_ciphers(Ctx& c, Args a)
 {
     c.log.write(Verb::Info,
@@ -218,9 +213,9 @@ const OptionSpec kTable[] = {
     {"crl-verify", 1, 2, P_GENERAL | P_INLINE, Dco::Ok, 0, h_crl_verify, "file [dir]",
      "Refuse peers whose certificate the CRL revokes."},
     {"askpass", 0, 1, P_GENERAL, Dco::Ok, 0, h_askpass, "[file]", "Read the private key passphrase."},
-    {"peer-fingerprint", 1, 1, P_GENERAL | P_INLINE, Dco::Ok, 0, h_fingerprint, "SHA256:hex",
+    {"peer-fingerprint", 1, 1, P_GENERAL | P_INLINE, Dco::Ok, 0, cert_hash, "SHA256:hex",
      "Accept peers whose certificate has this fingerprint (no CA needed)."},
-    {"verify-hash", 1, 2, P_GENERAL | P_INLINE, Dco::Ok, 0, keep, "hash [SHA1|SHA256]",
+    {"verify-hash", 1, 2, P_GENERAL | P_INLINE, Dco::Ok, 0, cert_hash, "hash [SHA1|SHA256]",
      "Accept only a CA certificate with this fingerprint."},
     {"verify-x509-name", 1, 2, P_GENERAL, Dco::Ok, 0, h_verify_x509, "name [subject|name|name-prefix]",
      "Check the peer certificate's subject or common name."},
@@ -228,10 +223,12 @@ const OptionSpec kTable[] = {
      "Check the peer certificate's key usage for its role."},
     {"ns-cert-type", 1, 1, P_GENERAL, Dco::Ok, 0, h_ns_cert_type, "server|client",
      "Check the obsolete Netscape certificate type."},
-    {"remote-cert-ku", 0, kAny, P_GENERAL, Dco::Ok, 0, keep, "[hex...]", "Require a key usage value."},
-    {"remote-cert-eku", 1, 1, P_GENERAL, Dco::Ok, 0, keep, "oid", "Require an extended key usage."},
-    {"x509-track", 1, 1, P_GENERAL, Dco::Ok, 0, keep, "attr", "Export a certificate field to scripts."},
-    {"x509-username-field", 1, kAny, P_GENERAL, Dco::Ok, 0, keep, "field",
+    {"remote-cert-ku", 0, kAny, P_GENERAL, Dco::Ok, 0, remote_cert_ku, "[hex...]",
+     "Require a key usage value."},
+    {"remote-cert-eku", 1, 1, P_GENERAL, Dco::Ok, 0, remote_cert_eku, "oid",
+     "Require an extended key usage."},
+    {"x509-track", 1, 1, P_GENERAL, Dco::Ok, 0, x509_track, "attr", "Export a certificate field to scripts."},
+    {"x509-username-field", 1, kAny, P_GENERAL, Dco::Ok, 0, x509_username_field, "field",
      "Certificate field to use as user name."},
 
     // --- TLS parameters

@@ -173,7 +173,8 @@ Status<> set_tls_limits(const options::Options& o, control::TlsConfig& t)
     return Ok{};
 }
 
-// set_peer_checks: --verify-x509-name and --remote-cert-tls.
+// set_peer_checks: --verify-x509-name, --remote-cert-tls, a CA-less
+// --peer-fingerprint, --x509-username-field and --x509-track.
 Status<> set_peer_checks(const options::Options& o, control::TlsConfig& t)
 {
     if (o.verify_x509_name && !o.verify_x509_name->empty()) {
@@ -193,6 +194,10 @@ Status<> set_peer_checks(const options::Options& o, control::TlsConfig& t)
     if (!rct)
         return Err(rct.error());
     t.remote_cert_tls = *rct;
+    // 2.6's verify_hash_no_ca: the fingerprint alone decides
+    t.fingerprint_only = !o.ca && !o.capath && o.verify_hash && o.verify_hash->depth == 0;
+    t.naming.username_fields = o.x509_username_field;
+    t.naming.track = o.x509_track;
     return Ok{};
 }
 
@@ -293,6 +298,8 @@ Result<control::TlsConfig> make_tls_config(const options::Options& o, Logger* lo
     for (auto step : {load_pki, load_crl, load_pkcs12, set_tls_limits, set_peer_checks})
         if (auto s = step(o, t); !s)
             return Err(s.error());
+    if (log != nullptr && t.fingerprint_only)
+        log->write(Verb::Info, "Using certificate fingerprint to verify peer (no CA option set). ");
     if (log != nullptr && o.tls_cipher) {
         std::vector<std::string> renamed;
         (void)crypto::tls_cipher_list_to_openssl(*o.tls_cipher, &renamed);

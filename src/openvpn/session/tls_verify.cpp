@@ -2,6 +2,7 @@
 #include "openvpn/session/tls_verify.hpp"
 
 #include "openvpn/control/cert_env.hpp"
+#include "openvpn/session/cert_verify.hpp"
 
 namespace ovpn::session {
 
@@ -15,6 +16,15 @@ bool run_tls_verify(const options::Options& o, const control::CertFacts& cert,
                     const std::vector<control::CertFacts>& chain, script::Env env, const std::string& prefix,
                     Logger& log, plugin::PluginList* plugins, const plugin::ClientContexts* client)
 {
+    // 2.6's verify_cert order: the user name, the fingerprint, the exported
+    // certificate, the variables, the depth-0 checks, the plugins, the script
+    if (!check_username(cert, prefix, log) || !check_cert_hash(o, cert, prefix, log))
+        return false;
+    ExportedCert exported(o, cert, env, prefix, log);
+    if (!exported.ok())
+        return false;
+    if (!check_peer_usage(o, cert, prefix, log))
+        return false;
     // 2.6: the variables of every depth verified so far
     if (o.tls_verify || (plugins != nullptr && plugins->defined(OPENVPN_PLUGIN_TLS_VERIFY)))
         for (const auto& [name, value] : control::cert_env(chain))

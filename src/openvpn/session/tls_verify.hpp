@@ -1,5 +1,7 @@
 // session/tls_verify.hpp: 2.6's verification step for each certificate of
-// the peer's chain (ssl_verify.c verify_cert), for every role: with
+// the peer's chain (ssl_verify.c verify_cert), for every role: first the
+// option-driven checks of session/cert_verify (user name field, fingerprint,
+// --tls-export-cert's file, key usage), then with
 // --tls-verify the command runs as "cmd depth subject" with the chain's
 // X509_* / tls_* variables added to the caller's environment (a client's
 // script variables, a server's untrusted_ip/port), the peer still
