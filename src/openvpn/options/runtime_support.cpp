@@ -30,11 +30,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"management-external-key", kBoth,
          "signing through the management interface (pk-sig) is not implemented"},
         {"management-external-cert", kBoth, "a certificate from the management interface is not implemented"},
-        // certificate checks we would otherwise skip
-        {"x509-track", kBoth, "exporting certificate fields to scripts is not implemented"},
-        {"x509-username-field", kBoth,
-         "choosing the certificate field for the common name is not implemented"},
-        {"tls-export-cert", kBoth, "exporting peer certificates to scripts is not implemented"},
         // transport details
         {"port-share", kServer, "sharing the TCP port with another server is not implemented"},
         {"passtos", kBoth, "copying the TOS field is not implemented"},

@@ -3,7 +3,7 @@
 # certificates and no CA (server and p2p, and a wrong fingerprint refused),
 # --remote-cert-eku / --remote-cert-ku accepted and refused. Sourced by
 # run.sh; each side's options run in whichever binary is that side.
-ALL+=(fp-server fp-p2p fp-wrong fp-wrong-client eku-accept eku-refuse ku-accept ku-refuse)
+ALL+=(fp-server fp-p2p fp-wrong fp-wrong-client eku-accept eku-refuse ku-accept ku-refuse x509-fields)
 
 # self_signed NAME EKU: a self-signed EC certificate NAME.crt/NAME.key in
 # $WORK/ss with the EKU given; prints nothing.
@@ -114,3 +114,38 @@ sc_ku-refuse() {
     log_has client "ERROR: Certificate has key usage 0088, expected one of:"
 }
 
+# The server names the client by --x509-username-field OU, exports only the
+# --x509-track fields (CN at every depth, emailAddress at depth 0) and the
+# certificate's PEM file for --tls-verify; client-connect sees the name.
+sc_x509-fields() {
+  local d="$WORK/x509" s="$WORK/x509/verify.sh"
+  rm -rf "$d"
+  mkdir -p "$d/pef"
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/cli.key" -out "$d/cli.csr" \
+    -subj "/CN=io-x509/OU=unit-a/emailAddress=x@example.org" 2>/dev/null &&
+    openssl x509 -req -in "$d/cli.csr" -CA "$K/ca.crt" -CAkey "$K/ca.key" -CAcreateserial -out "$d/cli.crt" \
+      -days 2 2>/dev/null || { log "cannot make the client certificate"; return 1; }
+  cat >"$s" <<EOS
+#!/bin/sh
+if [ "\$script_type" = tls-verify ]; then
+  env >"$d/env-tls-verify-\$1"
+  [ "\$1" = 0 ] && cp "\$peer_cert" "$d/seen.pem"
+else
+  env >"$d/env-\$script_type"
+fi
+exit 0
+EOS
+  chmod 755 "$s"
+  start_pair "script-security 2\nx509-username-field ou\nx509-track +CN\nx509-track emailAddress\ntls-export-cert $d/pef\ntls-verify $s\nclient-connect $s" \
+    "cert $d/cli.crt\nkey $d/cli.key" && ping_check "$TUN_S" || return 1
+  local e0="$d/env-tls-verify-0" e1="$d/env-tls-verify-1" cc="$d/env-client-connect"
+  grep -qx "X509_0_CN=io-x509" "$e0" && grep -qx "X509_0_emailAddress=x@example.org" "$e0" &&
+    grep -qx "X509_1_CN=io-test-ca" "$e1" && grep -qx "common_name=unit-a" "$cc" ||
+    { log "tracked fields / name: $(grep -h 'X509_\|common_name' "$e0" "$cc" | tr '\n' ' ')"; return 1; }
+  if grep -q "^X509_0_OU=\|^X509_1_emailAddress=" "$e0" "$e1"; then
+    log "an untracked field was exported"
+    return 1
+  fi
+  cmp -s "$d/seen.pem" "$d/cli.crt" || { log "--tls-export-cert file differs from the client's certificate"; return 1; }
+  [ -z "$(ls -A "$d/pef")" ] || { log "exported certificate left behind: $(ls "$d/pef")"; return 1; }
+}

@@ -222,4 +222,65 @@ TEST(RemoteCertEku, ByNameOrOid)
               std::string::npos);
 }
 
+TEST(X509UsernameField, UpcasedOnlyWhenAllLowerCaseAndExtensionsChecked)
+{
+    auto o = opts({"--x509-username-field", "ou", "emailAddress", "ext:subjectAltName", "CN"});
+    EXPECT_EQ(o.x509_username_field,
+              (std::vector<std::string>{"OU", "emailAddress", "ext:subjectAltName", "CN"}));
+    EXPECT_FALSE(parse({"--x509-username-field", "ext:keyUsage"})); // only the alt names
+    auto t = make_tls_config(o);
+    ASSERT_TRUE(t) << t.error();
+    EXPECT_EQ(t->naming.username_fields, o.x509_username_field);
+    // the peer without the field is refused with 2.6's line
+    Peer p("name-only");
+    control::CertNaming n;
+    n.username_fields = {"OU"};
+    auto f = control::cert_facts_of(p.x.get(), 0, n);
+    Captured c;
+    EXPECT_FALSE(verify(o, f, c));
+    EXPECT_NE(
+        c.text().find("VERIFY ERROR: could not extract OU from X509 subject string ('CN=name-only') -- note "
+                      "that the field length is limited to 64 characters"),
+        std::string::npos)
+        << c.text();
+}
+
+TEST(X509Track, OptionsKeptAsGivenAndUnknownNamesRefused)
+{
+    auto o = opts({"--x509-track", "+CN", "--x509-track", "SHA256", "--x509-track", "subjectAltName"});
+    EXPECT_EQ(o.x509_track, (std::vector<std::string>{"+CN", "SHA256", "subjectAltName"}));
+    EXPECT_EQ(make_tls_config(o)->naming.track, o.x509_track);
+    EXPECT_FALSE(parse({"--x509-track", "+noSuchField"}));
+}
+
+// --tls-export-cert: the script finds the PEM file named by peer_cert, and
+// the file is gone once the check is over.
+TEST(TlsExportCert, ThePemFileExistsForTheScriptAndIsRemovedAfter)
+{
+    char dtmpl[] = "/tmp/ovpn-pef-XXXXXX";
+    ASSERT_NE(mkdtemp(dtmpl), nullptr);
+    const std::string dir = dtmpl, seen = dir + "-seen.pem", script = dir + "-verify.sh";
+    std::ofstream(script) << "#!/bin/sh\ncase \"$peer_cert\" in " << dir
+                          << "/openvpn_pef_*.tmp) cp \"$peer_cert\" " << seen << " ;; esac\n";
+    ::chmod(script.c_str(), 0755);
+    Peer p("exported");
+    auto o = opts({"--tls-export-cert", dir, "--script-security", "2", "--tls-verify", script});
+    Captured c;
+    EXPECT_TRUE(verify(o, p.facts(), c)) << c.text();
+    std::ifstream in(seen);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_EQ(ss.str(), testcert::pem_of(p.x.get()));
+    EXPECT_EQ(::rmdir(dir.c_str()), 0) << "the exported file is still there";
+    std::remove(seen.c_str());
+    std::remove(script.c_str());
+    // an unwritable directory refuses the peer with 2.6's line
+    auto bad = opts({"--tls-export-cert", "/nonexistent-dir"});
+    Captured b;
+    EXPECT_FALSE(verify(bad, p.facts(), b));
+    EXPECT_NE(
+        b.text().find("TLS Error: Failed to export certificate for --tls-export-cert in /nonexistent-dir"),
+        std::string::npos);
+}
+
 } // namespace
