@@ -151,12 +151,12 @@ ip addr add "\$4/24" dev "\$1" && ip link set "\$1" up && touch "$WORK/nm-up"
 EOS
   chmod 755 "$WORK/nm-helper"
   mkdir -p "$WORK/chroot"
-  # nm-openvpn-service.c's argv for a password-tls connection, in its order,
-  # less --up-restart (this build refuses it: issue 13), with --user/--group
-  # nobody/nogroup for nm-openvpn and a temporary chroot.
+  # nm-openvpn-service.c's argv for a password-tls connection, in its order
+  # (--up-restart with its --up), with --user/--group nobody/nogroup for
+  # nm-openvpn and a temporary chroot.
   local argv=(--remote "$UNDER_S" 1194 udp --explicit-exit-notify --nobind --dev tun --auth-nocache
     --verb 3 --syslog nm-openvpn --script-security 2
-    --up "$WORK/nm-helper --debug 0 $$ --bus-name org.freedesktop.NetworkManager.openvpn.Connection_1 --tun --"
+    --up "$WORK/nm-helper --debug 0 $$ --bus-name org.freedesktop.NetworkManager.openvpn.Connection_1 --tun --" --up-restart
     --persist-key --persist-tun --management "$WORK/nm.sock" unix --management-client-user root
     --management-client-group root --management-query-passwords --auth-retry interact --route-noexec
     --ifconfig-noexec --client --ca "$K/ca.crt" --cert "$K/client.crt" --key "$K/client.key" --auth-user-pass

@@ -184,6 +184,10 @@ private:
     void add_routes();
     // close_tun: route-pre-down, undo routes/addresses, close, --down.
     void close_tun();
+    // --up-restart (2.6): --down and --up with "restart" around a restart
+    // that keeps the device (--persist-tun).
+    void run_down_on_restart();
+    Status<> run_up_on_restart();
 
     // lifecycle.cpp: restarts, exits, signals, the counters.
     void teardown_session();
@@ -214,7 +218,7 @@ private:
     void add_connection_facts(ScriptEnvFacts& f) const;
     void add_tunnel_facts(ScriptEnvFacts& f) const;
     void add_route_facts(ScriptEnvFacts& f) const;
-    std::vector<std::string> up_down_args() const;
+    std::vector<std::string> up_down_args(bool restart = false) const;
     // run_tls_verify: the TlsConfig hook for each certificate of the peer's
     // chain: session::run_tls_verify with our script variables.
     bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);

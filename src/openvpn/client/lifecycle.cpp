@@ -44,6 +44,7 @@ void Client::restart_now(const std::string& why)
         return;
     last_signal_ = why;
     teardown_session();
+    run_down_on_restart();
     const std::string text = signal_override_.empty() ? std::string("SIGUSR1") : signal_override_;
     signal_override_.clear();
     pause_before_restart(text); // 2.6 pauses before a manual restart too
@@ -57,6 +58,7 @@ void Client::schedule_restart(const std::string& why, bool connection_failed)
               connection_failed ? "connection failed(soft)" : "soft", why.c_str());
     last_signal_ = why;
     teardown_session();
+    run_down_on_restart();
     std::string text = signal_override_.empty() ? why : signal_override_;
     signal_override_.clear();
     pause_before_restart(text);

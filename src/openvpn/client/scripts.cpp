@@ -19,16 +19,16 @@
 
 namespace ovpn::client {
 
-std::vector<std::string> Client::up_down_args() const
+std::vector<std::string> Client::up_down_args(bool restart) const
 {
     std::string local, remote;
     if (pushed_.ifconfig) {
         local = pushed_.ifconfig->first;
         remote = pushed_.ifconfig->second;
     }
-    // "init" also when a restart opened the device again: 2.6 says
-    // "restart" only with --up-restart (not implemented).
-    return script::up_down_args(dp_ ? dp_->device().name : plan_.ifname, plan_.mtu, local, remote, false);
+    // "init" whenever the device is opened or closed; "restart" only for
+    // the --up-restart calls on a device kept by --persist-tun (2.6).
+    return script::up_down_args(dp_ ? dp_->device().name : plan_.ifname, plan_.mtu, local, remote, restart);
 }
 
 bool Client::run_script(const std::string& type, const std::string& command,

@@ -46,9 +46,12 @@ Status<> Client::open_device()
 // when there is none yet).
 Status<> Client::open_data_plane()
 {
-    if (!dp_)
+    if (!dp_) {
         if (auto s = open_device(); !s)
             return s;
+    } else if (auto s = run_up_on_restart(); !s) {
+        return s;
+    }
     data::PeerSpec ps;
     ps.id = data::kP2pPeerId;
     ps.link = link_.get();
@@ -289,6 +292,27 @@ void Client::close_tun()
     dp_peer_added_ = false;
     if (run_down)
         run_down_hook(args, f);
+}
+
+// run_down_on_restart: 2.6's do_close_tun when a restart keeps the device:
+// nothing closes, and --down runs only with --up-restart, told "restart".
+void Client::run_down_on_restart()
+{
+    if (!dp_ || !base_.up_restart || !pushed_.down)
+        return;
+    (void)run_script("down", *pushed_.down, up_down_args(true), true);
+}
+
+// run_up_on_restart: 2.6's do_open_tun on a device a restart kept: it says
+// so, and runs --up again ("restart") only with --up-restart.
+Status<> Client::run_up_on_restart()
+{
+    log_.logf(kV1, "Preserving previous TUN/TAP instance: %s", dp_->device().name.c_str());
+    if (!base_.up_restart || !pushed_.up)
+        return Ok{};
+    if (!run_script("up", *pushed_.up, up_down_args(true)))
+        return Err(std::string("ERROR: up script failed"));
+    return Ok{};
 }
 
 } // namespace ovpn::client

@@ -43,7 +43,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"session-timeout", kBoth, "ending a session after a fixed time is not implemented"},
         {"block-ipv6", kBoth, "dropping IPv6 inside the tunnel is not implemented"},
         {"redirect-private", kBoth, "is not implemented (use --route or --redirect-gateway)"},
-        {"up-restart", kBoth, "running --up/--down again on restarts is not implemented"},
         {"up-delay", kBoth, "delaying tun set-up and --up until the connection is made is not implemented"},
         {"setenv-safe", kBoth, "is not implemented (use --setenv)"},
         {"single-session", kBoth, "is not implemented"},

@@ -150,3 +150,33 @@ EOS
   wait_ready client 40 || { log "server's verify script saw: $(cat "$WORK/scrv1.seen" 2>/dev/null)"; return 1; }
   ping_check
 }
+
+# up-restart / persist-tun-restart: a SIGUSR1 restart of a client that keeps
+# its device (--persist-tun). 2.6 (do_close_tun / do_open_tun) runs --down
+# and --up again, told "restart", only with --up-restart; without it the
+# scripts run once ("init") and the log says it kept the device. The client
+# is held to one address (topology subnet, the pool hands it the same one).
+ALL+=(up-restart persist-tun-restart)
+restart_scripts_sc() { # $1 = more client options, $2 = the expected calls (';' separated, tun0 for the device)
+  updown_script "$WORK/updown.sh"
+  local s=$WORK/updown.sh a="0 10.94.0.2 255.255.255.0" dev want
+  start_pair "" "script-security 2\nsetenv role clt\nup $s\ndown $s\npersist-tun${1:+\n$1}" || return 1
+  kill -USR1 "$(cat "$WORK/client.pid")"
+  wait_ready client 60 2 && log_has client "Preserving previous TUN/TAP instance: tun" && traffic "$TUN_S" 2 ||
+    return 1
+  stop_daemon client TERM
+  dev=$(awk '$2 == "up" { print $3; exit }' "$WORK/updown.log")
+  want=${2//tun0/$dev}
+  want=${want//A/$a}
+  # dev_type left out: 2.6's last --down after a restart without
+  # --up-restart has none (its environment is new and no --up set it)
+  [ "$(sed 's/|[a-z]*|/|/' "$WORK/updown.log" | tr '\n' ';')" = "$want" ] ||
+    { log "script calls: $(tr '\n' ';' <"$WORK/updown.log") want $want"; return 1; }
+}
+sc_up-restart() {
+  restart_scripts_sc "up-restart" \
+    "clt up tun0 1500 A init|;clt down tun0 1500 A restart|sigusr1;clt up tun0 1500 A restart|;clt down tun0 1500 A init|sigterm;"
+}
+sc_persist-tun-restart() {
+  restart_scripts_sc "" "clt up tun0 1500 A init|;clt down tun0 1500 A init|sigterm;"
+}
