@@ -74,9 +74,6 @@ int persist_tun(const options::Options& o, Logger& log)
     if (mixed_with_tunnel(o))
         return fatal(log,
                      "Options error: options --mktun or --rmtun should only be used together with --dev");
-    if (o.dev_node && *o.dev_node != "/dev/net/tun")
-        return fatal(log, "Options error: --dev-node is not supported by this build yet: choosing the tun "
-                          "device node is not implemented (/dev/net/tun is used)");
     const std::string type = options::effective_dev_type(o);
     // 2.6 turns DCO off for the device it makes, saying so for a tun device
     // (a warning: shown at every verb).
@@ -86,12 +83,17 @@ int persist_tun(const options::Options& o, Logger& log)
     tun::TunConfig cfg;
     cfg.dev = *o.dev;
     cfg.tap = type == "tap";
+    cfg.node = o.dev_node.value_or(cfg.node);
     auto dev =
         type == "null" ? Result<std::unique_ptr<tun::TunDevice>>(tun::make_null_tun()) : tun::open_tun(cfg);
     if (!dev)
         return fatal(log, dev.error());
     if (type != "null")
         log.logf(Verb::Error, "TUN/TAP device %s opened", (*dev)->name().c_str());
+    if (type != "null" && o.txqueuelen.value_or(0) > 0) {
+        if (auto q = tun::set_txqueuelen((*dev)->name(), *o.txqueuelen); !q)
+            log.write(Verb::Error, mute::None, Severity::Warning, q.error());
+    }
     const bool on = persist_wanted(o);
     if (auto s = tun::set_persist(**dev, on); !s)
         return fatal(log, s.error());

@@ -47,8 +47,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"setenv-safe", kBoth, "is not implemented (use --setenv)"},
         {"single-session", kBoth, "is not implemented"},
         // devices and sockets
-        {"dev-node", kBoth, "choosing the tun device node is not implemented (/dev/net/tun is used)"},
-        {"txqueuelen", kBoth, "setting the tun queue length is not implemented"},
         {"lladdr", kBoth, kTap},
         {"tun-mtu-extra", kBoth, kTap},
         {"mtu-disc", kBoth, "setting path MTU discovery on the socket is not implemented"},

@@ -15,6 +15,16 @@ namespace {
 constexpr Verb kV1 = Verb::Error; // 2.6's M_INFO lines
 constexpr Verb kDco = Verb::Info; // 2.6's D_DCO (verb 3)
 
+// set_txqueuelen: --txqueuelen on a device this process opened (2.6 sets it
+// only there: not on a DCO device), a warning when the kernel refuses.
+void set_txqueuelen(const std::string& ifname, int qlen, Logger& log)
+{
+    if (auto s = tun::set_txqueuelen(ifname, qlen); !s)
+        log.write(kV1, mute::None, Severity::Warning, s.error());
+    else
+        log.logf(Verb::Info, "TUN/TAP TX queue length set to %d", qlen);
+}
+
 // open_userspace: the tun device (or --dev null) and a UserspaceDataPlane
 // on it.
 Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& o, PlaneMode mode,
@@ -23,6 +33,7 @@ Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& 
     tun::TunConfig tc;
     tc.dev = o.dev.value_or("tun");
     tc.persist = o.persist_tun;
+    tc.node = o.dev_node.value_or(tc.node);
     auto t =
         tc.dev == "null" ? Result<std::unique_ptr<tun::TunDevice>>(tun::make_null_tun()) : tun::open_tun(tc);
     if (!t)
@@ -34,6 +45,8 @@ Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& 
     uc.client_to_client = uc.multi_peer && o.client_to_client;
     auto dp = std::make_unique<data::UserspaceDataPlane>(std::move(*t), uc);
     log.logf(kV1, "TUN/TAP device %s opened", dp->device().name.c_str());
+    if (tc.dev != "null" && o.txqueuelen.value_or(0) > 0)
+        set_txqueuelen(dp->device().name, *o.txqueuelen, log);
     return std::unique_ptr<data::DataPlane>(std::move(dp));
 }
 

@@ -5,6 +5,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -125,10 +126,10 @@ Result<std::unique_ptr<TunDevice>> open_tun(const TunConfig& cfg)
         for (const KeptTun& k : kept_tuns())
             if (k.dev == cfg.dev && k.tap == cfg.tap)
                 return reuse_kept(cfg, k);
-    int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    int fd = ::open(cfg.node.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
-        return Err{strfmt("ERROR: Cannot open TUN/TAP dev /dev/net/tun: %s (errno=%d)", std::strerror(errno),
-                          errno)};
+        return Err{strfmt("ERROR: Cannot open TUN/TAP dev %s: %s (errno=%d)", cfg.node.c_str(),
+                          std::strerror(errno), errno)};
     ifreq ifr{};
     ifr.ifr_flags = static_cast<short>((cfg.tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI);
     // "tun" alone lets the kernel pick tunN; anything else is the exact name.
@@ -173,6 +174,26 @@ Status<> tun_ioctl(const TunDevice& dev, unsigned long req, unsigned long arg, c
 }
 
 } // namespace
+
+Status<> set_txqueuelen(const std::string& ifname, int qlen)
+{
+    ifreq ifr{};
+    if (ifname.size() >= IFNAMSIZ)
+        return Err{strfmt("Note: Cannot set tx queue length on %s: name too long", ifname.c_str())};
+    std::memcpy(ifr.ifr_name, ifname.c_str(), ifname.size());
+    ifr.ifr_qlen = qlen;
+    const int ctl = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (ctl < 0)
+        return Err{strfmt("Note: Cannot open control socket on %s: %s (errno=%d)", ifname.c_str(),
+                          std::strerror(errno), errno)};
+    const int rc = ::ioctl(ctl, SIOCSIFTXQLEN, &ifr);
+    const int e = errno;
+    ::close(ctl);
+    if (rc != 0)
+        return Err{strfmt("Note: Cannot set tx queue length on %s: %s (errno=%d)", ifname.c_str(),
+                          std::strerror(e), e)};
+    return Ok{};
+}
 
 Status<> set_persist(const TunDevice& dev, bool on)
 {

@@ -41,12 +41,17 @@ struct TunConfig {
     std::string dev = "tun"; // --dev: "tun" (kernel picks tunN), "tun5", a name, or "null"
     bool persist = false;    // --persist-tun: the process keeps the device across restarts
     std::size_t batch = 32;
-    bool tap = false; // IFF_TAP ("tap" alone: the kernel picks tapN); only --mktun/--rmtun
+    bool tap = false;                  // IFF_TAP ("tap" alone: the kernel picks tapN); only --mktun/--rmtun
+    std::string node = "/dev/net/tun"; // --dev-node: the clone device opened
 };
 
 // open_tun: create/attach the device. Errors carry 2.6-like text
 // ("Cannot open TUN/TAP dev /dev/net/tun: ...").
 Result<std::unique_ptr<TunDevice>> open_tun(const TunConfig& cfg);
+// set_txqueuelen: --txqueuelen on the interface (SIOCSIFTXQLEN, as 2.6 sets
+// it right after opening the device). Err: 2.6's warning text ("Note:
+// Cannot set tx queue length on tun0: ..."); 2.6 goes on without it.
+Status<> set_txqueuelen(const std::string& ifname, int qlen);
 // make_null_tun: the --dev null device.
 std::unique_ptr<TunDevice> make_null_tun();
 
