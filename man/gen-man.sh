@@ -376,6 +376,17 @@ module in this package delivers its peer notifications (the
 .I peers
 multicast group) only to processes with CAP_NET_ADMIN; the reference module
 gives them to any user.
+.PP
+Every TCP link socket has TCP_NODELAY set, so
+.B \-\-socket\-flags TCP_NODELAY
+and
+.B \-\-tcp\-nodelay
+change nothing on our side (2.6 sets it only when asked; a server with
+.B \-\-tcp\-nodelay
+still pushes the flag to its clients, as 2.6 does). A server whose socket
+is dual-stack applies
+.B \-\-mtu\-disc
+to its IPv4 peers as well.
 .SH FILES
 .TP
 .I /usr/share/doc/openvpn/examples/sample\-config\-files

@@ -18,6 +18,7 @@
 #include "openvpn/core/packet_buf.hpp"
 #include "openvpn/core/result.hpp"
 #include "openvpn/io/sock_addr.hpp"
+#include "openvpn/io/socket_setup.hpp"
 
 namespace ovpn::io {
 
@@ -115,8 +116,9 @@ struct UdpConfig {
     std::optional<SockAddr> connect_to; // the remote (see above)
     bool report_errors = false;
     std::size_t batch = 32;
-    int sndbuf = 0, rcvbuf = 0; // --sndbuf/--rcvbuf; 0 = leave the kernel default
-    int mark = 0;               // --mark; 0 = none
+    int sndbuf = 0, rcvbuf = 0;      // --sndbuf/--rcvbuf; 0 = leave the kernel default
+    int mark = 0;                    // --mark; 0 = none
+    std::optional<int> mtu_discover; // --mtu-disc (io::mtu_discover_type); none: kernel default
 };
 
 // open_udp: a non-blocking UDP socket (IPv6 sockets accept IPv4-mapped peers
@@ -129,6 +131,7 @@ struct TcpConfig {
     std::size_t max_packet = 1600 + 256; // largest accepted frame (2.6: buffer size)
     std::size_t send_queue = 1 << 20;    // bytes queued before send() refuses
     int mark = 0;
+    std::optional<int> mtu_discover; // --mtu-disc; TCP_NODELAY is always set
 };
 
 // TcpLinkSocket adds the connection step: connect_tcp starts a non-blocking
@@ -141,7 +144,8 @@ public:
 };
 Result<std::unique_ptr<TcpLinkSocket>> connect_tcp(const TcpConfig& cfg);
 // adopt_tcp: wrap an already connected stream fd (server side / tests);
-// takes ownership of fd.
+// takes ownership of fd. cfg.mtu_discover is set on it; a failure there
+// (only on a socket that is not TCP/IP) leaves the socket as it was.
 std::unique_ptr<TcpLinkSocket> adopt_tcp(int fd, const TcpConfig& cfg);
 
 } // namespace ovpn::io

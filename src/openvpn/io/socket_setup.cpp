@@ -11,6 +11,48 @@
 
 namespace ovpn::io {
 
+std::optional<int> mtu_discover_type(const std::string& word)
+{
+    if (word == "yes")
+        return IP_PMTUDISC_DO;
+    if (word == "maybe")
+        return IP_PMTUDISC_WANT;
+    if (word == "no")
+        return IP_PMTUDISC_DONT;
+    return std::nullopt;
+}
+
+namespace {
+
+int socket_family(int fd)
+{
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0)
+        return AF_UNSPEC;
+    return ss.ss_family;
+}
+
+} // namespace
+
+std::optional<std::string> set_mtu_discover(int fd, std::optional<int> type)
+{
+    if (!type)
+        return std::nullopt;
+    const int t = *type;
+    if (socket_family(fd) == AF_INET6) {
+        if (::setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &t, sizeof t) != 0)
+            return strfmt("Error setting IPV6_MTU_DISCOVER type=%d on TCP6/UDP6 socket: %s", t,
+                          std::strerror(errno));
+        // a dual-stack socket sends to v4-mapped peers as IPv4: those
+        // packets follow IP_MTU_DISCOVER (2.6 binds IPv4 there)
+        (void)::setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &t, sizeof t);
+    } else if (::setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &t, sizeof t) != 0) {
+        return strfmt("Error setting IP_MTU_DISCOVER type=%d on TCP/UDP socket: %s", t, std::strerror(errno));
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> mark_and_bind(int fd, const char* proto, int mark,
                                          const std::optional<SockAddr>& bind_addr)
 {

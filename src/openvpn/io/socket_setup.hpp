@@ -8,6 +8,18 @@
 
 namespace ovpn::io {
 
+// mtu_discover_type: --mtu-disc's word ("no", "maybe", "yes") as the
+// kernel's IP_PMTUDISC_DONT/WANT/DO (the same values for IPv6), or nothing.
+std::optional<int> mtu_discover_type(const std::string& word);
+
+// set_mtu_discover: --mtu-disc on a link socket once it exists, as 2.6's
+// phase2_set_socket_flags: IP_MTU_DISCOVER on an IPv4 socket,
+// IPV6_MTU_DISCOVER (and IP_, for v4-mapped peers) on an IPv6 one.
+// `type`: none leaves the kernel's default. Returns 2.6's error text, or
+// nothing. (TCP_NODELAY, --socket-flags' one flag, is set on every TCP link
+// socket by this build: see io/tcp_socket.cpp.)
+std::optional<std::string> set_mtu_discover(int fd, std::optional<int> type);
+
 // mark_and_bind: apply --mark (SO_MARK) and, when given, bind to the local
 // address (SO_REUSEADDR first, as 2.6 does). `proto` names the transport in
 // the SO_MARK error ("UDP" or "TCP"). Returns the error text, or nothing.

@@ -274,6 +274,8 @@ Result<std::unique_ptr<TcpLinkSocket>> connect_tcp(const TcpConfig& cfg)
     };
     if (auto err = mark_and_bind(fd, "TCP", cfg.mark, cfg.bind_addr))
         return fail(*err);
+    if (auto err = set_mtu_discover(fd, cfg.mtu_discover))
+        return fail(*err);
     bool connected = false;
     if (::connect(fd, cfg.remote.sa(), cfg.remote.len) == 0)
         connected = true;
@@ -285,6 +287,7 @@ Result<std::unique_ptr<TcpLinkSocket>> connect_tcp(const TcpConfig& cfg)
 
 std::unique_ptr<TcpLinkSocket> adopt_tcp(int fd, const TcpConfig& cfg)
 {
+    (void)set_mtu_discover(fd, cfg.mtu_discover);
     return std::make_unique<TcpSocket>(fd, cfg, true);
 }
 

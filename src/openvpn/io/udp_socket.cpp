@@ -243,6 +243,8 @@ Result<std::unique_ptr<LinkSocket>> open_udp(const UdpConfig& cfg)
         ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cfg.rcvbuf, sizeof cfg.rcvbuf);
     if (auto err = mark_and_bind(fd, "UDP", cfg.mark, cfg.bind_addr))
         return fail(*err);
+    if (auto err = set_mtu_discover(fd, cfg.mtu_discover))
+        return fail(*err);
     if (cfg.report_errors) {
         int on = 1;
         // As 2.6: IP_RECVERR only (also on IPv6 sockets, for v4-mapped peers).

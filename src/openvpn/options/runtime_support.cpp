@@ -49,9 +49,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         // devices and sockets
         {"lladdr", kBoth, kTap},
         {"tun-mtu-extra", kBoth, kTap},
-        {"mtu-disc", kBoth, "setting path MTU discovery on the socket is not implemented"},
-        {"socket-flags", kBoth, "socket flags (TCP_NODELAY) are not implemented"},
-        {"tcp-nodelay", kServer, "socket flags (TCP_NODELAY) are not implemented"},
         // server side
         {"connect-freq", kServer, "limiting new connections per second is not implemented"},
         {"stale-routes-check", kServer, "is not implemented"},

@@ -175,6 +175,16 @@ Status<> h_tun_mtu(Ctx& c, Args a)
     return Ok{};
 }
 
+// h_socket_flags: 2.6 knows one flag, TCP_NODELAY (which this build sets
+// on every TCP link socket anyway).
+Status<> h_socket_flags(Ctx&, Args a)
+{
+    for (const auto& f : a)
+        if (f != "TCP_NODELAY")
+            return Err{strfmt("unknown socket flag: %s", f.c_str())};
+    return Ok{};
+}
+
 Status<> h_mtu_disc(Ctx& c, Args a)
 {
     auto st = one_of(a[0], {"no", "maybe", "yes"}, "mtu-disc");
@@ -466,7 +476,8 @@ const OptionSpec kTable[] = {
     {"mark", 1, 1, P_GENERAL, Dco::Ok, 0, h_mark, "n", "Set SO_MARK on outgoing packets."},
     {"rcvbuf", 1, 1, P_SOCKBUF, Dco::Ok, 0, keep, "n", "Socket receive buffer size."},
     {"sndbuf", 1, 1, P_SOCKBUF, Dco::Ok, 0, keep, "n", "Socket send buffer size."},
-    {"socket-flags", 0, kAny, P_SOCKFLAGS, Dco::Ok, 0, keep, "flags", "Socket flags, e.g. TCP_NODELAY."},
+    {"socket-flags", 0, kAny, P_SOCKFLAGS, Dco::Ok, 0, h_socket_flags, "flags",
+     "Socket flags: TCP_NODELAY (set on every TCP link socket by this build)."},
     {"passtos", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "", "Copy the TOS field of tunnelled packets."},
     {"multihome", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "", "UDP server: answer from the address asked."},
     {"mtu-test", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "", "Measure the path MTU at start-up."},

@@ -59,6 +59,7 @@ Status<> Server::open_transport()
     uc.family = bind_addr.family() == AF_INET6 ? io::Family::V6 : io::Family::V4;
     uc.bind_addr = bind_addr;
     uc.batch = batch;
+    uc.mtu_discover = session::mtu_discover(ce);
     auto s = io::open_udp(uc);
     if (!s && fam == io::Family::Any) {
         uc.family = io::Family::V4;
@@ -268,6 +269,7 @@ void Server::on_tcp_accept()
             break;
         io::TcpConfig tc;
         tc.remote = a->second;
+        tc.mtu_discover = session::mtu_discover(o_.ce); // 2.6 sets it on each accepted socket
         auto sock = std::make_unique<io::WatchedLink>(io::adopt_tcp(a->first, tc), loop_);
         log_.logf(kV1, "TCP connection established with %s", a->second.to_string().c_str());
         Instance* in = new_instance(a->second, std::move(sock));

@@ -1,6 +1,8 @@
 // session/transport.cpp: see transport.hpp.
 #include "openvpn/session/transport.hpp"
 
+#include "openvpn/io/socket_setup.hpp"
+
 namespace ovpn::session {
 
 io::Family proto_family(const std::string& proto)
@@ -30,6 +32,13 @@ Result<io::SockAddr> local_address(const options::ConnectionEntry& ce, io::Famil
     if (!any)
         return Err("Options error: bad --lport " + port_text);
     return *any;
+}
+
+std::optional<int> mtu_discover(const options::ConnectionEntry& ce)
+{
+    if (!ce.mtu_disc)
+        return std::nullopt;
+    return io::mtu_discover_type(*ce.mtu_disc);
 }
 
 } // namespace ovpn::session

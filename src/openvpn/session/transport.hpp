@@ -2,6 +2,7 @@
 // rules for a client's socket and a server's listening socket.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "openvpn/core/result.hpp"
@@ -19,5 +20,9 @@ io::Family proto_family(const std::string& proto);
 // dual-stack socket), with --lport (default --port).
 Result<io::SockAddr> local_address(const options::ConnectionEntry& ce, io::Family fam, bool tcp,
                                    bool any_is_v6);
+
+// mtu_discover: --mtu-disc of `ce` as the kernel's IP_PMTUDISC_* type for
+// io's socket configs, or none (the kernel's default, as 2.6 leaves it).
+std::optional<int> mtu_discover(const options::ConnectionEntry& ce);
 
 } // namespace ovpn::session

@@ -5,8 +5,11 @@
 #                     of /dev/net/tun made with mknod), on the client and on
 #                     the server;
 #   dev-node-missing: --dev-node naming no device stops the start with 2.6's
-#                     "Cannot open TUN/TAP dev PATH" line.
-ALL+=(tun-knobs dev-node-missing)
+#                     "Cannot open TUN/TAP dev PATH" line;
+#   mtu-disc-no:      --mtu-disc no on both peers: their UDP packets leave
+#                     without the DF bit (the kernel's default, "maybe",
+#                     sets it), read from the wire with tcpdump.
+ALL+=(tun-knobs dev-node-missing mtu-disc-no)
 
 # qlen_of NS NAME-IN-LOG: the tx queue length of the device NAME's log says
 # it opened.
@@ -32,4 +35,27 @@ sc_dev-node-missing() {
   # the client opens its device once the server's push arrives
   NOWAIT=1 start_pair "" "disable-dco\ndev-node $WORK/no-such-node" || return 1
   wait_log client "Cannot open TUN/TAP dev $WORK/no-such-node" 30
+}
+
+# df_count OPTION: start the pair with OPTION on both peers, ping, and print
+# "client->server server->client with-DF" UDP packet counts off the wire.
+df_count() {
+  ip netns exec "$NS_C" timeout 60 tcpdump -l -n -v -i "iocv$$" udp port 1194 >"$WORK/tcpdump.out" 2>/dev/null &
+  local cap=$!
+  sleep 1 # tcpdump listens before the first packet (a late start only loses packets)
+  start_pair "$1" "$1" && ping_check "$TUN_S" || { kill "$cap"; return 1; }
+  kill "$cap"
+  wait "$cap" 2>/dev/null
+  # tcpdump -v: the IP header line, then the addresses line
+  paste - - <"$WORK/tcpdump.out" >"$WORK/tcpdump.pairs"
+  echo "$(grep -c "$UNDER_C\.[0-9]* > $UNDER_S\.1194:" "$WORK/tcpdump.pairs")" \
+    "$(grep -c "$UNDER_S\.1194 > $UNDER_C\.[0-9]*:" "$WORK/tcpdump.pairs")" \
+    "$(grep -c "flags \[DF\]" "$WORK/tcpdump.pairs")"
+}
+sc_mtu-disc-no() {
+  local n c s d
+  n=$(df_count "mtu-disc no") || return 1
+  read -r c s d <<<"$n"
+  [ "$c" -gt 0 ] && [ "$s" -gt 0 ] && [ "$d" = 0 ] ||
+    { log "UDP packets client->server $c, server->client $s, with DF $d (want >0, >0, 0)"; return 1; }
 }
