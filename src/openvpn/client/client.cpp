@@ -121,6 +121,29 @@ bool Client::check_inactive(TimePoint now)
     return true;
 }
 
+// start_session_timer: --session-timeout n from now (2.6's do_init_timers:
+// at each attempt, and again when a push carries timers); none or 0: off.
+void Client::start_session_timer(const std::optional<int>& secs)
+{
+    session_end_at_.reset();
+    if (secs.value_or(0) > 0)
+        session_end_at_ = loop_.now() + seconds(*secs);
+}
+
+// check_session_timeout: the session's time is up: 2.6's soft SIGTERM with
+// the reason "session-timeout" (--explicit-exit-notify applies). true when
+// it began the exit.
+bool Client::check_session_timeout(TimePoint now)
+{
+    if (exiting_ || !session_end_at_ || now < *session_end_at_)
+        return false;
+    session_end_at_.reset();
+    log_.write(kV1, "Session timeout, exiting");
+    last_signal_ = "session-timeout";
+    begin_exit("SIGTERM[soft,session-timeout] received, process exiting");
+    return true;
+}
+
 // on_tick: the client's one timer. Each step returns false when it ended
 // the session (restart or exit) and the tick stops there.
 void Client::on_tick()
@@ -128,7 +151,8 @@ void Client::on_tick()
     tick_.reset();
     const TimePoint now = loop_.now();
     // report_link_faults: also what the data plane's packets met.
-    if (!report_link_faults() || !tick_process(now) || check_inactive(now) || !tick_server_poll(now))
+    if (!report_link_faults() || !tick_process(now) || check_inactive(now) || check_session_timeout(now) ||
+        !tick_server_poll(now))
         return;
     session::control_tick(cc_, *this, log_, now);
     if (!tick_pull(now) || !tick_pre_pull_ping(now))
@@ -244,6 +268,8 @@ void Client::arm_tick()
         t = std::min(t, *resume_at_);
     if (auto d = inactivity_.deadline())
         t = std::min(t, *d);
+    if (session_end_at_)
+        t = std::min(t, *session_end_at_);
     if (server_poll_at_)
         t = std::min(t, *server_poll_at_);
     if (route_up_at_)

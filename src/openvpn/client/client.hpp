@@ -184,6 +184,11 @@ private:
     void add_routes();
     // close_tun: route-pre-down, undo routes/addresses, close, --down.
     void close_tun();
+    // check_session_timeout: --session-timeout's exit when due.
+    bool check_session_timeout(TimePoint now);
+    void start_session_timer(const std::optional<int>& seconds);
+    // remapped_usr1: --remap-usr1 acting on a SIGUSR1 with reason `text`.
+    bool remapped_usr1(const std::string& text);
     // --up-restart (2.6): --down and --up with "restart" around a restart
     // that keeps the device (--persist-tun).
     void run_down_on_restart();
@@ -285,14 +290,15 @@ private:
     // per process
     int exit_code_ = kExitOk;
     bool exiting_ = false;
-    AttemptCounter attempts_;             // the connection entry of this attempt
-    std::vector<std::size_t> conn_order_; // --remote-random permutation
-    int restart_sleep_ = 0;               // 2.6's restart_sleep_seconds for the next pause
-    int server_backoff_ = 0;              // AUTH_FAILED,TEMP[backoff n]
-    int resolve_lookups_ = 0;             // failed lookups of the remote's name in this attempt
-    std::optional<TimePoint> lookup_at_;  // the next of them (--resolv-retry)
-    std::optional<TimePoint> resume_at_;  // the attempt goes on: the management interface answered
-    session::InactivityTimer inactivity_; // --inactive, per attempt
+    AttemptCounter attempts_;                 // the connection entry of this attempt
+    std::vector<std::size_t> conn_order_;     // --remote-random permutation
+    int restart_sleep_ = 0;                   // 2.6's restart_sleep_seconds for the next pause
+    int server_backoff_ = 0;                  // AUTH_FAILED,TEMP[backoff n]
+    int resolve_lookups_ = 0;                 // failed lookups of the remote's name in this attempt
+    std::optional<TimePoint> lookup_at_;      // the next of them (--resolv-retry)
+    std::optional<TimePoint> resume_at_;      // the attempt goes on: the management interface answered
+    session::InactivityTimer inactivity_;     // --inactive, per attempt
+    std::optional<TimePoint> session_end_at_; // --session-timeout, per attempt (again at a push of timers)
     std::string username_;
     SecureBytes password_;
     std::optional<std::string> auth_token_;

@@ -70,6 +70,7 @@ Status<> Client::start_connection()
     resolve_lookups_ = 0;
     // 2.6 starts --inactive with each attempt, before the peer is heard.
     inactivity_.start(base_.inactive.value_or(0), base_.inactive_bytes, loop_.now());
+    start_session_timer(base_.session_timeout);
     return continue_attempt();
 }
 

@@ -22,6 +22,7 @@ void Client::teardown_session()
     lookup_at_.reset();
     resume_at_.reset();
     inactivity_.stop();
+    session_end_at_.reset();
     mgmt_end_session();
     if (dp_) {
         traffic_ = traffic(); // keep the ended session's counts for --status
@@ -38,9 +39,28 @@ void Client::teardown_session()
     phase_ = Phase::Idle;
 }
 
+// remapped_usr1: --remap-usr1 turns every SIGUSR1 (the user's and our own
+// soft ones) into SIGHUP (re-read the config) or SIGTERM (exit), with the
+// same reason, as 2.6's remap_signal. `text`: the reason ("" for the
+// user's). True when it did.
+bool Client::remapped_usr1(const std::string& text)
+{
+    const options::Directive* d = base_.last("remap-usr1");
+    if (d == nullptr || d->args.empty())
+        return false;
+    if (d->args[0] == "SIGTERM") {
+        last_signal_ = text.empty() ? "sigterm" : text;
+        begin_exit("SIGTERM[soft," + text + "] received, process exiting");
+        return true;
+    }
+    log_.logf(kV1, "SIGHUP[soft,%s] received, process restarting", text.c_str());
+    reload_config();
+    return true;
+}
+
 void Client::restart_now(const std::string& why)
 {
-    if (exiting_)
+    if (exiting_ || remapped_usr1(""))
         return;
     last_signal_ = why;
     teardown_session();
@@ -52,7 +72,7 @@ void Client::restart_now(const std::string& why)
 
 void Client::schedule_restart(const std::string& why, bool connection_failed)
 {
-    if (exiting_)
+    if (exiting_ || remapped_usr1(why))
         return;
     log_.logf(kV1, "SIGUSR1[%s,%s] received, process restarting",
               connection_failed ? "connection failed(soft)" : "soft", why.c_str());
@@ -156,7 +176,10 @@ void Client::on_signal(io::Signal s)
                    "[hard,] received, process exiting");
         break;
     case io::Signal::Usr1:
-        // A hard restart with the same options, logged with 2.6's wording.
+        // A hard restart with the same options, logged with 2.6's wording
+        // (unless --remap-usr1 makes it another signal).
+        if (remapped_usr1(""))
+            break;
         log_.write(kV1, "SIGUSR1[hard,] received, process restarting");
         restart_now("sigusr1");
         break;

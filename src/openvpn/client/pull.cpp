@@ -223,8 +223,10 @@ void Client::handle_push_reply(const std::string& text)
         exit_now(kExitError, "ERROR: Failed to apply push options: " + applied.error());
         return;
     }
-    if (pushes_timers(push_parts_))
+    if (pushes_timers(push_parts_)) {
         inactivity_.start(pushed_.inactive.value_or(0), pushed_.inactive_bytes, loop_.now());
+        start_session_timer(pushed_.session_timeout);
+    }
     if (pushed_.auth_token) {
         auth_token_ = *pushed_.auth_token;
         cc_->update_credentials(username_, SecureBytes(as_bytes(*auth_token_)));

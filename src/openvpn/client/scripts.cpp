@@ -111,7 +111,7 @@ void Client::add_process_facts(ScriptEnvFacts& f) const
     f.daemon_pid = static_cast<long long>(::getpid());
     f.start_time = start_time_;
     f.verb = base_.verb;
-    f.setenv = base_.setenv;
+    f.setenv = pushed_.setenv; // the config's, and a pushed --setenv-safe
     f.now_unix = static_cast<long long>(std::time(nullptr));
     f.now_ascii = format_time_ascii(f.now_unix);
 }
@@ -149,7 +149,7 @@ void Client::add_tunnel_facts(ScriptEnvFacts& f) const
             f.ifconfig_ipv6_netbits = std::atoi(a.c_str() + slash + 1);
         f.ifconfig_ipv6_remote = pushed_.ifconfig_ipv6->second;
     }
-    f.redirect_gateway = pushed_.redirect_gateway.has_value();
+    f.redirect_gateway = pushed_.redirect_gateway.has_value() || pushed_.redirect_private.has_value();
     const tun::IpAddr vpn_gw = tun::NetSetup::vpn_gateway(plan_);
     if (vpn_gw.is_set())
         f.route_vpn_gateway = vpn_gw.to_string();

@@ -26,6 +26,14 @@ Status<> h_setenv(Ctx& c, Args a)
     return Ok{};
 }
 
+// h_setenv_safe: --setenv with "OPENVPN_" before the name (2.6's
+// setenv_str_safe); a server may push it.
+Status<> h_setenv_safe(Ctx& c, Args a)
+{
+    c.o.setenv.emplace_back("OPENVPN_" + a[0], a.size() > 1 ? a[1] : "");
+    return Ok{};
+}
+
 Status<> h_ignore_unknown(Ctx& c, Args a)
 {
     for (const auto& n : a)
@@ -183,7 +191,7 @@ const OptionSpec kTable[] = {
      "Read options from file (nested up to 10 deep)."},
     {"setenv", 1, 2, P_GENERAL, Dco::Ok, 0, h_setenv, "name value",
      "Set an environment variable for scripts; 'setenv opt ...' makes the rest of the line optional."},
-    {"setenv-safe", 1, 2, P_SETENV, Dco::Ok, 0, keep, "name value",
+    {"setenv-safe", 1, 2, P_SETENV, Dco::Ok, 0, h_setenv_safe, "name value",
      "Like --setenv, but the variable name is prefixed with OPENVPN_."},
     {"ignore-unknown-option", 1, kAny, P_GENERAL, Dco::Ok, 0, h_ignore_unknown, "opt...",
      "Only warn when one of the named options is not known to this build."},

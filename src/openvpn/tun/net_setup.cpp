@@ -92,7 +92,7 @@ void NetSetup::redirect_v4(const NetPlan& plan, int ifindex)
 {
     const auto& rg = plan.redirect;
     const IpAddr gw = vpn_gateway(plan);
-    if (!gw.is_set()) {
+    if (!gw.is_set() && rg.reroute) {
         log_.write(Verb::Error, "NOTE: unable to redirect IPv4 default gateway -- VPN gateway parameter "
                                 "(--route-gateway or --ifconfig) is missing");
         return;
@@ -101,6 +101,8 @@ void NetSetup::redirect_v4(const NetPlan& plan, int ifindex)
         bypass_route(plan.remote_host);
     if (rg.bypass_dhcp && plan.dhcp_server.is_set())
         bypass_route(plan.dhcp_server);
+    if (!rg.reroute)
+        return; // --redirect-private: the default route stays (2.6: no RG_REROUTE_GW)
     if (rg.def1) {
         for (const char* net : {"0.0.0.0", "128.0.0.0"})
             (void)add_route_logged(Route{prefix(net, 1), gw, ifindex, std::nullopt});

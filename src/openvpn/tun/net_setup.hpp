@@ -56,6 +56,7 @@ struct RedirectGateway {
     bool ipv6 = false;
     bool no_ipv4 = false;     // "!ipv4"
     bool block_local = false; // accepted, not implemented
+    bool reroute = true;      // false for --redirect-private alone: bypass routes only
 };
 
 struct NetPlan {

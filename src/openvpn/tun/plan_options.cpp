@@ -201,9 +201,16 @@ Result<NetPlan> plan_from_options(const options::Options& o, const PlanFacts& fa
         else
             log.logf(kV1, "route-ipv6: failed to parse route for network: %s", joined(r.args).c_str());
     }
-    if (o.redirect_gateway) {
+    // --redirect-private: the same flags, without moving the default route
+    // (2.6 sets RG_ENABLE alone; "ipv6" still redirects IPv6).
+    std::vector<std::string> flags;
+    for (const auto* given : {&o.redirect_gateway, &o.redirect_private})
+        if (*given)
+            flags.insert(flags.end(), (*given)->begin(), (*given)->end());
+    if (o.redirect_gateway || o.redirect_private) {
         plan.redirect.enabled = true;
-        for (const auto& f : *o.redirect_gateway) {
+        plan.redirect.reroute = o.redirect_gateway.has_value();
+        for (const auto& f : flags) {
             plan.redirect.def1 = plan.redirect.def1 || f == "def1";
             plan.redirect.local = plan.redirect.local || f == "local";
             plan.redirect.bypass_dhcp = plan.redirect.bypass_dhcp || f == "bypass-dhcp";

@@ -61,3 +61,23 @@ sc_network-later-secret() {
     return 1
   fi
 }
+
+# redirect-private: 2.6's redirect-gateway without moving the default route
+# (RG_ENABLE alone): the route to the server via the old default gateway,
+# the default route left as it was; both as before at exit. The client
+# reaches the server through its default route (an address of the server's
+# that is not on the client's link; TCP, so replies come from it).
+ALL+=(redirect-private)
+sc_redirect-private() {
+  local far=10.93.5.1 routes
+  ip -n "$NS_S" addr add "$far/32" dev "iosv$$" && ip -n "$NS_C" route add default via "$UNDER_S" || return 1
+  start_pair 'push "redirect-private"' "" "proto tcp-server" "proto tcp-client" "$far" && ping_check "$TUN_S" ||
+    return 1
+  routes=$(ip -n "$NS_C" -4 route show)
+  grep -q "^$far via $UNDER_S dev iocv$$" <<<"$routes" &&
+    grep -q "^default via $UNDER_S dev iocv$$" <<<"$routes" && ! grep -q "^0.0.0.0/1\|^default .*dev tun" <<<"$routes" ||
+    { log "client routes: $(tr '\n' ';' <<<"$routes")"; return 1; }
+  stop_daemon client TERM
+  routes=$(ip -n "$NS_C" -4 route show)
+  ! grep -q "^$far via" <<<"$routes" || { log "after exit: $(tr '\n' ';' <<<"$routes")"; return 1; }
+}

@@ -180,3 +180,42 @@ sc_up-restart() {
 sc_persist-tun-restart() {
   restart_scripts_sc "" "clt up tun0 1500 A init|;clt down tun0 1500 A init|sigterm;"
 }
+
+# setenv-safe: a --setenv-safe from the config and one the server pushes
+# reach the client's --up as OPENVPN_<name> (2.6's setenv_str_safe).
+ALL+=(setenv-safe)
+sc_setenv-safe() {
+  cat >"$WORK/env-up.sh" <<EOS
+#!/bin/sh
+echo "local=\$OPENVPN_LOCAL_ONE pushed=\$OPENVPN_PUSHED_ONE plain=\${LOCAL_ONE:-unset}" >"$WORK/env-up.out"
+EOS
+  chmod 755 "$WORK/env-up.sh"
+  start_pair 'push "setenv-safe PUSHED_ONE from-server"' \
+    "script-security 2\nup $WORK/env-up.sh\nsetenv-safe LOCAL_ONE from-config" || return 1
+  grep -qx "local=from-config pushed=from-server plain=unset" "$WORK/env-up.out" ||
+    { log "--up saw: $(cat "$WORK/env-up.out" 2>/dev/null)"; return 1; }
+}
+
+# remap-usr1: a client's SIGUSR1 becomes SIGTERM (it exits) or SIGHUP (it
+# reads its config again and reconnects), as 2.6's remap_signal.
+ALL+=(remap-usr1-term remap-usr1-hup)
+sc_remap-usr1-term() {
+  start_pair "" "remap-usr1 SIGTERM" || return 1
+  local pid i
+  pid=$(cat "$WORK/client.pid")
+  kill -USR1 "$pid"
+  wait_log client "SIGTERM\[soft,\] received, process exiting" 20 || return 1
+  for i in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  ! kill -0 "$pid" 2>/dev/null || { log "client still running after the remapped SIGUSR1"; return 1; }
+  ! grep -q "SIGUSR1" "$WORK/client.log" || { log "client.log: $(grep SIGUSR1 "$WORK/client.log")"; return 1; }
+}
+sc_remap-usr1-hup() {
+  start_pair "" "remap-usr1 SIGHUP" || return 1
+  kill -USR1 "$(cat "$WORK/client.pid")"
+  wait_log client "SIGHUP\[soft,\] received, process restarting" 20 && wait_ready client 60 2 && traffic "$TUN_S" 2 ||
+    return 1
+  ! grep -q "SIGUSR1" "$WORK/client.log" || { log "client.log: $(grep SIGUSR1 "$WORK/client.log")"; return 1; }
+}

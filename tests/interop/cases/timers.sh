@@ -60,3 +60,24 @@ sc_inactive-traffic() {
   fi
   exits_inactive client
 }
+
+# session-timeout: the client ends its session n seconds after the attempt
+# began (its own option), or after the push that carried it (2.6 starts its
+# timers again at a push of timer options): "Session timeout, exiting", a
+# soft SIGTERM with the reason session-timeout, exit status 0.
+ALL+=(session-timeout session-timeout-pushed)
+exits_session_timeout() {
+  local pid rc i
+  wait_log client "Session timeout, exiting" 30 || return 1
+  wait_log client "SIGTERM\[soft,session-timeout\] received, process exiting" 20 || return 1
+  pid=$(cat "$WORK/client.pid")
+  for i in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  wait "$pid"
+  rc=$?
+  [ "$rc" = 0 ] || { log "client exited with status $rc after --session-timeout, want 0"; return 1; }
+}
+sc_session-timeout() { start_pair "" "session-timeout 4" && exits_session_timeout; }
+sc_session-timeout-pushed() { start_pair 'push "session-timeout 4"' "" && exits_session_timeout; }

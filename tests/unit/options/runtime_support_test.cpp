@@ -1,6 +1,7 @@
 // What the daemon refuses at start-up because it would not act on it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "openvpn/options/runtime_support.hpp"
@@ -94,4 +95,38 @@ TEST(RuntimeSupport, UsesThisBuildLacksAreRefusedByName)
     EXPECT_EQ(names(runtime_unsupported(parsed("dev tun\ntls-server\ntls-crypt-v2 k.key\n"))),
               std::vector<std::string>{"tls-crypt-v2"});
     EXPECT_TRUE(runtime_unsupported(parsed(kServer + "tls-crypt-v2 k.key\n")).empty());
+}
+
+// Issue 13: the options that now run leave the list, each in the modes it
+// runs in.
+TEST(RuntimeSupport, SocketTunAndSessionOptionsRun)
+{
+    EXPECT_EQ(names(runtime_unsupported(parsed(
+                  kClient + "persist-tun\nup-restart\nup-delay\nmtu-disc yes\nsocket-flags TCP_NODELAY\n"
+                            "txqueuelen 100\ndev-node /dev/net/tun\nsetenv-safe A b\nremap-usr1 SIGHUP\n"
+                            "session-timeout 10\n"))),
+              std::vector<std::string>{});
+    EXPECT_EQ(names(runtime_unsupported(parsed(kServer + "tcp-nodelay\nmtu-disc no\ntxqueuelen 100\n"
+                                                         "dev-node /dev/net/tun\nsetenv-safe A b\n"))),
+              std::vector<std::string>{});
+    // not yet: a server's per-client --session-timeout, --up-delay of a
+    // --secret peer
+    EXPECT_EQ(names(runtime_unsupported(parsed(kServer + "session-timeout 10\n"))),
+              std::vector<std::string>{"session-timeout"});
+    EXPECT_EQ(names(runtime_unsupported(parsed("dev tun\nremote 192.0.2.1\nsecret k.key\nup-delay\n"))),
+              std::vector<std::string>{"up-delay"});
+}
+
+// --tcp-nodelay on a server pushes 2.6's socket flag; --socket-flags knows
+// TCP_NODELAY only; --setenv-safe names its variable OPENVPN_<name>.
+TEST(RuntimeSupport, TcpNodelayPushesAndSetenvSafePrefixes)
+{
+    const Options s = parsed(kServer + "tcp-nodelay\n");
+    EXPECT_NE(std::find(s.push.begin(), s.push.end(), "socket-flags TCP_NODELAY"), s.push.end());
+    Options o;
+    Parser p(o, options::test::quiet());
+    EXPECT_FALSE(p.parse_text(kClient + "socket-flags TCP_CORK\n", "v.conf").ok());
+    const Options e = parsed(kClient + "setenv-safe NAME value\nsetenv PLAIN x\n");
+    EXPECT_EQ(e.setenv,
+              (std::vector<std::pair<std::string, std::string>>{{"OPENVPN_NAME", "value"}, {"PLAIN", "x"}}));
 }
