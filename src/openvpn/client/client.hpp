@@ -236,7 +236,7 @@ private:
     bool run_hook(int plugin_type, const std::string& type, const std::optional<std::string>& command,
                   const std::vector<std::string>& args, bool with_signal = false, bool fatal_plugin = false);
     void run_ipchange();
-    Status<> run_up();
+    Status<> run_up(bool restart = false);
     void run_down_hook(const std::vector<std::string>& args, const ScriptEnvFacts& f);
 
     // mgmt_host.cpp: the management interface at 2.6's call sites

@@ -244,10 +244,10 @@ void Client::add_routes()
 }
 
 // run_up: the UP plugins, then --up (2.6's run_up_down); either failing
-// ends the run.
-Status<> Client::run_up()
+// ends the run. `restart`: the --up-restart call on a kept device.
+Status<> Client::run_up(bool restart)
 {
-    if (run_hook(OPENVPN_PLUGIN_UP, "up", pushed_.up, up_down_args(), false, true))
+    if (run_hook(OPENVPN_PLUGIN_UP, "up", pushed_.up, up_down_args(restart), false, true))
         return Ok{};
     return Err(std::string(plugin::wants(plugins_, OPENVPN_PLUGIN_UP) ? "ERROR: up/down plugin call failed"
                                                                       : "ERROR: up script failed"));
@@ -295,24 +295,21 @@ void Client::close_tun()
 }
 
 // run_down_on_restart: 2.6's do_close_tun when a restart keeps the device:
-// nothing closes, and --down runs only with --up-restart, told "restart".
+// nothing closes, and DOWN (plugins, --down) runs only with --up-restart,
+// told "restart".
 void Client::run_down_on_restart()
 {
-    if (!dp_ || !base_.up_restart || !pushed_.down)
+    if (!dp_ || !base_.up_restart)
         return;
-    (void)run_script("down", *pushed_.down, up_down_args(true), true);
+    (void)run_hook(OPENVPN_PLUGIN_DOWN, "down", pushed_.down, up_down_args(true), true);
 }
 
 // run_up_on_restart: 2.6's do_open_tun on a device a restart kept: it says
-// so, and runs --up again ("restart") only with --up-restart.
+// so, and runs UP (plugins, --up) again, "restart", only with --up-restart.
 Status<> Client::run_up_on_restart()
 {
     log_.logf(kV1, "Preserving previous TUN/TAP instance: %s", dp_->device().name.c_str());
-    if (!base_.up_restart || !pushed_.up)
-        return Ok{};
-    if (!run_script("up", *pushed_.up, up_down_args(true)))
-        return Err(std::string("ERROR: up script failed"));
-    return Ok{};
+    return base_.up_restart ? run_up(true) : Status<>(Ok{});
 }
 
 } // namespace ovpn::client
