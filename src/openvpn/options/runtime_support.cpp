@@ -49,8 +49,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         // server side
         {"connect-freq", kServer, "limiting new connections per second is not implemented"},
         {"stale-routes-check", kServer, "is not implemented"},
-        {"username-as-common-name", kServer, "is not implemented"},
-        {"auth-user-pass-optional", kServer, "is not implemented"},
         // tap and server extras
         {"server-bridge", kBoth, kTap},
         {"vlan-tagging", kServer, kTap},

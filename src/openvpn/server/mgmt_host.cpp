@@ -283,26 +283,31 @@ bool Server::mgmt_defer_auth(Instance& in, std::uint8_t key_id, const wire::KeyM
                 in.env.set(line.substr(0, eq), line.substr(eq + 1));
         }
     }
-    if (km == nullptr || km->username.empty() || km->password.size() == 0) {
+    const bool given = km != nullptr && !km->username.empty() && km->password.size() != 0;
+    if (!given && !o_.auth_user_pass_optional) {
         log_.logf(kV1, "%s TLS Error: Auth Username/Password was not provided by peer", in.addr_str.c_str());
         fail_auth(in, "");
         return true;
     }
-    in.env.set("username", km->username);
+    const std::string peer_user = given ? km->username : std::string(); // --auth-user-pass-optional: empty
+    const SecureBytes peer_pass = given ? km->password : SecureBytes();
+    in.env.set("username", peer_user);
     in.env.set("common_name", in.cn);
     in.env.set("untrusted_ip", in.addr.ip_string());
     in.env.set("untrusted_port", std::to_string(in.addr.port()));
     in.env.set("password",
-               std::string_view(reinterpret_cast<const char*>(km->password.data()), km->password.size()));
+               std::string_view(reinterpret_cast<const char*>(peer_pass.data()), peer_pass.size()));
     mgmt_->engine().client_connect(in.mctx, in.mgmt_kid, in.env.strings());
     in.env.unset("password");
-    if (checks_user_pass() && !verify_user_pass(in, km->username, km->password)) {
+    if (checks_user_pass() ? !verify_user_pass(in, peer_user, peer_pass) : !username_fits_cn(in, peer_user)) {
         fail_auth(in, "");
         return true;
     }
-    log_.logf(Verb::Info, "%s TLS: Username/Password authentication deferred for username '%s' ",
-              in.addr_str.c_str(), km->username.c_str());
-    in.username = km->username;
+    if (o_.username_as_common_name)
+        in.cn = remap_name(peer_user);
+    log_.logf(Verb::Info, "%s TLS: Username/Password authentication deferred for username '%s' %s",
+              in.addr_str.c_str(), peer_user.c_str(), o_.username_as_common_name ? "[CN SET]" : "");
+    in.username = peer_user;
     in.mgmt_wait_key = key_id;
     in.mgmt_wait_reneg = renegotiated;
     const int hand = o_.hand_window.value_or(60);

@@ -46,13 +46,16 @@ std::optional<script::TempFile> Server::write_credentials(const Instance& in, co
 // e.g. a newline that would forge a log line or a via-file line, becomes '_').
 bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const SecureBytes& peer_pass)
 {
-    if (peer_user.empty() || peer_pass.size() == 0) { // 2.6: refused before any script or plugin
+    const bool given = !peer_user.empty() && peer_pass.size() != 0;
+    if (!given && !o_.auth_user_pass_optional) { // 2.6: refused before any script or plugin
         log_.logf(kV1, "%s TLS Error: Auth Username/Password was not provided by peer", in.prefix().c_str());
         return false;
     }
+    // --auth-user-pass-optional: a client without credentials is checked
+    // with empty ones (2.6 clears both), so the script or plugin decides.
     const options::Directive* d = o_.last("auth-user-pass-verify");
-    const std::string user = remap_name(peer_user);
-    SecureBytes pass = peer_pass;
+    const std::string user = given ? remap_name(peer_user) : std::string();
+    SecureBytes pass = given ? peer_pass : SecureBytes();
     for (std::uint8_t& b : pass.span())
         if (!is_cc_print(static_cast<char>(b)))
             b = '_';
@@ -64,14 +67,32 @@ bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const 
     // 2.6: the plugins first, then the script; both must accept
     const bool plugins_ok = verify_user_pass_plugins(in, env, pass);
     const bool script_ok = d == nullptr || d->args.empty() || run_user_pass_script(in, *d, user, pass, env);
-    if (!plugins_ok || !script_ok) {
+    const bool cn_ok = username_fits_cn(in, user);
+    if (!plugins_ok || !script_ok || !cn_ok) {
         log_.logf(kV1, "%s TLS Auth Error: Auth Username/Password verification failed for peer",
                   in.prefix().c_str());
         return false;
     }
-    log_.logf(kV1, "%s TLS: Username/Password authentication succeeded for username '%s'",
-              in.prefix().c_str(), user.c_str());
+    if (o_.username_as_common_name)
+        in.cn = user;
+    log_.logf(kV1, "%s TLS: Username/Password authentication succeeded for username '%s' %s",
+              in.prefix().c_str(), user.c_str(), o_.username_as_common_name ? "[CN SET]" : "");
     return true;
+}
+
+// username_fits_cn: --username-as-common-name refuses a user name longer
+// than a common name may be (2.6's TLS_USERNAME_LEN, 64).
+bool Server::username_fits_cn(const Instance& in, const std::string& user)
+{
+    constexpr std::size_t kMaxCn = 64;
+    if (!o_.username_as_common_name || user.size() <= kMaxCn)
+        return true;
+    log_.logf(
+        kV1,
+        "%s TLS Auth Error: --username-as-common name specified and username is longer than the maximum "
+        "permitted Common Name length of %zu characters",
+        in.prefix().c_str(), kMaxCn);
+    return false;
 }
 
 // run_user_pass_script: --auth-user-pass-verify (via-env or via-file).
