@@ -205,6 +205,7 @@ Status<> Client::open_proxied(const options::ConnectionEntry& ce, const Remote& 
     io::TcpConfig tc;
     tc.remote = remote_;
     tc.mtu_discover = session::mtu_discover(ce);
+    session::apply(session::socket_knobs(base_), tc);
     auto s = io::adopt_tcp(*fd, tc);
     tcp_ = s.get();
     link_ = std::make_unique<io::WatchedLink>(std::move(s), loop_);
@@ -218,6 +219,7 @@ Status<> Client::open_tcp(const options::ConnectionEntry& ce, bool& go)
     io::TcpConfig tc;
     tc.remote = remote_;
     tc.mtu_discover = session::mtu_discover(ce);
+    session::apply(session::socket_knobs(base_), tc);
     auto b = local_bind(ce, true);
     if (!b)
         return Err(b.error());
@@ -249,6 +251,7 @@ Status<> Client::open_udp(const options::ConnectionEntry& ce)
     udp_unconnected_ = !uc.connect_to.has_value();
     uc.report_errors = true; // 2.6's "read UDPv4 [ECONNREFUSED]: ..." lines
     uc.mtu_discover = session::mtu_discover(ce);
+    session::apply(session::socket_knobs(base_), uc);
     auto b = local_bind(ce, false);
     if (!b)
         return Err(b.error());

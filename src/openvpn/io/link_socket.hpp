@@ -131,6 +131,7 @@ struct TcpConfig {
     std::size_t max_packet = 1600 + 256; // largest accepted frame (2.6: buffer size)
     std::size_t send_queue = 1 << 20;    // bytes queued before send() refuses
     int mark = 0;
+    int sndbuf = 0, rcvbuf = 0;      // --sndbuf/--rcvbuf; 0 = leave the kernel default
     std::optional<int> mtu_discover; // --mtu-disc; TCP_NODELAY is always set
 };
 

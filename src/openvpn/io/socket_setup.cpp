@@ -135,4 +135,12 @@ std::string drain_error_queue(int fd)
     return out;
 }
 
+void set_buffers(int fd, int sndbuf, int rcvbuf)
+{
+    if (sndbuf > 0)
+        (void)::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    if (rcvbuf > 0)
+        (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+}
+
 } // namespace ovpn::io

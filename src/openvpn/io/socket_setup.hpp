@@ -27,6 +27,10 @@ std::optional<std::string> set_mtu_discover(int fd, std::optional<int> type);
 std::optional<std::string> mark_and_bind(int fd, const char* proto, int mark,
                                          const std::optional<SockAddr>& bind_addr);
 
+// set_buffers: --sndbuf/--rcvbuf (SO_SNDBUF/SO_RCVBUF); 0 leaves the
+// kernel's default. 2.6 ignores a refusal, and so does this.
+void set_buffers(int fd, int sndbuf, int rcvbuf);
+
 // drain_error_queue: read every report queued on fd (IP_RECVERR) and name
 // each as 2.6 does ("ECONNREFUSED", "EMSGSIZE Path-MTU=1400", ...),
 // '|'-separated; "" when none was queued.

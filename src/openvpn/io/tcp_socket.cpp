@@ -276,6 +276,7 @@ Result<std::unique_ptr<TcpLinkSocket>> connect_tcp(const TcpConfig& cfg)
         return fail(*err);
     if (auto err = set_mtu_discover(fd, cfg.mtu_discover))
         return fail(*err);
+    set_buffers(fd, cfg.sndbuf, cfg.rcvbuf);
     bool connected = false;
     if (::connect(fd, cfg.remote.sa(), cfg.remote.len) == 0)
         connected = true;
@@ -288,6 +289,7 @@ Result<std::unique_ptr<TcpLinkSocket>> connect_tcp(const TcpConfig& cfg)
 std::unique_ptr<TcpLinkSocket> adopt_tcp(int fd, const TcpConfig& cfg)
 {
     (void)set_mtu_discover(fd, cfg.mtu_discover);
+    set_buffers(fd, cfg.sndbuf, cfg.rcvbuf);
     return std::make_unique<TcpSocket>(fd, cfg, true);
 }
 

@@ -237,10 +237,7 @@ Result<std::unique_ptr<LinkSocket>> open_udp(const UdpConfig& cfg)
         int off = 0; // dual stack unless a specific v6 address is bound
         ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
     }
-    if (cfg.sndbuf > 0)
-        ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cfg.sndbuf, sizeof cfg.sndbuf);
-    if (cfg.rcvbuf > 0)
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cfg.rcvbuf, sizeof cfg.rcvbuf);
+    set_buffers(fd, cfg.sndbuf, cfg.rcvbuf);
     if (auto err = mark_and_bind(fd, "UDP", cfg.mark, cfg.bind_addr))
         return fail(*err);
     if (auto err = set_mtu_discover(fd, cfg.mtu_discover))

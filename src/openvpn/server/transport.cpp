@@ -43,11 +43,12 @@ Status<> Server::open_transport()
         rx_.emplace_back();
     rx_from_.assign(batch, io::SockAddr{});
     if (tcp_mode_) {
-        auto l = TcpListener::open(bind_addr);
+        const int mark = session::socket_knobs(o_).mark;
+        auto l = TcpListener::open(bind_addr, mark);
         if (!l && fam == io::Family::Any) {
             auto v4 = io::SockAddr::parse_numeric("0.0.0.0", bind_addr.port());
             if (v4)
-                l = TcpListener::open(*v4);
+                l = TcpListener::open(*v4, mark);
         }
         if (!l)
             return Err(l.error());
@@ -60,6 +61,7 @@ Status<> Server::open_transport()
     uc.bind_addr = bind_addr;
     uc.batch = batch;
     uc.mtu_discover = session::mtu_discover(ce);
+    session::apply(session::socket_knobs(o_), uc);
     auto s = io::open_udp(uc);
     if (!s && fam == io::Family::Any) {
         uc.family = io::Family::V4;
@@ -270,6 +272,7 @@ void Server::on_tcp_accept()
         io::TcpConfig tc;
         tc.remote = a->second;
         tc.mtu_discover = session::mtu_discover(o_.ce); // 2.6 sets it on each accepted socket
+        session::apply(session::socket_knobs(o_), tc);
         auto sock = std::make_unique<io::WatchedLink>(io::adopt_tcp(a->first, tc), loop_);
         log_.logf(kV1, "TCP connection established with %s", a->second.to_string().c_str());
         Instance* in = new_instance(a->second, std::move(sock));

@@ -3,6 +3,8 @@
 
 #include "openvpn/io/socket_setup.hpp"
 
+#include <cstdlib>
+
 namespace ovpn::session {
 
 io::Family proto_family(const std::string& proto)
@@ -32,6 +34,33 @@ Result<io::SockAddr> local_address(const options::ConnectionEntry& ce, io::Famil
     if (!any)
         return Err("Options error: bad --lport " + port_text);
     return *any;
+}
+
+namespace {
+int last_int(const options::Options& o, const char* name)
+{
+    const options::Directive* d = o.last(name);
+    return d && !d->args.empty() ? std::atoi(d->args[0].c_str()) : 0;
+}
+} // namespace
+
+SocketKnobs socket_knobs(const options::Options& o)
+{
+    return SocketKnobs{last_int(o, "mark"), last_int(o, "sndbuf"), last_int(o, "rcvbuf")};
+}
+
+void apply(const SocketKnobs& k, io::UdpConfig& uc)
+{
+    uc.mark = k.mark;
+    uc.sndbuf = k.sndbuf;
+    uc.rcvbuf = k.rcvbuf;
+}
+
+void apply(const SocketKnobs& k, io::TcpConfig& tc)
+{
+    tc.mark = k.mark;
+    tc.sndbuf = k.sndbuf;
+    tc.rcvbuf = k.rcvbuf;
 }
 
 std::optional<int> mtu_discover(const options::ConnectionEntry& ce)

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "openvpn/core/result.hpp"
+#include "openvpn/io/link_socket.hpp"
 #include "openvpn/io/sock_addr.hpp"
 #include "openvpn/options/options.hpp"
 
@@ -24,5 +25,14 @@ Result<io::SockAddr> local_address(const options::ConnectionEntry& ce, io::Famil
 // mtu_discover: --mtu-disc of `ce` as the kernel's IP_PMTUDISC_* type for
 // io's socket configs, or none (the kernel's default, as 2.6 leaves it).
 std::optional<int> mtu_discover(const options::ConnectionEntry& ce);
+
+// SocketKnobs: --mark, --sndbuf and --rcvbuf (0: not given) for every link
+// socket of a client, p2p peer or server, as 2.6 sets them.
+struct SocketKnobs {
+    int mark = 0, sndbuf = 0, rcvbuf = 0;
+};
+SocketKnobs socket_knobs(const options::Options& o);
+void apply(const SocketKnobs& k, io::UdpConfig& uc);
+void apply(const SocketKnobs& k, io::TcpConfig& tc);
 
 } // namespace ovpn::session

@@ -59,3 +59,22 @@ sc_mtu-disc-no() {
   [ "$c" -gt 0 ] && [ "$s" -gt 0 ] && [ "$d" = 0 ] ||
     { log "UDP packets client->server $c, server->client $s, with DF $d (want >0, >0, 0)"; return 1; }
 }
+
+# socket-knobs: --mark, --sndbuf and --rcvbuf reach the link socket of the
+# client and of the server, over UDP and TCP (read back with ss: the
+# kernel reports twice the buffer sizes asked for, and the mark as fwmark).
+ALL+=(socket-knobs socket-knobs-tcp)
+socket_knobs_sc() { # $1, $2: server and client proto lines, $3: ss protocol flag
+  local k="mark 42\nsndbuf 100000\nrcvbuf 150000" ns side out
+  start_pair "$k" "$k" "$1" "$2" || return 1
+  for side in server client; do
+    ns=$NS_C
+    [ "$side" = server ] && ns=$NS_S
+    out=$(ip netns exec "$ns" ss -H "$3" -a -e -m -n 2>/dev/null | tr '\n' ' ')
+    case "$out" in *fwmark:0x2a*) ;; *) log "$side: no socket with fwmark 0x2a: $out"; return 1 ;; esac
+    case "$out" in *rb300000*tb200000*) ;; *) log "$side: no socket with rb300000/tb200000: $out"; return 1 ;; esac
+  done
+  ping_check
+}
+sc_socket-knobs() { socket_knobs_sc "proto udp" "proto udp" -u; }
+sc_socket-knobs-tcp() { socket_knobs_sc "proto tcp-server" "proto tcp-client" -t; }
