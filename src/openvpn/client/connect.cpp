@@ -526,12 +526,10 @@ bool Client::report_link_faults()
 {
     if (!link_)
         return true;
-    const char* udp = remote_.family() == AF_INET6 ? "UDPv6" : "UDPv4";
+    const bool v6 = remote_.family() == AF_INET6;
     const int fd = link_->fd();
     for (const io::LinkFault& f : link_->take_faults()) {
-        log_.write(kV1, mute::LinkErrors, Severity::NonFatal,
-                   strfmt("%s %s [%s]: %s (fd=%d,code=%d)", f.write ? "write" : "read", udp, f.detail.c_str(),
-                          std::strerror(f.err), fd, f.err));
+        log_.write(kV1, mute::LinkErrors, Severity::NonFatal, session::link_fault_line(f, v6, fd));
         // 2.6 (forward.c): only ENETUNREACH on a write, only a TLS peer
         // that has not heard from the other side yet.
         if (f.write && f.err == ENETUNREACH && cc_ && !heard_from_peer_) {

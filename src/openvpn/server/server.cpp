@@ -191,6 +191,7 @@ void Server::on_tick()
         session::control_tick(in->cc, *in, log_, now);
         flush(*in);
     }
+    report_link_faults(); // the data plane's sends too
     if (next_status_ && now >= *next_status_)
         write_status();
     if (next_persist_ && now >= *next_persist_)

@@ -265,6 +265,7 @@ private:
     // plugins.cpp: --plugin at the client hooks.
     bool checks_user_pass() const;
     bool username_fits_cn(const Instance& in, const std::string& user);
+    void report_link_faults();
     bool verify_user_pass_plugins(Instance& in, script::Env env, const SecureBytes& pass);
     bool run_client_connect_plugins(Instance& in, ClientConfig& cfg, ClientTexts& texts);
     bool tls_final(Instance& in);

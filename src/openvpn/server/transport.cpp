@@ -174,6 +174,7 @@ void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint n
         PacketBuf out(fp.reply.size() + PacketBuf::kDefaultHeadroom + 64);
         (void)out.append(fp.reply);
         (void)udp_->send(std::span<const PacketBuf>(&out, 1), &from);
+        report_link_faults();
         return;
     }
     case FirstVerdict::Stateful:
@@ -378,9 +379,23 @@ void Server::send_to(Instance& in, const std::vector<std::uint8_t>& pkt)
         }
     } else if (udp_) {
         (void)udp_->send(std::span<const PacketBuf>(&b, 1), &in.addr);
+        report_link_faults();
     }
     if (in.up && dp_)
         dp_->note_control(in.id, false, loop_.now());
+}
+
+// report_link_faults: the UDP socket's refused sends and error reports
+// (control here, data from the data plane), each with 2.6's line; the
+// clients they concern keep their instances, as in 2.6.
+void Server::report_link_faults()
+{
+    if (!udp_)
+        return;
+    const int fd = udp_->fd();
+    const bool v6 = udp_->local().family() == AF_INET6;
+    for (const io::LinkFault& f : udp_->take_faults())
+        log_.write(kV1, mute::LinkErrors, Severity::NonFatal, session::link_fault_line(f, v6, fd));
 }
 
 void Server::flush(Instance& in)

@@ -4,6 +4,9 @@
 #include "openvpn/io/socket_setup.hpp"
 
 #include <cstdlib>
+#include <cstring>
+
+#include "openvpn/core/log.hpp"
 
 namespace ovpn::session {
 
@@ -43,6 +46,12 @@ int last_int(const options::Options& o, const char* name)
     return d && !d->args.empty() ? std::atoi(d->args[0].c_str()) : 0;
 }
 } // namespace
+
+std::string link_fault_line(const io::LinkFault& f, bool v6, int fd)
+{
+    return strfmt("%s %s [%s]: %s (fd=%d,code=%d)", f.write ? "write" : "read", v6 ? "UDPv6" : "UDPv4",
+                  f.detail.c_str(), std::strerror(f.err), fd, f.err);
+}
 
 SocketKnobs socket_knobs(const options::Options& o)
 {

@@ -26,6 +26,10 @@ Result<io::SockAddr> local_address(const options::ConnectionEntry& ce, io::Famil
 // io's socket configs, or none (the kernel's default, as 2.6 leaves it).
 std::optional<int> mtu_discover(const options::ConnectionEntry& ce);
 
+// link_fault_line: 2.6's line for a UDP error it went past, e.g.
+// "write UDPv4 []: Network is unreachable (fd=3,code=101)".
+std::string link_fault_line(const io::LinkFault& f, bool v6, int fd);
+
 // SocketKnobs: --mark, --sndbuf and --rcvbuf (0: not given) for every link
 // socket of a client, p2p peer or server, as 2.6 sets them.
 struct SocketKnobs {

@@ -81,3 +81,18 @@ sc_redirect-private() {
   routes=$(ip -n "$NS_C" -4 route show)
   ! grep -q "^$far via" <<<"$routes" || { log "after exit: $(tr '\n' ';' <<<"$routes")"; return 1; }
 }
+
+# server-send-error: a server whose sends to a connected client fail (an
+# unreachable route to it for a few seconds) says so with 2.6's line, e.g.
+# "write UDPv6 []: No route to host (fd=5,code=113)", keeps the client, and
+# the tunnel works again once the route is gone.
+ALL+=(server-send-error)
+sc_server-send-error() {
+  start_pair "" "" || return 1
+  ip netns exec "$NS_S" ip route add unreachable "$UNDER_C/32" || return 1
+  local rc=0
+  wait_log server 'write UDPv[46] \[[A-Z|]*\]: No route to host (fd=[0-9]*,code=113)' 12 || rc=1
+  ip netns exec "$NS_S" ip route del unreachable "$UNDER_C/32"
+  [ $rc = 0 ] || { log "no failed-send line from the server: $(grep -c . "$WORK/server.log") lines"; return 1; }
+  ping_check
+}
