@@ -387,6 +387,20 @@ still pushes the flag to its clients, as 2.6 does). A server whose socket
 is dual-stack applies
 .B \-\-mtu\-disc
 to its IPv4 peers as well.
+.PP
+.B \-\-remote\-cert\-tls
+combined with
+.B \-\-remote\-cert\-ku
+or
+.B \-\-remote\-cert\-eku
+requires both checks to pass; in 2.6 whichever comes last silently
+replaces the other. A peer certificate whose subject has no common name
+(or one longer than 64 characters) is refused, as in 2.6.
+.PP
+A deferred result (2) from a plugin's
+.B AUTH_USER_PASS_VERIFY
+is refused with a log line: deferred plugin authentication (auth_control_file)
+is not implemented yet, so Debian's auth-pam plugin runs in its synchronous mode.
 .SH FILES
 .TP
 .I /usr/share/doc/openvpn/examples/sample\-config\-files

@@ -47,7 +47,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"lladdr", kBoth, kTap},
         {"tun-mtu-extra", kBoth, kTap},
         // server side
-        {"connect-freq", kServer, "limiting new connections per second is not implemented"},
         {"stale-routes-check", kServer, "is not implemented"},
         // tap and server extras
         {"server-bridge", kBoth, kTap},

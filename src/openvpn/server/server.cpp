@@ -119,6 +119,8 @@ Status<> Server::make_gate()
     gate_.emplace(std::move(*g));
     if (const options::Directive* d = o_.last("connect-freq-initial"); d && d->args.size() == 2)
         gate_->set_rate_limit(std::atoll(d->args[0].c_str()), std::atoi(d->args[1].c_str()));
+    if (const options::Directive* d = o_.last("connect-freq"); d && d->args.size() == 2)
+        connect_freq_ = ConnectFreq{std::atoi(d->args[0].c_str()), std::atoi(d->args[1].c_str())};
     return Ok{};
 }
 

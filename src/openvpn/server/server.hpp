@@ -332,6 +332,7 @@ private:
     session::WrapKey wrap_key_; // read at start; each client gets a fresh wrap
     std::optional<Pool> pool_;
     std::optional<CookieGate> gate_; // UDP: the stateless first handshake
+    ConnectFreq connect_freq_;       // --connect-freq
     std::map<std::uint32_t, std::unique_ptr<Instance>> instances_;
     std::optional<io::TimerId> tick_;
     std::unique_ptr<process::StatusFile> status_; // --status, opened at start

@@ -49,6 +49,27 @@ struct CookieStats {
     std::uint64_t drop_rate = 0;       // resets over --connect-freq-initial
 };
 
+// ConnectFreq: 2.6's --connect-freq max secs (otime.c frequency_limit):
+// at most `max` new UDP clients (from an address without an instance, after
+// the cookie round trip) per `per` seconds, counted in fixed windows; no
+// limit unless the option is given.
+struct ConnectFreq {
+    int max = 0, per = 0;
+    std::uint32_t window_start = 0;
+    int count = 0;
+    // allow: whether one more new client fits now (and count it).
+    bool allow(std::uint32_t now_secs) noexcept
+    {
+        if (per <= 0)
+            return true;
+        if (now_secs >= window_start + static_cast<std::uint32_t>(per)) {
+            window_start = now_secs;
+            count = 0;
+        }
+        return ++count <= max;
+    }
+};
+
 // InitialRateLimit: 2.6's --connect-freq-initial max secs (reflect_filter.c,
 // default 100 per 10 s): at most `max` valid resets are answered per period;
 // an instance made from a cookie gives its reset's place back.

@@ -184,6 +184,12 @@ void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint n
     if (known != nullptr) {
         close_instance(*known, "SIGUSR1[soft,connection-reset] received, client-instance restarting");
         reap();
+    } else if (!connect_freq_.allow(now_secs)) { // 2.6 counts only new addresses
+        log_.logf(kV1,
+                  "MULTI: Connection from %s would exceed new connection frequency limit as controlled by "
+                  "--connect-freq",
+                  from.to_string().c_str());
+        return;
     }
     accept_first(fp, b, from, now);
 }

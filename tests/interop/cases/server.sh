@@ -80,3 +80,21 @@ sc_server-hup() { restart_sc HUP; }
 sc_server-usr1-user() { restart_sc USR1 "user nobody\ngroup nogroup\npersist-tun\npersist-key"; }
 
 ALL+=(iroute server-usr1 server-hup server-usr1-user)
+
+# connect-freq: --connect-freq 1 120 lets the first client in; when it
+# restarts (SIGUSR1: a new socket, so a new source port and a new client
+# for the server) within the period, the server refuses it with 2.6's line.
+# connect-freq-off: the same restart without the option gets back in.
+ALL+=(connect-freq connect-freq-off)
+connect_freq_sc() { # $1: extra server options
+  start_pair "$1" "" && ping_check "$TUN_S" || return 1
+  kill -USR1 "$(cat "$WORK/client.pid")" || return 1
+  wait_log client "SIGUSR1\[hard,\] received, process restarting" 10
+}
+sc_connect-freq() {
+  connect_freq_sc "connect-freq 1 120" || return 1
+  wait_log server "would exceed new connection frequency limit as controlled by --connect-freq" 20 || return 1
+  ! grep -q "Initialization Sequence Completed" <(sed -n '/process restarting/,$p' "$WORK/client.log") ||
+    { log "the restarted client got in despite --connect-freq 1 120"; return 1; }
+}
+sc_connect-freq-off() { connect_freq_sc "" && wait_ready client 40 2; }

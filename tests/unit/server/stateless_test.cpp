@@ -394,3 +394,15 @@ TEST(CookieGate, ACompletedHandshakeDoesNotCountAgainstTheLimit)
     }
     EXPECT_EQ(g.stats().drop_rate, 0u);
 }
+
+TEST(ConnectFreq, AllowsMaxPerWindowThenResetsAndIsOffByDefault)
+{
+    server::ConnectFreq off;
+    for (int i = 0; i < 1000; ++i)
+        EXPECT_TRUE(off.allow(5));
+    server::ConnectFreq f{2, 10};
+    EXPECT_TRUE(f.allow(100));
+    EXPECT_TRUE(f.allow(101));
+    EXPECT_FALSE(f.allow(109)); // a third within the 10 s window
+    EXPECT_TRUE(f.allow(110));  // a new window
+}
