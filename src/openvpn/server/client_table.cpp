@@ -52,6 +52,8 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
     in->addr_str = process::format_real_address(from.sa());
     in->cc = std::move(ch);
     in->inactivity.start(o_.inactive.value_or(0), o_.inactive_bytes, loop_.now());
+    if (o_.session_timeout && *o_.session_timeout > 0)
+        in->session_end = loop_.now() + seconds(*o_.session_timeout);
     if (tcp) {
         in->tcp = std::move(tcp);
         for (std::size_t i = 0; i < in->tcp->batch_size(); ++i)

@@ -67,6 +67,7 @@ struct Server::Instance final : session::ControlHandler {
     bool up = false;          // peer in the data plane, keys installed
     bool auth_failed = false; // AUTH_FAILED sent; dropped at drop_at
     std::optional<TimePoint> drop_at;
+    std::optional<TimePoint> session_end; // --session-timeout (2.6's per-instance session_interval)
     std::optional<NcpResult> ncp;
     std::optional<TimePoint> last_push;
     session::KeyRotation keys;           // its keys in the data plane (while up)

@@ -181,6 +181,11 @@ void Server::on_tick()
             close_instance(*in, "SIGTERM[soft,auth-failure] received, client-instance exiting");
             continue;
         }
+        if (in->session_end && now >= *in->session_end) { // 2.6's check_session_timeout, per client
+            log_.logf(kV1, "%s Session timeout, exiting", in->prefix().c_str());
+            close_instance(*in, "SIGTERM[soft,session-timeout] received, client-instance exiting");
+            continue;
+        }
         if (in->mgmt_exit_at && now >= *in->mgmt_exit_at) {
             close_instance(*in, "SIGTERM[soft,delayed-exit] received, client-instance exiting");
             continue;
@@ -234,7 +239,7 @@ void Server::arm_tick()
             t = std::min(t, *in->drop_at);
         if (auto d = in->inactivity.deadline())
             t = std::min(t, *d);
-        for (const auto& at : {in->mgmt_deadline, in->mgmt_exit_at})
+        for (const auto& at : {in->mgmt_deadline, in->mgmt_exit_at, in->session_end})
             if (at)
                 t = std::min(t, *at);
     }

@@ -81,3 +81,15 @@ exits_session_timeout() {
 }
 sc_session-timeout() { start_pair "" "session-timeout 4" && exits_session_timeout; }
 sc_session-timeout-pushed() { start_pair 'push "session-timeout 4"' "" && exits_session_timeout; }
+
+# session-timeout-server: a server's --session-timeout ends each client's
+# instance n seconds after it began ("Session timeout, exiting", then a soft
+# SIGTERM for that client only); the server keeps running and the client
+# (ping-restart, or the server's restart notice) comes back.
+ALL+=(session-timeout-server)
+sc_session-timeout-server() {
+  start_pair "session-timeout 4" "" || return 1
+  wait_log server "Session timeout, exiting" 15 || return 1
+  wait_log server "SIGTERM\[soft,session-timeout\] received, client-instance exiting" 5 || return 1
+  kill -0 "$(cat "$WORK/server.pid")" 2>/dev/null || { log "the server exited"; return 1; }
+}
