@@ -5,12 +5,14 @@
 # (not keepalive pings) starts it again.
 ALL+=(inactive-client inactive-p2p inactive-secret inactive-server inactive-traffic)
 
-# exits_inactive NAME: NAME's daemon ends by --inactive with status 0.
-exits_inactive() {
+# exits_soft_term NAME LINE SECS REASON WHAT: NAME's daemon logs LINE
+# within SECS, then 2.6's soft SIGTERM with REASON, and exits with status 0
+# (WHAT names the option in the failure message).
+exits_soft_term() {
   local pid rc i
-  wait_log "$1" "Inactivity timeout (--inactive), exiting" 20 || return 1
+  wait_log "$1" "$2" "$3" || return 1
   # The signal line comes after the tunnel's teardown: wait for it as well.
-  wait_log "$1" "SIGTERM\[soft,inactive\] received, process exiting" 20 || return 1
+  wait_log "$1" "SIGTERM\[soft,$4\] received, process exiting" 20 || return 1
   pid=$(cat "$WORK/$1.pid")
   for i in $(seq 1 50); do
     kill -0 "$pid" 2>/dev/null || break
@@ -18,8 +20,10 @@ exits_inactive() {
   done
   wait "$pid"
   rc=$?
-  [ "$rc" = 0 ] || { log "$1 exited with status $rc after --inactive, want 0"; return 1; }
+  [ "$rc" = 0 ] || { log "$1 exited with status $rc after $5, want 0"; return 1; }
 }
+# exits_inactive NAME: NAME's daemon ends by --inactive with status 0.
+exits_inactive() { exits_soft_term "$1" "Inactivity timeout (--inactive), exiting" 20 inactive --inactive; }
 
 # alone NAME NS BIN CONF: one daemon whose peer never shows up.
 alone() { start_daemon "$1" "$2" "$3" "$4"; }
@@ -66,19 +70,7 @@ sc_inactive-traffic() {
 # timers again at a push of timer options): "Session timeout, exiting", a
 # soft SIGTERM with the reason session-timeout, exit status 0.
 ALL+=(session-timeout session-timeout-pushed)
-exits_session_timeout() {
-  local pid rc i
-  wait_log client "Session timeout, exiting" 30 || return 1
-  wait_log client "SIGTERM\[soft,session-timeout\] received, process exiting" 20 || return 1
-  pid=$(cat "$WORK/client.pid")
-  for i in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  wait "$pid"
-  rc=$?
-  [ "$rc" = 0 ] || { log "client exited with status $rc after --session-timeout, want 0"; return 1; }
-}
+exits_session_timeout() { exits_soft_term client "Session timeout, exiting" 30 session-timeout --session-timeout; }
 sc_session-timeout() { start_pair "" "session-timeout 4" && exits_session_timeout; }
 sc_session-timeout-pushed() { start_pair 'push "session-timeout 4"' "" && exits_session_timeout; }
 
