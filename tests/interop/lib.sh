@@ -128,6 +128,17 @@ wait_log() {
   return 1
 }
 
+# no_tunnel WHY: after a refusal was logged, the client's tunnel stays down
+# (2 s more for a late "Initialization Sequence Completed"); WHY is logged
+# when it came up.
+no_tunnel() {
+  sleep 2
+  if grep -q "Initialization Sequence Completed" "$WORK/client.log"; then
+    log "$1"
+    return 1
+  fi
+}
+
 wait_ready() { wait_log "$1" "Initialization Sequence Completed" "${2:-40}" "${3:-1}"; }
 
 # ping_check DEST [v6]: from the client namespace.

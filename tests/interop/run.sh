@@ -228,11 +228,7 @@ sc_socks-proxy() {
 proxy_refused() { # $1 = the client's proxy line, $2 = pattern of the refusal in client.log
   NOWAIT=1 start_pair "" "$1" "proto tcp-server" "proto tcp-client" || return 1
   wait_log client "$2" 30 || return 1
-  sleep 2
-  if grep -q "Initialization Sequence Completed" "$WORK/client.log"; then
-    log "the tunnel came up with wrong proxy credentials"
-    return 1
-  fi
+  no_tunnel "the tunnel came up with wrong proxy credentials" || return 1
 }
 sc_http-proxy-wrong() {
   start_tinyproxy && proxy_refused "http-proxy $UNDER_S $PROXY_HTTP_PORT $K/bad.txt basic" \
