@@ -60,14 +60,6 @@ Result<std::pair<std::string, SecureBytes>> read_user_pass(const options::Option
     return std::pair{user, std::move(p)};
 }
 
-// static_challenge: --static-challenge's text and echo flag, if given.
-std::optional<std::pair<std::string, bool>> static_challenge(const options::Options& o)
-{
-    if (!o.static_challenge || o.static_challenge->size() < 2)
-        return std::nullopt;
-    return std::pair{(*o.static_challenge)[0], std::atoi((*o.static_challenge)[1].c_str()) != 0};
-}
-
 // with_challenge_response: 2.6's SCRV1 password: the response to the static
 // challenge is asked on the terminal ("CHALLENGE: text", echoed when the
 // flag says so) and packed as SCRV1:<base64 password>:<base64 response>.
@@ -76,7 +68,7 @@ Result<SecureBytes> with_challenge_response(const options::Options& o, const Sec
     const auto sc = static_challenge(o);
     if (!sc)
         return SecureBytes(password.span());
-    auto response = process::read_console("CHALLENGE: " + sc->first, sc->second);
+    auto response = process::read_console("CHALLENGE: " + sc->text, sc->echo);
     if (!response)
         return Err("ERROR: could not retrieve static challenge response (" + response.error() + ")");
     const SecureBytes pw64 = io::proxy_wire::base64_encode(password.span());
@@ -97,6 +89,13 @@ Result<SecureBytes> with_challenge_response(const options::Options& o, const Sec
 }
 
 } // namespace
+
+std::optional<StaticChallenge> static_challenge(const options::Options& o)
+{
+    if (!o.static_challenge || o.static_challenge->size() < 2)
+        return std::nullopt;
+    return StaticChallenge{(*o.static_challenge)[0], std::atoi((*o.static_challenge)[1].c_str()) != 0};
+}
 
 // load_credentials: --auth-user-pass from its file, inline block or the
 // terminal; again at a restart after --auth-nocache dropped them.

@@ -2,6 +2,7 @@
 // files (not part of the client's interface).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "openvpn/core/clock.hpp"
@@ -24,5 +25,13 @@ struct Remote {
     std::string host, port, proto;
 };
 Remote remote_of(const options::ConnectionEntry& ce);
+
+// StaticChallenge: --static-challenge's text and echo flag (credentials.cpp);
+// the terminal prompt and the management query both read it from here.
+struct StaticChallenge {
+    std::string text;
+    bool echo = false;
+};
+std::optional<StaticChallenge> static_challenge(const options::Options& o);
 
 } // namespace ovpn::client

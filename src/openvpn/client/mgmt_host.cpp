@@ -6,7 +6,6 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <regex>
@@ -237,9 +236,9 @@ bool Client::mgmt_ask_credentials()
                   up.path.c_str());
     }
     mgmt::UserPassQuery q("Auth");
-    if (base_.static_challenge && base_.static_challenge->size() >= 2) { // " SC:<echo>,<text>"
-        q.static_challenge = (*base_.static_challenge)[0];
-        q.challenge_echo = std::atoi((*base_.static_challenge)[1].c_str()) != 0;
+    if (const auto sc = static_challenge(base_)) { // " SC:<echo>,<text>"
+        q.static_challenge = sc->text;
+        q.challenge_echo = sc->echo;
     }
     if (!mgmt_->engine().query_user_pass(q))
         return false;
