@@ -377,6 +377,24 @@ module in this package delivers its peer notifications (the
 multicast group) only to processes with CAP_NET_ADMIN; the reference module
 gives them to any user.
 .PP
+The files given to
+.BR \-\-status ,
+.B \-\-ifconfig\-pool\-persist
+and
+.B \-\-writepid
+are replaced whole: the new text goes to a hidden file beside the target
+(named after it), is flushed to disk and renamed over it, so a reader or a
+crash at any moment sees the previous contents or the new ones, never a
+truncated file (2.6 rewrites them in place). An existing file keeps its
+permission bits. Where the directory does not let us create a file (read
+only, or not writable after
+.BR \-\-user ),
+or the path is a symbolic link or not a regular file, the file is rewritten
+in place through the descriptor opened at start, as 2.6 does. A file moved
+away (log rotation) is written anew at its path at the next write; 2.6 goes
+on writing the moved file. A process killed during a write can leave its
+hidden temporary behind.
+.PP
 Every TCP link socket has TCP_NODELAY set, so
 .B \-\-socket\-flags TCP_NODELAY
 and

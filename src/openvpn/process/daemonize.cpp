@@ -8,6 +8,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include "openvpn/core/replace_file.hpp"
 #include "openvpn/options/options.hpp"
 
 namespace ovpn::process {
@@ -56,16 +57,22 @@ PidFile::~PidFile()
         remove();
 }
 
+// write: replaced by rename where the directory allows (a SIGKILL during
+// start never leaves an empty pid file behind), else written in place.
 Status<> PidFile::write(const std::string& path, bool remove_at_exit)
 {
-    std::FILE* fp = std::fopen(path.c_str(), "w");
-    if (fp == nullptr)
-        return Err(
-            strfmt("Open error on pid file %s: %s (errno=%d)", path.c_str(), std::strerror(errno), errno));
-    std::fprintf(fp, "%u\n", static_cast<unsigned>(::getpid()));
-    if (std::fclose(fp) != 0)
-        return Err(
-            strfmt("Close error on pid file %s: %s (errno=%d)", path.c_str(), std::strerror(errno), errno));
+    const std::string text = strfmt("%u\n", static_cast<unsigned>(::getpid()));
+    auto r = replace_file(path, text, 0644);
+    if (!r || *r == ReplaceOutcome::NotHere) {
+        std::FILE* fp = std::fopen(path.c_str(), "w");
+        if (fp == nullptr)
+            return Err(strfmt("Open error on pid file %s: %s (errno=%d)", path.c_str(), std::strerror(errno),
+                              errno));
+        std::fputs(text.c_str(), fp);
+        if (std::fclose(fp) != 0)
+            return Err(strfmt("Close error on pid file %s: %s (errno=%d)", path.c_str(), std::strerror(errno),
+                              errno));
+    }
     path_ = path;
     remove_ = remove_at_exit;
     return Ok{};

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "openvpn/core/log.hpp"
+#include "openvpn/core/replace_file.hpp"
 #include "openvpn/options/options.hpp"
 
 namespace ovpn::process {
@@ -226,22 +227,46 @@ bool StatusFile::due(TimePoint now) const
     return interval_.count() > 0 && now - *last_ >= interval_;
 }
 
+// write: by rename while the directory lets us (issue 15: a SIGKILL never
+// leaves a truncated file), then the held descriptor is moved to the new
+// file, so that after a privilege drop takes the directory away the file
+// can still be rewritten in place through it, as 2.6 always does.
 Status<> StatusFile::write(const std::string& text, TimePoint now)
 {
     last_ = now;
+    if (!in_place_) {
+        auto r = replace_file(path_, text, 0600);
+        if (!r)
+            return Err(strfmt("status file %s: %s", path_.c_str(), r.error().c_str()));
+        if (*r == ReplaceOutcome::Replaced) {
+            reopen();
+            return Ok{};
+        }
+        in_place_ = true;
+    }
+    return write_in_place(text);
+}
+
+void StatusFile::reopen()
+{
+    const int fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        in_place_ = false; // nothing to fall back on; keep renaming
+        return;
+    }
+    if (fd_ >= 0)
+        ::close(fd_);
+    fd_ = fd;
+}
+
+Status<> StatusFile::write_in_place(const std::string& text)
+{
     if (auto s = open(); !s)
         return s;
     if (::lseek(fd_, 0, SEEK_SET) < 0)
         return Err(strfmt("status file %s: seek: %s", path_.c_str(), std::strerror(errno)));
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return Err(strfmt("status file %s: write: %s", path_.c_str(), std::strerror(errno)));
-        done += static_cast<std::size_t>(n);
-    }
+    if (auto s = write_all(fd_, text); !s)
+        return Err(strfmt("status file %s: write: %s", path_.c_str(), s.error().c_str()));
     if (::ftruncate(fd_, static_cast<off_t>(text.size())) != 0)
         return Err(strfmt("Failed to truncate status file %s: %s", path_.c_str(), std::strerror(errno)));
     return Ok{};

@@ -127,7 +127,8 @@ public:
 
     // due: true when no write happened yet or `interval` passed since the last.
     bool due(TimePoint now) const;
-    // write: replace the file's contents with `text` and remember `now`.
+    // write: replace the file's contents with `text` (atomically where the
+    // directory allows, see status.cpp) and remember `now`.
     Status<> write(const std::string& text, TimePoint now);
 
     const std::string& path() const noexcept { return path_; }
@@ -135,11 +136,14 @@ public:
 
 private:
     Status<> open();
+    void reopen();
+    Status<> write_in_place(const std::string& text);
 
     std::string path_;
     std::chrono::seconds interval_;
     std::optional<TimePoint> last_;
     int fd_ = -1;
+    bool in_place_ = false; // the path cannot take a rename (see replace_file)
 };
 
 // make_status_file: the StatusFile for --status file [n] (2.6's default

@@ -4,12 +4,18 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 #include "openvpn/process/status.hpp"
 
@@ -207,7 +213,27 @@ std::string slurp(const std::string& path)
     return ss.str();
 }
 
-TEST_F(StatusTest, FileIsTruncatedAtOpenAndRewrittenInPlace)
+std::vector<std::string> entries(const std::string& dir)
+{
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// temp_growing: a temporary beside the status file has bytes in it.
+bool temp_growing(const std::string& dir)
+{
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        std::error_code ec; // the temporary may be renamed away meanwhile
+        if (e.path().filename().string().rfind(".status.", 0) == 0 && e.file_size(ec) > 0 && !ec)
+            return true;
+    }
+    return false;
+}
+
+TEST_F(StatusTest, FileIsTruncatedAtOpenAndReplacedWhole)
 {
     char dir[] = "/tmp/proc-status-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
@@ -215,13 +241,14 @@ TEST_F(StatusTest, FileIsTruncatedAtOpenAndRewrittenInPlace)
     {
         std::ofstream(path) << "old contents that are long\n";
     }
+    ASSERT_EQ(chmod(path.c_str(), 0640), 0);
     FakeClock clock;
     StatusFile f(path, std::chrono::seconds(10));
     EXPECT_EQ(slurp(path), ""); // truncated at start-up, like 2.6
-    struct stat st {};
-    ASSERT_EQ(stat(path.c_str(), &st), 0);
     EXPECT_TRUE(f.due(clock.now()));
     ASSERT_TRUE(f.write("a long first text\n", clock.now()));
+    struct stat st {}; // (the file in place now is held open, so its inode is not reused)
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
     EXPECT_FALSE(f.due(clock.now()));
     clock.advance(std::chrono::seconds(9));
     EXPECT_FALSE(f.due(clock.now()));
@@ -231,9 +258,96 @@ TEST_F(StatusTest, FileIsTruncatedAtOpenAndRewrittenInPlace)
     EXPECT_EQ(slurp(path), "short\n");
     struct stat st2 {};
     ASSERT_EQ(stat(path.c_str(), &st2), 0);
-    EXPECT_EQ(st.st_ino, st2.st_ino); // same file, rewritten in place
+    EXPECT_NE(st.st_ino, st2.st_ino);                            // a new file renamed over the old
+    EXPECT_EQ(st2.st_mode & 07777, 0640u);                       // the admin's mode is kept
+    EXPECT_EQ(entries(dir), std::vector<std::string>{"status"}); // no temporary left
     unlink(path.c_str());
     rmdir(dir);
+}
+
+TEST_F(StatusTest, SymlinkIsWrittenThroughInPlace)
+{
+    char dir[] = "/tmp/proc-status-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    const std::string real = std::string(dir) + "/real";
+    const std::string link = std::string(dir) + "/link";
+    ASSERT_EQ(symlink(real.c_str(), link.c_str()), 0);
+    FakeClock clock;
+    StatusFile f(link, std::chrono::seconds(10));
+    ASSERT_TRUE(f.write("through the link\n", clock.now()));
+    struct stat st {};
+    ASSERT_EQ(lstat(link.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISLNK(st.st_mode)); // not replaced by a regular file
+    EXPECT_EQ(slurp(real), "through the link\n");
+    unlink(link.c_str());
+    unlink(real.c_str());
+    rmdir(dir);
+}
+
+// After a privilege drop the directory is no longer ours: the descriptor held
+// since the last rename (opened as root) still rewrites the file, as in 2.6.
+TEST_F(StatusTest, WritesInPlaceAfterPrivilegeDrop)
+{
+    if (geteuid() != 0)
+        FAIL() << "needs root (the unit tests run as root in CI)";
+    char dir[] = "/tmp/proc-status-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    ASSERT_EQ(chmod(dir, 0755), 0);
+    const std::string path = std::string(dir) + "/status";
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        FakeClock clock;
+        StatusFile f(path, std::chrono::seconds(1));
+        const bool root_ok = static_cast<bool>(f.write("as root\n", clock.now()));
+        const bool dropped = setresgid(65534, 65534, 65534) == 0 && setresuid(65534, 65534, 65534) == 0;
+        const bool after_ok = static_cast<bool>(f.write("after the drop\n", clock.now()));
+        _exit(root_ok && dropped && after_ok ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT_EQ(slurp(path), "after the drop\n");
+    unlink(path.c_str());
+    rmdir(dir);
+}
+
+// A writer killed while it rewrites the file leaves the old text or the new
+// one, never part of the new: the parent waits until the big write is under
+// way (the target or a temporary beside it has changed), then SIGKILLs.
+TEST_F(StatusTest, SigkillDuringWriteLeavesAWholeFile)
+{
+    char dir[] = "/tmp/proc-status-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    const std::string path = std::string(dir) + "/status";
+    const std::string first = "first complete text\nEND\n";
+    const std::string big(64u << 20, 'B');
+    int ready[2];
+    ASSERT_EQ(pipe(ready), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        FakeClock clock;
+        StatusFile f(path, std::chrono::seconds(1));
+        (void)f.write(first, clock.now());
+        (void)!::write(ready[1], "x", 1);
+        for (;;)
+            (void)f.write(big, clock.now());
+    }
+    char c = 0;
+    ASSERT_EQ(read(ready[0], &c, 1), 1);
+    std::error_code ec;
+    while (std::filesystem::file_size(path, ec) == first.size() && !temp_growing(dir))
+        ;
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+    const std::string left = slurp(path);
+    EXPECT_TRUE(left == first || left == big) << "a torn file of " << left.size() << " bytes";
+    for (const auto& e : entries(dir))
+        unlink((std::string(dir) + "/" + e).c_str());
+    rmdir(dir);
+    close(ready[0]);
+    close(ready[1]);
 }
 
 TEST_F(StatusTest, ZeroIntervalIsNeverDue)
