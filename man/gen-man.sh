@@ -176,6 +176,9 @@ a server without
 .BR "\-\-topology subnet" ;
 .BR \-\-management\-query\-proxy ;
 .BR \-\-bind\-dev ;
+.B \-\-block\-ipv6
+in the configuration (2.6 keeps offload on and does not block; pushed,
+it is ignored under offload as in 2.6);
 and the ovpn\-dco\-v2 kernel family not being available.
 .SH MANAGEMENT INTERFACE
 .B \-\-management

@@ -62,8 +62,9 @@ enum class Drop : std::uint8_t {
     LinkSendFailed,
     LinkWouldBlock,
     TunWriteFailed,
-    TooBig,    // does not fit the buffer after headers
-    BadSource, // multi_peer: source not the peer's address or iroute (2.6 "bad source address")
+    TooBig,      // does not fit the buffer after headers
+    BadSource,   // multi_peer: source not the peer's address or iroute (2.6 "bad source address")
+    Ipv6Blocked, // --block-ipv6: an IPv6 packet from tun, answered with ICMPv6 unreachable
     Count
 };
 const char* drop_name(Drop d) noexcept;
@@ -88,6 +89,10 @@ struct UserspaceConfig {
     // 2.6's multi.c. Off (client, p2p): everything goes to the one peer.
     bool multi_peer = false;
     std::size_t batch = 32;
+    // block_ipv6: --block-ipv6: every IPv6 packet read from tun is dropped
+    // and answered, into tun, with an ICMPv6 unreachable from this address
+    // (2.6: the --ifconfig-ipv6 remote, else fe80::7).
+    std::optional<in6_addr> block_ipv6;
     // tx_packet_id_start: keys send ids from this + 1 (tests reach 2.6's
     // renegotiation mark with it; 0 in the daemon).
     std::uint32_t tx_packet_id_start = 0;
@@ -158,6 +163,7 @@ private:
     bool forward_c2c(Peer& from, std::span<PacketBuf> one, TimePoint now);
     void broadcast(const PacketBuf& pkt, const Peer* except, TimePoint now);
     void send_tun_batch(std::span<PacketBuf> pkts, TimePoint now);
+    std::size_t refuse_ipv6(std::span<PacketBuf> pkts);
     void encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
     bool frame_one(Peer& p, PacketBuf& b, TimePoint now);
     void seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
@@ -185,6 +191,7 @@ private:
     std::unordered_map<PeerId, std::unique_ptr<Peer>> peers_;
     std::vector<PacketBuf> tx_batch_;
     std::vector<PacketBuf> ctl_buf_;    // one buffer for pings / OCC
+    std::vector<PacketBuf> reply_buf_;  // one buffer for answers into tun (block_ipv6)
     std::vector<PacketBuf> frag_bufs_;  // pieces of one fragmented packet
     std::vector<std::uint8_t> scratch_; // LZ4 work area
     DropCounters drops_;

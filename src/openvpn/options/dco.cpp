@@ -88,6 +88,16 @@ void host_blockers(const Options& o, const DcoHost& host, std::vector<DcoBlocker
             "offload");
 }
 
+// userspace_blockers: what this build does only on the userspace data path
+// (2.6 keeps DCO on and silently skips these). Given in the config, they
+// keep the data channel in userspace; pushed, they are ignored under DCO
+// as in 2.6.
+void userspace_blockers(const Options& o, std::vector<DcoBlocker>& v)
+{
+    if (o.block_ipv6)
+        add(v, "block-ipv6", "Note: --block-ipv6 disables data channel offload.");
+}
+
 // dedupe: one line per option (several <connection> entries may repeat one).
 void dedupe(std::vector<DcoBlocker>& v)
 {
@@ -158,6 +168,7 @@ DcoVerdict dco_verdict(const Options& o, const DcoHost& host)
         add(v, "management-query-proxy", "Note: --management-query-proxy disables data channel offload.");
     if (o.bind_dev)
         add(v, "bind-dev", "Note: bind-dev not supported with DCO, disabling data channel offload");
+    userspace_blockers(o, v);
     if (o.mktun)
         add(v, "mktun", "Note: --mktun does not support DCO. Creating TUN interface.");
     if (!host.kernel_family)

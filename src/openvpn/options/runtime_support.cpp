@@ -39,7 +39,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"shaper", kBoth, "traffic shaping is not implemented"},
         {"http-proxy-override", kBoth, "is not implemented (use --http-proxy in the config)"},
         // client side
-        {"block-ipv6", kBoth, "dropping IPv6 inside the tunnel is not implemented"},
         {"single-session", kBoth, "is not implemented"},
         // devices and sockets
         {"lladdr", kBoth, kTap},

@@ -558,7 +558,9 @@ const OptionSpec kTable[] = {
      "Send all traffic through the tunnel."},
     {"redirect-private", 0, kAny, P_ROUTE, Dco::Ok, 0, list<&O::redirect_private>, "[flags]",
      "Like --redirect-gateway without changing the default route."},
-    {"block-ipv6", 0, 0, P_ROUTE, Dco::Ok, 0, flag<&O::block_ipv6>, "", "Drop IPv6 traffic in the tunnel."},
+    {"block-ipv6", 0, 0, P_ROUTE, Dco::Blocks, 0, flag<&O::block_ipv6>, "",
+     "Answer every IPv6 packet routed into the tunnel with an ICMPv6 no-route message from the "
+     "--ifconfig-ipv6 remote (fe80::7 without one) instead of sending it. Turns offload off."},
     {"client-nat", 4, 4, P_ROUTE, Dco::Ok, 0, h_client_nat, "snat|dnat net mask alias",
      "Stateless NAT of tunnelled packets."},
     {"allow-recursive-routing", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "",

@@ -1,6 +1,8 @@
 // session/make_data_plane.cpp: see make_data_plane.hpp.
 #include "openvpn/session/make_data_plane.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 
 #include "dco/availability.hpp"
@@ -25,6 +27,17 @@ void set_txqueuelen(const std::string& ifname, int qlen, Logger& log)
         log.logf(Verb::Info, "TUN/TAP TX queue length set to %d", qlen);
 }
 
+// block_ipv6_source: where --block-ipv6's answers come from: the
+// --ifconfig-ipv6 remote (given or pushed), else fe80::7, as 2.6.
+in6_addr block_ipv6_source(const options::Options& o)
+{
+    in6_addr a{};
+    if (o.ifconfig_ipv6 && ::inet_pton(AF_INET6, o.ifconfig_ipv6->second.c_str(), &a) == 1)
+        return a;
+    (void)::inet_pton(AF_INET6, "fe80::7", &a);
+    return a;
+}
+
 // open_userspace: the tun device (or --dev null) and a UserspaceDataPlane
 // on it.
 Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& o, PlaneMode mode,
@@ -43,6 +56,8 @@ Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& 
     uc.static_key = o.secret.has_value();
     uc.multi_peer = mode == PlaneMode::MultiPeer;
     uc.client_to_client = uc.multi_peer && o.client_to_client;
+    if (o.block_ipv6)
+        uc.block_ipv6 = block_ipv6_source(o);
     auto dp = std::make_unique<data::UserspaceDataPlane>(std::move(*t), uc);
     log.logf(kV1, "TUN/TAP device %s opened", dp->device().name.c_str());
     if (tc.dev != "null" && o.txqueuelen.value_or(0) > 0)

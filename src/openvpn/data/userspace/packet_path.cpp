@@ -9,6 +9,7 @@
 // prefix, with the source check and client-to-client of 2.6's multi.c.
 #include <cstring>
 
+#include "openvpn/data/ip_rewrite.hpp"
 #include "openvpn/data/mssfix.hpp"
 #include "openvpn/data/userspace/peer.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
@@ -271,10 +272,34 @@ void UserspaceDataPlane::seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimeP
         p.last_tx = now;
 }
 
+// refuse_ipv6: --block-ipv6: each IPv6 packet of the batch is answered into
+// tun and dropped (2.6's process_incoming_tun, client and server alike).
+// Returns how many packets are left, at the front.
+std::size_t UserspaceDataPlane::refuse_ipv6(std::span<PacketBuf> pkts)
+{
+    std::size_t left = 0;
+    for (std::size_t i = 0; i < pkts.size(); ++i) {
+        if (!is_ipv6_packet(pkts[i].span())) {
+            if (left != i)
+                std::swap(pkts[left], pkts[i]);
+            ++left;
+            continue;
+        }
+        drops_.add(Drop::Ipv6Blocked);
+        if (icmp6_unreachable(pkts[i].span(), *cfg_.block_ipv6, reply_buf_[0]))
+            (void)tun_->write(std::span<PacketBuf>(reply_buf_));
+    }
+    return left;
+}
+
 // send_tun_batch: one batch read from tun, to the one peer (client, p2p) or
 // routed packet by packet (server; batches per peer come with workers).
 void UserspaceDataPlane::send_tun_batch(std::span<PacketBuf> pkts, TimePoint now)
 {
+    if (cfg_.block_ipv6)
+        pkts = pkts.first(refuse_ipv6(pkts));
+    if (pkts.empty())
+        return;
     if (peers_.size() == 1 && !cfg_.multi_peer) {
         Peer& p = *peers_.begin()->second;
         if (!p.can_send()) {

@@ -26,10 +26,10 @@ Err<std::string> no_peer(PeerId id)
 const char* drop_name(Drop d) noexcept
 {
     static constexpr const char* kNames[] = {
-        "too-short",        "unknown-peer",     "no-key",  "unknown-key-id",
-        "bad-opcode",       "auth-failed",      "replay",  "packet-id-wrap",
-        "bad-compression",  "bad-fragment",     "no-link", "link-send-failed",
-        "link-would-block", "tun-write-failed", "too-big", "bad-source"};
+        "too-short",   "unknown-peer",     "no-key",           "unknown-key-id",   "bad-opcode",
+        "auth-failed", "replay",           "packet-id-wrap",   "bad-compression",  "bad-fragment",
+        "no-link",     "link-send-failed", "link-would-block", "tun-write-failed", "too-big",
+        "bad-source",  "ipv6-blocked"};
     auto i = static_cast<std::size_t>(d);
     return i < std::size(kNames) ? kNames[i] : "unknown";
 }
@@ -53,6 +53,7 @@ UserspaceDataPlane::UserspaceDataPlane(std::unique_ptr<tun::TunDevice> tun, cons
     for (std::size_t i = 0; i < batch; ++i)
         tx_batch_.emplace_back();
     ctl_buf_.emplace_back();
+    reply_buf_.emplace_back();
     for (std::size_t i = 0; i < kMaxFragPieces; ++i)
         frag_bufs_.emplace_back();
 }

@@ -1,0 +1,34 @@
+# tests/interop/cases/session.sh: session options 2.6 applies to the
+# packets in the tunnel (issue 13; sourced by run.sh), each proven by its
+# effect on the traffic, not by the log.
+#   block-ipv6: both peers with --block-ipv6 and IPv6 in the tunnel: a ping
+#               -6 through the tunnel, from the client and from the server,
+#               is answered with ICMPv6 "Destination unreachable: No route"
+#               from the --ifconfig-ipv6 remote (the server's address on
+#               the client, fd94::2 on the server, as 2.6),
+#               and no echo reply comes back.
+ALL+=(block-ipv6)
+
+# unreachable_from NS DEST SRC: ping -6 DEST in NS gets no reply but 2.6's
+# ICMPv6 no-route answer, from SRC.
+unreachable_from() {
+  local out
+  out=$(ip netns exec "$1" ping -6 -c 2 -i 0.3 -W 2 "$2" 2>&1)
+  case "$out" in
+  *"From $3 icmp_seq=1 Destination unreachable: No route"*) ;;
+  *) log "ping -6 $2 in $1: no ICMPv6 no-route answer: $(echo "$out" | tr '\n' ' ')"; return 1 ;;
+  esac
+  case "$out" in
+  *" 0 received"*) ;;
+  *) log "ping -6 $2 in $1 got echo replies through --block-ipv6"; return 1 ;;
+  esac
+}
+
+sc_block-ipv6() {
+  start_pair "server-ipv6 fd94::/64\nblock-ipv6" "block-ipv6" && ping_check "$TUN_S" || return 1
+  local cli6
+  cli6=$(ip -n "$NS_C" -6 addr show scope global | sed -n 's/.*inet6 \(fd94::[0-9a-f:]*\)\/64.*/\1/p' | head -1)
+  [ -n "$cli6" ] || { log "the client has no fd94:: address"; return 1; }
+  # 2.6's server answers from its ifconfig-ipv6 remote, fd94::2
+  unreachable_from "$NS_C" "$TUN6_S" "$TUN6_S" && unreachable_from "$NS_S" "$cli6" fd94::2
+}
