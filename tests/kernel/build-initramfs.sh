@@ -117,6 +117,17 @@ if [ -f "$nlsrc" ]; then
   rm -f "$nlbin"
 fi
 
+# kstress: the stress driver of scenarios 91-97 (kstress/, libnl + OpenSSL).
+ksbin=$(mktemp /tmp/kvmt-kstress.XXXXXX)
+# shellcheck disable=SC2046
+if ! gcc -O2 -Wall -Wextra -Werror $(pkg-config --cflags libnl-genl-3.0 libcrypto) -o "$ksbin" "$here"/kstress/*.c \
+  $(pkg-config --libs libnl-genl-3.0 libcrypto); then
+  rm -f "$ksbin"
+  die "kstress/*.c does not build"
+fi
+copy_elf "$ksbin" /ktest/bin/kstress
+rm -f "$ksbin"
+
 # Kernel modules: the whole crypto directories (the kernel asks for algorithm
 # templates on demand), the tunnel/veth/tun drivers, with their dependencies.
 mdir=$kroot/lib/modules/$kver

@@ -56,7 +56,7 @@ passed=0
 failed=0
 echo "KTEST-INFO kernel $(uname -r) label $KT_LABEL cpus $(grep -c ^processor /proc/cpuinfo)"
 
-dmesg_pat='(^|[^A-Za-z])BUG[: ]|WARNING:|Oops|refcount_t|general protection'
+dmesg_pat='(^|[^A-Za-z])BUG[: ]|WARNING:|Oops|refcount_t|general protection|unregister_netdevice: waiting'
 
 # Load the module under test and the drivers every scenario needs.
 if ! out=$(/sbin/modprobe -v "$KT_MODULE" 2>&1) || ! grep -q '^ovpn_dco_v2 ' /proc/modules; then

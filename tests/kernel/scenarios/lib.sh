@@ -471,3 +471,110 @@ kt_no_userspace_data() {
     [ "$after" = "$before" ] || kt_fail "$name: userspace_data_packets went from $before to $after during the transfer"
   fi
 }
+
+# ---- stress (scenarios 91-97: kstress, ../kstress/) ----
+KT_KSTRESS=${KT_KSTRESS:-/ktest/bin/kstress}
+
+# kt_stress_topo: netns kss with the MP ovpn-dco device ks0 (10.99.0.1/16)
+# and veth 10.98.0.1, netns ksc with veth 10.98.0.2 (the emulated clients).
+kt_stress_topo() {
+  kt_require "$KT_KSTRESS" "$KT_NLTOOL"
+  kt_netns kss ksc
+  kt_link kss 10.98.0.1/24 ksc 10.98.0.2/24
+  kt_in kss "$KT_NLTOOL" newlink ks0 mp || kt_fail "ovpn-dco MP device ks0 in kss"
+  "$KT_IP" -n kss addr add 10.99.0.1/16 dev ks0 || kt_fail "address on ks0"
+  "$KT_IP" -n kss link set ks0 up || kt_fail "ks0 up"
+}
+
+# kt_stress_keyfile FILE A B: AES-256-GCM key file for ovpn-dco-cli (two
+# halves, key + nonce tail; A and B are 8 hex digits).
+kt_stress_keyfile() {
+  printf '%s\n%s\n' "$2$2$2$2$2$2$2$2 0102030405060708" "$3$3$3$3$3$3$3$3 1112131415161718" >"$1"
+}
+
+# kt_stress_steady: a real P2P ovpn-dco client in netns ksp (ks0,
+# 10.99.250.2) as peer 1 of kss's ks0, over veth 10.97.0.0/24 (UDP 1194),
+# set up through ovpn-dco-cli as scenario 51 does; proved with a ping.
+kt_stress_steady() {
+  kt_require "$KT_DCO_CLI"
+  kt_netns ksp
+  kt_link kss 10.97.0.1/24 ksp 10.97.0.2/24
+  kt_stress_keyfile "$KT_WORK/steady.key" 0badcafe 5eed1234
+  kt_cli ksp new-iface ks0 p2p
+  "$KT_IP" -n ksp addr add 10.99.250.2/16 dev ks0 || kt_fail "address on ksp ks0"
+  "$KT_IP" -n ksp link set ks0 up || kt_fail "ksp ks0 up"
+  kt_cli_bg steady-s kss '^ready' new-peer ks0 1 1194 10.97.0.2 1194 10.99.250.2
+  kt_cli_bg steady-c ksp '^ready' new-peer ks0 1 1194 10.97.0.1 1194
+  kt_cli kss new-key ks0 1 primary 0 aes 0 "$KT_WORK/steady.key"
+  kt_cli ksp new-key ks0 1 primary 0 aes 1 "$KT_WORK/steady.key"
+  kt_ping ksp 10.99.0.1
+}
+
+# kt_stress_ping_start NAME NS ADDR: fast pings (50/s) in the background
+# until kt_stress_ping_stop NAME, which prints "SENT RECEIVED": SENT is the
+# highest sequence number answered, so only losses before the last answer
+# count.
+kt_stress_ping_start() {
+  # ip netns exec forks: the pid to signal is the one ping gets (sh execs it)
+  "$KT_IP" netns exec "$2" sh -c 'echo $$ >"$1"; exec "$2" -i 0.02 -W 5 "$3"' sh "$KT_WORK/$1.ppid" "$KT_PING" "$3" \
+    >"$KT_WORK/$1.ping" 2>&1 &
+  echo $! >>"$KT_WORK/pids"
+  local i=0
+  while [ ! -s "$KT_WORK/$1.ppid" ]; do
+    i=$((i + 1))
+    [ "$i" -lt 100 ] || kt_fail "ping in $2 did not start: $(cat "$KT_WORK/$1.ping")"
+    sleep 0.1
+  done
+  cat "$KT_WORK/$1.ppid" >>"$KT_WORK/pids"
+}
+kt_stress_ping_stop() {
+  local pid
+  pid=$(cat "$KT_WORK/$1.ppid")
+  kill -INT "$pid" 2>/dev/null
+  sleep 1
+  kill -TERM "$pid" 2>/dev/null
+  sed -n 's/.*icmp_seq=\([0-9]*\) .*/\1/p' "$KT_WORK/$1.ping" | sort -n -u |
+    awk '{ n++; if ($1 > m) m = $1 } END { print m + 0, n + 0 }'
+}
+
+# kt_stress_iperf_start SRV_NS SRV_ADDR CLI_NS: 1 MB iperf3 transfers one
+# after the other until kt_stress_iperf_stop, which fails the scenario if one
+# did not complete and prints how many did.
+kt_stress_iperf_start() {
+  rm -f "$KT_WORK/iperf.stop" "$KT_WORK/iperf.fail"
+  (
+    n=0
+    while [ ! -f "$KT_WORK/iperf.stop" ]; do
+      if ! (kt_tcp_transfer "$1" "$2" "$3" "-n 1M") >>"$KT_WORK/iperf.log" 2>&1; then
+        echo "transfer $n failed" >"$KT_WORK/iperf.fail"
+        break
+      fi
+      n=$((n + 1))
+      echo "$n" >"$KT_WORK/iperf.count"
+    done
+  ) &
+  echo $! >"$KT_WORK/iperf.loop"
+  echo $! >>"$KT_WORK/pids"
+}
+kt_stress_iperf_stop() {
+  touch "$KT_WORK/iperf.stop"
+  wait "$(cat "$KT_WORK/iperf.loop")" 2>/dev/null
+  if [ -f "$KT_WORK/iperf.fail" ]; then
+    tail -n 20 "$KT_WORK/iperf.log" >&2
+    kt_fail "iperf3 through the tunnel: $(cat "$KT_WORK/iperf.fail")"
+  fi
+  cat "$KT_WORK/iperf.count" 2>/dev/null || echo 0
+}
+
+# kt_kstress NAME ARGS...: run kstress ARGS (it enters the namespaces
+# itself); output in $KT_WORK/NAME.out and in the scenario's output; fails
+# with the first BAD line.
+kt_kstress() {
+  local name=$1 rc
+  shift
+  kt_log "kstress $*"
+  "$KT_KSTRESS" "$@" >"$KT_WORK/$name.out" 2>&1
+  rc=$?
+  cat "$KT_WORK/$name.out"
+  [ "$rc" -eq 0 ] || kt_fail "kstress $1 (exit $rc): $(grep -m1 '^BAD' "$KT_WORK/$name.out")"
+}
