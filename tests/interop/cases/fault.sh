@@ -115,15 +115,16 @@ xfer_stop() {
 }
 xfer() { xfer_start "$1" "$2" && xfer_wait "$1"; }
 
-LOSSY="--seed 1 --drop 0.1 --reorder 0.1 --dup 0.02 --corrupt 0.01"
+LOSSY="--seed ${FAULT_SEED:-1} --drop 0.1 --reorder 0.1 --dup 0.02 --corrupt 0.01 --truncate 0.01"
 
-# fault-lossy: 10 % loss, 10 % reordering, 2 % duplicates and 1 % corrupted
-# datagrams each way; 50 MiB arrive intact. tls-auth drops the corrupted
-# control packets before TLS sees them.
+# fault-lossy: 10 % loss, 10 % reordering, 2 % duplicates, 1 % corrupted and
+# 1 % truncated datagrams each way; 50 MiB arrive intact. tls-auth drops the
+# damaged control packets before TLS sees them (without a wrap a damaged
+# TLS record ends the TLS session: a restart, in 2.6 as well).
 sc_fault-lossy() {
   # shellcheck disable=SC2086
   start_relay $LOSSY && fault_pair "tls-auth $K/ta.key 0" "tls-auth $K/ta.key 1" || return 1
-  xfer 5001 50 && relay_has dropped reordered duplicated corrupted
+  xfer 5001 50 && relay_has dropped reordered duplicated corrupted truncated
 }
 
 # fault-lossy-reneg: the same with a data channel rekey every 5 s on both
@@ -139,7 +140,7 @@ sc_fault-lossy-reneg() {
   after=$(grep -c "Control Channel: TLS" "$WORK/client.log")
   log "TLS sessions on the client: $before before the transfer, $after after"
   [ "$after" -ge $((before + 3)) ] || { log "fewer than 3 rekeys during the transfer"; return 1; }
-  relay_has dropped reordered duplicated corrupted
+  relay_has dropped reordered duplicated corrupted truncated
 }
 
 # status_clients: CLIENT_LIST rows in the server's status file, once it was
@@ -221,4 +222,27 @@ sc_fault-mtu-fragment() {
   xfer 5001 10 || return 1
   o=$(relay_count oversize) || return 1
   [ "$o" = 0 ] || { log "$o datagrams were over 1300 bytes with --fragment 1300"; return 1; }
+}
+
+# fault-nowrap-reneg (not in FAULT_CASES: ours fails it by chance, see
+# below): the faults of fault-lossy, a rekey every 5 s, no tls-auth /
+# tls-crypt wrap, 60 s of pings (20 a second). 2.6.1+ peers protect every
+# renegotiation with dynamic tls-crypt (IV_PROTO bit 9, pushed as
+# "protocol-flags ... dyn-tls-crypt"), so 2.6 <-> 2.6 (--mode ref) rides out
+# the damaged datagrams without a restart. Ours does not offer dynamic
+# tls-crypt, so in every pairing with ours a damaged control packet of a
+# rekey can end the TLS session (a restart) or leave the two ends on
+# different keys until --ping-restart. FAULT_SEED picks another fault
+# sequence. Run it by name:
+#   bash tests/interop/run.sh --mode ref|both|client|server fault-nowrap-reneg
+sc_fault-nowrap-reneg() {
+  # shellcheck disable=SC2086
+  start_relay $LOSSY && fault_pair "reneg-sec 5" "reneg-sec 5" || return 1
+  ip netns exec "$NS_C" ping -q -i 0.05 -w 60 "$TUN_S" >"$WORK/ping.log" 2>&1
+  log "$(grep -h "packets transmitted" "$WORK/ping.log"); $(grep -c "Control Channel: TLS" "$WORK/client.log") TLS sessions"
+  if grep -q "process restarting" "$WORK/client.log" || grep -q "client-instance restarting" "$WORK/server.log"; then
+    log "restarted: $(grep -h "process restarting\|client-instance restarting" "$WORK/client.log" "$WORK/server.log" | head -3)"
+    return 1
+  fi
+  relay_has corrupted truncated
 }
