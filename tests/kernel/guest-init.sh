@@ -115,6 +115,8 @@ for s in $scripts; do
   failed=$((failed + 1))
   if [ "$rc" -eq 0 ]; then
     echo "KTEST $name FAIL dmesg: $finding"
+    # what the scenario reported (e.g. the fuzzer's seed, to replay it)
+    grep '^INFO:' "$KT_WORK/output" | tail -n1 | sed 's/^/  | /'
   else
     [ "$rc" -eq 143 ] && [ -z "$detail" ] && detail="timed out after ${t}s"
     [ -n "$detail" ] || detail="exit $rc"
