@@ -179,6 +179,8 @@ a server without
 .B \-\-block\-ipv6
 in the configuration (2.6 keeps offload on and does not block; pushed,
 it is ignored under offload as in 2.6);
+.B \-\-passtos
+(2.6 keeps offload on and does not copy the TOS);
 and the ovpn\-dco\-v2 kernel family not being available.
 .SH MANAGEMENT INTERFACE
 .B \-\-management

@@ -93,6 +93,10 @@ struct UserspaceConfig {
     // and answered, into tun, with an ICMPv6 unreachable from this address
     // (2.6: the --ifconfig-ipv6 remote, else fe80::7).
     std::optional<in6_addr> block_ipv6;
+    // passtos: --passtos: before an IPv4 packet from tun is sent, its TOS
+    // byte becomes the link socket's (kept for what follows, pings too, as
+    // 2.6's). Packets then go out one by one.
+    bool passtos = false;
     // tx_packet_id_start: keys send ids from this + 1 (tests reach 2.6's
     // renegotiation mark with it; 0 in the daemon).
     std::uint32_t tx_packet_id_start = 0;
@@ -165,6 +169,7 @@ private:
     void send_tun_batch(std::span<PacketBuf> pkts, TimePoint now);
     std::size_t refuse_ipv6(std::span<PacketBuf> pkts);
     void encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
+    void pass_tos(Peer& p, const PacketBuf& pkt);
     bool frame_one(Peer& p, PacketBuf& b, TimePoint now);
     void seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
     std::size_t frag_payload(Peer& p) const noexcept;
@@ -197,6 +202,9 @@ private:
     DropCounters drops_;
     std::uint64_t c2c_packets_ = 0;
     std::size_t max_bcast_ = 0; // max_bcast_queue
+    // tos_link_, tos_: the socket and TOS last set by pass_tos.
+    io::LinkSocket* tos_link_ = nullptr;
+    std::uint8_t tos_ = 0;
 };
 
 } // namespace ovpn::data

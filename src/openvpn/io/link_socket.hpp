@@ -85,6 +85,11 @@ public:
     // the link.
     virtual std::vector<LinkFault> take_faults() { return {}; }
 
+    // set_tos: --passtos: the IPv4 TOS byte of everything sent from now on
+    // (IP_TOS, as 2.6's link_socket_set_tos; an IPv6 socket applies it to
+    // its IPv4-mapped peers). A refusal is ignored, as in 2.6.
+    virtual void set_tos(std::uint8_t tos) { set_ip_tos(fd(), tos); }
+
     // TCP hand-over to the kernel (DCO: NEW_PEER gives the module the
     // socket, which then parses the stream itself). Until handover_done() a
     // TCP socket takes only whole records out of the kernel, so the module

@@ -135,6 +135,11 @@ std::string drain_error_queue(int fd)
     return out;
 }
 
+void set_ip_tos(int fd, int tos)
+{
+    (void)::setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+}
+
 void set_buffers(int fd, int sndbuf, int rcvbuf)
 {
     if (sndbuf > 0)

@@ -31,6 +31,9 @@ std::optional<std::string> mark_and_bind(int fd, const char* proto, int mark,
 // kernel's default. 2.6 ignores a refusal, and so does this.
 void set_buffers(int fd, int sndbuf, int rcvbuf);
 
+// set_ip_tos: IP_TOS on fd; errors ignored (2.6's --passtos ignores them).
+void set_ip_tos(int fd, int tos);
+
 // drain_error_queue: read every report queued on fd (IP_RECVERR) and name
 // each as 2.6 does ("ECONNREFUSED", "EMSGSIZE Path-MTU=1400", ...),
 // '|'-separated; "" when none was queued.

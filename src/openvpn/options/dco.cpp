@@ -96,6 +96,8 @@ void userspace_blockers(const Options& o, std::vector<DcoBlocker>& v)
 {
     if (o.block_ipv6)
         add(v, "block-ipv6", "Note: --block-ipv6 disables data channel offload.");
+    if (o.given("passtos"))
+        add(v, "passtos", "Note: --passtos disables data channel offload.");
 }
 
 // dedupe: one line per option (several <connection> entries may repeat one).

@@ -32,7 +32,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"management-external-cert", kBoth, "a certificate from the management interface is not implemented"},
         // transport details
         {"port-share", kServer, "sharing the TCP port with another server is not implemented"},
-        {"passtos", kBoth, "copying the TOS field is not implemented"},
         {"mtu-test", kBoth, "the MTU test is not implemented"},
         {"multihome", kServer, "answering from the address a packet came to is not implemented"},
         {"replay-persist", kBoth, "a persistent replay window is not implemented"},

@@ -478,7 +478,9 @@ const OptionSpec kTable[] = {
     {"sndbuf", 1, 1, P_SOCKBUF, Dco::Ok, 0, keep, "n", "Socket send buffer size."},
     {"socket-flags", 0, kAny, P_SOCKFLAGS, Dco::Ok, 0, h_socket_flags, "flags",
      "Socket flags: TCP_NODELAY (set on every TCP link socket by this build)."},
-    {"passtos", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "", "Copy the TOS field of tunnelled packets."},
+    {"passtos", 0, 0, P_GENERAL, Dco::Blocks, 0, keep, "",
+     "Copy the TOS byte of each IPv4 packet from the tunnel to the encrypted packets carrying it (IPv4 "
+     "link only, as 2.6). Turns offload off."},
     {"multihome", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "", "UDP server: answer from the address asked."},
     {"mtu-test", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "", "Measure the path MTU at start-up."},
 

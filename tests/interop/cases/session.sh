@@ -32,3 +32,25 @@ sc_block-ipv6() {
   # 2.6's server answers from its ifconfig-ipv6 remote, fd94::2
   unreachable_from "$NS_C" "$TUN6_S" "$TUN6_S" && unreachable_from "$NS_S" "$cli6" fd94::2
 }
+
+# passtos: both peers with --passtos; pings carrying TOS 0xb8 inside the
+# tunnel leave on the wire, both ways, in UDP packets with TOS 0xb8 (read
+# with tcpdump on the client's veth; without --passtos the outer TOS is 0).
+ALL+=(passtos)
+sc_passtos() {
+  ip netns exec "$NS_C" timeout 60 tcpdump -l -n -v -i "iocv$$" udp port 1194 >"$WORK/tcpdump.out" 2>/dev/null &
+  local cap=$!
+  sleep 1
+  start_pair "passtos" "passtos" && ping_check "$TUN_S" || { kill "$cap"; return 1; }
+  ip netns exec "$NS_C" ping -Q 0xb8 -c 3 -i 0.3 -W 2 "$TUN_S" >"$WORK/ping-tos.log" 2>&1 ||
+    { kill "$cap"; log "ping -Q 0xb8 failed"; return 1; }
+  sleep 0.5
+  kill "$cap"
+  wait "$cap" 2>/dev/null
+  paste - - <"$WORK/tcpdump.out" >"$WORK/tcpdump.pairs"
+  local c s
+  c=$(grep "tos 0xb8" "$WORK/tcpdump.pairs" | grep -c "$UNDER_C\.[0-9]* > $UNDER_S\.1194:")
+  s=$(grep "tos 0xb8" "$WORK/tcpdump.pairs" | grep -c "$UNDER_S\.1194 > $UNDER_C\.[0-9]*:")
+  [ "$c" -ge 3 ] && [ "$s" -ge 3 ] ||
+    { log "UDP packets with TOS 0xb8: client->server $c, server->client $s (want >=3 each)"; return 1; }
+}

@@ -75,6 +75,9 @@ public:
         (void)!::write(efd_, &one, sizeof one);
     }
     std::vector<std::vector<std::uint8_t>>& sent() { return sent_; }
+    // tos: every set_tos, in order (--passtos).
+    void set_tos(std::uint8_t t) override { tos_.push_back(t); }
+    std::vector<std::uint8_t>& tos() { return tos_; }
     // sent_to: the destination given with each sent packet (empty: none).
     std::vector<io::SockAddr>& sent_to() { return sent_to_; }
     std::deque<std::vector<std::uint8_t>>& inbox() { return inbox_; }
@@ -87,6 +90,7 @@ public:
     }
 
 private:
+    std::vector<std::uint8_t> tos_;
     io::LinkProto proto_;
     int efd_;
     FakeLink* peer_ = nullptr;

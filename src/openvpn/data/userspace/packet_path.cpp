@@ -224,8 +224,27 @@ bool UserspaceDataPlane::frame_one(Peer& p, PacketBuf& b, TimePoint now)
     return true;
 }
 
+// pass_tos: --passtos for one packet about to be sent to p: an IPv4
+// packet's TOS goes on the socket (only when it changes).
+void UserspaceDataPlane::pass_tos(Peer& p, const PacketBuf& pkt)
+{
+    const auto tos = ipv4_tos(pkt.span());
+    if (!tos || !p.spec.link || (tos_link_ == p.spec.link && tos_ == *tos))
+        return;
+    p.spec.link->set_tos(*tos);
+    tos_link_ = p.spec.link;
+    tos_ = *tos;
+}
+
 void UserspaceDataPlane::encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now)
 {
+    if (cfg_.passtos && pkts.size() > 1) {
+        for (std::size_t i = 0; i < pkts.size(); ++i)
+            encrypt_and_send(p, pkts.subspan(i, 1), now);
+        return;
+    }
+    if (cfg_.passtos && !pkts.empty())
+        pass_tos(p, pkts[0]);
     std::size_t good = 0;
     for (std::size_t i = 0; i < pkts.size(); ++i) {
         if (!frame_one(p, pkts[i], now))

@@ -1,0 +1,97 @@
+// The session options the userspace data path applies (issue 13):
+// --passtos's socket TOS.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "openvpn/data/ip_rewrite.hpp"
+#include "unit/data/plane.hpp"
+
+using namespace ovpn;
+using namespace ovpn::data;
+
+namespace {
+
+std::uint32_t a4(const char* s)
+{
+    in_addr a{};
+    EXPECT_EQ(::inet_pton(AF_INET, s, &a), 1);
+    return ntohl(a.s_addr);
+}
+
+void put_addr(std::vector<std::uint8_t>& p, std::size_t at, const char* s)
+{
+    const std::uint32_t v = a4(s);
+    for (int i = 0; i < 4; ++i)
+        p[at + i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
+}
+
+// udp_packet: IPv4/UDP from src to dst with valid header and UDP checksums.
+std::vector<std::uint8_t> udp_packet(const char* src, const char* dst, std::uint8_t tos = 0)
+{
+    std::vector<std::uint8_t> p(20 + 8 + 12, 0x33);
+    p[0] = 0x45;
+    p[1] = tos;
+    p[2] = 0;
+    p[3] = static_cast<std::uint8_t>(p.size());
+    p[4] = p[5] = p[6] = p[7] = 0;
+    p[8] = 64;
+    p[9] = 17;
+    p[10] = p[11] = 0;
+    put_addr(p, 12, src);
+    put_addr(p, 16, dst);
+    const auto ip = fold_checksum(internet_checksum_add(0, {p.data(), 20}));
+    p[10] = static_cast<std::uint8_t>(ip >> 8);
+    p[11] = static_cast<std::uint8_t>(ip);
+    p[20] = 0x30, p[21] = 0x39, p[22] = 0x00, p[23] = 0x35; // ports
+    p[24] = 0, p[25] = 20, p[26] = p[27] = 0;
+    return p;
+}
+
+DataKeys gcm_keys()
+{
+    DataKeys k;
+    k.cipher = CipherAlg::Aes256Gcm;
+    k.cipher_name = "AES-256-GCM";
+    k.auth_name = "none";
+    k.encrypt = {SecureBytes(32), SecureBytes(8), {}};
+    k.decrypt = {SecureBytes(32), SecureBytes(8), {}};
+    return k;
+}
+
+// with_peer: one peer on `link` with keys, ready to send.
+void with_peer(test::Plane& p, test::FakeLink& link)
+{
+    PeerSpec spec;
+    spec.link = &link;
+    ASSERT_TRUE(p.dp->add_peer(spec).ok());
+    ASSERT_TRUE(p.dp->install_key(kP2pPeerId, KeySlot::Primary, gcm_keys()).ok());
+}
+
+} // namespace
+
+TEST(Passtos, EachTosChangeReachesTheSocketBeforeItsPacket)
+{
+    UserspaceConfig cfg;
+    cfg.passtos = true;
+    test::Plane p(cfg);
+    test::FakeLink link;
+    with_peer(p, link);
+    p.tun->inject(udp_packet("10.94.0.2", "10.94.0.1", 0xb8));
+    p.tun->inject(udp_packet("10.94.0.2", "10.94.0.1", 0xb8));
+    p.tun->inject(udp_packet("10.94.0.2", "10.94.0.1", 0x20));
+    EXPECT_EQ(p.dp->on_tun_readable(p.clock.now()), 3u);
+    EXPECT_EQ(link.tos(), (std::vector<std::uint8_t>{0xb8, 0x20}));
+}
+
+TEST(Passtos, OffLeavesTheSocketAlone)
+{
+    test::Plane p;
+    test::FakeLink link;
+    with_peer(p, link);
+    p.tun->inject(udp_packet("10.94.0.2", "10.94.0.1", 0xb8));
+    EXPECT_EQ(p.dp->on_tun_readable(p.clock.now()), 1u);
+    EXPECT_TRUE(link.tos().empty());
+}
+
