@@ -181,6 +181,8 @@ in the configuration (2.6 keeps offload on and does not block; pushed,
 it is ignored under offload as in 2.6);
 .B \-\-passtos
 (2.6 keeps offload on and does not copy the TOS);
+.B \-\-shaper
+(2.6 keeps offload on and does not shape);
 and the ovpn\-dco\-v2 kernel family not being available.
 .SH MANAGEMENT INTERFACE
 .B \-\-management

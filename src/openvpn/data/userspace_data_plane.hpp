@@ -97,6 +97,11 @@ struct UserspaceConfig {
     // byte becomes the link socket's (kept for what follows, pings too, as
     // 2.6's). Packets then go out one by one.
     bool passtos = false;
+    // shaper: --shaper bytes per second (0: off), 2.6's rule: after a
+    // send of n bytes (with the UDP/TCP and IP headers; at least 100) nothing
+    // more is read from tun for n / shaper seconds (at most 10 s); tun is
+    // read one packet at a time.
+    int shaper = 0;
     // tx_packet_id_start: keys send ids from this + 1 (tests reach 2.6's
     // renegotiation mark with it; 0 in the daemon).
     std::uint32_t tx_packet_id_start = 0;
@@ -170,6 +175,9 @@ private:
     std::size_t refuse_ipv6(std::span<PacketBuf> pkts);
     void encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
     void pass_tos(Peer& p, const PacketBuf& pkt);
+    void shaper_wrote(const Peer& p, std::span<const PacketBuf> sent, TimePoint now);
+    bool shaper_holds(TimePoint now);
+    void shaper_resume();
     bool frame_one(Peer& p, PacketBuf& b, TimePoint now);
     void seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
     std::size_t frag_payload(Peer& p) const noexcept;
@@ -205,6 +213,10 @@ private:
     // tos_link_, tos_: the socket and TOS last set by pass_tos.
     io::LinkSocket* tos_link_ = nullptr;
     std::uint8_t tos_ = 0;
+    // shaper_free_: when tun may be read again (--shaper); while it is in
+    // the future the tun fd is not watched and shaper_timer_ resumes it.
+    TimePoint shaper_free_{};
+    std::optional<io::TimerId> shaper_timer_;
 };
 
 } // namespace ovpn::data

@@ -98,6 +98,8 @@ void userspace_blockers(const Options& o, std::vector<DcoBlocker>& v)
         add(v, "block-ipv6", "Note: --block-ipv6 disables data channel offload.");
     if (o.given("passtos"))
         add(v, "passtos", "Note: --passtos disables data channel offload.");
+    if (o.shaper)
+        add(v, "shaper", "Note: --shaper disables data channel offload.");
 }
 
 // dedupe: one line per option (several <connection> entries may repeat one).

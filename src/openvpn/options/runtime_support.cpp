@@ -35,7 +35,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"mtu-test", kBoth, "the MTU test is not implemented"},
         {"multihome", kServer, "answering from the address a packet came to is not implemented"},
         {"replay-persist", kBoth, "a persistent replay window is not implemented"},
-        {"shaper", kBoth, "traffic shaping is not implemented"},
         {"http-proxy-override", kBoth, "is not implemented (use --http-proxy in the config)"},
         // client side
         {"single-session", kBoth, "is not implemented"},

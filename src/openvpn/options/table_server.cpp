@@ -186,7 +186,10 @@ const OptionSpec kTable[] = {
      "Allow several clients with one common name."},
     {"stale-routes-check", 1, 2, P_GENERAL, Dco::Ok, 0, h_two_ints, "n [t]",
      "Drop learned routes unused for n s."},
-    {"shaper", 1, 1, P_SHAPER, Dco::NoEffect, 0, h_shaper, "bytes/s", "Limit outgoing tunnel bandwidth."},
+    {"shaper", 1, 1, P_SHAPER, Dco::Blocks, 0, h_shaper, "bytes/s",
+     "Limit what is sent to the peer to this many bytes per second (100 to 100000000), counting the "
+     "link's headers, as 2.6. Not in --mode server. Turns offload off (2.6 keeps offload on and does "
+     "not shape)."},
     {"vlan-tagging", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::vlan_tagging>, "", "Tap server: 802.1Q tagging."},
     {"vlan-accept", 1, 1, P_GENERAL, Dco::Ok, 0, h_vlan_accept, "tagged|untagged|all",
      "Which frames the tap device accepts."},

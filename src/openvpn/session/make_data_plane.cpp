@@ -59,6 +59,7 @@ Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& 
     if (o.block_ipv6)
         uc.block_ipv6 = block_ipv6_source(o);
     uc.passtos = o.given("passtos");
+    uc.shaper = o.shaper.value_or(0);
     auto dp = std::make_unique<data::UserspaceDataPlane>(std::move(*t), uc);
     log.logf(kV1, "TUN/TAP device %s opened", dp->device().name.c_str());
     if (tc.dev != "null" && o.txqueuelen.value_or(0) > 0)

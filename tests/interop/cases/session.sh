@@ -54,3 +54,17 @@ sc_passtos() {
   [ "$c" -ge 3 ] && [ "$s" -ge 3 ] ||
     { log "UDP packets with TOS 0xb8: client->server $c, server->client $s (want >=3 each)"; return 1; }
 }
+
+# shaper: a client with --shaper 100000 (bytes/s; 2.6 refuses it in server
+# mode) sends 1 MiB through the tunnel: at that rate it takes about 10 s,
+# so it must take more than 5 s (unshaped it takes well under one).
+ALL+=(shaper)
+sc_shaper() {
+  start_pair "" "shaper 100000" && ping_check "$TUN_S" || return 1
+  local t0 t1
+  t0=$(date +%s%N)
+  transfer_check "$TUN_S" 1 || return 1
+  t1=$(date +%s%N)
+  log "1 MiB with --shaper 100000 took $(((t1 - t0) / 1000000)) ms"
+  [ $(((t1 - t0) / 1000000)) -ge 5000 ] || { log "the shaper did not hold the transfer back"; return 1; }
+}

@@ -1,5 +1,5 @@
 // The session options the userspace data path applies (issue 13):
-// --passtos's socket TOS.
+// --passtos's socket TOS and --shaper's pacing.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
@@ -95,3 +95,34 @@ TEST(Passtos, OffLeavesTheSocketAlone)
     EXPECT_TRUE(link.tos().empty());
 }
 
+TEST(Shaper, HoldsTunUntilTheBytesSentArePaidFor)
+{
+    UserspaceConfig cfg;
+    cfg.shaper = 1000; // bytes per second: ~150 ms per packet below
+    test::Plane p(cfg);
+    test::FakeLink link;
+    with_peer(p, link);
+    for (int i = 0; i < 3; ++i)
+        p.tun->inject(udp_packet("10.94.0.2", "10.94.0.1"));
+    p.settle();
+    EXPECT_EQ(link.sent().size(), 1u); // the next read waits for the shaper
+    p.settle();
+    EXPECT_EQ(link.sent().size(), 1u);
+    p.clock.advance(std::chrono::seconds(1));
+    p.settle();
+    EXPECT_EQ(link.sent().size(), 2u); // one per wake-up: the shaper holds again
+    p.clock.advance(std::chrono::seconds(1));
+    p.settle();
+    EXPECT_EQ(link.sent().size(), 3u);
+}
+
+TEST(Shaper, OffSendsTheWholeBatch)
+{
+    test::Plane p;
+    test::FakeLink link;
+    with_peer(p, link);
+    for (int i = 0; i < 3; ++i)
+        p.tun->inject(udp_packet("10.94.0.2", "10.94.0.1"));
+    p.settle();
+    EXPECT_EQ(link.sent().size(), 3u);
+}

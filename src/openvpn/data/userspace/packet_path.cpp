@@ -285,6 +285,8 @@ void UserspaceDataPlane::seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimeP
         p.st.link_tx_bytes += pkts[i].size();
         ++p.st.link_tx_packets;
     }
+    if (cfg_.shaper > 0)
+        shaper_wrote(p, pkts.first(*sent), now);
     for (std::size_t i = *sent; i < good; ++i)
         drops_.add(Drop::LinkWouldBlock);
     if (*sent)
@@ -349,13 +351,17 @@ std::size_t UserspaceDataPlane::on_tun_readable(TimePoint now)
     if (!tun_)
         return 0;
     std::size_t total = 0;
+    // --shaper: one packet per read, and none while the shaper holds
+    const std::size_t want = cfg_.shaper > 0 ? 1 : tx_batch_.size();
     for (std::size_t round = 0; round < kMaxBatchesPerWakeup; ++round) {
-        auto r = tun_->read(tx_batch_);
+        if (cfg_.shaper > 0 && shaper_holds(now))
+            break;
+        auto r = tun_->read(std::span<PacketBuf>(tx_batch_).first(want));
         if (!r || *r == 0)
             break;
         send_tun_batch(std::span<PacketBuf>(tx_batch_).first(*r), now);
         total += *r;
-        if (*r < tx_batch_.size())
+        if (*r < want)
             break;
     }
     return total;

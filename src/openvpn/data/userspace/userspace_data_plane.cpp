@@ -65,7 +65,7 @@ UserspaceDataPlane::~UserspaceDataPlane()
         return;
     if (tun_watched_)
         loop_->remove_fd(tun_->fd());
-    for (auto t : {keepalive_timer_, event_timer_})
+    for (auto t : {keepalive_timer_, event_timer_, shaper_timer_})
         if (t)
             loop_->cancel_timer(*t);
 }
