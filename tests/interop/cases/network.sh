@@ -96,3 +96,43 @@ sc_server-send-error() {
   [ $rc = 0 ] || { log "no failed-send line from the server: $(grep -c . "$WORK/server.log") lines"; return 1; }
   ping_check
 }
+
+# exit-restores: what the daemons add to the routing tables goes again at
+# exit, whichever signal ends them (the client SIGINT, the server SIGTERM):
+# the client's redirect-gateway def1 (host route to the server via the old
+# gateway, the two /1 halves) and pushed IPv4/IPv6 routes, the server's
+# --route, the tun devices and their addresses. Compared with the tables
+# taken before either daemon started. TCP: the server is reached at an
+# address not on its link, and UDP replies would need --multihome.
+route_snapshot() {
+  ip -n "$1" -4 route show
+  ip -n "$1" -6 route show | grep -v '^fe80::/64\|^multicast'
+  ip -n "$1" -o addr show | awk '$4 !~ /^fe80:/ { print $2, $4 }'
+  ip -n "$1" -o link show | awk -F': ' '{ print $2 }'
+}
+same_tables() {
+  local now
+  now=$(route_snapshot "$2")
+  [ "$now" = "$3" ] && return 0
+  log "$1 tables after exit differ: $(diff <(echo "$3") <(echo "$now") | grep '^[<>]' | tr '\n' ';')"
+  return 1
+}
+ALL+=(exit-restores)
+sc_exit-restores() {
+  local far=10.93.5.1 before_c before_s during
+  ip -n "$NS_S" addr add "$far/32" dev "iosv$$" && ip -n "$NS_C" route add default via "$UNDER_S" ||
+    { log "could not add $far or the default route"; return 1; }
+  before_c=$(route_snapshot "$NS_C")
+  before_s=$(route_snapshot "$NS_S")
+  start_pair 'server-ipv6 fd94::/64\npush "redirect-gateway def1"\npush "route 10.93.7.0 255.255.255.0"\npush "route-ipv6 fd95::/64"\nroute 10.93.8.0 255.255.255.0' \
+    "" "proto tcp-server" "proto tcp-client" "$far" && ping_check "$TUN_S" || return 1
+  during=$(route_snapshot "$NS_C")
+  grep -q "^$far via $UNDER_S" <<<"$during" && grep -q '^0.0.0.0/1 ' <<<"$during" &&
+    grep -q '^10.93.7.0/24 ' <<<"$during" && grep -q '^fd95::/64 ' <<<"$during" &&
+    ip -n "$NS_S" -4 route show | grep -q '^10.93.8.0/24 ' ||
+    { log "routes missing while up: $(tr '\n' ';' <<<"$during")"; return 1; }
+  stop_daemon client INT
+  same_tables client "$NS_C" "$before_c" || return 1
+  stop_daemon server TERM
+  same_tables server "$NS_S" "$before_s"
+}
