@@ -183,6 +183,9 @@ it is ignored under offload as in 2.6);
 (2.6 keeps offload on and does not copy the TOS);
 .B \-\-shaper
 (2.6 keeps offload on and does not shape);
+.B \-\-client\-nat
+in the configuration (2.6 keeps offload on and does not translate; pushed,
+it is ignored under offload as in 2.6);
 and the ovpn\-dco\-v2 kernel family not being available.
 .SH MANAGEMENT INTERFACE
 .B \-\-management

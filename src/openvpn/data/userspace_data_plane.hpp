@@ -34,6 +34,7 @@
 #include "openvpn/core/clock.hpp"
 #include "openvpn/core/log.hpp"
 #include "openvpn/core/packet_buf.hpp"
+#include "openvpn/data/client_nat.hpp"
 #include "openvpn/data/data_plane.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
@@ -102,6 +103,9 @@ struct UserspaceConfig {
     // more is read from tun for n / shaper seconds (at most 10 s); tun is
     // read one packet at a time.
     int shaper = 0;
+    // client_nat: --client-nat rules (data/client_nat.hpp), applied to what
+    // goes to the peer after mssfix and to what comes from it before tun.
+    std::vector<ClientNatRule> client_nat;
     // tx_packet_id_start: keys send ids from this + 1 (tests reach 2.6's
     // renegotiation mark with it; 0 in the daemon).
     std::uint32_t tx_packet_id_start = 0;

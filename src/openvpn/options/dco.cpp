@@ -100,6 +100,8 @@ void userspace_blockers(const Options& o, std::vector<DcoBlocker>& v)
         add(v, "passtos", "Note: --passtos disables data channel offload.");
     if (o.shaper)
         add(v, "shaper", "Note: --shaper disables data channel offload.");
+    if (!o.client_nat.empty())
+        add(v, "client-nat", "Note: --client-nat disables data channel offload.");
 }
 
 // dedupe: one line per option (several <connection> entries may repeat one).

@@ -46,7 +46,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         // tap and server extras
         {"server-bridge", kBoth, kTap},
         {"vlan-tagging", kServer, kTap},
-        {"client-nat", kBoth, "client NAT rules are not implemented"},
         {"client-crresponse", kServer, "challenge/response scripts are not run by our server"},
         {"auth-gen-token", kServer, "server-generated auth tokens are not implemented"},
     };

@@ -381,10 +381,18 @@ Status<> h_pull_filter(Ctx& c, Args a)
 
 Status<> h_client_nat(Ctx& c, Args a)
 {
-    auto st = one_of(a[0], {"snat", "dnat"}, "client-nat");
-    if (st)
-        c.o.client_nat.emplace_back(a.begin(), a.end());
-    return st;
+    if (a[0] != "snat" && a[0] != "dnat")
+        return fail("client-nat: type must be 'snat' or 'dnat'");
+    // 2.6's checks and words (clinat.c): numeric IPv4, inet_aton's forms
+    // ("1.2.3" is 1.2.0.3); data::parse_client_nat reads them the same way
+    static const char* const kWhat[] = {"network", "netmask", "foreign network"};
+    for (std::size_t i = 1; i < 4; ++i) {
+        in_addr addr{};
+        if (::inet_aton(a[i].c_str(), &addr) == 0)
+            return fail("client-nat: bad %s: %s", kWhat[i - 1], a[i].c_str());
+    }
+    c.o.client_nat.emplace_back(a.begin(), a.end());
+    return Ok{};
 }
 
 Status<> h_mark(Ctx&, Args a)
@@ -563,8 +571,10 @@ const OptionSpec kTable[] = {
     {"block-ipv6", 0, 0, P_ROUTE, Dco::Blocks, 0, flag<&O::block_ipv6>, "",
      "Answer every IPv6 packet routed into the tunnel with an ICMPv6 no-route message from the "
      "--ifconfig-ipv6 remote (fe80::7 without one) instead of sending it. Turns offload off."},
-    {"client-nat", 4, 4, P_ROUTE, Dco::Ok, 0, h_client_nat, "snat|dnat net mask alias",
-     "Stateless NAT of tunnelled packets."},
+    {"client-nat", 4, 4, P_ROUTE, Dco::Blocks, 0, h_client_nat, "snat|dnat net mask alias",
+     "Stateless one-to-one NAT of the IPv4 addresses in tunnelled packets, as 2.6: snat maps the "
+     "source of what is sent (and the destination of what comes back) from net/mask to alias, dnat the "
+     "destination. Given in the config it turns offload off."},
     {"allow-recursive-routing", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "",
      "Allow packets to the VPN server through the tunnel itself."},
     {"dhcp-option", 1, kAny, P_DHCPDNS, Dco::Ok, 0, append<&O::dhcp_options>, "type value",

@@ -60,6 +60,9 @@ Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& 
         uc.block_ipv6 = block_ipv6_source(o);
     uc.passtos = o.given("passtos");
     uc.shaper = o.shaper.value_or(0);
+    for (const auto& args : o.client_nat)
+        if (auto r = data::parse_client_nat(args))
+            uc.client_nat.push_back(*r); // checked when the option was read
     auto dp = std::make_unique<data::UserspaceDataPlane>(std::move(*t), uc);
     log.logf(kV1, "TUN/TAP device %s opened", dp->device().name.c_str());
     if (tc.dev != "null" && o.txqueuelen.value_or(0) > 0)

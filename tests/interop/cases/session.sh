@@ -68,3 +68,27 @@ sc_shaper() {
   log "1 MiB with --shaper 100000 took $(((t1 - t0) / 1000000)) ms"
   [ $(((t1 - t0) / 1000000)) -ge 5000 ] || { log "the shaper did not hold the transfer back"; return 1; }
 }
+
+# nat_ping: a ping to 10.95.0.1 from the client is answered from 10.95.0.1
+# (the reply's source mapped back; ping flags any other as DIFFERENT ADDRESS).
+nat_ping() {
+  ping_check 10.95.0.1 || return 1
+  grep -q "bytes from 10.95.0.1:" "$WORK/ping.log" && ! grep -q "DIFFERENT ADDRESS" "$WORK/ping.log" ||
+    { log "the replies do not come from 10.95.0.1: $(head -3 "$WORK/ping.log" | tr '\n' ' ')"; return 1; }
+}
+
+# client-nat: the client maps 10.95.0.1 onto the server's tunnel address
+# (dnat) and routes it into the tunnel: a ping to 10.95.0.1 is answered
+# (by the server, its reply's source mapped back).
+ALL+=(client-nat)
+sc_client-nat() {
+  start_pair "" "client-nat dnat 10.95.0.1 255.255.255.255 $TUN_S\nroute 10.95.0.1 255.255.255.255" && nat_ping
+}
+
+# client-nat-pushed: the same rule and route pushed by the server (2.6
+# accepts --client-nat in a push): the client applies it as if given.
+ALL+=(client-nat-pushed)
+sc_client-nat-pushed() {
+  start_pair "push \"client-nat dnat 10.95.0.1 255.255.255.255 $TUN_S\"\npush \"route 10.95.0.1 255.255.255.255\"" "" &&
+    nat_ping
+}

@@ -1,10 +1,11 @@
 // The session options the userspace data path applies (issue 13):
-// --passtos's socket TOS and --shaper's pacing.
+// --client-nat's rewriting, --passtos's socket TOS and --shaper's pacing.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include <vector>
 
+#include "openvpn/data/client_nat.hpp"
 #include "openvpn/data/ip_rewrite.hpp"
 #include "unit/data/plane.hpp"
 
@@ -25,6 +26,12 @@ void put_addr(std::vector<std::uint8_t>& p, std::size_t at, const char* s)
     const std::uint32_t v = a4(s);
     for (int i = 0; i < 4; ++i)
         p[at + i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
+}
+
+std::uint32_t addr_at(const std::vector<std::uint8_t>& p, std::size_t at)
+{
+    return std::uint32_t{p[at]} << 24 | std::uint32_t{p[at + 1]} << 16 | std::uint32_t{p[at + 2]} << 8 |
+           p[at + 3];
 }
 
 // udp_packet: IPv4/UDP from src to dst with valid header and UDP checksums.
@@ -48,6 +55,88 @@ std::vector<std::uint8_t> udp_packet(const char* src, const char* dst, std::uint
     p[24] = 0, p[25] = 20, p[26] = p[27] = 0;
     return p;
 }
+
+// udp_sum_ok / ip_sum_ok: the checksums verify.
+bool ip_sum_ok(const std::vector<std::uint8_t>& p)
+{
+    return fold_checksum(internet_checksum_add(0, {p.data(), 20})) == 0;
+}
+void set_udp_sum(std::vector<std::uint8_t>& p)
+{
+    std::uint8_t pseudo[4] = {0, 17, 0, 20};
+    std::uint32_t s = internet_checksum_add(0, {p.data() + 12, 8});
+    s = internet_checksum_add(s, pseudo);
+    const auto c = fold_checksum(internet_checksum_add(s, {p.data() + 20, 20}));
+    p[26] = static_cast<std::uint8_t>(c >> 8);
+    p[27] = static_cast<std::uint8_t>(c);
+}
+bool udp_sum_ok(const std::vector<std::uint8_t>& p)
+{
+    std::uint8_t pseudo[4] = {0, 17, 0, 20};
+    std::uint32_t s = internet_checksum_add(0, {p.data() + 12, 8});
+    s = internet_checksum_add(s, pseudo);
+    return fold_checksum(internet_checksum_add(s, {p.data() + 20, 20})) == 0;
+}
+
+ClientNatRule rule(const std::vector<std::string>& args)
+{
+    auto r = parse_client_nat(args);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : ClientNatRule{};
+}
+
+} // namespace
+
+TEST(ClientNat, DnatRewritesTheDestinationOutAndTheSourceBack)
+{
+    const std::vector<ClientNatRule> rules = {rule({"dnat", "10.95.0.0", "255.255.255.0", "10.94.0.0"})};
+    auto out = udp_packet("10.94.0.2", "10.95.0.1");
+    set_udp_sum(out);
+    ASSERT_TRUE(client_nat(rules, out, NatDirection::ToPeer));
+    EXPECT_EQ(addr_at(out, 16), a4("10.94.0.1"));
+    EXPECT_EQ(addr_at(out, 12), a4("10.94.0.2"));
+    EXPECT_TRUE(ip_sum_ok(out));
+    EXPECT_TRUE(udp_sum_ok(out));
+    auto back = udp_packet("10.94.0.1", "10.94.0.2");
+    set_udp_sum(back);
+    ASSERT_TRUE(client_nat(rules, back, NatDirection::FromPeer));
+    EXPECT_EQ(addr_at(back, 12), a4("10.95.0.1"));
+    EXPECT_TRUE(ip_sum_ok(back));
+    EXPECT_TRUE(udp_sum_ok(back));
+}
+
+TEST(ClientNat, SnatRewritesTheSourceOutAndFirstRuleWins)
+{
+    const std::vector<ClientNatRule> rules = {rule({"snat", "192.168.1.0", "255.255.255.0", "10.50.0.0"}),
+                                              rule({"snat", "192.168.1.7", "255.255.255.255", "10.60.0.1"})};
+    auto out = udp_packet("192.168.1.7", "10.94.0.1");
+    ASSERT_TRUE(client_nat(rules, out, NatDirection::ToPeer));
+    EXPECT_EQ(addr_at(out, 12), a4("10.50.0.7"));
+    EXPECT_TRUE(ip_sum_ok(out));
+    EXPECT_EQ(out[26] | out[27], 0); // UDP without a checksum keeps none
+    auto back = udp_packet("10.94.0.1", "10.50.0.9");
+    ASSERT_TRUE(client_nat(rules, back, NatDirection::FromPeer));
+    EXPECT_EQ(addr_at(back, 16), a4("192.168.1.9"));
+    auto other = udp_packet("10.94.0.1", "10.94.0.2");
+    EXPECT_FALSE(client_nat(rules, other, NatDirection::ToPeer));
+}
+
+TEST(ClientNat, ParseRefusesWhat26Refuses)
+{
+    EXPECT_FALSE(parse_client_nat({"xnat", "1.2.3.4", "255.0.0.0", "5.6.7.8"}).ok());
+    auto bad = parse_client_nat({"snat", "1.2.3.x", "255.0.0.0", "5.6.7.8"});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error(), "client-nat: bad network: 1.2.3.x");
+    auto mask = parse_client_nat({"dnat", "1.2.3.4", "255.0.0.256", "5.6.7.8"});
+    ASSERT_FALSE(mask.ok());
+    EXPECT_EQ(mask.error(), "client-nat: bad netmask: 255.0.0.256");
+    // 2.6 reads addresses as inet_aton does: "1.2.3" is 1.2.0.3
+    auto shortform = parse_client_nat({"snat", "1.2.3", "255.0.0.0", "5.6.7.8"});
+    ASSERT_TRUE(shortform.ok());
+    EXPECT_EQ(shortform->network, a4("1.2.0.3"));
+}
+
+namespace {
 
 DataKeys gcm_keys()
 {

@@ -198,6 +198,8 @@ bool UserspaceDataPlane::frame_one(Peer& p, PacketBuf& b, TimePoint now)
     const std::size_t plain_len = b.size();
     if (p.spec.mssfix)
         clamp_mss(b.span(), p.spec.mssfix);
+    if (!cfg_.client_nat.empty())
+        (void)client_nat(cfg_.client_nat, b.span(), NatDirection::ToPeer);
     auto cf = wire::compress_frame(b, p.spec.compression, cfg_.allow_compression, scratch_);
     if (!cf) {
         drops_.add(map_drop(cf.error()));
@@ -439,6 +441,8 @@ bool UserspaceDataPlane::unwrap_one(Peer& p, PacketBuf& b, TimePoint now)
         return false;
     if (p.spec.mssfix)
         clamp_mss(b.span(), p.spec.mssfix);
+    if (!cfg_.client_nat.empty())
+        (void)client_nat(cfg_.client_nat, b.span(), NatDirection::FromPeer);
     p.st.plain_rx_bytes += b.size();
     ++p.st.plain_rx_packets;
     return true;
