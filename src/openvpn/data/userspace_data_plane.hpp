@@ -36,6 +36,7 @@
 #include "openvpn/core/packet_buf.hpp"
 #include "openvpn/data/client_nat.hpp"
 #include "openvpn/data/data_plane.hpp"
+#include "openvpn/data/route_table.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/tun/tun_device.hpp"
@@ -206,6 +207,7 @@ private:
     // destroyed the data plane stops touching it.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::unordered_map<PeerId, std::unique_ptr<Peer>> peers_;
+    RouteTable routes_; // the peers' vpn addresses and iroutes (multi_peer lookups)
     std::vector<PacketBuf> tx_batch_;
     std::vector<PacketBuf> ctl_buf_;    // one buffer for pings / OCC
     std::vector<PacketBuf> reply_buf_;  // one buffer for answers into tun (block_ipv6)

@@ -59,6 +59,8 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
         for (std::size_t i = 0; i < in->tcp->batch_size(); ++i)
             in->rx.emplace_back();
         in->rx_from.assign(in->tcp->batch_size(), io::SockAddr{});
+    } else {
+        by_addr_.add(from, in->id);
     }
     Instance* raw = in.get();
     mgmt_new_instance(*raw);
@@ -107,10 +109,16 @@ Server::Instance* Server::find_id(std::uint32_t id)
 
 Server::Instance* Server::find_addr(const io::SockAddr& a)
 {
-    for (auto& [id, in] : instances_)
-        if (!in->dead && !in->tcp && in->addr == a)
-            return in.get();
-    return nullptr;
+    const auto id = by_addr_.find(a);
+    return id ? find_id(*id) : nullptr;
+}
+
+void Server::move_addr(Instance& in, const io::SockAddr& to)
+{
+    by_addr_.remove(in.addr, in.id);
+    in.addr = to;
+    in.addr_str = process::format_real_address(to.sa());
+    by_addr_.add(to, in.id);
 }
 
 void Server::close_instance(Instance& in, const std::string& why)
@@ -120,6 +128,8 @@ void Server::close_instance(Instance& in, const std::string& why)
     if (!why.empty()) // 2.6's signal line of an instance (D_MULTI_LOW)
         log_.logf(Verb::Info, "%s %s", in.prefix().c_str(), why.c_str());
     in.dead = true;
+    if (!in.tcp)
+        by_addr_.remove(in.addr, in.id);
     const auto bytes = mgmt_instance_bytes(in);
     mgmt_closed(in, bytes.in, bytes.out);
     if (in.up && dp_) {

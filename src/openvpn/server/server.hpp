@@ -65,6 +65,7 @@
 #include "openvpn/options/options.hpp"
 #include "openvpn/plugin/host.hpp"
 #include "openvpn/script/script_runner.hpp"
+#include "openvpn/server/addr_index.hpp"
 #include "openvpn/server/client_config.hpp"
 #include "openvpn/server/ncp.hpp"
 #include "openvpn/server/pool.hpp"
@@ -223,6 +224,8 @@ private:
     new_control_channel(bool tcp, const std::optional<wire::SessionId>& cookie);
     Instance* find_id(std::uint32_t id);
     Instance* find_addr(const io::SockAddr& a);
+    // move_addr: a UDP client's new source address (its float).
+    void move_addr(Instance& in, const io::SockAddr& to);
     void close_instance(Instance& in, const std::string& why);
     void reap();
 
@@ -334,6 +337,7 @@ private:
     std::optional<CookieGate> gate_; // UDP: the stateless first handshake
     ConnectFreq connect_freq_;       // --connect-freq
     std::map<std::uint32_t, std::unique_ptr<Instance>> instances_;
+    AddrIndex by_addr_; // the live UDP instances by source address (find_addr)
     std::optional<io::TimerId> tick_;
     std::unique_ptr<process::StatusFile> status_; // --status, opened at start
     std::optional<TimePoint> next_status_;

@@ -119,8 +119,7 @@ void Server::on_udp_data(PacketBuf& b, const io::SockAddr& from, TimePoint now)
         return;
     log_.logf(kV1, "%s peer info: float from %s to %s", in->prefix().c_str(), in->addr.to_string().c_str(),
               from.to_string().c_str());
-    in->addr = from;
-    in->addr_str = process::format_real_address(from.sa());
+    move_addr(*in, from);
     (void)dp_->update_remote(in->id, from);
 }
 

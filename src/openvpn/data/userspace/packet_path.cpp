@@ -62,18 +62,6 @@ bool is_multicast(const PacketBuf& pkt) noexcept
            (ver == 6 && pkt.size() >= 40 && pkt.data()[24] == 0xff);
 }
 
-// prefix_match: the first `len` bits of a and net agree.
-bool prefix_match(const std::uint8_t* a, const std::uint8_t* net, unsigned len) noexcept
-{
-    const unsigned bytes = len / 8, bits = len % 8;
-    if (std::memcmp(a, net, bytes) != 0)
-        return false;
-    if (bits == 0)
-        return true;
-    const auto mask = static_cast<std::uint8_t>(0xff << (8 - bits));
-    return (a[bytes] & mask) == (net[bytes] & mask);
-}
-
 } // namespace
 
 // ---- routing (multi_peer) ----
@@ -85,28 +73,13 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::route_tun_packet(const PacketBuf& 
     return peer_by_vpn_dest(pkt);
 }
 
-// peer_by_addr: longest prefix over every peer's vpn address (a host route)
-// and iroutes, as 2.6's multi_get_instance_by_virtual_addr with CIDR routing.
+// peer_by_addr: the peer owning address `a`: its own vpn address, else the
+// longest iroute (RouteTable), as 2.6's multi_get_instance_by_virtual_addr
+// with CIDR routing.
 UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_addr(int family, const std::uint8_t* a)
 {
-    Peer* best = nullptr;
-    int best_len = -1;
-    const unsigned host = family == AF_INET ? 32 : 128;
-    for (auto& [id, p] : peers_) {
-        if (family == AF_INET && p->spec.vpn_ipv4 && std::memcmp(a, &p->spec.vpn_ipv4->s_addr, 4) == 0)
-            return p.get(); // a host route is as long as a prefix gets
-        if (family == AF_INET6 && p->spec.vpn_ipv6 && std::memcmp(a, p->spec.vpn_ipv6->s6_addr, 16) == 0)
-            return p.get();
-        for (const IRoute& r : p->iroutes) {
-            if (r.family != family || r.prefix_len > host || static_cast<int>(r.prefix_len) <= best_len)
-                continue;
-            if (prefix_match(a, r.addr.data(), r.prefix_len)) {
-                best = p.get();
-                best_len = r.prefix_len;
-            }
-        }
-    }
-    return best;
+    const auto id = routes_.lookup(family, a);
+    return id ? find(*id) : nullptr;
 }
 
 // source_ok: multi_peer's check that a decrypted packet's source belongs to

@@ -1,6 +1,6 @@
 // data/userspace/peer.hpp: one peer of the UserspaceDataPlane (internal to
 // data/userspace/): its spec, key slots, keepalive clocks, counters,
-// fragmentation state and iroutes.
+// fragmentation state (its iroutes are in the plane's RouteTable).
 #pragma once
 
 #include <chrono>
@@ -26,7 +26,6 @@ struct UserspaceDataPlane::Peer {
     PeerStats st;
     std::optional<Fragmenter> frag; // built at first send, from the key's overhead
     Defragmenter defrag;
-    std::vector<IRoute> iroutes;
 
     bool can_send() const noexcept { return primary && spec.link && !gone; }
     const io::SockAddr* to() const noexcept

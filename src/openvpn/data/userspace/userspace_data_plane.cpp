@@ -114,6 +114,7 @@ Status<> UserspaceDataPlane::add_peer(const PeerSpec& peer)
     if (peer.link)
         peer.link->handover_done(); // no kernel takes this socket over: bulk reads from now on
     peers_.emplace(peer.id, std::move(p));
+    routes_.add_host(peer.id, peer.vpn_ipv4, peer.vpn_ipv6);
     return Ok{};
 }
 
@@ -121,6 +122,7 @@ Status<> UserspaceDataPlane::del_peer(PeerId id)
 {
     if (peers_.erase(id) == 0)
         return no_peer(id);
+    routes_.remove(id);
     // no event is delivered for a peer the caller removed
     std::erase_if(events_, [id](const PeerEvent& e) { return e.id == id; });
     arm_keepalive();
@@ -148,7 +150,7 @@ Status<> UserspaceDataPlane::set_iroutes(PeerId id, std::vector<IRoute> routes)
         for (unsigned bit = r.prefix_len; bit < 128; ++bit)
             r.addr[bit / 8] &= static_cast<std::uint8_t>(~(0x80u >> (bit % 8)));
     }
-    p->iroutes = std::move(routes);
+    routes_.set_iroutes(id, routes);
     return Ok{};
 }
 
