@@ -101,11 +101,11 @@ Result<AuthTokenPolicy> parse_auth_gen_token(const std::vector<std::string>& arg
     }
     if (reneg_sec <= 0)
         return Err{std::string("--auth-gen-token needs a non-infinite --renegotiate_seconds setting")};
-    if (p.renewal != 0 && p.renewal < 2 * hand_window)
+    if (p.renewal == 0)
+        p.renewal = reneg_sec; // 2.6 sets the default before it checks
+    if (p.renewal < 2 * hand_window)
         return Err{"--auth-gen-token renewal time needs to be at least  two times --hand-window (" +
                    std::to_string(hand_window) + ")."};
-    if (p.renewal == 0)
-        p.renewal = reneg_sec;
     return p;
 }
 

@@ -48,7 +48,7 @@ struct AuthTokenPolicy {
 // parse_auth_gen_token: the option's arguments (without its name) as 2.6
 // reads them; reneg_sec is the --reneg-sec maximum (renewal's default).
 // Fails on an argument 2.6 calls invalid, on reneg-sec 0 and on a renewal
-// under two --hand-window.
+// (given or reneg-sec's) under two --hand-window.
 Result<AuthTokenPolicy> parse_auth_gen_token(const std::vector<std::string>& args, std::int64_t reneg_sec,
                                              std::int64_t hand_window);
 

@@ -176,11 +176,13 @@ TEST(AuthToken, PolicyArguments)
     EXPECT_EQ(p->renewal, 300);
     EXPECT_TRUE(p->external_auth);
     EXPECT_TRUE(renews_between_rekeys(*p, 3600));
-    p = parse_auth_gen_token({"0", "external-auth"}, 60, 60);
+    p = parse_auth_gen_token({"0", "external-auth"}, 120, 60);
     ASSERT_TRUE(p);
     EXPECT_TRUE(p->external_auth);
-    EXPECT_EQ(p->renewal, 60);
-    EXPECT_FALSE(renews_between_rekeys(*p, 60));
+    EXPECT_EQ(p->renewal, 120);
+    EXPECT_FALSE(renews_between_rekeys(*p, 120));
+    EXPECT_FALSE(parse_auth_gen_token({}, 10, 60)); // reneg-sec's renewal under 2 hand-window
+    EXPECT_TRUE(parse_auth_gen_token({}, 10, 5));
     EXPECT_FALSE(parse_auth_gen_token({"0", "bogus"}, 3600, 60));
     EXPECT_FALSE(parse_auth_gen_token({}, 0, 60));
     EXPECT_FALSE(parse_auth_gen_token({"0", "100"}, 3600, 60)); // renewal < 2 hand-window
