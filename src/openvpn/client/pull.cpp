@@ -7,6 +7,7 @@
 #include "openvpn/client/internal.hpp"
 #include "openvpn/mgmt/host.hpp"
 #include "openvpn/options/push_options.hpp"
+#include "openvpn/session/auth_token.hpp"
 #include "openvpn/wire/push_message.hpp"
 
 namespace ovpn::client {
@@ -120,7 +121,8 @@ void Client::negotiate_with_peer(std::uint8_t key_id)
 
 void Client::handle_message(const std::string& text)
 {
-    log_.logf(Verb::Info, "PUSH: Received control message: '%s'", text.c_str());
+    log_.logf(Verb::Info, "PUSH: Received control message: '%s'",
+              session::redact_control_message(text).c_str());
     auto m = wire::classify_control_message(text);
     switch (m.kind) {
     case wire::ControlMessageKind::PushReply:

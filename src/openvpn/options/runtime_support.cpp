@@ -47,7 +47,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"server-bridge", kBoth, kTap},
         {"vlan-tagging", kServer, kTap},
         {"client-crresponse", kServer, "challenge/response scripts are not run by our server"},
-        {"auth-gen-token", kServer, "server-generated auth tokens are not implemented"},
     };
     return gaps;
 }

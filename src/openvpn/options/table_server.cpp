@@ -228,7 +228,8 @@ const OptionSpec kTable[] = {
     {"auth-user-pass-optional", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::auth_user_pass_optional>, "",
      "Server: allow clients without a user name."},
     {"auth-gen-token", 0, kAny, P_GENERAL, Dco::Ok, 0, list<&O::auth_gen_token>,
-     "[lifetime [renewal]] [flags]", "Server: hand out session tokens."},
+     "[lifetime [renewal]] [external-auth]",
+     "Server: push session tokens that clients reuse instead of their password (see AUTHENTICATION TOKENS)."},
     {"auth-gen-token-secret", 1, 1, P_GENERAL | P_INLINE, Dco::Ok, 0, file<&O::auth_gen_token_secret>, "file",
      "Server: key for session tokens (see --genkey auth-token)."},
 };

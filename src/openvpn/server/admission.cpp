@@ -323,7 +323,8 @@ bool Server::apply_client_config(Instance& in, ClientConfig cfg)
 void Server::fail_auth(Instance& in, const std::string& reason)
 {
     in.auth_failed = true;
-    std::string msg = reason.empty() ? "AUTH_FAILED" : "AUTH_FAILED," + reason;
+    const std::string& why = reason.empty() ? in.auth_reason : reason;
+    std::string msg = why.empty() ? "AUTH_FAILED" : "AUTH_FAILED," + why;
     (void)in.cc->send_message(msg);
     log_.logf(Verb::Info, "%s SENT CONTROL [%s]: '%s' (status=1)", in.prefix().c_str(), in.cn.c_str(),
               msg.c_str());

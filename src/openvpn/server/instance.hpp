@@ -88,6 +88,13 @@ struct Server::Instance final : session::ControlHandler {
     std::optional<TimePoint> mgmt_exit_at;  // client-kill's delayed exit
     std::vector<std::string> mgmt_config;   // client-auth's config lines
     session::EnvList env;                   // 2.6's env_set of the instance
+    // --auth-gen-token (auth_token.cpp): its tokens, the user they are
+    // for, session_id/session_state of the last check, the renewal timer
+    session::AuthTokenState token;
+    std::string token_user;
+    std::optional<std::pair<std::string, std::string>> token_env;
+    std::optional<TimePoint> token_renew_at;
+    std::string auth_reason; // 2.6's client_reason for the AUTH_FAILED
     std::string peer_info;
 
     std::string prefix() const { return cn + "/" + addr_str; }

@@ -16,6 +16,8 @@ std::vector<std::string> push_options(const PushInput& in)
         out.push_back(*in.ifconfig);
     if (in.peer_id)
         out.push_back("peer-id " + std::to_string(*in.peer_id));
+    if (in.auth_token)
+        out.push_back(*in.auth_token);
     if (in.ncp.push_cipher)
         out.push_back("cipher " + in.ncp.cipher);
     if (auto f = in.ncp.push_flags(); !f.empty())

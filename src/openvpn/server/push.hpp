@@ -1,7 +1,7 @@
 // server/push.hpp: the PUSH_REPLY for one client, pure. The configured
 // --push options first (the helpers already added topology, route-gateway,
 // ping and ping-restart), then the per-client ones in 2.6's order
-// (push.c:prepare_push_reply): ifconfig-ipv6, ifconfig, peer-id, cipher,
+// (push.c:prepare_push_reply): ifconfig-ipv6, ifconfig, peer-id, auth-token, cipher,
 // protocol-flags / key-derivation. Split into messages of at most 940 bytes
 // with push-continuation, as 2.6 does.
 #pragma once
@@ -21,6 +21,7 @@ struct PushInput {
     std::optional<std::string> ifconfig;      // "ifconfig a b" from the pool
     std::optional<std::string> ifconfig_ipv6; // "ifconfig-ipv6 a/bits b"
     std::optional<std::uint32_t> peer_id;     // when the client has DATA_V2
+    std::optional<std::string> auth_token;    // "auth-token <token>" (--auth-gen-token)
     NcpResult ncp;
 };
 

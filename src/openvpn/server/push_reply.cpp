@@ -17,6 +17,7 @@ void Server::send_push_reply(Instance& in)
     if (in.ncp->data_v2)
         pi.peer_id = in.id;
     pi.ncp = *in.ncp;
+    pi.auth_token = token_push_option(in);
     auto msgs = build_push_messages(pi);
     if (!msgs) {
         log_.logf(kV1, "%s ERROR: building the PUSH_REPLY failed: %s", in.prefix().c_str(),
@@ -26,7 +27,7 @@ void Server::send_push_reply(Instance& in)
     for (const auto& m : *msgs) {
         (void)in.cc->send_message(m);
         log_.logf(Verb::Info, "%s SENT CONTROL [%s]: '%s' (status=1)", in.prefix().c_str(), in.cn.c_str(),
-                  m.c_str());
+                  session::redact_control_message(m).c_str());
     }
     in.last_push = loop_.now();
     flush(in);

@@ -54,19 +54,25 @@ bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const 
     // --auth-user-pass-optional: a client without credentials is checked
     // with empty ones (2.6 clears both), so the script or plugin decides.
     const options::Directive* d = o_.last("auth-user-pass-verify");
-    const std::string user = given ? remap_name(peer_user) : std::string();
+    std::string user = given ? remap_name(peer_user) : std::string();
     SecureBytes pass = given ? peer_pass : SecureBytes();
     for (std::uint8_t& b : pass.span())
         if (!is_cc_print(static_cast<char>(b)))
             b = '_';
+    const TokenGate gate = token_gate(in, user, pass); // --auth-gen-token (auth_token.cpp)
+    if (gate == TokenGate::Refused)
+        return false;
+    const bool skip = gate == TokenGate::Accepted;
     script::Env env = base_env();
     add_cert_vars(env, in);
     env.set("username", user);
     env.set("common_name", in.cn);
     set_peer_env(env, "untrusted", in.addr);
+    token_env(in, env, user, pass);
     // 2.6: the plugins first, then the script; both must accept
-    const bool plugins_ok = verify_user_pass_plugins(in, env, pass);
-    const bool script_ok = d == nullptr || d->args.empty() || run_user_pass_script(in, *d, user, pass, env);
+    const bool plugins_ok = skip || verify_user_pass_plugins(in, env, pass);
+    const bool script_ok =
+        skip || d == nullptr || d->args.empty() || run_user_pass_script(in, *d, user, pass, env);
     const bool cn_ok = username_fits_cn(in, user);
     if (!plugins_ok || !script_ok || !cn_ok) {
         log_.logf(kV1, "%s TLS Auth Error: Auth Username/Password verification failed for peer",
@@ -75,6 +81,7 @@ bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const 
     }
     if (o_.username_as_common_name)
         in.cn = user;
+    token_accepted(in, user);
     log_.logf(kV1, "%s TLS: Username/Password authentication succeeded for username '%s' %s",
               in.prefix().c_str(), user.c_str(), o_.username_as_common_name ? "[CN SET]" : "");
     return true;
@@ -186,6 +193,7 @@ script::Env Server::client_env(const Instance& in) const
         env.set("dev", dp_->device().name);
     const std::time_t now = std::time(nullptr);
     env.set_int("time_unix", in.since != 0 ? in.since : now);
+    add_token_env(in, env);
     return env;
 }
 

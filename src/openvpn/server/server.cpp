@@ -101,7 +101,7 @@ Status<> Server::load_keys()
         return Err(wk.error());
     tls_ = *ctx;
     wrap_key_ = std::move(*wk);
-    return Ok{};
+    return load_auth_token();
 }
 
 // make_gate: UDP's stateless first handshake, a fresh cookie key per run.
@@ -195,6 +195,7 @@ void Server::on_tick()
         mgmt_tick(*in, now);
         if (in->dead)
             continue;
+        token_tick(*in, now);
         session::control_tick(in->cc, *in, log_, now);
         flush(*in);
     }

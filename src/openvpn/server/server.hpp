@@ -71,6 +71,7 @@
 #include "openvpn/server/pool.hpp"
 #include "openvpn/server/stateless.hpp"
 #include "openvpn/server/tcp_listener.hpp"
+#include "openvpn/session/auth_token.hpp"
 #include "openvpn/session/control_events.hpp"
 #include "openvpn/session/keys.hpp"
 #include "openvpn/session/make_data_plane.hpp"
@@ -295,6 +296,17 @@ private:
     script::Env client_env(const Instance& in) const;
     void add_cert_vars(script::Env& env, const Instance& in) const;
 
+    // auth_token.cpp: --auth-gen-token in the credentials check and pushes.
+    enum class TokenGate { NoToken, Accepted, Refused };
+    Status<> load_auth_token();
+    TokenGate token_gate(Instance& in, std::string& user, const SecureBytes& pass);
+    void token_env(Instance& in, script::Env& env, const std::string& user, const SecureBytes& pass);
+    void add_token_env(const Instance& in, script::Env& env) const;
+    void token_accepted(Instance& in, const std::string& user);
+    void push_token(Instance& in);
+    void token_tick(Instance& in, TimePoint now);
+    std::optional<std::string> token_push_option(const Instance& in) const;
+
     // push_reply.cpp: an admitted client's messages.
     void send_push_reply(Instance& in);
     void handle_message(Instance& in, const std::string& text);
@@ -332,7 +344,9 @@ private:
     std::unique_ptr<tun::NetSetup> net_;
     std::unique_ptr<data::DataPlane> dp_; // owns the tun device
     std::shared_ptr<const control::TlsContext> tls_;
-    session::WrapKey wrap_key_; // read at start; each client gets a fresh wrap
+    session::WrapKey wrap_key_;                      // read at start; each client gets a fresh wrap
+    std::optional<session::AuthTokenKey> token_key_; // --auth-gen-token (auth_token.cpp)
+    session::AuthTokenPolicy token_policy_;
     std::optional<Pool> pool_;
     std::optional<CookieGate> gate_; // UDP: the stateless first handshake
     ConnectFreq connect_freq_;       // --connect-freq

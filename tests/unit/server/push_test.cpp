@@ -79,3 +79,13 @@ TEST(Push, LongListIsSplitWithContinuationAndParsesBack)
     }
     EXPECT_EQ(back, push_options(in));
 }
+
+TEST(Push, AuthTokenAfterPeerIdBeforeCipher)
+{
+    PushInput in = sample();
+    in.auth_token = "auth-token SESS_ID_AT_x";
+    auto opts = push_options(in);
+    const std::vector<std::string> mid(opts.begin() + 6, opts.begin() + 9);
+    const std::vector<std::string> want = {"peer-id 0", "auth-token SESS_ID_AT_x", "cipher AES-256-GCM"};
+    EXPECT_EQ(mid, want);
+}
