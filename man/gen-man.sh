@@ -305,6 +305,63 @@ with an error instead of being split in two; the title shown by
 names this build;
 .B "\-\-management tunnel"
 is refused.
+.SH AUTHENTICATION TOKENS
+With
+.BI "\-\-auth\-gen\-token" " [lifetime [renewal]] [external\-auth]"
+a server that checks user names and passwords (a
+.B \-\-auth\-user\-pass\-verify
+script or an AUTH_USER_PASS_VERIFY plugin) gives every client that passed a
+token, pushed as
+.BR "auth\-token SESS_ID_AT_..." .
+The client sends the token instead of its password on each renegotiation and
+after a reconnect; the server accepts a good token itself, without the script
+or plugin, so one-time passwords are asked for only once. The format is
+OpenVPN 2.6's: a random 12-byte session id, the time the first token of the
+session was made, the time of this token and an HMAC-SHA256 over the user name
+and those fields, base64 after the prefix. A token made by 2.6 with the same
+secret is accepted, and 2.6 accepts ours.
+.PP
+A token is renewed (pushed again as
+.BR "PUSH_REPLY,auth\-token ..." )
+on each renegotiation, and every
+.I renewal
+seconds when that is shorter than
+.B \-\-reneg\-sec
+(its default). A token not renewed for two
+.I renewal
+periods, or older than
+.I lifetime
+seconds (0, the default: no limit), is expired: the client is told
+.B AUTH_FAILED,SESSION: token expired
+and comes back with its password.
+.B \-\-reneg\-sec 0
+is refused, and so is a renewal time under two
+.BR \-\-hand\-window s.
+.PP
+.B external\-auth
+hands every token to the script and plugins as well; they see
+.B session_state
+(Initial: no token; Authenticated; Expired; Invalid: bad HMAC or size;
+AuthenticatedEmptyUser and ExpiredEmptyUser: valid only for an empty user
+name, as OpenVPN 3 clients send) and
+.B session_id
+(16 base64 characters, the same for every token of one session) and decide;
+they must refuse Expired and Invalid unless the client is trusted otherwise.
+Without it they see the same variables whenever they run.
+.PP
+The HMAC key is the second half of the 128-byte
+.B \-\-auth\-gen\-token\-secret
+(made by
+.BR "\-\-genkey auth\-token" ),
+or a random key made at start, so tokens do not survive a restart of the
+server (SIGUSR1 without
+.BR \-\-persist\-key )
+or carry over to another server. Tokens are shown in the log as
+.B SESS_ID
+only, as 2.6 does. Not yet as in 2.6: with
+.B \-\-management\-client\-auth
+and no script or plugin no tokens are made, and with both the management
+interface is still asked after a good token (2.6 skips it).
 .SH OPTIONS
 EOF
 options_from_help
