@@ -36,8 +36,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"multihome", kServer, "answering from the address a packet came to is not implemented"},
         {"replay-persist", kBoth, "a persistent replay window is not implemented"},
         {"http-proxy-override", kBoth, "is not implemented (use --http-proxy in the config)"},
-        // client side
-        {"single-session", kBoth, "is not implemented"},
         // devices and sockets
         {"lladdr", kBoth, kTap},
         {"tun-mtu-extra", kBoth, kTap},

@@ -254,7 +254,8 @@ const OptionSpec kTable[] = {
      "Renegotiate after n packets."},
     {"tls-exit", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::tls_exit>, "", "Exit on TLS errors."},
     {"single-session", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::single_session>, "",
-     "Accept only one session in p2p mode."},
+     "A TLS server accepts one session per peer: a new session request (hard reset) from the address "
+     "of a connected client is refused, as 2.6; renegotiations go on."},
     {"push-peer-info", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::push_peer_info>, "",
      "Send more details about this client to the server."},
     {"auth-nocache", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::auth_nocache>, "", "Forget passwords after use."},

@@ -206,6 +206,7 @@ private:
     static bool from_other_session(const Instance& in, const PacketBuf& b);
     void on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now, Instance* known = nullptr);
     bool log_known_drop(const Instance& in, const PacketBuf& b, bool unwrap_failed);
+    bool refuse_new_session(const Instance& in, const PacketBuf& b, const io::SockAddr& from);
     void log_first_drop(const FirstPacket& fp, const CookieStats& before, const PacketBuf& b,
                         const io::SockAddr& from);
     void accept_first(const FirstPacket& fp, PacketBuf& b, const io::SockAddr& from, TimePoint now);

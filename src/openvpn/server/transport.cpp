@@ -132,8 +132,23 @@ void Server::on_udp_control(PacketBuf& b, const io::SockAddr& from, TimePoint no
     Instance* in = find_addr(from);
     if (in != nullptr && !from_other_session(*in, b))
         on_control_packet(*in, b, now);
-    else
+    else if (in == nullptr || !refuse_new_session(*in, b, from))
         on_first_packet(b, from, now, in);
+}
+
+// refuse_new_session: --single-session: a client's instance takes no new
+// session (a hard reset with another session id from its address), with
+// 2.6's line (tls_pre_decrypt); the client keeps its instance.
+bool Server::refuse_new_session(const Instance& in, const PacketBuf& b, const io::SockAddr& from)
+{
+    const auto op = wire::opcode_of(b.data()[0]);
+    if (!o_.single_session || !op || !wire::is_hard_reset(*op))
+        return false;
+    log_.logf(kV1,
+              "%s TLS Error: Cannot accept new session request from %s due to session context expire or "
+              "--single-session",
+              in.prefix().c_str(), from.to_string().c_str());
+    return true;
 }
 
 // from_other_session: the packet's sender session id is not the one of the

@@ -92,3 +92,26 @@ sc_client-nat-pushed() {
   start_pair "push \"client-nat dnat 10.95.0.1 255.255.255.255 $TUN_S\"\npush \"route 10.95.0.1 255.255.255.255\"" "" &&
     nat_ping
 }
+
+# single-session: a client bound to a fixed port connects, is killed and
+# starts again from the same address and port: the server with
+# --single-session refuses the new session with 2.6's line and the client's
+# tunnel stays down (without it ours takes the new session at once; 2.6
+# takes it but does not answer its PUSH_REQUEST until ping-restart ends the
+# old instance).
+ALL+=(single-session)
+restart_same_port() {
+  { server_conf "proto udp"; printf '%b\n' "$1"; } >"$WORK/server.conf"
+  { client_conf "proto udp" "$UNDER_S" | grep -vx nobind; echo "lport 11940"; } >"$WORK/client.conf"
+  start_daemon server "$NS_S" "$SRV_BIN" "$WORK/server.conf"
+  wait_log server "Initialization Sequence Completed" 20 || return 1
+  start_daemon client "$NS_C" "$CLI_BIN" "$WORK/client.conf"
+  wait_ready client 40 && ping_check "$TUN_S" || return 1
+  stop_daemon client KILL
+  start_daemon client "$NS_C" "$CLI_BIN" "$WORK/client.conf"
+}
+sc_single-session() {
+  restart_same_port "single-session" || return 1
+  wait_log server "Cannot accept new session request from .*10.93.0.2:11940 due to session context expire or --single-session" 10 &&
+    no_tunnel "single-session"
+}
