@@ -12,7 +12,13 @@
 #     told AUTH_FAILED, drops the token and comes back with its password.
 #   auth-token-expired-internal: the same without external-auth: the expired
 #     token is refused without running the script.
-ALL+=(auth-token-reuse auth-token-expired auth-token-expired-internal)
+#   auth-token-renew: renewal 10 s under reneg-sec 3600, so the server pushes
+#     a fresh token every 10 s without a renegotiation ("PUSH_REPLY,auth-token
+#     SESS_ID_AT_...", logged as 2.6 redacts it: "auth-tokenSESS_ID"). The
+#     reconnect comes after the first token is past its 2 * renewal window:
+#     only a renewed token gets the client back in; the script (accepting its
+#     first run only) ran once.
+ALL+=(auth-token-reuse auth-token-expired auth-token-expired-internal auth-token-renew)
 
 # token_script MODE: once (accept the first run only) or initial (accept
 # session_state Initial only); both check the credentials of good.txt.
@@ -75,4 +81,15 @@ sc_auth-token-expired-internal() {
   wait_log client "AUTH_FAILED" 30 && wait_ready client 60 2 || return 1
   ! grep -q Expired "$WORK/states" || { log "the script ran for the expired token"; return 1; }
   script_runs 2 && traffic "$TUN_S" 5
+}
+
+sc_auth-token-renew() {
+  token_script once
+  start_pair "$(token_srv 'auth-gen-token 0 10\nhand-window 5')" "auth-user-pass $K/good.txt" && ping_check || return 1
+  # two renewals: the first token (made at the connect) is then 20 s old
+  wait_log client "Received control message: 'PUSH_REPLY,auth-token[^,]*'$" 40 2 || return 1
+  sleep 2
+  reconnect_client 2 || return 1
+  wait_log server "Username/auth-token authentication succeeded for username 'iouser'" 30 || return 1
+  traffic "$TUN_S" 5 && script_runs 1
 }
