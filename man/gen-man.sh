@@ -277,19 +277,41 @@ as in 2.6. An
 script runs too, after the management client was told, as in 2.6.
 .TP
 .BR \-\-management\-external\-key " [" nopadding "] [" pkcs1 "] [" pss "] [" digest ]
-In 2.6: sign with the private key the management client holds
-(\(lq>PK_SIGN:data,algorithm\(rq, answered by
+Sign with the private key the management client holds, as 2.6: no key is
+read; each signature the TLS handshake needs becomes
+\(lq>PK_SIGN:data,algorithm\(rq (the algorithm field for clients that said
+.BR "version 3" ,
+\(lq>RSA_SIGN:data\(rq for version 1), answered by
 .B pk\-sig
-and base64 lines up to END).
-This build refuses the option at start-up: the signing through the TLS
-engine is not implemented yet (the engine speaks the protocol).
+and the base64 signature lines up to END. The daemon does nothing else
+until the answer comes (a signal ends the wait and fails the handshake).
+The flags say what the client can do:
+.B pkcs1
+(the default) gets the DER DigestInfo of the hash (\(lqRSA_PKCS1_PADDING\(rq),
+.B pss
+gets the hash to sign with PSS
+(\(lqRSA_PKCS1_PSS_PADDING,hashalg=SHA256,saltlen=digest\(rq),
+.B nopadding
+gets raw data to sign without padding,
+.B digest
+gets the message itself with the hash to use (\(lq...,data=message\(rq);
+an EC key gets \(lqECDSA\(rq and answers with a DER ECDSA signature.
+A padding the client did not declare fails the handshake with 2.6's
+\(lqRSA padding mode not supported by management\-client\(rq.
+The public key is the certificate's
+.RB ( \-\-cert ,
+or the management client's with
+.BR \-\-management\-external\-cert );
+RSA and EC keys only. Implementation: a small OpenSSL 3 provider of
+openvpn\-ng's own (key manager and signature for RSA and EC, as 2.6's
+\(lqxkey\(rq provider) holds the public key and hands each signature to the
+management interface; no private key is ever in the process.
 .TP
 .BI \-\-management\-external\-cert " hint"
-In 2.6: take the certificate from the management client
-(\(lq>NEED\-CERTIFICATE:hint\(rq, answered by
+Take the certificate from the management client, as 2.6: at each TLS
+set-up \(lq>NEED\-CERTIFICATE:hint\(rq, answered by
 .B certificate
-and PEM lines up to END).
-This build refuses the option at start-up, with
+and the PEM lines up to END. Needs
 .BR \-\-management\-external\-key .
 .TP
 .BI \-\-management\-log\-cache " n"

@@ -296,7 +296,7 @@ Status<> Client::load_tls_context()
     }
     if (tls_ctx_ && base_.persist_key)
         return Ok{};
-    auto tls = session::make_tls_config(base_, &log_);
+    auto tls = session::make_tls_config(base_, &log_, mgmt_);
     if (!tls)
         return Err(tls.error());
     tls->verify_hook = [this](const control::CertFacts& c, const std::vector<control::CertFacts>& chain) {

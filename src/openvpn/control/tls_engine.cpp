@@ -127,6 +127,14 @@ Status<> load_cert_chain(SSL_CTX* ctx, const TlsConfig& cfg)
         }
         ERR_clear_error();
     }
+    if (cfg.key_signer) {
+        auto ext = crypto::make_external_key(X509_get0_pubkey(SSL_CTX_get0_certificate(ctx)), cfg.key_signer);
+        if (!ext)
+            return Err(ext.error());
+        if (SSL_CTX_use_PrivateKey(ctx, ext->get()) != 1)
+            return Err(openssl_error("Cannot enable SSL external private key capability"));
+        return Ok{};
+    }
     BioPtr kb(BIO_new_mem_buf(cfg.key_pem.data(), static_cast<int>(cfg.key_pem.size())));
     EVP_PKEY* pkey = PEM_read_bio_PrivateKey(kb.get(), nullptr, nullptr, nullptr);
     if (pkey == nullptr || SSL_CTX_use_PrivateKey(ctx, pkey) != 1) {

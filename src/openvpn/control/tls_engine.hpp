@@ -24,6 +24,7 @@
 #include "openvpn/core/bytes.hpp"
 #include "openvpn/core/result.hpp"
 #include "openvpn/core/secure.hpp"
+#include "openvpn/crypto/external_key.hpp"
 
 typedef struct ssl_ctx_st SSL_CTX;
 typedef struct ssl_st SSL;
@@ -54,6 +55,10 @@ struct TlsConfig {
     std::string ca_pem;     // one or more CA certificates
     std::string cert_pem;   // our certificate
     SecureBytes key_pem;    // our private key (PEM)
+    // key_signer: instead of key_pem, a key that signs outside the process
+    // (--management-external-key): crypto/external_key.hpp, built on the
+    // certificate's public key.
+    crypto::ExternalSigner key_signer;
     std::string extra_certs_pem;
     std::string crl_pem; // --crl-verify (file or inline): the peer's certificate is checked
     // crl_file: --crl-verify FILE. When set, the context reads the CRL from

@@ -27,9 +27,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"pkcs11-id", kBoth, kPkcs11},
         {"pkcs11-id-management", kBoth, kPkcs11},
         {"engine", kBoth, "OpenSSL engines are not supported (OpenSSL 3 uses providers)"},
-        {"management-external-key", kBoth,
-         "signing through the management interface (pk-sig) is not implemented"},
-        {"management-external-cert", kBoth, "a certificate from the management interface is not implemented"},
         // transport details
         {"port-share", kServer, "sharing the TCP port with another server is not implemented"},
         {"mtu-test", kBoth, "the MTU test is not implemented"},

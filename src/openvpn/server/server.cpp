@@ -85,7 +85,7 @@ Status<> Server::start()
 // --persist-key).
 Status<> Server::load_keys()
 {
-    auto tls = session::make_tls_config(o_, &log_);
+    auto tls = session::make_tls_config(o_, &log_, mgmt_);
     if (!tls)
         return Err(tls.error());
     // the Server outlives every run of its loop (SIGUSR1 restarts in place),

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <cstring>
 
 #include "openvpn/mgmt/setup.hpp"
@@ -26,6 +28,23 @@ io::Signal to_io(mgmt::Signal s)
         break;
     }
     return io::Signal::Usr2;
+}
+
+int to_signo(io::Signal s)
+{
+    switch (s) {
+    case io::Signal::Usr1:
+        return SIGUSR1;
+    case io::Signal::Hup:
+        return SIGHUP;
+    case io::Signal::Term:
+        return SIGTERM;
+    case io::Signal::Int:
+        return SIGINT;
+    case io::Signal::Usr2:
+        break;
+    }
+    return SIGUSR2;
 }
 
 mgmt::AuthRetry auth_retry_of(const options::Options& o)
@@ -221,6 +240,60 @@ bool Management::startup_hold(io::EventLoop& loop)
     return true;
 }
 
+std::optional<std::string> Management::ask_pk_sig(std::string_view b64, std::string_view algorithm)
+{
+    if (ask_ != Ask::None || !engine_->query_pk_sig(b64, algorithm))
+        return std::nullopt;
+    return wait_answer(Ask::PkSig);
+}
+
+std::optional<std::string> Management::ask_certificate(std::string_view hint)
+{
+    if (ask_ != Ask::None || !engine_->query_certificate(hint))
+        return std::nullopt;
+    return wait_answer(Ask::Cert);
+}
+
+// wait_answer: the shell moves to a private loop for the wait, so no other
+// socket or timer of the daemon runs inside the TLS handshake that asked.
+// Signals that arrive meanwhile end the wait and are raised again for the
+// daemon's own loop.
+std::optional<std::string> Management::wait_answer(Ask kind)
+{
+    if (loop_ == nullptr || !shell_) {
+        engine_->cancel_query();
+        return std::nullopt;
+    }
+    ask_ = kind;
+    ask_done_ = false;
+    ask_answer_.reset();
+    std::vector<int> signals;
+    {
+        io::EventLoop inner(loop_->clock());
+        (void)inner.watch_signals([&](io::Signal s) {
+            signals.push_back(to_signo(s));
+            if (s != io::Signal::Usr2)
+                ask_done_ = true;
+        });
+        shell_->detach_loop();
+        shell_->attach_loop(inner);
+        while (!ask_done_) {
+            if (auto r = inner.run_once(); !r)
+                break;
+        }
+        shell_->detach_loop();
+    }
+    shell_->attach_loop(*loop_);
+    if (engine_->waiting())
+        engine_->cancel_query();
+    ask_ = Ask::None;
+    for (int s : signals)
+        (void)::raise(s);
+    auto answer = std::move(ask_answer_);
+    ask_answer_.reset();
+    return answer;
+}
+
 void Management::state(const mgmt::StateChange& c)
 {
     engine_->set_state(c, std::time(nullptr));
@@ -263,7 +336,9 @@ void Management::log(mgmt::LogLevel level, std::string_view text)
 void Management::signal(mgmt::Signal sig, std::string_view reason)
 {
     // 2.6 only raises the signal flag here; the daemon acts on it once the
-    // command has been answered.
+    // command has been answered (and a pk-sig/certificate wait has ended).
+    if (ask_ != Ask::None)
+        ask_done_ = true;
     if (loop_ == nullptr)
         return;
     loop_->add_timer(loop_->now(), [this, s = to_io(sig), r = std::string(reason)] {
@@ -329,12 +404,22 @@ void Management::user_pass(const mgmt::UserPassAnswer& a)
 
 void Management::pk_sig(std::optional<std::string> b64)
 {
+    if (ask_ == Ask::PkSig) {
+        ask_answer_ = std::move(b64);
+        ask_done_ = true;
+        return;
+    }
     if (mode_ != nullptr)
         mode_->pk_sig(std::move(b64));
 }
 
 void Management::certificate(std::optional<std::string> pem)
 {
+    if (ask_ == Ask::Cert) {
+        ask_answer_ = std::move(pem);
+        ask_done_ = true;
+        return;
+    }
     if (mode_ != nullptr)
         mode_->certificate(std::move(pem));
 }

@@ -160,6 +160,17 @@ public:
     // close: shut down (flushes, removes the unix socket); before exiting.
     void close();
 
+    // ask_pk_sig / ask_certificate: 2.6's management_query_pk_sig and
+    // management_query_cert, for client and server alike: send the query
+    // (>PK_SIGN: / >NEED-CERTIFICATE:) and wait, serving only the
+    // management socket (nothing else of the daemon runs meanwhile, as in
+    // 2.6), until the client answers with `pk-sig`/`certificate` ... END.
+    // Nothing when no client can be asked or a signal (real, or from the
+    // management interface) ends the wait; the signal then acts as usual
+    // once the caller has returned. No timeout, as 2.6.
+    std::optional<std::string> ask_pk_sig(std::string_view b64, std::string_view algorithm);
+    std::optional<std::string> ask_certificate(std::string_view hint);
+
 private:
     Management(Logger& log, options::ManagementOptions m, mgmt::Config ec, mgmt::ShellConfig sc,
                mgmt::AuthRetry ar);
@@ -210,6 +221,12 @@ private:
     std::vector<std::pair<LogLine, std::string>> tap_queue_;
     // the start-up hold's outcome (startup_hold)
     bool hold_done_ = false, hold_signal_ = false;
+    // a pk-sig / certificate wait in progress (ask_*) and its outcome
+    enum class Ask : std::uint8_t { None, PkSig, Cert };
+    Ask ask_ = Ask::None;
+    bool ask_done_ = false;
+    std::optional<std::string> ask_answer_;
+    std::optional<std::string> wait_answer(Ask kind);
 };
 
 } // namespace ovpn::session

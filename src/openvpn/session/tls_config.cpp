@@ -13,8 +13,11 @@
 #include "openvpn/crypto/key_files.hpp"
 #include "openvpn/crypto/static_key.hpp"
 #include "openvpn/crypto/tls_names.hpp"
+#include "openvpn/options/management_options.hpp"
 #include "openvpn/process/console.hpp"
 #include "openvpn/session/data_options.hpp"
+#include "openvpn/session/external_key.hpp"
+#include "openvpn/session/management.hpp"
 #include "openvpn/wire/control_packet.hpp"
 #include "openvpn/wire/tls_auth.hpp"
 #include "openvpn/wire/tls_crypt.hpp"
@@ -267,6 +270,26 @@ Result<std::unique_ptr<control::ControlWrap>> tls_crypt_wrap(const WrapKey& k, s
     return control::make_tls_crypt_wrap(std::move(wrap), k.wkc);
 }
 
+// use_management_pki: --management-external-cert (2.6 asks at each TLS
+// context set-up) and --management-external-key.
+Status<> use_management_pki(const options::Options& o, Logger* log, Management* mgmt, control::TlsConfig& t)
+{
+    auto m = options::management_options(o);
+    if (!m || (!m->external_cert && !m->external_key))
+        return Ok{};
+    if (mgmt == nullptr || log == nullptr)
+        return Err(std::string("--management-external-key/-cert need the management interface"));
+    if (m->external_cert) {
+        auto pem = mgmt->ask_certificate(*m->external_cert);
+        if (!pem)
+            return Err(std::string("Cannot load inline certificate file"));
+        t.cert_pem = std::move(*pem);
+    }
+    if (m->external_key)
+        t.key_signer = management_signer(*mgmt, *m->external_key, *log);
+    return Ok{};
+}
+
 } // namespace
 
 Result<std::string> read_file_ref(const options::FileRef& f)
@@ -291,13 +314,15 @@ Result<SecureBytes> read_secret_ref(const options::FileRef& f)
     return b;
 }
 
-Result<control::TlsConfig> make_tls_config(const options::Options& o, Logger* log)
+Result<control::TlsConfig> make_tls_config(const options::Options& o, Logger* log, Management* mgmt)
 {
     control::TlsConfig t;
     t.is_server = o.tls_server || o.is_server();
     for (auto step : {load_pki, load_crl, load_pkcs12, set_tls_limits, set_peer_checks})
         if (auto s = step(o, t); !s)
             return Err(s.error());
+    if (auto s = use_management_pki(o, log, mgmt, t); !s)
+        return Err(s.error());
     if (log != nullptr && t.fingerprint_only)
         log->write(Verb::Info, "Using certificate fingerprint to verify peer (no CA option set). ");
     if (log != nullptr && o.tls_cipher) {

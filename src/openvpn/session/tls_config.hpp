@@ -20,6 +20,8 @@
 
 namespace ovpn::session {
 
+class Management;
+
 // read_file_ref: an option's inline block or the file it names.
 Result<std::string> read_file_ref(const options::FileRef& f);
 // read_secret_ref: the same for key material and passwords, kept in
@@ -33,7 +35,13 @@ Result<SecureBytes> read_secret_ref(const options::FileRef& f);
 // or from the terminal. The role is the TLS one (--tls-server or a server).
 // With `log`, 2.6's warning for each --tls-cipher name written OpenSSL's way
 // where an IANA name exists.
-Result<control::TlsConfig> make_tls_config(const options::Options& o, Logger* log = nullptr);
+//
+// With --management-external-cert the certificate comes from the management
+// client (>NEED-CERTIFICATE:), and with --management-external-key the key
+// signs through it (session/external_key.hpp): both need `mgmt` (and `log`
+// for the signing failures).
+Result<control::TlsConfig> make_tls_config(const options::Options& o, Logger* log = nullptr,
+                                           Management* mgmt = nullptr);
 
 // WrapKey: the control-channel wrapping of a configuration with its key
 // material read and parsed, so sessions made later (a server's clients, a
