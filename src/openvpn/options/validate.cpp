@@ -229,15 +229,27 @@ void check_tls_credentials(const Options& o, Errors& e)
 {
     const bool ext_cert = o.management_external_cert.has_value();
     const bool ext_key = o.management_external_key;
-    if (o.pkcs12) {
+    // 2.6's order: the external key/certificate pairs first; when they
+    // decide, the --pkcs12 and --cert/--key checks are not made.
+    if (ext_key && o.key) {
+        e.add("--key and --management-external-key are mutually exclusive");
+    } else if (ext_cert && o.cert) {
+        e.add("--cert and --management-external-cert are mutually exclusive");
+    } else if (ext_cert && !ext_key) {
+        e.add("--management-external-cert must be used with --management-external-key");
+    } else if (o.pkcs12 && !ext_cert) {
         e.require(!o.capath, "Parameter --capath cannot be used when --pkcs12 is also specified.");
         e.require(!o.cert, "Parameter --cert cannot be used when --pkcs12 is also specified.");
         e.require(!o.key, "Parameter --key cannot be used when --pkcs12 is also specified.");
+        e.require(!ext_key,
+                  "Parameter --management-external-key cannot be used when --pkcs12 is also specified.");
         return;
     }
     if (!o.ca && !o.capath && !o.peer_fingerprint)
         e.add("You must define CA file (--ca) or CA path (--capath) and/or peer fingerprint verification "
               "(--peer-fingerprint)");
+    if (ext_cert || (ext_key && o.key))
+        return;
     if (o.pull) {
         const int sum = (o.cert || ext_cert) + (o.key || ext_key);
         if (sum == 0 && !o.auth_user_pass && !o.given("pkcs11-id") && !o.given("pkcs11-id-management"))

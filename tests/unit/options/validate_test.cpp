@@ -80,6 +80,28 @@ TEST(Validate, CrossOptionRules)
     has("dev tun\nremote x\nauth-user-pass\n", "--auth-user-pass requires --pull");
 }
 
+TEST(Validate, ExternalKeyAndCertificatePairAs26)
+{
+    const std::string c = "client\ndev tun\nremote x\nca c\nmanagement 127.0.0.1 7505\n";
+    auto err = [](const std::string& cfg) { return joined(check_options(parsed(cfg), quiet())); };
+    EXPECT_NE(err(c + "management-external-key\nkey k\ncert c\n")
+                  .find("--key and --management-external-key are mutually exclusive"),
+              std::string::npos);
+    EXPECT_NE(err(c + "management-external-key\nmanagement-external-cert h\ncert c\n")
+                  .find("--cert and --management-external-cert are mutually exclusive"),
+              std::string::npos);
+    EXPECT_NE(err(c + "management-external-cert h\nkey k\n")
+                  .find("--management-external-cert must be used with --management-external-key"),
+              std::string::npos);
+    EXPECT_NE(
+        err(c + "management-external-key\npkcs12 p\n")
+            .find("Parameter --management-external-key cannot be used when --pkcs12 is also specified."),
+        std::string::npos);
+    // the pairs that 2.6 accepts: the key alone (with --cert), or both
+    EXPECT_EQ(err(c + "management-external-key\ncert c\n"), "");
+    EXPECT_EQ(err(c + "management-external-key\nmanagement-external-cert h\n"), "");
+}
+
 TEST(Validate, CipherNamesAgainstOpenSSL)
 {
     auto e = joined(check_ciphers(parsed("dev tun\ndata-ciphers AES-256-GCM:NOPE-CIPHER\n")));
