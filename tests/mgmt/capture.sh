@@ -10,7 +10,8 @@
 # --out: where NAME.txt (normalised) and NAME.raw (as received) go (default
 #        tests/mgmt/transcripts, the committed 2.6.14 transcripts).
 # Scenarios: hold-none hold-client password unix unix-reject second server
-#            server-envfilter server-two client-flow external-key (all by
+#            server-envfilter server-two client-flow external-key
+#            external-key-ec external-cert external-key-server (all by
 #            default). Each runs scripts/<name>.txt
 #            (see drive.py) and normalise.py. Needs root. Keys are Debian's
 #            sample keys (stable names, valid until 2033).
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$REF" ] || REF=$BIN
 ALL=(hold-none hold-client password unix unix-reject second server server-envfilter server-two client-flow
-  external-key)
+  external-key external-key-ec external-cert external-key-server)
 [ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
 [ "$(id -u)" -eq 0 ] || { echo "capture.sh: needs root (network namespaces)" >&2; exit 2; }
 SAMPLE=/usr/share/doc/openvpn/examples/sample-keys
@@ -215,8 +216,82 @@ sc_external-key() {
   echo "management-external-key pkcs1 pss" >>"$WORK/c.conf"
   sed "s|@KEY@|$K/client.key|" "$HERE/scripts/external-key.txt" >"$WORK/external-key.txt"
   start_daemon client "$NS_C" "$BIN" "$WORK/c.conf"
-  ip netns exec "$NS_C" $DRIVE --tcp 127.0.0.1:7506 "$WORK/external-key.txt" "$OUT/external-key.raw"
-  /usr/bin/python3 "$HERE/normalise.py" <"$OUT/external-key.raw" >"$OUT/external-key.txt"
+  drive_pinging external-key
+}
+
+# drive_pinging NAME [NS PORT]: run the script $WORK/NAME.txt against the
+# management socket 127.0.0.1:PORT in NS (default the client's, 7506); when
+# the script touches $WORK/up (once connected), the client pings the
+# server's tunnel address through the tunnel. NAME.ping in $OUT says
+# "ok" or "failed" (stage 28 requires "ok": the signatures made a tunnel
+# that carries traffic).
+drive_pinging() {
+  local name=$1 ns=${2:-$NS_C} port=${3:-7506} i
+  rm -f "$WORK/up"
+  sed -i "s|@UP@|$WORK/up|" "$WORK/$name.txt"
+  ip netns exec "$ns" $DRIVE --tcp "127.0.0.1:$port" "$WORK/$name.txt" "$OUT/$name.raw" &
+  local dpid=$!
+  echo failed >"$OUT/$name.ping"
+  for i in $(seq 1 900); do
+    [ -e "$WORK/up" ] && break
+    kill -0 "$dpid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -e "$WORK/up" ] && ip netns exec "$NS_C" ping -c 2 -W 2 "$TUN_S" >/dev/null 2>&1; then
+    echo ok >"$OUT/$name.ping"
+  fi
+  wait "$dpid"
+  /usr/bin/python3 "$HERE/normalise.py" <"$OUT/$name.raw" >"$OUT/$name.txt"
+}
+
+# The server's key signs through its management client (2.6 clients, TLS
+# 1.3: RSA-PSS); the client pings the server through the tunnel.
+sc_external-key-server() {
+  server_conf | grep -v "^key " >"$WORK/s.conf"
+  printf 'management 127.0.0.1 7505\nmanagement-hold\nmanagement-external-key pkcs1 pss\n' >>"$WORK/s.conf"
+  sed "s|@KEY@|$K/server.key|" "$HERE/scripts/external-key-server.txt" >"$WORK/external-key-server.txt"
+  start_daemon server "$NS_S" "$BIN" "$WORK/s.conf"
+  client_conf "$UNDER_S" | grep -v '^management' >"$WORK/c.conf"
+  start_daemon client "$NS_C" "$REF" "$WORK/c.conf"
+  drive_pinging external-key-server "$NS_S" 7505
+}
+
+# ec_client_cert: a P-256 client key and certificate from the samples' CA
+# (the samples' client-ec.key is secp256k1, which TLS 1.3 has no signature
+# algorithm for: neither 2.6 nor we would send it).
+ec_client_cert() {
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=Test-Client-P256 \
+    -keyout "$K/client-p256.key" -out "$WORK/client-p256.csr" 2>/dev/null &&
+    openssl x509 -req -in "$WORK/client-p256.csr" -CA "$K/ca.crt" -CAkey "$SAMPLE/ca.key" -CAcreateserial \
+      -days 2 -out "$K/client-p256.crt" 2>/dev/null
+}
+
+# An EC key, no flags (2.6's default: pkcs1, which EC keys ignore); the
+# management client hashes nothing, it gets the digest.
+sc_external-key-ec() {
+  ec_client_cert || { echo "capture.sh: cannot make the P-256 client certificate" >&2; return 1; }
+  server_conf >"$WORK/s.conf"
+  start_daemon server "$NS_S" "$REF" "$WORK/s.conf"
+  client_conf "$UNDER_S" | grep -v "^key " |
+    sed "s|^cert .*|cert $K/client-p256.crt|" >"$WORK/c.conf"
+  echo "management-external-key" >>"$WORK/c.conf"
+  sed "s|@KEY@|$K/client-p256.key|" "$HERE/scripts/external-key-ec.txt" >"$WORK/external-key-ec.txt"
+  start_daemon client "$NS_C" "$BIN" "$WORK/c.conf"
+  drive_pinging external-key-ec
+}
+
+# Neither key nor certificate in the configuration: the certificate comes
+# from the `certificate` command (hint "macosx-keychain"), the signatures
+# from pk-sig.
+sc_external-cert() {
+  server_conf >"$WORK/s.conf"
+  start_daemon server "$NS_S" "$REF" "$WORK/s.conf"
+  client_conf "$UNDER_S" | grep -v -e "^key " -e "^cert " >"$WORK/c.conf"
+  printf 'management-external-key pkcs1 pss\nmanagement-external-cert macosx-keychain\n' >>"$WORK/c.conf"
+  sed -e "s|@KEY@|$K/client.key|" -e "s|@CERT@|$K/client.crt|" "$HERE/scripts/external-cert.txt" \
+    >"$WORK/external-cert.txt"
+  start_daemon client "$NS_C" "$BIN" "$WORK/c.conf"
+  drive_pinging external-cert
 }
 
 rc=0

@@ -25,6 +25,9 @@ The script is one step per line ('#' starts a comment line):
                      matched: sign its data with `openssl pkeyutl` and send
                      "pk-sig", the base64 lines (64 columns) and "END" (the
                      transcript says <SIG> for each signature line)
+    certificate FILE send "certificate", the PEM block of FILE (from BEGIN to
+                     END CERTIFICATE, the text before it left out) and "END"
+                     (the >NEED-CERTIFICATE: answer; written as sent)
 
 The transcript has one line per event: "C: text" for what we sent, "S: text"
 for each line received, "@ ..." for markers. Received lines must end in CRLF:
@@ -203,6 +206,13 @@ def main(argv):
                 lines = ["pk-sig"] + [b64[i:i + 64] for i in range(0, len(b64), 64)] + ["END"]
                 for l in lines:  # the signature differs on every run
                     out.write("C: " + (l if l in ("pk-sig", "END") else "<SIG>") + "\n")
+                sess.send(("\n".join(lines) + "\n").encode())
+            elif verb == "certificate":
+                pem = open(arg).read()
+                pem = pem[pem.index("-----BEGIN CERTIFICATE-----"):]
+                lines = ["certificate"] + [l for l in pem.split("\n") if l] + ["END"]
+                for l in lines:
+                    out.write("C: " + l + "\n")
                 sess.send(("\n".join(lines) + "\n").encode())
             elif verb == "hold":
                 out.write("@ " + arg + "\n")
