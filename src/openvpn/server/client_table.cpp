@@ -128,6 +128,7 @@ void Server::close_instance(Instance& in, const std::string& why)
     if (!why.empty()) // 2.6's signal line of an instance (D_MULTI_LOW)
         log_.logf(Verb::Info, "%s %s", in.prefix().c_str(), why.c_str());
     in.dead = true;
+    ++dead_count_;
     if (!in.tcp)
         by_addr_.remove(in.addr, in.id);
     const auto bytes = mgmt_instance_bytes(in);
@@ -147,8 +148,13 @@ void Server::close_instance(Instance& in, const std::string& why)
         loop_.remove_fd(in.tcp->fd());
 }
 
+// reap: the closed instances go (their pool slots too); a walk over the
+// table only when one was closed since the last time.
 void Server::reap()
 {
+    if (dead_count_ == 0)
+        return;
+    dead_count_ = 0;
     bool any = false;
     for (auto it = instances_.begin(); it != instances_.end();) {
         if (it->second->dead) {

@@ -352,7 +352,8 @@ private:
     std::optional<CookieGate> gate_; // UDP: the stateless first handshake
     ConnectFreq connect_freq_;       // --connect-freq
     std::map<std::uint32_t, std::unique_ptr<Instance>> instances_;
-    AddrIndex by_addr_; // the live UDP instances by source address (find_addr)
+    AddrIndex by_addr_;          // the live UDP instances by source address (find_addr)
+    std::size_t dead_count_ = 0; // instances closed and not yet reaped (reap has work)
     std::optional<io::TimerId> tick_;
     std::unique_ptr<process::StatusFile> status_; // --status, opened at start
     std::optional<TimePoint> next_status_;

@@ -82,6 +82,7 @@ Status<> Server::open_transport()
 void Server::on_udp_readable()
 {
     const TimePoint now = loop_.now();
+    bool control = false;
     for (int round = 0; round < kMaxRounds && udp_; ++round) {
         auto n = udp_->recv(rx_, rx_from_);
         if (!n || *n == 0)
@@ -89,15 +90,20 @@ void Server::on_udp_readable()
         for (std::size_t i = 0; i < *n; ++i) {
             if (rx_[i].empty())
                 continue;
-            if (is_data_packet(rx_[i]))
+            if (is_data_packet(rx_[i])) {
                 on_udp_data(rx_[i], rx_from_[i], now);
-            else
+            } else {
                 on_udp_control(rx_[i], rx_from_[i], now);
+                control = true;
+            }
         }
         reap();
     }
     reap();
-    arm_tick();
+    // arm_tick walks every client: data packets move no deadline earlier
+    // (what they cause comes back as a data plane event, which re-arms)
+    if (control)
+        arm_tick();
 }
 
 // on_udp_data: a data packet finds its client by peer id (P_DATA_V2) or
