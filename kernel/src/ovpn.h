@@ -172,6 +172,7 @@ struct ovpn_peer {
 
 	struct ovpn_peer_stats stats;
 
+	bool linked;			/* the tables own it (ovpn->lock) */
 	bool removed;			/* unlinked from the device */
 	u8 del_reason;
 	struct work_struct del_work;	/* removal requested from atomic ctx */

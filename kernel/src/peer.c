@@ -157,6 +157,7 @@ int ovpn_peer_add(struct ovpn_struct *ovpn, struct ovpn_peer *peer,
 		 */
 		if (old && !ovpn_peer_hold(old))
 			old = NULL;
+		peer->linked = true;
 		rcu_assign_pointer(ovpn->peer, peer);
 		spin_unlock_bh(&ovpn->lock);
 		/* the replaced peer goes away with a TEARDOWN notification */
@@ -175,6 +176,7 @@ int ovpn_peer_add(struct ovpn_struct *ovpn, struct ovpn_peer *peer,
 		}
 	}
 
+	peer->linked = true;
 	hash_add_rcu(ovpn->by_id, &peer->node_id, peer->id);
 	bind = rcu_dereference_protected(peer->bind, true);
 	if (bind) {
@@ -198,13 +200,18 @@ static void ovpn_hlist_del(struct hlist_node *n)
 		hlist_del_init_rcu(n);
 }
 
-/* true if this call unlinked the peer */
+/*
+ * True if this call unlinked the peer. A peer the tables never took (NEW_PEER
+ * failed after its TCP socket was attached, whose RX work may already have
+ * asked for a removal) is not theirs to remove: no notification for its id,
+ * which may be another peer's, and no table reference to drop.
+ */
 static bool ovpn_peer_unlink(struct ovpn_peer *peer, u8 reason)
 {
 	struct ovpn_struct *ovpn = peer->ovpn;
 
 	spin_lock_bh(&ovpn->lock);
-	if (peer->removed) {
+	if (peer->removed || !peer->linked) {
 		spin_unlock_bh(&ovpn->lock);
 		return false;
 	}
