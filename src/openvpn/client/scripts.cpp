@@ -11,6 +11,7 @@
 
 #include "openvpn/client/internal.hpp"
 #include "openvpn/client/script_env.hpp"
+#include "openvpn/options/helpers.hpp"
 #include "openvpn/options/push_options.hpp"
 #include "openvpn/plugin/host.hpp"
 #include "openvpn/script/script_runner.hpp"
@@ -134,7 +135,7 @@ void Client::add_connection_facts(ScriptEnvFacts& f) const
 void Client::add_tunnel_facts(ScriptEnvFacts& f) const
 {
     f.dev = dp_->device().name;
-    f.dev_type = f.dev == "null" ? "null" : pushed_.dev_type.value_or("tun");
+    f.dev_type = f.dev == "null" ? "null" : options::effective_dev_type(pushed_);
     f.tun_mtu = plan_.mtu;
     f.subnet = plan_.topology == tun::Topology::Subnet;
     if (pushed_.ifconfig) {

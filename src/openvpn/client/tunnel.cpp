@@ -11,6 +11,7 @@
 #include "openvpn/crypto/cipher_info.hpp"
 #include "openvpn/data/mssfix.hpp"
 #include "openvpn/mgmt/host.hpp"
+#include "openvpn/options/helpers.hpp"
 #include "openvpn/plugin/host.hpp"
 #include "openvpn/script/script_runner.hpp"
 #include "openvpn/session/data_options.hpp"
@@ -157,6 +158,8 @@ Result<std::uint16_t> Client::effective_mssfix(wire::CompressMode comp, std::siz
     f.comp_v1 = comp == wire::CompressMode::Lz4 || comp == wire::CompressMode::Stub ||
                 comp == wire::CompressMode::Lzo || comp == wire::CompressMode::LzoNo;
     f.fragment = fragment > 0;
+    if (options::effective_dev_type(pushed_) == "tap")
+        f.extra_tun = static_cast<std::size_t>(ce.tun_mtu_extra.value_or(32));
     const std::uint16_t mss = data::effective_mss(*setting, f);
     log_.logf(Verb::Info, "MSS clamp for TCP SYNs: %u (mssfix %d%s)", mss, setting->value,
               setting->fixed   ? " fixed"

@@ -149,7 +149,8 @@ std::uint16_t effective_mss(const MssfixSetting& s, const MssfixFrame& f) noexce
     if (s.encap)
         header += (f.ipv6 ? 40 : 20) + (f.tcp ? 20 : 8);
     // Bytes inside the encrypted payload besides the inner IP packet.
-    int inner = (f.comp_v1 ? 1 : 0) + (f.fragment ? 4 : 0) + (cbc ? pid : 0) + kInnerIpTcp;
+    int inner = (f.comp_v1 ? 1 : 0) + (f.fragment ? 4 : 0) + (cbc ? pid : 0) + kInnerIpTcp +
+                static_cast<int>(f.extra_tun);
     int room = s.value - header;
     if (cbc) {
         const int block = static_cast<int>(f.iv_len);

@@ -58,6 +58,7 @@ struct MssfixFrame {
     bool long_packet_id = false; // --secret: 8-byte packet id
     bool comp_v1 = false;        // compress lz4/stub, comp-lzo: 1 byte
     bool fragment = false;       // --fragment header: 4 bytes
+    std::size_t extra_tun = 0;   // tap: --tun-mtu-extra (Ethernet header room, 2.6's 32)
 };
 
 // effective_mss: 2.6's MSS limit for IPv4 payloads (IPv6 ones get 20 less,

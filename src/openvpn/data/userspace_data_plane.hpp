@@ -36,6 +36,7 @@
 #include "openvpn/core/packet_buf.hpp"
 #include "openvpn/data/client_nat.hpp"
 #include "openvpn/data/data_plane.hpp"
+#include "openvpn/data/mac_table.hpp"
 #include "openvpn/data/route_table.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
@@ -90,6 +91,14 @@ struct UserspaceConfig {
     // same lookup on its source finds the peer (else Drop::BadSource), as
     // 2.6's multi.c. Off (client, p2p): everything goes to the one peer.
     bool multi_peer = false;
+    // tap (--dev tap): the device carries Ethernet frames. --mssfix looks at
+    // the IPv4/IPv6 packet inside; multi_peer routes by MAC address instead
+    // of vpn address and iroute: a peer's frames teach the MacTable their
+    // source MAC (instead of the source check), frames to a known MAC go to
+    // its peer, broadcast/multicast frames go to every peer (from tun; from
+    // a peer with client_to_client, to the others and to tun), unknown
+    // unicast from tun is dropped and from a peer goes to tun, as 2.6.
+    bool tap = false;
     std::size_t batch = 32;
     // block_ipv6: --block-ipv6: every IPv6 packet read from tun is dropped
     // and answered, into tun, with an ICMPv6 unreachable from this address
@@ -171,6 +180,9 @@ private:
     Peer* find_live(PeerId id);
     TimePoint now() const;
     Peer* route_tun_packet(const PacketBuf& pkt);
+    bool group_dest(const PacketBuf& pkt) const noexcept;
+    Peer* peer_by_mac(const PacketBuf& frame);
+    void rewrite_ip(const Peer& p, PacketBuf& b, NatDirection dir) const noexcept;
     Peer* peer_by_vpn_dest(const PacketBuf& pkt);
     Peer* peer_by_addr(int family, const std::uint8_t* a);
     bool source_ok(Peer& p, const PacketBuf& pkt);
@@ -208,6 +220,7 @@ private:
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::unordered_map<PeerId, std::unique_ptr<Peer>> peers_;
     RouteTable routes_; // the peers' vpn addresses and iroutes (multi_peer lookups)
+    MacTable macs_;     // tap && multi_peer
     std::vector<PacketBuf> tx_batch_;
     std::vector<PacketBuf> ctl_buf_;    // one buffer for pings / OCC
     std::vector<PacketBuf> reply_buf_;  // one buffer for answers into tun (block_ipv6)

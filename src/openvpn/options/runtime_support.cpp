@@ -33,9 +33,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"multihome", kServer, "answering from the address a packet came to is not implemented"},
         {"replay-persist", kBoth, "a persistent replay window is not implemented"},
         {"http-proxy-override", kBoth, "is not implemented (use --http-proxy in the config)"},
-        // devices and sockets
-        {"lladdr", kBoth, kTap},
-        {"tun-mtu-extra", kBoth, kTap},
         // server side
         {"stale-routes-check", kServer, "is not implemented"},
         // tap and server extras

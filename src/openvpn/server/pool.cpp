@@ -40,7 +40,10 @@ Result<Pool> Pool::create(const options::Options& o)
 {
     Pool p;
     std::size_t cap = static_cast<std::size_t>(o.max_clients.value_or(1024));
-    p.topo_ = o.topology.value_or(options::Topology::Net30);
+    // tap: one address each with the pool's netmask (2.6: --topology does
+    // not apply to tap, its pool is always individual addresses).
+    p.topo_ = options::effective_dev_type(o) == "tap" ? options::Topology::Subnet
+                                                      : o.topology.value_or(options::Topology::Net30);
     if (o.ifconfig_pool && o.ifconfig_pool->size() >= 2) {
         auto start = options::parse_ipv4((*o.ifconfig_pool)[0]);
         auto end = options::parse_ipv4((*o.ifconfig_pool)[1]);

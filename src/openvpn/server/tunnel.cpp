@@ -7,6 +7,7 @@
 
 #include <ctime>
 
+#include "openvpn/options/helpers.hpp"
 #include "openvpn/server/instance.hpp"
 #include "openvpn/server/iroute.hpp"
 #include "openvpn/server/server.hpp"
@@ -142,10 +143,11 @@ bool Server::run_hook(int plugin_type, const std::string& type, const std::optio
 // ended the run.
 script::Env Server::device_env(const std::string& ifname, std::uint32_t mtu, bool restart) const
 {
-    const auto topo = o_.topology.value_or(options::Topology::Net30);
+    const bool tap = options::effective_dev_type(o_) == "tap"; // --ifconfig is address and netmask
+    const auto topo = tap ? options::Topology::Subnet : o_.topology.value_or(options::Topology::Net30);
     script::Env env = base_env();
     env.set("dev", ifname);
-    env.set("dev_type", ifname == "null" ? "null" : "tun");
+    env.set("dev_type", ifname == "null" ? "null" : tap ? "tap" : "tun");
     env.set_int("tun_mtu", mtu);
     env.set("script_context", restart ? "restart" : "init");
     if (o_.ifconfig) {

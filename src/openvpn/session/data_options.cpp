@@ -1,6 +1,8 @@
 // session/data_options.cpp: see data_options.hpp.
 #include "openvpn/session/data_options.hpp"
 
+#include "openvpn/options/helpers.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <sstream>
@@ -68,8 +70,12 @@ std::string occ_options_string(const options::Options& o, const std::string& pro
     std::string cipher = o.cipher.value_or("BF-CBC");
     auto ci = control::lookup_data_cipher(cipher);
     bool aead = ci && data::is_aead(ci->alg);
-    std::string s = "V4,dev-type tun";
-    s += ",link-mtu " + std::to_string(aead ? 1549 : 1557);
+    // tap: the link-mtu counts the Ethernet header room too (2.6's
+    // calc_options_string_link_mtu adds --tun-mtu-extra, 32 by default).
+    const bool tap = options::effective_dev_type(o) == "tap";
+    const int extra = tap ? o.ce.tun_mtu_extra.value_or(32) : 0;
+    std::string s = tap ? "V4,dev-type tap" : "V4,dev-type tun";
+    s += ",link-mtu " + std::to_string((aead ? 1549 : 1557) + extra);
     s += ",tun-mtu " + std::to_string(o.ce.tun_mtu.value_or(1500));
     s += ",proto " + proto;
     s += ",cipher " + cipher;

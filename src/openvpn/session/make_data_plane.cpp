@@ -8,6 +8,7 @@
 #include "dco/availability.hpp"
 #include "dco/kernel_data_plane.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
+#include "openvpn/options/helpers.hpp"
 #include "openvpn/tun/tun_device.hpp"
 
 namespace ovpn::session {
@@ -38,6 +39,17 @@ in6_addr block_ipv6_source(const options::Options& o)
     return a;
 }
 
+// set_lladdr: --lladdr on a tap device this process opened, right after
+// the open as 2.6 does; 2.6 logs the attempt and goes on when it fails.
+void set_lladdr(const std::string& ifname, const std::string& lladdr, Logger& log)
+{
+    log.logf(kV1, "net_addr_ll_set: lladdr %s for %s", lladdr.c_str(), ifname.c_str());
+    if (auto s = tun::set_lladdr(ifname, lladdr); !s)
+        log.write(kV1, mute::None, Severity::Warning, s.error());
+    else
+        log.logf(kV1, "TUN/TAP link layer address set to %s", lladdr.c_str());
+}
+
 // open_userspace: the tun device (or --dev null) and a UserspaceDataPlane
 // on it.
 Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& o, PlaneMode mode,
@@ -47,6 +59,7 @@ Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& 
     tc.dev = o.dev.value_or("tun");
     tc.persist = o.persist_tun;
     tc.node = o.dev_node.value_or(tc.node);
+    tc.tap = options::effective_dev_type(o) == "tap";
     auto t =
         tc.dev == "null" ? Result<std::unique_ptr<tun::TunDevice>>(tun::make_null_tun()) : tun::open_tun(tc);
     if (!t)
@@ -56,6 +69,7 @@ Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& 
     uc.static_key = o.secret.has_value();
     uc.multi_peer = mode == PlaneMode::MultiPeer;
     uc.client_to_client = uc.multi_peer && o.client_to_client;
+    uc.tap = tc.tap;
     if (o.block_ipv6)
         uc.block_ipv6 = block_ipv6_source(o);
     uc.passtos = o.given("passtos");
@@ -67,6 +81,8 @@ Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& 
     log.logf(kV1, "TUN/TAP device %s opened", dp->device().name.c_str());
     if (tc.dev != "null" && o.txqueuelen.value_or(0) > 0)
         set_txqueuelen(dp->device().name, *o.txqueuelen, log);
+    if (tc.tap && o.lladdr)
+        set_lladdr(dp->device().name, *o.lladdr, log);
     return std::unique_ptr<data::DataPlane>(std::move(dp));
 }
 
@@ -110,7 +126,7 @@ std::unique_ptr<data::DataPlane> open_dco(const options::Options& o, PlaneMode m
 }
 
 // blocker_reason: the verdict's first blocker as the choice line says it.
-std::string blocker_reason(const options::DcoBlocker& b)
+std::string blocker_reason(const options::DcoBlocker& b, const options::Options& o)
 {
     if (b.option == "kernel")
         return "no ovpn-dco-v2 support in the kernel";
@@ -118,8 +134,8 @@ std::string blocker_reason(const options::DcoBlocker& b)
         return b.message.substr(0, b.message.find(". Disabling"));
     if (b.option == "dev" && b.message.find("no --dev") != std::string::npos)
         return "no --dev";
-    if (b.option == "dev")
-        return "--dev is not a tun device";
+    if (b.option == "dev" || b.option == "dev-type")
+        return "--dev " + options::effective_dev_type(o); // "--dev tap", as 2.6's note names the type
     if (b.option == "tls-client")
         return "no --tls-client or --tls-server";
     if (b.option == "user")
@@ -169,7 +185,7 @@ Result<std::unique_ptr<data::DataPlane>> make_data_plane(const options::Options&
             c.why = std::string(dco::kDcoFamily) + " " + dco::dco_module_version();
         }
     } else {
-        c.why = blocker_reason(dco.blockers.front());
+        c.why = blocker_reason(dco.blockers.front(), o);
     }
     if (!dp) {
         auto u = open_userspace(o, mode, log);

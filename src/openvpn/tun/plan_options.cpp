@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "openvpn/io/sock_addr.hpp"
+#include "openvpn/options/helpers.hpp"
 
 namespace ovpn::tun {
 
@@ -11,8 +12,12 @@ namespace {
 
 constexpr Verb kV1 = Verb::Error;
 
+// topology_of: what --ifconfig means on the device. On tap it is always
+// "address netmask" (2.6: --topology does not apply to tap).
 Topology topology_of(const options::Options& o)
 {
+    if (options::effective_dev_type(o) == "tap")
+        return Topology::Subnet;
     switch (o.topology.value_or(options::Topology::Net30)) {
     case options::Topology::Subnet:
         return Topology::Subnet;

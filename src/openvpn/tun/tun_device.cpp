@@ -1,14 +1,16 @@
-// tun/tun_device.cpp: /dev/net/tun (IFF_TUN | IFF_NO_PI) and --dev null.
+// tun/tun_device.cpp: /dev/net/tun (IFF_TUN or IFF_TAP, with IFF_NO_PI) and --dev null.
 #include "openvpn/tun/tun_device.hpp"
 
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/if_arp.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -192,6 +194,32 @@ Status<> set_txqueuelen(const std::string& ifname, int qlen)
     if (rc != 0)
         return Err{strfmt("Note: Cannot set tx queue length on %s: %s (errno=%d)", ifname.c_str(),
                           std::strerror(e), e)};
+    return Ok{};
+}
+
+Status<> set_lladdr(const std::string& ifname, const std::string& mac)
+{
+    unsigned v[6];
+    char tail = 0;
+    if (std::sscanf(mac.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                    &tail) != 6)
+        return Err{strfmt("Cannot set lladdr on %s: '%s' is not a MAC address", ifname.c_str(), mac.c_str())};
+    ifreq ifr{};
+    if (ifname.size() >= IFNAMSIZ)
+        return Err{strfmt("Cannot set lladdr on %s: name too long", ifname.c_str())};
+    std::memcpy(ifr.ifr_name, ifname.c_str(), ifname.size());
+    ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+    for (int i = 0; i < 6; ++i)
+        ifr.ifr_hwaddr.sa_data[i] = static_cast<char>(v[i]);
+    const int ctl = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (ctl < 0)
+        return Err{
+            strfmt("Cannot set lladdr on %s: %s (errno=%d)", ifname.c_str(), std::strerror(errno), errno)};
+    const int rc = ::ioctl(ctl, SIOCSIFHWADDR, &ifr);
+    const int e = errno;
+    ::close(ctl);
+    if (rc != 0)
+        return Err{strfmt("Cannot set lladdr on %s: %s (errno=%d)", ifname.c_str(), std::strerror(e), e)};
     return Ok{};
 }
 

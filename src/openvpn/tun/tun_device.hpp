@@ -1,6 +1,7 @@
 // tun/tun_device.hpp: the tunnel side of the data plane, batch-shaped (G5).
-// One read() returns up to batch_size() IP packets; write() takes a batch.
-// The Linux device is /dev/net/tun with IFF_TUN|IFF_NO_PI (2.6's --dev tun);
+// One read() returns up to batch_size() IP packets (Ethernet frames on a
+// tap device); write() takes a batch. The Linux device is /dev/net/tun with
+// IFF_TUN|IFF_NO_PI (2.6's --dev tun) or IFF_TAP|IFF_NO_PI (--dev tap);
 // `--dev null` is a device that never reads and discards every write.
 // A FakeTun for tests lives in tests/support/io/fake_tun.hpp.
 //
@@ -41,7 +42,7 @@ struct TunConfig {
     std::string dev = "tun"; // --dev: "tun" (kernel picks tunN), "tun5", a name, or "null"
     bool persist = false;    // --persist-tun: the process keeps the device across restarts
     std::size_t batch = 32;
-    bool tap = false;                  // IFF_TAP ("tap" alone: the kernel picks tapN); only --mktun/--rmtun
+    bool tap = false;                  // IFF_TAP ("tap" alone: the kernel picks tapN)
     std::string node = "/dev/net/tun"; // --dev-node: the clone device opened
 };
 
@@ -52,6 +53,9 @@ Result<std::unique_ptr<TunDevice>> open_tun(const TunConfig& cfg);
 // it right after opening the device). Err: 2.6's warning text ("Note:
 // Cannot set tx queue length on tun0: ..."); 2.6 goes on without it.
 Status<> set_txqueuelen(const std::string& ifname, int qlen);
+// set_lladdr: --lladdr "xx:xx:xx:xx:xx:xx" on a tap interface
+// (SIOCSIFHWADDR). Err: why, for 2.6's warning.
+Status<> set_lladdr(const std::string& ifname, const std::string& mac);
 // make_null_tun: the --dev null device.
 std::unique_ptr<TunDevice> make_null_tun();
 

@@ -76,7 +76,8 @@ TEST(App, GenkeySecretWritesAStaticKeyFile)
 }
 
 // Issue 10 item 7: a TorGuard profile with tun-mtu-extra passed the check
-// and the daemon then refused it. Both now ask app::admission().
+// and the daemon then refused it. Both now ask app::admission() (shown with
+// an option this build still refuses; tun-mtu-extra runs since issue 13).
 TEST(App, CheckConfigFailsWhatTheDaemonRefuses)
 {
     const std::string keys = "/usr/share/doc/openvpn/examples/sample-keys/";
@@ -97,14 +98,15 @@ TEST(App, CheckConfigFailsWhatTheDaemonRefuses)
         return opts(v);
     };
     int rc = -1;
-    auto out = report(with({"--tun-mtu-extra", "32"}), rc);
+    auto out = report(with({"--pkcs11-id", "x"}), rc);
     EXPECT_EQ(rc, 1) << out;
-    EXPECT_NE(out.find("Not supported by this build: --tun-mtu-extra"), std::string::npos) << out;
+    EXPECT_NE(out.find("Not supported by this build: --pkcs11-id"), std::string::npos) << out;
     EXPECT_NE(out.find("Configuration check FAILED: 1 error(s)"), std::string::npos) << out;
-    const auto a = app::admission(with({"--tun-mtu-extra", "32"}), quiet(), {});
+    const auto a = app::admission(with({"--pkcs11-id", "x"}), quiet(), {});
     EXPECT_FALSE(a.admitted());
     ASSERT_EQ(a.gaps.size(), 1u);
-    EXPECT_EQ(a.gaps[0].option, "tun-mtu-extra");
+    EXPECT_EQ(a.gaps[0].option, "pkcs11-id");
+    EXPECT_TRUE(app::admission(with({"--tun-mtu-extra", "32"}), quiet(), {}).admitted());
     out = report(with({}), rc);
     EXPECT_EQ(rc, 0) << out;
     EXPECT_TRUE(app::admission(with({}), quiet(), {}).admitted());

@@ -9,6 +9,7 @@
 // prefix, with the source check and client-to-client of 2.6's multi.c.
 #include <cstring>
 
+#include "openvpn/data/ethernet.hpp"
 #include "openvpn/data/ip_rewrite.hpp"
 #include "openvpn/data/mssfix.hpp"
 #include "openvpn/data/userspace/peer.hpp"
@@ -73,6 +74,46 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::route_tun_packet(const PacketBuf& 
     return peer_by_vpn_dest(pkt);
 }
 
+// group_dest: a packet for every peer: IPv4/IPv6 multicast on tun, a
+// broadcast/multicast destination MAC on tap (2.6 treats both as broadcast).
+bool UserspaceDataPlane::group_dest(const PacketBuf& pkt) const noexcept
+{
+    if (!cfg_.tap)
+        return is_multicast(pkt);
+    auto f = parse_ethernet(pkt.span());
+    return f && f->dst.group();
+}
+
+// peer_by_mac: the peer that owns the frame's destination MAC (tap).
+UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_mac(const PacketBuf& frame)
+{
+    auto f = parse_ethernet(frame.span());
+    if (!f)
+        return nullptr;
+    auto id = macs_.lookup(f->dst, f->vid);
+    return id ? find_live(*id) : nullptr;
+}
+
+// rewrite_ip: --mssfix and --client-nat on the IP packet, which on tap is
+// inside the frame (2.6 looks at IPv4/IPv6 behind the Ethernet and 802.1Q
+// headers and leaves other frames alone).
+void UserspaceDataPlane::rewrite_ip(const Peer& p, PacketBuf& b, NatDirection dir) const noexcept
+{
+    if (!p.spec.mssfix && cfg_.client_nat.empty())
+        return;
+    std::span<std::uint8_t> ip = b.span();
+    if (cfg_.tap) {
+        auto off = ip_offset(b.span());
+        if (!off)
+            return;
+        ip = ip.subspan(*off);
+    }
+    if (p.spec.mssfix)
+        clamp_mss(ip, p.spec.mssfix);
+    if (!cfg_.client_nat.empty())
+        (void)client_nat(cfg_.client_nat, ip, dir);
+}
+
 // peer_by_addr: the peer owning address `a`: its own vpn address, else the
 // longest iroute (RouteTable), as 2.6's multi_get_instance_by_virtual_addr
 // with CIDR routing.
@@ -87,6 +128,10 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_addr(int family, const std
 // parse).
 bool UserspaceDataPlane::source_ok(Peer& p, const PacketBuf& pkt)
 {
+    if (cfg_.tap) { // learn where the source MAC lives (multi_learn_addr)
+        auto f = parse_ethernet(pkt.span());
+        return f && macs_.learn(f->src, f->vid, p.spec.id) != MacTable::Learn::Refused;
+    }
     if (pkt.size() < 1)
         return false;
     const std::uint8_t ver = pkt.data()[0] >> 4;
@@ -99,6 +144,8 @@ bool UserspaceDataPlane::source_ok(Peer& p, const PacketBuf& pkt)
 
 UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& pkt)
 {
+    if (cfg_.tap)
+        return peer_by_mac(pkt);
     if (pkt.size() < 1)
         return nullptr;
     // Without iroutes (only a multi_peer server sets them) this is the
@@ -140,7 +187,7 @@ void UserspaceDataPlane::broadcast(const PacketBuf& pkt, const Peer* except, Tim
 bool UserspaceDataPlane::forward_c2c(Peer& from, std::span<PacketBuf> one, TimePoint now)
 {
     const PacketBuf& pkt = one[0];
-    if (is_multicast(pkt)) {
+    if (group_dest(pkt)) {
         broadcast(pkt, &from, now); // and it still goes to tun
         return false;
     }
@@ -169,10 +216,7 @@ std::size_t UserspaceDataPlane::frag_payload(Peer& p) const noexcept
 bool UserspaceDataPlane::frame_one(Peer& p, PacketBuf& b, TimePoint now)
 {
     const std::size_t plain_len = b.size();
-    if (p.spec.mssfix)
-        clamp_mss(b.span(), p.spec.mssfix);
-    if (!cfg_.client_nat.empty())
-        (void)client_nat(cfg_.client_nat, b.span(), NatDirection::ToPeer);
+    rewrite_ip(p, b, NatDirection::ToPeer);
     auto cf = wire::compress_frame(b, p.spec.compression, cfg_.allow_compression, scratch_);
     if (!cf) {
         drops_.add(map_drop(cf.error()));
@@ -308,7 +352,7 @@ void UserspaceDataPlane::send_tun_batch(std::span<PacketBuf> pkts, TimePoint now
         return;
     }
     for (std::size_t i = 0; i < pkts.size(); ++i) {
-        if (cfg_.multi_peer && is_multicast(pkts[i])) {
+        if (cfg_.multi_peer && group_dest(pkts[i])) {
             broadcast(pkts[i], nullptr, now); // 2.6: multicast from tun goes to all clients
             continue;
         }
@@ -412,10 +456,7 @@ bool UserspaceDataPlane::unwrap_one(Peer& p, PacketBuf& b, TimePoint now)
     }
     if (b.empty())
         return false;
-    if (p.spec.mssfix)
-        clamp_mss(b.span(), p.spec.mssfix);
-    if (!cfg_.client_nat.empty())
-        (void)client_nat(cfg_.client_nat, b.span(), NatDirection::FromPeer);
+    rewrite_ip(p, b, NatDirection::FromPeer);
     p.st.plain_rx_bytes += b.size();
     ++p.st.plain_rx_packets;
     return true;

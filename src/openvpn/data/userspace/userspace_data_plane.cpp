@@ -123,6 +123,7 @@ Status<> UserspaceDataPlane::del_peer(PeerId id)
     if (peers_.erase(id) == 0)
         return no_peer(id);
     routes_.remove(id);
+    macs_.forget(id);
     // no event is delivered for a peer the caller removed
     std::erase_if(events_, [id](const PeerEvent& e) { return e.id == id; });
     arm_keepalive();
