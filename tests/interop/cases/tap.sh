@@ -49,7 +49,7 @@ sc_tap-p2p-tls() { tap_p2p_case tapp2p; }
 # host" namespace (10.94.0.50). The client pings the LAN host: its ARP
 # request is flooded through the tunnel and over the bridge, and the reply,
 # unicast to the client's MAC, finds the client by the MAC it learnt.
-# (run by name until our server takes --server-bridge: tap-bridge tap-bridge-nopool tap-bridge-c2c)
+ALL+=(tap-bridge tap-bridge-nopool tap-bridge-c2c)
 
 NS_L="iol$$"
 LAN_HOST=10.94.0.50
