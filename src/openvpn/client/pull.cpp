@@ -134,10 +134,14 @@ void Client::handle_message(const std::string& text)
     case wire::ControlMessageKind::Restart: {
         auto r = wire::parse_restart_arg(m.arg);
         mgmt_message("RESTART", m.arg);
-        if (!r.preserve_credentials) {
-            auth_token_.reset();
-            if (mgmt_ != nullptr) // 2.6's ssl_purge_auth(true): ask again
-                forget_passwords();
+        if (!r.preserve_credentials && mgmt_ != nullptr) {
+            // 2.6's ssl_purge_auth(true): ask again for the password; the
+            // auth-token stays (2.6 drops it on AUTH_FAILED and
+            // forget-passwords only), so a restarted server that knows its
+            // secret takes the client back through it
+            auto token = std::move(auth_token_);
+            forget_passwords();
+            auth_token_ = std::move(token);
         }
         if (r.advance_remote)
             attempts_.advance(); // [N]: the next server
