@@ -18,7 +18,11 @@
 #     reconnect comes after the first token is past its 2 * renewal window:
 #     only a renewed token gets the client back in; the script (accepting its
 #     first run only) ran once.
-ALL+=(auth-token-reuse auth-token-expired auth-token-expired-internal auth-token-renew)
+#   auth-token-secret: with --auth-gen-token-secret (made by 2.6's --genkey
+#     auth-token) a token outlives a server restart (SIGHUP): the client comes
+#     back through it and the script (first run only) ran once. With the random
+#     per-run key the same reconnect is refused.
+ALL+=(auth-token-reuse auth-token-expired auth-token-expired-internal auth-token-renew auth-token-secret)
 
 # token_script MODE: once (accept the first run only) or initial (accept
 # session_state Initial only); both check the credentials of good.txt.
@@ -90,6 +94,18 @@ sc_auth-token-renew() {
   wait_log client "Received control message: 'PUSH_REPLY,auth-token[^,]*'$" 40 2 || return 1
   sleep 2
   reconnect_client 2 || return 1
+  wait_log server "Username/auth-token authentication succeeded for username 'iouser'" 30 || return 1
+  traffic "$TUN_S" 5 && script_runs 1
+}
+
+sc_auth-token-secret() {
+  token_script once
+  "$REF" --genkey auth-token "$WORK/token.key" >/dev/null || return 1
+  start_pair "$(token_srv "auth-gen-token\nauth-gen-token-secret $WORK/token.key\nexplicit-exit-notify 1")" \
+    "auth-user-pass $K/good.txt" && ping_check || return 1
+  kill -HUP "$(cat "$WORK/server.pid")" || return 1
+  wait_log server "SIGHUP\[hard,\] received, process restarting" 5 &&
+    wait_log server "Initialization Sequence Completed" 20 2 && wait_ready client 60 2 || return 1
   wait_log server "Username/auth-token authentication succeeded for username 'iouser'" 30 || return 1
   traffic "$TUN_S" 5 && script_runs 1
 }
