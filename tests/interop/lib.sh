@@ -191,7 +191,7 @@ PROXY_SOCKS_PORT=1080
 
 # start_tinyproxy [ADDR]: Debian's tinyproxy in the foreground on ADDR
 # (default the v4 under-address) with BasicAuth iouser/iopass (the client's
-# good.txt), CONNECT allowed to port 1194 only.
+# good.txt; none when PROXY_NOAUTH is set), CONNECT allowed to port 1194 only.
 start_tinyproxy() {
   local addr=${1:-$UNDER_S}
   cat >"$WORK/tinyproxy.conf" <<EOC
@@ -200,7 +200,7 @@ Listen $addr
 Timeout 120
 LogLevel Connect
 MaxClients 8
-BasicAuth iouser iopass
+${PROXY_NOAUTH:+#}BasicAuth iouser iopass
 Allow 10.93.0.0/24
 Allow fd93::/64
 ConnectPort 1194

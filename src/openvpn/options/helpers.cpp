@@ -206,6 +206,38 @@ void build_connection_list(Options& o)
     }
 }
 
+// tcp_client_entry: 2.6's PROTO_TCP_CLIENT or PROTO_TCP (any family).
+bool tcp_client_entry(const ConnectionEntry& e)
+{
+    const std::string& proto = entry_proto(e);
+    return proto.rfind("tcp", 0) == 0 && proto.find("server") == std::string::npos;
+}
+
+// apply_http_proxy_override: 2.6's options_postprocess_http_proxy_override:
+// the proxy replaces every TCP client entry's own (no credentials, HTTP/1.0,
+// 2.6's agent) and the UDP entries are left out; without a TCP entry it is
+// ignored, with 2.6's note.
+void apply_http_proxy_override(Options& o, Logger& log)
+{
+    const Directive* d = o.last("http-proxy-override");
+    if (d == nullptr || d->args.size() < 2)
+        return;
+    if (std::none_of(o.connections.begin(), o.connections.end(), tcp_client_entry)) {
+        log.write(
+            Verb::Error,
+            "Note: option http-proxy-override ignored because no TCP-based connection profiles are defined");
+        return;
+    }
+    std::erase_if(o.connections,
+                  [](const ConnectionEntry& e) { return entry_proto(e).rfind("udp", 0) == 0; });
+    for (ConnectionEntry& e : o.connections) {
+        if (!tcp_client_entry(e))
+            continue;
+        e.http_proxy = ProxySpec{d->args[0], d->args[1], {}};
+        e.http_proxy_options = {{"VERSION", "1.0"}, {"AGENT", "OpenVPN-Autoproxy/1.0"}};
+    }
+}
+
 } // namespace
 
 std::optional<std::uint32_t> parse_ipv4(const std::string& s)
@@ -232,6 +264,13 @@ std::optional<int> netbits(std::uint32_t mask)
         ++bits;
     const std::uint32_t expect = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
     return mask == expect ? std::optional<int>(bits) : std::nullopt;
+}
+
+const std::string& entry_proto(const ConnectionEntry& e)
+{
+    if (!e.remotes.empty() && e.remotes.front().proto)
+        return *e.remotes.front().proto;
+    return e.proto;
 }
 
 bool proto_is_tcp(const std::string& proto)
@@ -283,7 +322,7 @@ Status<> finalize(Options& o, Logger& log)
     if (!o.topology)
         o.topology = Topology::Net30;
     build_connection_list(o);
-    (void)log;
+    apply_http_proxy_override(o, log);
     return Ok{};
 }
 

@@ -28,6 +28,10 @@ Status<> finalize(Options& o, Logger& log);
 // is_one_shot: --version, --help, --genkey, --show-* (nothing else runs).
 bool is_one_shot(const Options& o);
 
+// entry_proto: the protocol a connection entry connects with: its remote's
+// own (--remote host port proto), else its --proto.
+const std::string& entry_proto(const ConnectionEntry& e);
+
 // proto_is_tcp: tcp, tcp4, tcp6, tcp-client, tcp6-server, ...
 bool proto_is_tcp(const std::string& proto);
 

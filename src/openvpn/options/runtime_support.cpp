@@ -32,7 +32,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"mtu-test", kBoth, "the MTU test is not implemented"},
         {"multihome", kServer, "answering from the address a packet came to is not implemented"},
         {"replay-persist", kBoth, "a persistent replay window is not implemented"},
-        {"http-proxy-override", kBoth, "is not implemented (use --http-proxy in the config)"},
         // server side
         {"stale-routes-check", kServer, "is not implemented"},
         // tap and server extras

@@ -292,7 +292,8 @@ const OptionSpec kTable[] = {
     {"management-log-cache", 1, 1, P_GENERAL, Dco::Ok, 0, management_log_cache, "n",
      "Keep the last n log lines for the management client."},
     {"http-proxy-override", 2, 3, P_GENERAL, Dco::Blocks, F_INTERNAL, keep, "host port [flags]",
-     "Management: replace the configured proxy."},
+     "Connect through this HTTP proxy instead of the configured one (TCP client entries; UDP ones are "
+     "left out), as 2.6, which a management GUI passes on the command line."},
 
     // --- scripts and plugins
     {"script-security", 1, 1, P_GENERAL, Dco::Ok, 0, h_script_security, "level",

@@ -115,3 +115,13 @@ sc_single-session() {
   wait_log server "Cannot accept new session request from .*10.93.0.2:11940 due to session context expire or --single-session" 10 &&
     no_tunnel "single-session"
 }
+
+# http-proxy-override: a TCP client without --http-proxy given
+# --http-proxy-override (what a management GUI passes) connects through the
+# proxy (an open tinyproxy: the override carries no credentials): the server
+# sees the connection come from the proxy's address, not the client's.
+ALL+=(http-proxy-override)
+sc_http-proxy-override() {
+  PROXY_NOAUTH=1 start_tinyproxy || return 1
+  proxied_sc "http-proxy-override $UNDER_S $PROXY_HTTP_PORT"
+}

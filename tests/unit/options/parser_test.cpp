@@ -263,3 +263,22 @@ TEST(Push, ClientConfigDirMask)
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().find("ccd/bob:1"), std::string::npos);
 }
+
+// --http-proxy-override (2.6's options_postprocess_http_proxy_override): the
+// TCP client entries connect through it, the UDP ones are left out; with no
+// TCP entry nothing changes.
+TEST(Parser, HttpProxyOverride)
+{
+    auto o =
+        test::parsed("dev tun\nclient\nhttp-proxy-override 10.0.0.9 3128\n<connection>\nremote a 1194 udp\n"
+                     "</connection>\n<connection>\nremote b 443 tcp-client\n</connection>\n");
+    ASSERT_EQ(o.connections.size(), 1u);
+    EXPECT_EQ(o.connections[0].remotes[0].host, "b");
+    ASSERT_TRUE(o.connections[0].http_proxy.has_value());
+    EXPECT_EQ(o.connections[0].http_proxy->host, "10.0.0.9");
+    EXPECT_EQ(o.connections[0].http_proxy->port, "3128");
+    EXPECT_TRUE(o.connections[0].http_proxy->extra.empty()); // no credentials
+    auto udp = test::parsed("dev tun\nclient\nremote a 1194\nhttp-proxy-override 10.0.0.9 3128 nct\n");
+    ASSERT_EQ(udp.connections.size(), 1u);
+    EXPECT_FALSE(udp.connections[0].http_proxy.has_value());
+}
