@@ -96,6 +96,7 @@ std::unique_ptr<KeyState> ControlChannel::new_key_state(std::uint8_t key_id, Tim
         return nullptr;
     ReliableConfig rc;
     rc.initial_timeout = cfg_.tls_timeout;
+    rc.max_timeout = 2 * cfg_.tls_timeout;
     auto ks = std::make_unique<KeyState>();
     ks->rel = Reliable(rc);
     ks->key_id = key_id;
@@ -187,10 +188,16 @@ void ControlChannel::handle_plain(const wire::ControlPacket& p, TimePoint now)
         return;
     }
     KeyState* ks = find_key(p.key_id);
-    if (ks == nullptr && p.opcode == Opcode::ControlSoftResetV1 && primary_ && primary_->is_active() &&
+    if (ks == nullptr && p.opcode == Opcode::ControlSoftResetV1 && primary_ &&
         p.key_id == wire::next_key_id(primary_->key_id)) {
-        start_soft_reset(p.key_id, true, now);
-        ks = primary_.get();
+        if (peer_finished(*primary_)) {
+            primary_->rel.forget_sent(); // the peer has it: no retransmissions
+            activate(*primary_, now);
+        }
+        if (primary_->is_active()) {
+            start_soft_reset(p.key_id, true, now);
+            ks = primary_.get();
+        }
     }
     if (ks == nullptr) {
         ++stats_.drop_key_id;
@@ -347,18 +354,34 @@ void ControlChannel::process_key(KeyState& ks, TimePoint now)
             write_local_km2(ks);
     }
     feed_tls_output(ks);
-    if (ks.state != KeyStateName::Active && ks.state != KeyStateName::Error && ks.sent_km2 && ks.got_km2 &&
-        ks.rel.all_acked()) {
-        ks.state = KeyStateName::Active;
-        ks.established = now;
-        ks.bytes_at_start = data_bytes_;
-        ks.packets_at_start = data_packets_;
-        ControlEvent e{ControlEvent::Kind::KeyActive, {}, {}, {}, {}, {}};
-        e.key_active.key_id = ks.key_id;
-        e.key_active.renegotiated = first_key_done_;
-        first_key_done_ = true;
-        emit(std::move(e));
-    }
+    if (peer_finished(ks) && ks.rel.all_acked())
+        activate(ks, now);
+}
+
+// peer_finished: both key-method-2 records went through TLS on this key
+// state (the handshake is done on our side); at most our ACKs are missing.
+bool ControlChannel::peer_finished(const KeyState& ks) const
+{
+    return ks.state != KeyStateName::Active && ks.state != KeyStateName::Error && ks.sent_km2 && ks.got_km2;
+}
+
+// activate: the key state becomes Active (its data keys may be used).
+// Normally once the peer ACKed all we sent; also when the peer's soft reset
+// for the next key id arrives first: a peer renegotiates only from an active
+// key, so it got our records and only its ACKs were lost. Without this a
+// few lost ACKs left that soft reset unanswered while our retransmissions
+// backed off, and the rekey stalled for tens of seconds (issue 15).
+void ControlChannel::activate(KeyState& ks, TimePoint now)
+{
+    ks.state = KeyStateName::Active;
+    ks.established = now;
+    ks.bytes_at_start = data_bytes_;
+    ks.packets_at_start = data_packets_;
+    ControlEvent e{ControlEvent::Kind::KeyActive, {}, {}, {}, {}, {}};
+    e.key_active.key_id = ks.key_id;
+    e.key_active.renegotiated = first_key_done_;
+    first_key_done_ = true;
+    emit(std::move(e));
 }
 
 bool ControlChannel::send_message(std::string_view text)

@@ -161,6 +161,8 @@ private:
     bool accept_reset(const wire::ControlPacket& p, TimePoint now);
     void start_soft_reset(std::uint8_t new_key_id, bool by_peer, TimePoint now);
     void process_key(KeyState& ks, TimePoint now);
+    bool peer_finished(const KeyState& ks) const;
+    void activate(KeyState& ks, TimePoint now);
     void drain_received(KeyState& ks);
     void handle_record(KeyState& ks, Bytes record);
     void write_local_km2(KeyState& ks);

@@ -135,7 +135,7 @@ std::optional<Transmit> Reliable::poll_transmit(TimePoint now)
             ++num_retransmits_;
         f.sent = true;
         f.next_try = now + f.timeout;
-        f.timeout *= 2;
+        f.timeout = std::min(f.timeout * 2, std::max(cfg_.max_timeout, cfg_.initial_timeout));
         Transmit t;
         t.message = f.msg;
         t.acks = take_acks(cfg_.max_acks_piggyback);
@@ -163,8 +163,10 @@ TimePoint Reliable::next_timeout() const
 
 void Reliable::schedule_now(TimePoint now)
 {
-    for (auto& f : in_flight_)
+    for (auto& f : in_flight_) {
         f.next_try = now;
+        f.timeout = cfg_.initial_timeout;
+    }
 }
 
 } // namespace ovpn::control

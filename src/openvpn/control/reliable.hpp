@@ -8,7 +8,8 @@
 //
 //   send side: backlog --(window of 6)--> in flight --(ACKed)--> gone
 //              msg-ids are assigned when a message enters the window, so
-//              they stay gap-free; a retransmission keeps its msg-id.
+//              they stay gap-free; a retransmission keeps its msg-id; the
+//              retransmission timeout doubles up to max_timeout.
 //   recv side: msg-ids in [next_expected, next_expected + 12) are stored;
 //              older ones and duplicates are ACKed again but not stored;
 //              payloads are delivered strictly in msg-id order.
@@ -35,6 +36,12 @@ struct ReliableConfig {
     std::size_t max_acks_piggyback = 4;    // CONTROL_SEND_ACK_MAX
     std::size_t max_acks_standalone = 8;   // RELIABLE_ACK_SIZE
     unsigned fast_retransmit_after = 3;    // N_ACK_RETRANSMIT
+    // max_timeout: the retransmission timeout doubles up to this. 2.6 lets
+    // it double without bound: the fifth try of a message comes 30 s after
+    // the first, the sixth after 62 s, past the 60 s hand-window, although
+    // the path may have worked again long before; bounded, tries go on every
+    // max_timeout (issue 15).
+    Duration max_timeout = seconds(4);
 };
 
 // ReliableMessage: one message of the stream, with the opcode it travels
@@ -93,6 +100,14 @@ public:
     // schedule_now: retransmit everything in flight at the next poll (2.6
     // does this when it first sees the peer's reset).
     void schedule_now(TimePoint now);
+
+    // forget_sent: stop sending what is queued or in flight (the peer is
+    // known to have it: its ACKs were lost).
+    void forget_sent()
+    {
+        backlog_.clear();
+        in_flight_.clear();
+    }
 
     bool all_acked() const noexcept { return in_flight_.empty() && backlog_.empty(); }
     bool has_pending_acks() const noexcept { return !pending_acks_.empty(); }

@@ -1,5 +1,6 @@
 #include "openvpn/control/control_channel.hpp"
 
+#include <functional>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -46,6 +47,9 @@ struct Pair {
     // drop_every: drop every Nth packet (0 = none)
     unsigned drop_every = 0;
     unsigned counter = 0;
+    // drop_if: drop the packets it is true for (from the client when
+    // `from_client`)
+    std::function<bool(Bytes pkt, bool from_client)> drop_if;
 
     Pair(ControlConfig cc, ControlConfig sc)
     {
@@ -56,7 +60,7 @@ struct Pair {
     void shuttle(Side& from, Side& to)
     {
         while (auto pkt = from.cc->poll_transmit(now)) {
-            if (drop_every != 0 && ++counter % drop_every == 0) {
+            if ((drop_every != 0 && ++counter % drop_every == 0) || (drop_if && drop_if(*pkt, &from == &c))) {
                 ++dropped;
                 continue;
             }
@@ -171,6 +175,76 @@ TEST(ControlChannel, RenegotiationRotatesKeyIdAndKeepsLameDuck)
         wrapped = wrapped || (ids[i - 1] == 7 && ids[i] == 1);
     }
     EXPECT_TRUE(wrapped); // 7 wraps to 1, never back to 0
+}
+
+// The client's last ACKs of key 0 never reach the server (lost): the
+// client is active, the server still waits for them when the client's
+// soft reset for key 1 arrives. A peer renegotiates only from an active key,
+// so that soft reset proves the server's records got through: the server
+// activates key 0 and follows to key 1 (before the fix it dropped the soft
+// reset as a key id of neither key state, and the rekey waited on the
+// backed-off retransmissions of key 0: in the interop suite, past 30 s).
+TEST(ControlChannel, PeerSoftResetCompletesAKeyWhoseLastAckWasLost)
+{
+    Pair p(make_cfg(false), make_cfg(true));
+    p.drop_if = [&](Bytes pkt, bool from_client) {
+        auto cp = wire::parse_control(pkt);
+        return from_client && cp && cp->key_id == 0 && !cp->message_id && p.c.cc->primary_active();
+    };
+    ASSERT_TRUE(p.run_until([&] { return p.c.cc->primary_active(); }));
+    p.run_until([] { return false; }, 20); // the server retransmits, its ACKs are lost
+    ASSERT_FALSE(p.s.cc->primary_active());
+    ASSERT_GT(p.dropped, 0u);
+    ASSERT_TRUE(p.c.cc->renegotiate(p.now));
+    ASSERT_TRUE(p.run_until(
+        [&] {
+            return p.c.cc->primary_key_id() == 1 && p.c.cc->primary_active() &&
+                   p.s.cc->primary_key_id() == 1 && p.s.cc->primary_active();
+        },
+        50));
+    EXPECT_EQ(p.s.cc->stats().drop_key_id, 0u);
+    ASSERT_EQ(p.s.count(ControlEvent::Kind::KeyActive), 2);
+    EXPECT_EQ(p.s.events.front().key_active.key_id, 0);           // key 0 first, then the renegotiation
+    EXPECT_TRUE(p.s.cc->derive_keys(0, "AES-128-GCM", "", true)); // the lame duck
+    // and the lame duck no longer retransmits what the client already has
+    const auto dropped = p.dropped;
+    p.drop_if = [](Bytes pkt, bool from_client) {
+        auto cp = wire::parse_control(pkt);
+        return !from_client && cp && cp->key_id == 0;
+    };
+    p.run_until([] { return false; }, 300); // 30 s
+    EXPECT_EQ(p.dropped, dropped);
+    auto k1c = p.c.cc->derive_keys(1, "AES-128-GCM", "", true);
+    auto k1s = p.s.cc->derive_keys(1, "AES-128-GCM", "", true);
+    ASSERT_TRUE(k1c && k1s);
+    EXPECT_EQ(v(k1c->encrypt.cipher_key), v(k1s->decrypt.cipher_key));
+}
+
+// A soft reset for the next key id while our key's handshake is still
+// running (records missing, not only ACKs) is not a reason to activate it.
+TEST(ControlChannel, SoftResetBeforeOurHandshakeEndedIsDropped)
+{
+    Pair p(make_cfg(false), make_cfg(true));
+    // nothing of the server reaches the client once the client's first
+    // TLS record is out: the server's handshake cannot end
+    p.drop_if = [&](Bytes pkt, bool from_client) {
+        auto cp = wire::parse_control(pkt);
+        return !from_client && cp && cp->opcode == wire::Opcode::ControlV1;
+    };
+    p.run_until([] { return false; }, 30);
+    ASSERT_FALSE(p.s.cc->primary_active());
+    // a soft reset for key 1 (forged here from the client's session)
+    wire::ControlPacket sr;
+    sr.opcode = wire::Opcode::ControlSoftResetV1;
+    sr.key_id = 1;
+    sr.session_id = p.c.cc->session_id();
+    sr.message_id = 0;
+    std::vector<std::uint8_t> buf(wire::control_size(sr));
+    ASSERT_TRUE(wire::write_control(buf, sr));
+    p.s.cc->on_packet(buf, p.now);
+    EXPECT_EQ(p.s.cc->stats().drop_key_id, 1u);
+    EXPECT_FALSE(p.s.cc->primary_active());
+    EXPECT_EQ(p.s.cc->primary_key_id(), 0);
 }
 
 TEST(ControlChannel, HandshakeSurvivesLoss)

@@ -34,9 +34,12 @@ TEST(Reliable, AssignsSequentialIdsWithinWindow)
     EXPECT_FALSE(r.poll_transmit(now));
 }
 
-TEST(Reliable, RetransmitsWithDoublingTimeout)
+TEST(Reliable, RetransmitsWithDoublingTimeoutUpToTheBound)
 {
-    Reliable r;
+    ReliableConfig cfg;
+    cfg.initial_timeout = seconds(2);
+    cfg.max_timeout = seconds(8);
+    Reliable r(cfg);
     TimePoint t0{seconds(100)};
     r.queue(4, msg_bytes(1));
     ASSERT_TRUE(r.poll_transmit(t0));
@@ -46,9 +49,18 @@ TEST(Reliable, RetransmitsWithDoublingTimeout)
     EXPECT_EQ(r.next_timeout(), t0 + seconds(6));
     ASSERT_TRUE(r.poll_transmit(t0 + seconds(6)));
     EXPECT_EQ(r.next_timeout(), t0 + seconds(14));
-    EXPECT_EQ(r.num_retransmits(), 2u);
+    // 2, 4, 8, then 8 again: not 16 (2.6 doubles without bound)
+    ASSERT_TRUE(r.poll_transmit(t0 + seconds(14)));
+    EXPECT_EQ(r.next_timeout(), t0 + seconds(22));
+    ASSERT_TRUE(r.poll_transmit(t0 + seconds(22)));
+    EXPECT_EQ(r.next_timeout(), t0 + seconds(30));
+    EXPECT_EQ(r.num_retransmits(), 4u);
+    // schedule_now: at once, and the timeout starts over (2.6)
+    r.schedule_now(t0 + seconds(23));
+    ASSERT_TRUE(r.poll_transmit(t0 + seconds(23)));
+    EXPECT_EQ(r.next_timeout(), t0 + seconds(25));
     std::uint32_t id = 0;
-    r.on_acks({&id, 1}, t0 + seconds(7));
+    r.on_acks({&id, 1}, t0 + seconds(24));
     EXPECT_TRUE(r.all_acked());
     EXPECT_EQ(r.next_timeout(), TimePoint::max());
 }
