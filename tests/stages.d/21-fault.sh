@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stage 21-fault: the fault scenarios (tests/interop/cases/fault.sh: loss,
+# Stage 21-fault: fault_relay_test.py (the relay against itself, on the
+# loopback), then the fault scenarios (tests/interop/cases/fault.sh: loss,
 # reordering, duplicates and corruption with a 50 MiB checked transfer, the
 # same under a rekey every 5 s, a 30 s black hole, a TCP reset mid-transfer,
 # an MTU black hole) through tests/interop/fault_relay.py, in the three
@@ -16,6 +17,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck disable=SC1091
 cases=$(. "$here/../interop/cases/fault.sh" && echo "${FAULT_CASES[*]}")
 [ -n "$cases" ] || { echo "21-fault: no FAULT_CASES in tests/interop/cases/fault.sh" >&2; exit 1; }
+# The relay first checks itself (each fault alone changes exactly what its
+# counter says), so the scenarios can trust its counters.
+if ! python3 "$here/../interop/fault_relay_test.py"; then
+  echo "21-fault: fault_relay_test.py failed: the relay's counters cannot be trusted" >&2
+  exit 1
+fi
 out=$(mktemp -d /tmp/fault-stage.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 modes=(client server both)
