@@ -36,7 +36,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"stale-routes-check", kServer, "is not implemented"},
         // tap and server extras
         {"vlan-tagging", kServer, kTap},
-        {"client-crresponse", kServer, "challenge/response scripts are not run by our server"},
     };
     return gaps;
 }

@@ -84,6 +84,9 @@ public:
 
     void set_script_security(int level) noexcept { security_ = level; }
     int script_security() const noexcept { return security_; }
+    // set_exit_code_answers: the exit code is the script's answer (2.6's
+    // S_EXITCODE, --auth-user-pass-verify): a non-zero one is not logged.
+    void set_exit_code_answers(bool on) noexcept { exit_code_answers_ = on; }
 
     // run: execute `command` + `extra_args` with `env` plus
     // script_type=<type> ("up", "down", "route-up", "ipchange",
@@ -95,6 +98,7 @@ public:
 private:
     Logger& log_;
     int security_;
+    bool exit_code_answers_ = false;
 };
 
 } // namespace ovpn::script

@@ -29,6 +29,8 @@ void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
                   tls->description().c_str(), tls->peer_subject().c_str());
     }
     const wire::KeyMethod2* km = in.cc->peer_km2(key_id);
+    if (km != nullptr)
+        in.peer_info = km->peer_info; // IV_SSO for AUTH_PENDING (auth_deferred.cpp)
     if (renegotiated) {
         on_renegotiated(in, key_id, km);
         return;
@@ -39,7 +41,7 @@ void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
         drop_older_sessions(in);
     if (mgmt_defer_auth(in, key_id, km, false))
         return; // --management-client-auth decides (mgmt_host.cpp)
-    admit(in, km);
+    admit(in, km, key_id);
 }
 
 // on_renegotiated: a new key of an admitted client; its credentials are
@@ -52,9 +54,12 @@ void Server::on_renegotiated(Instance& in, std::uint8_t key_id, const wire::KeyM
         return;
     if ((checks_user_pass() && km != nullptr && !verify_user_pass(in, km->username, km->password)) ||
         !tls_final(in)) {
+        in.auth.reset();
         fail_auth(in, "");
         return;
     }
+    if (auth_wait(in, key_id, true))
+        return; // a deferring plugin or script decides (auth_deferred.cpp)
     if (in.up)
         if (auto s = install_key(in, key_id, false); !s)
             log_.logf(kV1, "%s ERROR: installing the renegotiated key failed: %s", in.prefix().c_str(),
@@ -80,13 +85,16 @@ void Server::drop_older_sessions(Instance& in)
 // admit: a client's first key: --auth-user-pass-verify, the client config
 // (addresses), NCP; then its peer in the data plane and the PUSH_REPLY, or
 // AUTH_FAILED.
-void Server::admit(Instance& in, const wire::KeyMethod2* km)
+void Server::admit(Instance& in, const wire::KeyMethod2* km, std::uint8_t key_id)
 {
     if ((checks_user_pass() && (km == nullptr || !verify_user_pass(in, km->username, km->password))) ||
         !tls_final(in)) {
+        in.auth.reset();
         fail_auth(in, "");
         return;
     }
+    if (auth_wait(in, key_id, false))
+        return; // a deferring plugin or script decides (auth_deferred.cpp)
     admit_verified(in, km);
 }
 
@@ -323,6 +331,8 @@ bool Server::apply_client_config(Instance& in, ClientConfig cfg)
 void Server::fail_auth(Instance& in, const std::string& reason)
 {
     in.auth_failed = true;
+    in.auth.reset(); // a pending decision and its files go with the refusal
+    // 2.6: a plugin's or script's auth_failed_reason_file gives the reason
     const std::string& why = reason.empty() ? in.auth_reason : reason;
     std::string msg = why.empty() ? "AUTH_FAILED" : "AUTH_FAILED," + why;
     (void)in.cc->send_message(msg);

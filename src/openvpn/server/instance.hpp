@@ -15,6 +15,7 @@
 #include "openvpn/mgmt/engine.hpp"
 #include "openvpn/plugin/plugin.hpp"
 #include "openvpn/script/script_runner.hpp"
+#include "openvpn/script/temp_file.hpp"
 #include "openvpn/server/client_config.hpp"
 #include "openvpn/server/ncp.hpp"
 #include "openvpn/server/server.hpp"
@@ -37,6 +38,31 @@ inline constexpr int kMaxRounds = 8;
 void set_peer_env(script::Env& env, const std::string& prefix, const io::SockAddr& a);
 std::string v4_string(const in_addr& a);
 std::string v6_string(const in6_addr& a);
+
+// AuthControl: the files of one deferring checker (a plugin or the
+// --auth-user-pass-verify script), 2.6's auth_deferred_status: the
+// auth_control_file it answers in ('1' accept, '0' refuse; empty: still
+// pending), the auth_pending_file (AUTH_PENDING for the client) and the
+// auth_failed_reason_file (the AUTH_FAILED reason). Removed with it.
+struct AuthControl {
+    enum class State : std::uint8_t { Pending, Accepted, Refused };
+    std::optional<script::TempFile> control, pending, reason;
+    State state = State::Pending;
+    bool deferred = false; // the checker returned 2
+};
+
+// PendingAuth: the authentication of one key that is not decided yet
+// (auth_deferred.cpp): --management-client-auth's answer and the deferred
+// plugin / script, each able to refuse; accepted when all have accepted,
+// refused at the deadline (2.6's auth_deferred_expire).
+struct PendingAuth {
+    std::uint8_t key_id = 0;
+    bool reneg = false;
+    TimePoint key_start{};
+    std::optional<TimePoint> deadline;
+    bool mgmt = false; // client-auth / client-deny still to come
+    std::optional<AuthControl> plugin, script;
+};
 
 // Instance: one client. It is the session::ControlHandler of its control
 // channel: the events go to the Server's decisions.
@@ -79,22 +105,20 @@ struct Server::Instance final : session::ControlHandler {
     std::time_t created = 0;           // 2.6's mi->created (time_unix, time_duration)
     plugin::ClientContexts plugin_ctx; // --plugin per-client contexts (plugins.cpp)
     bool plugin_ctx_made = false;
-    mgmt::ClientContext mctx;                  // its CID and notification flags
-    unsigned mgmt_kid = 0;                     // 2.6's mda_key_id of the newest key told
-    std::optional<std::uint8_t> mgmt_wait_key; // the key waiting for client-auth
-    bool mgmt_wait_reneg = false;
-    TimePoint mgmt_key_start{};
-    std::optional<TimePoint> mgmt_deadline; // 2.6's auth_deferred_expire
-    std::optional<TimePoint> mgmt_exit_at;  // client-kill's delayed exit
-    std::vector<std::string> mgmt_config;   // client-auth's config lines
-    session::EnvList env;                   // 2.6's env_set of the instance
+    mgmt::ClientContext mctx;              // its CID and notification flags
+    unsigned mgmt_kid = 0;                 // 2.6's mda_key_id of the newest key told
+    std::optional<PendingAuth> auth;       // the key whose authentication is pending
+    std::optional<TimePoint> mgmt_exit_at; // client-kill's delayed exit
+    std::vector<std::string> mgmt_config;  // client-auth's config lines
+    session::EnvList env;                  // 2.6's env_set of the instance
     // --auth-gen-token (auth_token.cpp): its tokens, the user they are
     // for, session_id/session_state of the last check, the renewal timer
     session::AuthTokenState token;
     std::string token_user;
     std::optional<std::pair<std::string, std::string>> token_env;
     std::optional<TimePoint> token_renew_at;
-    std::string auth_reason; // 2.6's client_reason for the AUTH_FAILED
+    std::string
+        auth_reason; // 2.6's client_reason for the AUTH_FAILED (also a deferring checker's reason file)
     std::string peer_info;
 
     std::string prefix() const { return cn + "/" + addr_str; }

@@ -43,12 +43,6 @@ std::optional<std::uint32_t> ipv4_of(const io::SockAddr& a)
     std::memcpy(&v4, v6.s6_addr + 12, 4);
     return ntohl(v4);
 }
-
-// reneg_seconds: --reneg-sec's first value (2.6's default 3600).
-int reneg_seconds(const options::Options& o)
-{
-    return o.reneg_sec && !o.reneg_sec->empty() ? std::atoi(o.reneg_sec->front().c_str()) : 3600;
-}
 } // namespace
 
 class Server::MgmtMode final : public session::ManagementMode {
@@ -303,19 +297,15 @@ bool Server::mgmt_defer_auth(Instance& in, std::uint8_t key_id, const wire::KeyM
         fail_auth(in, "");
         return true;
     }
+    if (!checks_user_pass())
+        auth_begin(in);
     if (o_.username_as_common_name)
         in.cn = remap_name(peer_user);
     log_.logf(Verb::Info, "%s TLS: Username/Password authentication deferred for username '%s' %s",
               in.addr_str.c_str(), peer_user.c_str(), o_.username_as_common_name ? "[CN SET]" : "");
     in.username = peer_user;
-    in.mgmt_wait_key = key_id;
-    in.mgmt_wait_reneg = renegotiated;
-    const int hand = o_.hand_window.value_or(60);
-    const int reneg = reneg_seconds(o_);
-    const int window = (reneg > 0 && reneg / 2 < hand) ? reneg / 2 : hand;
-    in.mgmt_key_start = loop_.now();
-    in.mgmt_deadline = loop_.now() + seconds(window);
-    arm_tick();
+    in.auth->mgmt = true; // one pending state with a deferring plugin or script (auth_deferred.cpp)
+    (void)auth_wait(in, key_id, renegotiated);
     return true;
 }
 
@@ -324,7 +314,7 @@ bool Server::mgmt_client_auth(const mgmt::ClientDecision& d)
     Instance* in = mgmt_find_cid(d.cid);
     if (in == nullptr || d.kid != in->mgmt_kid)
         return false;
-    if (!in->mgmt_wait_key)
+    if (!in->auth || !in->auth->mgmt)
         return true; // 2.6 marks the key; it was decided already
     // 2.6 only marks the key here; the client goes on once the command has
     // been answered.
@@ -332,29 +322,24 @@ bool Server::mgmt_client_auth(const mgmt::ClientDecision& d)
     return true;
 }
 
+// mgmt_apply_decision: client-auth / client-deny for the pending key; an
+// acceptance admits once the deferring plugin or script accepted too.
 void Server::mgmt_apply_decision(const mgmt::ClientDecision& d)
 {
     Instance* in = mgmt_find_cid(d.cid);
-    if (in == nullptr || d.kid != in->mgmt_kid || !in->mgmt_wait_key)
+    if (in == nullptr || d.kid != in->mgmt_kid || !in->auth || !in->auth->mgmt)
         return;
-    const std::uint8_t key_id = *in->mgmt_wait_key;
-    const bool reneg = in->mgmt_wait_reneg;
-    in->mgmt_wait_key.reset();
-    in->mgmt_deadline.reset();
     if (!d.allow) {
         if (d.reason)
             log_.logf(Verb::Info, "MULTI: connection rejected: %s, CLI:%s", d.reason->c_str(),
                       d.client_reason ? d.client_reason->c_str() : "[NULL]");
+        in->auth.reset();
         fail_auth(*in, d.client_reason.value_or(""));
-        return;
-    }
-    if (!reneg) {
-        in->mgmt_config = d.config;
-        admit_verified(*in, in->cc->peer_km2(key_id));
-    } else if (in->up) {
-        if (auto s = install_key(*in, key_id, false); !s)
-            log_.logf(kV1, "%s ERROR: installing the renegotiated key failed: %s", in->prefix().c_str(),
-                      s.error().c_str());
+    } else {
+        in->auth->mgmt = false;
+        if (!in->auth->reneg)
+            in->mgmt_config = d.config;
+        auth_settle(*in, loop_.now());
     }
     flush(*in);
     reap();
@@ -364,28 +349,11 @@ void Server::mgmt_apply_decision(const mgmt::ClientDecision& d)
 bool Server::mgmt_pending_auth(std::uint64_t cid, unsigned kid, std::string_view extra, unsigned timeout)
 {
     Instance* in = mgmt_find_cid(cid);
-    if (in == nullptr || kid != in->mgmt_kid || !in->mgmt_wait_key)
+    if (in == nullptr || kid != in->mgmt_kid || !in->auth || !in->auth->mgmt)
         return false;
-    // 2.6: at most what is left of max(reneg-sec/2, hand-window)
-    const int hand = o_.hand_window.value_or(60);
-    const int reneg = reneg_seconds(o_);
-    long max_timeout =
-        std::max(reneg / 2, hand) -
-        std::chrono::duration_cast<std::chrono::seconds>(loop_.now() - in->mgmt_key_start).count();
-    const unsigned t = static_cast<unsigned>(std::max(0L, std::min<long>(max_timeout, timeout)));
-    const bool kw = in->peer_info.find("IV_PROTO=") != std::string::npos &&
-                    (std::atoi(in->peer_info.c_str() + in->peer_info.find("IV_PROTO=") + 9) & (1 << 4)) != 0;
-    const std::string pending =
-        kw ? "AUTH_PENDING,timeout " + std::to_string(t) : std::string("AUTH_PENDING");
-    (void)in->cc->send_message(pending);
-    log_.logf(Verb::Info, "SENT CONTROL [%s]: '%s' (status=1)", in->cn.c_str(), pending.c_str());
-    if (extra.size() + 1 + 10 > 1024 * 8)
-        return false;
-    (void)in->cc->send_message("INFO_PRE," + std::string(extra));
-    in->mgmt_deadline = loop_.now() + seconds(t);
-    flush(*in);
+    const bool ok = send_auth_pending(*in, extra, timeout);
     arm_tick();
-    return true;
+    return ok;
 }
 
 // mgmt_established: 2.6's management_learn_addr for each address and
@@ -458,18 +426,12 @@ void Server::mgmt_closed(Instance& in, std::uint64_t rx, std::uint64_t tx)
     mgmt_->engine().client_disconnect(in.mctx, in.env.strings());
 }
 
-// mgmt_tick: a waiting key's deadline (2.6 then fails the authentication)
-// and the >BYTECOUNT_CLI: line.
+// mgmt_tick: the >BYTECOUNT_CLI: line (a waiting key's deadline is
+// auth_deferred.cpp's).
 void Server::mgmt_tick(Instance& in, TimePoint now)
 {
     if (mgmt_ == nullptr)
         return;
-    if (in.mgmt_wait_key && in.mgmt_deadline && now >= *in.mgmt_deadline) {
-        in.mgmt_wait_key.reset();
-        in.mgmt_deadline.reset();
-        fail_auth(in, "");
-        return;
-    }
     if (in.up) {
         const auto b = mgmt_instance_bytes(in);
         mgmt_->engine().client_bytecount(in.mctx, b.in, b.out, std::time(nullptr));

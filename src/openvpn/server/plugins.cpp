@@ -2,7 +2,8 @@
 // credentials (AUTH_USER_PASS_VERIFY, before the script), the client config
 // (CLIENT_CONNECT with a file, then CLIENT_CONNECT_V2 with its return_list,
 // after the ccd file and before --client-connect). Disconnect, learn-address
-// and the device hooks call the plugins from scripts.cpp / tunnel.cpp.
+// and the device hooks call the plugins from scripts.cpp / tunnel.cpp;
+// CLIENT_CRRESPONSE is called from auth_deferred.cpp.
 #include "openvpn/script/temp_file.hpp"
 #include "openvpn/server/instance.hpp"
 #include "openvpn/server/server.hpp"
@@ -29,20 +30,18 @@ const plugin::ClientContexts* Server::plugin_client(Instance& in)
 }
 
 // verify_user_pass_plugins: AUTH_USER_PASS_VERIFY with the password in the
-// environment (2.6 sets it for the plugins only). Deferred results are not
-// supported yet: a plugin returning 2 refuses the client.
-bool Server::verify_user_pass_plugins(Instance& in, script::Env env, const SecureBytes& pass)
+// environment (2.6 sets it for the plugins only) and the deferred-auth
+// files (auth_deferred.cpp): a plugin returning 2 answers later in its
+// auth_control_file. Returns the combined status (0, 1 or 2).
+int Server::verify_user_pass_plugins(Instance& in, script::Env env, const SecureBytes& pass)
 {
     if (!plugin::wants(plugins_, OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY))
-        return true;
+        return OPENVPN_PLUGIN_FUNC_SUCCESS;
     env.set("password", std::string(reinterpret_cast<const char*>(pass.data()), pass.size()));
+    if (!make_auth_control(in, in.auth->plugin, env))
+        return OPENVPN_PLUGIN_FUNC_ERROR;
     const auto r = plugins_->call({OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY, {}}, env, plugin_client(in));
-    if (r.status == OPENVPN_PLUGIN_FUNC_DEFERRED)
-        log_.logf(kV1,
-                  "%s TLS Auth Error: a plugin deferred the authentication; deferred plugin auth is not "
-                  "supported by this build",
-                  in.prefix().c_str());
-    return r.ok();
+    return auth_control_result(in, in.auth->plugin, r.status);
 }
 
 // tls_final: TLS_FINAL, the plugins' last veto once the credentials were

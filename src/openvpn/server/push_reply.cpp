@@ -1,5 +1,6 @@
 // server/push_reply.cpp: the messages of an admitted client: PUSH_REQUEST
-// answered with the PUSH_REPLY (push.hpp builds it), EXIT.
+// answered with the PUSH_REPLY (push.hpp builds it), EXIT, CR_RESPONSE
+// (auth_deferred.cpp).
 #include "openvpn/server/instance.hpp"
 
 #include "openvpn/server/push.hpp"
@@ -49,6 +50,9 @@ void Server::handle_message(Instance& in, const std::string& text)
         if (in.last_push && loop_.now() - *in.last_push < kPushRepeatIgnore)
             return;
         send_push_reply(in);
+        break;
+    case wire::ControlMessageKind::CrResponse: // also while the key's authentication is pending
+        on_cr_response(in, m.arg);
         break;
     case wire::ControlMessageKind::Exit:
         close_instance(in, "SIGTERM[soft,remote-exit] received, client-instance exiting");

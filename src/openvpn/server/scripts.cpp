@@ -69,21 +69,31 @@ bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const 
     env.set("common_name", in.cn);
     set_peer_env(env, "untrusted", in.addr);
     token_env(in, env, user, pass);
-    // 2.6: the plugins first, then the script; both must accept
-    const bool plugins_ok = skip || verify_user_pass_plugins(in, env, pass);
-    const bool script_ok =
-        skip || d == nullptr || d->args.empty() || run_user_pass_script(in, *d, user, pass, env);
+    // 2.6: the plugins first, then the script; both must accept (or
+    // defer: auth_deferred.cpp waits for their answer)
+    auth_begin(in);
+    const int plugin_st = skip ? OPENVPN_PLUGIN_FUNC_SUCCESS : verify_user_pass_plugins(in, env, pass);
+    const int script_st = skip || d == nullptr || d->args.empty()
+                              ? OPENVPN_PLUGIN_FUNC_SUCCESS
+                              : run_user_pass_script(in, *d, user, pass, env);
+    const auto fine = [](int st) {
+        return st == OPENVPN_PLUGIN_FUNC_SUCCESS || st == OPENVPN_PLUGIN_FUNC_DEFERRED;
+    };
     const bool cn_ok = username_fits_cn(in, user);
-    if (!plugins_ok || !script_ok || !cn_ok) {
+    if (!fine(plugin_st) || !fine(script_st) || !cn_ok) {
+        in.auth.reset();
         log_.logf(kV1, "%s TLS Auth Error: Auth Username/Password verification failed for peer",
                   in.prefix().c_str());
         return false;
     }
     if (o_.username_as_common_name)
         in.cn = user;
-    token_accepted(in, user);
-    log_.logf(kV1, "%s TLS: Username/Password authentication succeeded for username '%s' %s",
-              in.prefix().c_str(), user.c_str(), o_.username_as_common_name ? "[CN SET]" : "");
+    token_accepted(in, user); // 2.6 makes the token for a deferred check too
+    const bool deferred =
+        plugin_st == OPENVPN_PLUGIN_FUNC_DEFERRED || script_st == OPENVPN_PLUGIN_FUNC_DEFERRED;
+    log_.logf(kV1, "%s TLS: Username/Password authentication %s for username '%s' %s", in.prefix().c_str(),
+              deferred ? "deferred" : "succeeded", user.c_str(),
+              o_.username_as_common_name ? "[CN SET]" : "");
     return true;
 }
 
@@ -102,9 +112,11 @@ bool Server::username_fits_cn(const Instance& in, const std::string& user)
     return false;
 }
 
-// run_user_pass_script: --auth-user-pass-verify (via-env or via-file).
-bool Server::run_user_pass_script(Instance& in, const options::Directive& d, const std::string& user,
-                                  const SecureBytes& pass, script::Env env)
+// run_user_pass_script: --auth-user-pass-verify (via-env or via-file),
+// with the deferred-auth files: exit 0 accepts, 2 defers (the script, or
+// what it started, answers in auth_control_file), anything else refuses.
+int Server::run_user_pass_script(Instance& in, const options::Directive& d, const std::string& user,
+                                 const SecureBytes& pass, script::Env env)
 {
     const std::string& cmd = d.args[0];
     const bool via_env = d.args.size() > 1 && d.args[1] == "via-env";
@@ -116,12 +128,19 @@ bool Server::run_user_pass_script(Instance& in, const options::Directive& d, con
     } else {
         file = write_credentials(in, user, pass);
         if (!file)
-            return false;
+            return OPENVPN_PLUGIN_FUNC_ERROR;
         args.push_back(file->path());
     }
-    const bool ok = runner.run("user-pass-verify", cmd, args, env).ok();
+    if (!make_auth_control(in, in.auth->script, env))
+        return OPENVPN_PLUGIN_FUNC_ERROR;
+    runner.set_exit_code_answers(true); // 2.6's S_EXITCODE: no warning for 1 or 2
+    const auto res = runner.run("user-pass-verify", cmd, args, env);
     file.reset();
-    return ok;
+    const int st = !res.ran               ? OPENVPN_PLUGIN_FUNC_ERROR
+                   : res.exit_status == 0 ? OPENVPN_PLUGIN_FUNC_SUCCESS
+                   : res.exit_status == 2 ? OPENVPN_PLUGIN_FUNC_DEFERRED
+                                          : OPENVPN_PLUGIN_FUNC_ERROR;
+    return auth_control_result(in, in.auth->script, st);
 }
 
 // add_cert_vars: 2.6's X509_<d>_* / tls_*_<d> variables of the client's

@@ -192,6 +192,7 @@ void Server::on_tick()
         }
         if (inactive(*in, now))
             continue;
+        auth_tick(*in, now);
         mgmt_tick(*in, now);
         if (in->dead)
             continue;
@@ -240,7 +241,8 @@ void Server::arm_tick()
             t = std::min(t, *in->drop_at);
         if (auto d = in->inactivity.deadline())
             t = std::min(t, *d);
-        for (const auto& at : {in->mgmt_deadline, in->mgmt_exit_at, in->session_end})
+        const std::optional<TimePoint> auth_deadline = in->auth ? in->auth->deadline : std::nullopt;
+        for (const auto& at : {auth_deadline, in->mgmt_exit_at, in->session_end})
             if (at)
                 t = std::min(t, *at);
     }

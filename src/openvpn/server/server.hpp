@@ -104,6 +104,9 @@ struct ByteCounts;
 
 namespace ovpn::server {
 
+struct AuthControl; // instance.hpp
+struct PendingAuth;
+
 using session::kExitError;
 using session::kExitOk;
 using session::kReloadConfig;
@@ -263,7 +266,7 @@ private:
     void on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated);
     void on_renegotiated(Instance& in, std::uint8_t key_id, const wire::KeyMethod2* km);
     void drop_older_sessions(Instance& in);
-    void admit(Instance& in, const wire::KeyMethod2* km);
+    void admit(Instance& in, const wire::KeyMethod2* km, std::uint8_t key_id);
     // ClientTexts: the client-config-dir file and the --client-connect
     // output of one client (name, text), for the DCO option check.
     using ClientTexts = std::vector<std::pair<std::string, std::string>>;
@@ -271,7 +274,7 @@ private:
     bool checks_user_pass() const;
     bool username_fits_cn(const Instance& in, const std::string& user);
     void report_link_faults();
-    bool verify_user_pass_plugins(Instance& in, script::Env env, const SecureBytes& pass);
+    int verify_user_pass_plugins(Instance& in, script::Env env, const SecureBytes& pass);
     bool run_client_connect_plugins(Instance& in, ClientConfig& cfg, ClientTexts& texts);
     bool tls_final(Instance& in);
     const plugin::ClientContexts* plugin_client(Instance& in);
@@ -286,8 +289,8 @@ private:
 
     // scripts.cpp: 2.6's server scripts and their environment.
     bool verify_user_pass(Instance& in, const std::string& peer_user, const SecureBytes& peer_pass);
-    bool run_user_pass_script(Instance& in, const options::Directive& d, const std::string& user,
-                              const SecureBytes& pass, script::Env env);
+    int run_user_pass_script(Instance& in, const options::Directive& d, const std::string& user,
+                             const SecureBytes& pass, script::Env env);
     std::optional<script::TempFile> write_credentials(const Instance& in, const std::string& user,
                                                       const SecureBytes& pass);
     bool run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain);
@@ -307,6 +310,24 @@ private:
     void push_token(Instance& in);
     void token_tick(Instance& in, TimePoint now);
     std::optional<std::string> token_push_option(const Instance& in) const;
+
+    // auth_deferred.cpp: a key's authentication decided later (2.6's
+    // deferred auth: management client-auth, plugins and scripts that
+    // return 2 and answer in their auth_control_file), AUTH_PENDING, and
+    // the client's CR_RESPONSE.
+    int auth_window() const;
+    PendingAuth& auth_begin(Instance& in);
+    bool make_auth_control(Instance& in, std::optional<AuthControl>& slot, script::Env& env);
+    int auth_control_result(Instance& in, std::optional<AuthControl>& slot, int status);
+    void read_reason(Instance& in, const AuthControl& ac);
+    bool check_pending_file(Instance& in, AuthControl& ac);
+    bool send_auth_pending(Instance& in, std::string_view extra, unsigned timeout);
+    bool auth_wait(Instance& in, std::uint8_t key_id, bool reneg);
+    static void poll_control(AuthControl& ac);
+    void auth_tick(Instance& in, TimePoint now);
+    void auth_settle(Instance& in, TimePoint now);
+    void on_cr_response(Instance& in, const std::string& response);
+    bool run_crresponse_script(Instance& in, const std::string& response, const script::Env& env);
 
     // push_reply.cpp: an admitted client's messages.
     void send_push_reply(Instance& in);

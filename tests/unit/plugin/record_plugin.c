@@ -5,6 +5,10 @@
  *   test_status_T=N        func returns N for hook type T
  *   test_return=NAME:VALUE func (v2/v3) hands back that return_list item
  *   test_fail_open=1       open fails
+ *   test_defer_gate=PATH   with a deferred result (2): a background child
+ *                          waits until PATH exists, then writes
+ *                          test_defer_answer (default "1") into the
+ *                          auth_control_file, as a deferring plugin does
  * Further arguments "mask=HEX" choose the type mask it asks for.
  * RECORD_GEN (1, 2 or 3) selects the newest entry generation it exports
  * (it exports every older one too, so the host's choice is visible);
@@ -12,6 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "openvpn-plugin.h"
 
@@ -65,6 +73,37 @@ static struct ctx* make(const char* gen, unsigned* mask, const char** argv, cons
     return c;
 }
 
+/* answer_later: the deferred decision, from a grandchild (so nobody waits
+ * for it) that polls for the gate file, as auth-pam's background helper
+ * answers once PAM is done. The file exists already (the host made it). */
+static void answer_later(const char** envp)
+{
+    const char* gate = env_get(envp, "test_defer_gate");
+    const char* acf = env_get(envp, "auth_control_file");
+    const char* answer = env_get(envp, "test_defer_answer");
+    if (gate == NULL || acf == NULL)
+        return;
+    pid_t p = fork();
+    if (p != 0) {
+        if (p > 0)
+            waitpid(p, NULL, 0);
+        return;
+    }
+    if (fork() != 0)
+        _exit(0);
+    struct stat st;
+    for (int i = 0; i < 600 && stat(gate, &st) != 0; ++i)
+        usleep(100000);
+    int fd = open(acf, O_WRONLY);
+    if (fd >= 0) {
+        const char* a = answer != NULL ? answer : "1";
+        if (write(fd, a, strlen(a)) < 0)
+            _exit(1);
+        close(fd);
+    }
+    _exit(0);
+}
+
 static int work(struct ctx* c, const char* gen, int type, const char** argv, const char** envp, void* client,
                 struct openvpn_plugin_string_list** ret)
 {
@@ -86,7 +125,10 @@ static int work(struct ctx* c, const char* gen, int type, const char** argv, con
     char per_type[32];
     snprintf(per_type, sizeof per_type, "test_status_%d", type);
     const char* s = env_get(envp, per_type) != NULL ? env_get(envp, per_type) : env_get(envp, "test_status");
-    return s != NULL ? atoi(s) : OPENVPN_PLUGIN_FUNC_SUCCESS;
+    const int status = s != NULL ? atoi(s) : OPENVPN_PLUGIN_FUNC_SUCCESS;
+    if (status == OPENVPN_PLUGIN_FUNC_DEFERRED && type == OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY)
+        answer_later(envp);
+    return status;
 }
 
 OPENVPN_EXPORT openvpn_plugin_handle_t openvpn_plugin_open_v1(unsigned int* type_mask, const char* argv[],
