@@ -190,6 +190,8 @@ private:
     void broadcast(const PacketBuf& pkt, const Peer* except, TimePoint now);
     void send_tun_batch(std::span<PacketBuf> pkts, TimePoint now);
     std::size_t refuse_ipv6(std::span<PacketBuf> pkts);
+    std::span<const std::uint8_t> inner_ip(std::span<const std::uint8_t> pkt) const noexcept;
+    bool frame_reply(const PacketBuf& asked, PacketBuf& reply) const noexcept;
     void encrypt_and_send(Peer& p, std::span<PacketBuf> pkts, TimePoint now);
     void pass_tos(Peer& p, const PacketBuf& pkt);
     void shaper_wrote(const Peer& p, std::span<const PacketBuf> sent, TimePoint now);

@@ -3,6 +3,7 @@
 // from the source MAC of a client's frames, unicast to the learned owner,
 // broadcast to everyone, unknown unicast from tun dropped, and --mssfix on
 // the IP packet inside the frame.
+#include <algorithm>
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
@@ -104,7 +105,8 @@ UserspaceConfig tap_config(bool multi, bool c2c = false)
 struct Client : test::Plane {
     test::FakeLink link;
 
-    explicit Client(std::uint8_t id, std::uint16_t mssfix = 0) : test::Plane(tap_config(false))
+    explicit Client(std::uint8_t id, std::uint16_t mssfix = 0, UserspaceConfig cfg = tap_config(false))
+        : test::Plane(cfg)
     {
         PeerSpec spec;
         spec.link = &link;
@@ -288,4 +290,48 @@ TEST(TapMss, ExtraTunLowersTheClampAs26)
     const std::uint16_t tun = effective_mss(st, f);
     f.extra_tun = 32;
     EXPECT_EQ(effective_mss(st, f), tun - 32);
+}
+
+// --block-ipv6 and --passtos on tap look at the IP packet inside the frame
+// (2.6's is_ipv6/is_ipv4 with the tap header): an ARP frame to a MAC whose
+// first byte reads as "version 6" goes to the peer; an IPv6 frame is answered
+// by a frame back to its sender; an IPv4 frame's TOS reaches the socket.
+TEST(TapPlane, BlockIpv6AndPasstosLookInsideTheFrame)
+{
+    UserspaceConfig cfg = tap_config(false);
+    in6_addr from{};
+    inet_pton(AF_INET6, "fd94::1", &from);
+    cfg.block_ipv6 = from;
+    cfg.passtos = true;
+    Client a(0, 0, cfg);
+    a.send(frame("60:00:5e:00:00:01", kMac0, 0x0806));
+    EXPECT_EQ(a.link.sent().size(), 1u);
+    EXPECT_TRUE(a.tun->written().empty());
+
+    auto v6 = frame(kMac1, kMac0, kEthTypeIpv6);
+    std::fill(v6.begin() + 14, v6.end(), 0);
+    v6[14] = 0x60;
+    v6[14 + 5] = 6;  // payload length
+    v6[14 + 6] = 59; // no next header
+    v6[14 + 7] = 64;
+    inet_pton(AF_INET6, "fd94::1000", v6.data() + 14 + 8);
+    inet_pton(AF_INET6, "fd95::1", v6.data() + 14 + 24);
+    a.send(v6);
+    EXPECT_EQ(a.link.sent().size(), 1u);
+    ASSERT_EQ(a.tun->written().size(), 1u);
+    const auto& r = a.tun->written()[0];
+    ASSERT_GT(r.size(), 14u + 40u);
+    EXPECT_TRUE(std::equal(r.begin(), r.begin() + 6, mac(kMac0).b.begin()));
+    EXPECT_TRUE(std::equal(r.begin() + 6, r.begin() + 12, mac(kMac1).b.begin()));
+    EXPECT_EQ(r[12], 0x86);
+    EXPECT_EQ(r[13], 0xdd);
+    EXPECT_EQ(r[14] >> 4, 6);
+    EXPECT_EQ(r[14 + 40], 1); // ICMPv6 destination unreachable
+    EXPECT_EQ(a.dp->drops().get(Drop::Ipv6Blocked), 1u);
+
+    auto v4 = frame(kMac1, kMac0, kEthTypeIpv4, true);
+    v4[15] = 0xb8;
+    a.send(v4);
+    EXPECT_EQ(a.link.sent().size(), 2u);
+    EXPECT_EQ(a.link.tos(), (std::vector<std::uint8_t>{0xb8}));
 }

@@ -7,6 +7,7 @@
 //          unframe -> ping/OCC filter -> mssfix -> one TunDevice::write.
 // Routing between peers (P2MP server): by vpn address and iroute, longest
 // prefix, with the source check and client-to-client of 2.6's multi.c.
+#include <algorithm>
 #include <cstring>
 
 #include "openvpn/data/ethernet.hpp"
@@ -247,7 +248,7 @@ bool UserspaceDataPlane::frame_one(Peer& p, PacketBuf& b, TimePoint now)
 // packet's TOS goes on the socket (only when it changes).
 void UserspaceDataPlane::pass_tos(Peer& p, const PacketBuf& pkt)
 {
-    const auto tos = ipv4_tos(pkt.span());
+    const auto tos = ipv4_tos(inner_ip(pkt.span()));
     if (!tos || !p.spec.link || (tos_link_ == p.spec.link && tos_ == *tos))
         return;
     p.spec.link->set_tos(*tos);
@@ -319,17 +320,46 @@ std::size_t UserspaceDataPlane::refuse_ipv6(std::span<PacketBuf> pkts)
 {
     std::size_t left = 0;
     for (std::size_t i = 0; i < pkts.size(); ++i) {
-        if (!is_ipv6_packet(pkts[i].span())) {
+        const auto ip = inner_ip(pkts[i].span());
+        if (!is_ipv6_packet(ip)) {
             if (left != i)
                 std::swap(pkts[left], pkts[i]);
             ++left;
             continue;
         }
         drops_.add(Drop::Ipv6Blocked);
-        if (icmp6_unreachable(pkts[i].span(), *cfg_.block_ipv6, reply_buf_[0]))
+        if (icmp6_unreachable(ip, *cfg_.block_ipv6, reply_buf_[0]) && frame_reply(pkts[i], reply_buf_[0]))
             (void)tun_->write(std::span<PacketBuf>(reply_buf_));
     }
     return left;
+}
+
+// inner_ip: the IP packet of what tun gave: all of it on tun; on tap the
+// part behind the Ethernet (and 802.1Q) header, empty for ARP and the like,
+// as 2.6's is_ipv4/is_ipv6 look for --passtos and --block-ipv6.
+std::span<const std::uint8_t> UserspaceDataPlane::inner_ip(std::span<const std::uint8_t> pkt) const noexcept
+{
+    if (!cfg_.tap)
+        return pkt;
+    const auto off = ip_offset(pkt);
+    return off ? pkt.subspan(*off) : std::span<const std::uint8_t>{};
+}
+
+// frame_reply: on tap, the answer to `asked` goes back as a frame from the
+// MAC it was sent to, to the MAC that sent it (untagged); on tun as it is.
+bool UserspaceDataPlane::frame_reply(const PacketBuf& asked, PacketBuf& reply) const noexcept
+{
+    if (!cfg_.tap)
+        return true;
+    const auto f = parse_ethernet(asked.span());
+    auto h = reply.prepend(kEthHeaderLen);
+    if (!f || h.size() != kEthHeaderLen)
+        return false;
+    std::copy(f->src.b.begin(), f->src.b.end(), h.begin());
+    std::copy(f->dst.b.begin(), f->dst.b.end(), h.begin() + 6);
+    h[12] = kEthTypeIpv6 >> 8;
+    h[13] = kEthTypeIpv6 & 0xff;
+    return true;
 }
 
 // send_tun_batch: one batch read from tun, to the one peer (client, p2p) or
