@@ -1,6 +1,7 @@
 // Fuzz: what a proxy answers. The HTTP reader is fed in chunks and must stop
 // at the end of the headers without taking a byte more; the SOCKS5 parsers
 // take the same bytes as method, user/pass and connect replies.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -18,7 +19,7 @@ void http(std::span<const std::uint8_t> in)
     HttpResponseReader r;
     std::size_t pos = 0;
     while (pos < in.size() && r.state() == HttpResponseReader::State::NeedMore) {
-        const std::size_t n = 1 + in[pos] % 61 < in.size() - pos ? 1 + in[pos] % 61 : in.size() - pos;
+        const std::size_t n = std::min<std::size_t>(1u + in[pos] % 61u, in.size() - pos);
         const std::size_t took = r.feed(in.subspan(pos, n));
         if (took > n || (took < n && r.state() == HttpResponseReader::State::NeedMore))
             __builtin_trap();
