@@ -120,7 +120,9 @@ same_tables() {
 ALL+=(exit-restores)
 sc_exit-restores() {
   local far=10.93.5.1 before_c before_s during
-  ip -n "$NS_S" addr add "$far/32" dev "iosv$$" && ip -n "$NS_C" route add default via "$UNDER_S" ||
+  # replace, not add: redirect-private, earlier in the same namespaces,
+  # leaves the same address and default route behind.
+  ip -n "$NS_S" addr replace "$far/32" dev "iosv$$" && ip -n "$NS_C" route replace default via "$UNDER_S" ||
     { log "could not add $far or the default route"; return 1; }
   before_c=$(route_snapshot "$NS_C")
   before_s=$(route_snapshot "$NS_S")
