@@ -223,7 +223,9 @@ bool Client::tick_pull(TimePoint now)
     if (!cc_ || phase_ != Phase::Pulling)
         return true;
     if (now >= push_deadline_) {
-        log_.write(kV1, "No reply from server to push requests in 60s");
+        // 2.6 says how long it waited, not the window it was given
+        const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - pull_started_).count();
+        log_.logf(kV1, "No reply from server to push requests in %llds", static_cast<long long>(waited));
         schedule_restart("no-push-reply");
         return false;
     }

@@ -317,6 +317,7 @@ private:
     TimePoint last_rx_{};
     TimePoint next_push_request_{};
     TimePoint push_deadline_{};
+    TimePoint pull_started_{}; // for the no-push-reply line
     std::optional<TimePoint> exit_at_;
     std::optional<TimePoint> restart_at_;
     // --server-poll-timeout / --connect-timeout: no packet from the peer

@@ -96,6 +96,7 @@ void Client::start_pull()
 {
     phase_ = Phase::Pulling;
     next_push_request_ = loop_.now() + seconds(1);
+    pull_started_ = loop_.now();
     push_deadline_ = loop_.now() + (base_.hand_window ? seconds(*base_.hand_window) : seconds(60));
     arm_tick();
 }

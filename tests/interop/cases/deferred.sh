@@ -17,7 +17,7 @@
 #    cr-response; the server's --client-crresponse script reads it and
 #    writes the auth_control_file.
 ALL+=(defer-script-accept defer-script-refuse defer-script-expire defer-pam-accept defer-pam-refuse
-  defer-plugin defer-pending defer-crresponse)
+  defer-plugin defer-pending defer-crresponse defer-push-timeout)
 
 DEFER_GATE="" # set per scenario: the file the deferring side waits for
 
@@ -204,4 +204,16 @@ EOS
   grep -q SUCCESS <<<"$reply" || { log "cr-response refused: $reply"; return 1; }
   wait_log server "CR response was sent by client ('NDI=')" 20 || return 1
   wait_ready client 40 && traffic "$TUN_S" 5
+}
+
+# defer-push-timeout: the server's check never answers and the client has
+# hand-window 6: the client gives up on the push itself, with 2.6's line
+# saying how long it waited (5-7 s here, not the 60 s it used to print),
+# and restarts (SIGUSR1[soft,no-push-reply]).
+sc_defer-push-timeout() {
+  defer_script none
+  NOWAIT=1 start_pair "$(defer_srv)" "auth-user-pass $K/good.txt\nhand-window 6" || return 1
+  wait_log client "SIGUSR1\[soft,no-push-reply\]" 30 || return 1
+  grep -q "No reply from server to push requests in [5-7]s" "$WORK/client.log" ||
+    { log "no-push-reply line: $(grep 'No reply from server' "$WORK/client.log" | head -n1)"; return 1; }
 }
