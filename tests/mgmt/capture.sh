@@ -10,7 +10,7 @@
 # --out: where NAME.txt (normalised) and NAME.raw (as received) go (default
 #        tests/mgmt/transcripts, the committed 2.6.14 transcripts).
 # Scenarios: hold-none hold-client password unix unix-reject second server
-#            server-envfilter server-two client-flow external-key
+#            server-envfilter server-reauth server-two client-flow external-key
 #            external-key-ec external-cert external-key-server (all by
 #            default). Each runs scripts/<name>.txt
 #            (see drive.py) and normalise.py. Needs root. Keys are Debian's
@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$REF" ] || REF=$BIN
-ALL=(hold-none hold-client password unix unix-reject second server server-envfilter server-two client-flow
+ALL=(hold-none hold-client password unix unix-reject second server server-envfilter server-reauth server-two client-flow
   external-key external-key-ec external-cert external-key-server)
 [ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
 [ "$(id -u)" -eq 0 ] || { echo "capture.sh: needs root (network namespaces)" >&2; exit 2; }
@@ -158,6 +158,17 @@ sc_second() {
 
 sc_server() { sc_server_with server; }
 sc_server-envfilter() { sc_server_with server-envfilter; }
+# server-reauth: the 2.6 client renegotiates every 6 s (reneg-sec on the
+# client side only): each new key is a >CLIENT:REAUTH for the script.
+sc_server-reauth() {
+  server_conf >"$WORK/s.conf"
+  printf 'management 127.0.0.1 7505\nmanagement-client-auth\nmanagement-hold\n' >>"$WORK/s.conf"
+  start_daemon server "$NS_S" "$BIN" "$WORK/s.conf"
+  client_conf "$UNDER_S" | grep -v '^management' >"$WORK/c.conf"
+  printf 'auth-user-pass %s\nauth-retry nointeract\nreneg-sec 6\n' "$K/good.txt" >>"$WORK/c.conf"
+  start_daemon client "$NS_C" "$REF" "$WORK/c.conf"
+  drive "$NS_S" "--tcp 127.0.0.1:7505" server-reauth
+}
 sc_server_with() {
   server_conf >"$WORK/s.conf"
   printf 'management 127.0.0.1 7505\nmanagement-client-auth\nmanagement-hold\n' >>"$WORK/s.conf"

@@ -31,6 +31,7 @@ void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
     const wire::KeyMethod2* km = in.cc->peer_km2(key_id);
     if (km != nullptr)
         in.peer_info = km->peer_info; // IV_SSO for AUTH_PENDING (auth_deferred.cpp)
+    mgmt_key_env(in, key_id, km);
     if (renegotiated) {
         on_renegotiated(in, key_id, km);
         return;

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -252,6 +253,33 @@ void Server::mgmt_cert_env(Instance& in, std::uint8_t key_id)
     }
 }
 
+// mgmt_key_env: what 2.6's TLS verification and key-method-2 read leave in
+// the client's env_set for each key, with or without
+// --management-client-auth: the certificate variables, untrusted_ip/port
+// (verify_cert sets them after each depth), then the peer's IV_/UV_
+// variables in the order the peer sent them.
+void Server::mgmt_key_env(Instance& in, std::uint8_t key_id, const wire::KeyMethod2* km)
+{
+    if (mgmt_ == nullptr)
+        return;
+    mgmt_cert_env(in, key_id);
+    in.env.set("untrusted_ip", in.addr.ip_string());
+    in.env.set("untrusted_port", std::to_string(in.addr.port()));
+    if (km == nullptr || km->peer_info.empty())
+        return;
+    std::size_t pos = 0;
+    while (pos < km->peer_info.size()) {
+        std::size_t nl = km->peer_info.find('\n', pos);
+        if (nl == std::string::npos)
+            nl = km->peer_info.size();
+        const std::string line = km->peer_info.substr(pos, nl - pos);
+        pos = nl + 1;
+        const auto eq = line.find('=');
+        if ((line.rfind("IV_", 0) == 0 || line.rfind("UV_", 0) == 0) && eq != std::string::npos)
+            in.env.set(line.substr(0, eq), line.substr(eq + 1));
+    }
+}
+
 // mgmt_defer_auth: --management-client-auth: tell the management client
 // about the key (>CLIENT:CONNECT, or REAUTH for a renegotiation of an
 // established client) with the environment 2.6 has built by then, run the
@@ -261,22 +289,12 @@ bool Server::mgmt_defer_auth(Instance& in, std::uint8_t key_id, const wire::KeyM
 {
     if (!mgmt_client_auth_on())
         return false;
-    ++in.mgmt_kid;
-    mgmt_cert_env(in, key_id);
-    if (km != nullptr && !km->peer_info.empty()) {
+    // 2.6 numbers a client's keys as its key_state_init runs: 1 for the
+    // first, 2 went to the untrusted session's key, so renegotiations are
+    // 3, 4, ... (>CLIENT:REAUTH,cid,3 first)
+    in.mgmt_kid = in.mgmt_kid == 0 ? 1 : std::max(in.mgmt_kid + 1, 3u);
+    if (km != nullptr && !km->peer_info.empty())
         in.peer_info = km->peer_info;
-        std::size_t pos = 0;
-        while (pos < km->peer_info.size()) {
-            std::size_t nl = km->peer_info.find('\n', pos);
-            if (nl == std::string::npos)
-                nl = km->peer_info.size();
-            const std::string line = km->peer_info.substr(pos, nl - pos);
-            pos = nl + 1;
-            const auto eq = line.find('=');
-            if ((line.rfind("IV_", 0) == 0 || line.rfind("UV_", 0) == 0) && eq != std::string::npos)
-                in.env.set(line.substr(0, eq), line.substr(eq + 1));
-        }
-    }
     const bool given = km != nullptr && !km->username.empty() && km->password.size() != 0;
     if (!given && !o_.auth_user_pass_optional) {
         log_.logf(kV1, "%s TLS Error: Auth Username/Password was not provided by peer", in.addr_str.c_str());
@@ -365,9 +383,14 @@ void Server::mgmt_established(Instance& in)
     in.env.set("common_name", in.cn);
     in.env.set("trusted_ip", in.addr.ip_string());
     in.env.set("trusted_port", std::to_string(in.addr.port()));
+    mgmt_pool_env(in);
     in.env.set("time_ascii", process::format_time(in.created));
     in.env.set("time_unix", std::to_string(static_cast<long long>(in.created)));
-    mgmt_pool_env(in);
+    // 2.6 selects the address again, and sets its variables again, after a
+    // --client-connect script, a connect plugin's config or client-auth's
+    // config block (multi_client_connect_post, _post_plugin, _mda)
+    if (in.pool_env_again || mgmt_client_auth_on())
+        mgmt_pool_env(in);
     ++mgmt_n_established_;
     in.mctx.flags |= mgmt::ClientContext::kEstablished;
     if (in.v4)
@@ -376,8 +399,9 @@ void Server::mgmt_established(Instance& in)
         mgmt_->engine().client_address(in.mctx, v6_string(*in.v6), true);
     for (const auto& r : in.iroutes)
         mgmt_->engine().client_address(in.mctx, iroute_string(r), false);
-    if (mgmt_client_auth_on())
-        mgmt_->engine().client_established(in.mctx, in.env.strings());
+    // 2.6 (management_connection_established) sends it with or without
+    // --management-client-auth
+    mgmt_->engine().client_established(in.mctx, in.env.strings());
 }
 
 void Server::mgmt_pool_env(Instance& in)

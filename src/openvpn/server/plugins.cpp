@@ -87,6 +87,7 @@ bool Server::run_client_connect_plugins(Instance& in, ClientConfig& cfg, ClientT
             log_.logf(kV1, "%s WARNING: client-connect plugin call failed", in.prefix().c_str());
             return false;
         }
+        in.pool_env_again = true; // 2.6's dc file exists: multi_client_connect_post
         auto text = file->read_back();
         if (text && !merge_text(*text, "client-connect plugin output"))
             return false;
@@ -100,8 +101,11 @@ bool Server::run_client_connect_plugins(Instance& in, ClientConfig& cfg, ClientT
         }
         for (const auto& list : r.returns)
             for (const auto& item : list)
-                if (item.name == "config" && !merge_text(item.value, "client-connect-v2 plugin output"))
-                    return false;
+                if (item.name == "config") {
+                    in.pool_env_again = true;
+                    if (!merge_text(item.value, "client-connect-v2 plugin output"))
+                        return false;
+                }
     }
     return true;
 }

@@ -280,6 +280,7 @@ bool Server::run_client_connect(Instance& in, ClientConfig& cfg, ClientTexts& te
     }
     script::ScriptRunner runner(log_, o_.script_security.value_or(1));
     auto res = runner.run("client-connect", *o_.client_connect, {file->path()}, client_env(in));
+    in.pool_env_again = true;
     auto text = file->read_back();
     if (!res.ok()) {
         log_.logf(kV1, "%s MULTI: client-connect script failed, refusing the client", in.prefix().c_str());

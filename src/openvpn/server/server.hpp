@@ -246,6 +246,7 @@ private:
     void mgmt_new_instance(Instance& in);
     Instance* mgmt_find_cid(std::uint64_t cid);
     void mgmt_cert_env(Instance& in, std::uint8_t key_id);
+    void mgmt_key_env(Instance& in, std::uint8_t key_id, const wire::KeyMethod2* km);
     bool mgmt_defer_auth(Instance& in, std::uint8_t key_id, const wire::KeyMethod2* km, bool renegotiated);
     bool mgmt_client_auth(const mgmt::ClientDecision& d);
     void mgmt_apply_decision(const mgmt::ClientDecision& d);
