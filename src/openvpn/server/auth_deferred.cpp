@@ -214,7 +214,8 @@ bool Server::auth_wait(Instance& in, std::uint8_t key_id, bool reneg)
     a.reneg = reneg;
     if (!a.deadline)
         a.deadline = a.key_start + seconds(auth_window());
-    arm_tick();
+    touch(in);
+    arm_dirty();
     return true;
 }
 

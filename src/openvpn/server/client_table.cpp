@@ -63,6 +63,8 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
         by_addr_.add(from, in->id);
     }
     Instance* raw = in.get();
+    raw->visited = loop_.now();
+    touch(*raw);
     mgmt_new_instance(*raw);
     instances_[raw->id] = std::move(in);
     log_.logf(Verb::Info, "%s TLS: Initial packet from %s", raw->addr_str.c_str(), from.to_string().c_str());
@@ -159,6 +161,7 @@ void Server::reap()
     for (auto it = instances_.begin(); it != instances_.end();) {
         if (it->second->dead) {
             any = any || it->second->since != 0;
+            unschedule(*it->second);
             pool_->release(it->first);
             it = instances_.erase(it);
         } else {

@@ -110,6 +110,9 @@ struct Server::Instance final : session::ControlHandler {
     std::optional<PendingAuth> auth;       // the key whose authentication is pending
     std::optional<TimePoint> mgmt_exit_at; // client-kill's delayed exit
     std::vector<std::string> mgmt_config;  // client-auth's config lines
+    std::optional<TimePoint> wake_at;      // its entry in Server::wakes_ (wakeups.cpp)
+    bool wake_dirty = false;               // listed in Server::dirty_, to be rescheduled
+    TimePoint visited{};                   // its last timer visit
     bool pool_env_again = false;           // 2.6 sets the pool env again after a connect script/plugin
     session::EnvList env;                  // 2.6's env_set of the instance
     // --auth-gen-token (auth_token.cpp): its tokens, the user they are

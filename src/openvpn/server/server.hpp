@@ -52,6 +52,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -138,6 +139,9 @@ public:
     // local_address: the bound UDP socket or TCP listener.
     io::SockAddr local_address() const;
     std::size_t num_clients() const noexcept { return instances_.size(); }
+    // deadline_evals: how many times a client's next deadline was computed
+    // (wakeups.cpp; tests check that one client's event costs O(1) of them)
+    std::uint64_t deadline_evals() const noexcept { return deadline_evals_; }
     // cookie_stats: the stateless UDP handshake's counters (UDP only).
     const CookieStats* cookie_stats() const noexcept { return gate_ ? &gate_->stats() : nullptr; }
     // set_management: the management interface (before run; mgmt_host.cpp).
@@ -151,9 +155,16 @@ private:
     // server.cpp: the tick, signals, exit.
     Status<> load_keys();
     Status<> start_run();
+    // wakeups.cpp: the loop timer and each client's next deadline
     void on_tick();
+    void visit(Instance& in, TimePoint now);
     bool inactive(Instance& in, TimePoint now);
+    TimePoint deadline(const Instance& in) const;
+    void touch(Instance& in);
+    void unschedule(Instance& in);
+    void reschedule(Instance& in);
     void arm_tick();
+    void arm_dirty();
     void stop(int code, const std::string& why);
     void begin_exit(int code, const std::string& why);
     void on_signal(io::Signal s);
@@ -377,6 +388,10 @@ private:
     AddrIndex by_addr_;          // the live UDP instances by source address (find_addr)
     std::size_t dead_count_ = 0; // instances closed and not yet reaped (reap has work)
     std::optional<io::TimerId> tick_;
+    std::set<std::pair<TimePoint, std::uint32_t>> wakes_; // each client's next deadline
+    std::vector<std::uint32_t> dirty_;                    // clients to reschedule
+    std::vector<std::uint32_t> due_;                      // on_tick's clients to visit
+    mutable std::uint64_t deadline_evals_ = 0;
     std::unique_ptr<process::StatusFile> status_; // --status, opened at start
     std::optional<TimePoint> next_status_;
     // data-channel packets read off our sockets (under DCO only those that

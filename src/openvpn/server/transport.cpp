@@ -100,10 +100,10 @@ void Server::on_udp_readable()
         reap();
     }
     reap();
-    // arm_tick walks every client: data packets move no deadline earlier
-    // (what they cause comes back as a data plane event, which re-arms)
+    // data packets move no deadline earlier (what they cause comes back as
+    // a data plane event, which re-arms)
     if (control)
-        arm_tick();
+        arm_dirty();
 }
 
 // on_udp_data: a data packet finds its client by peer id (P_DATA_V2) or
@@ -315,7 +315,7 @@ void Server::on_tcp_accept()
         }
     }
     reap();
-    arm_tick();
+    arm_dirty();
 }
 
 void Server::on_tcp_event(std::uint32_t id, std::uint32_t events)
@@ -358,7 +358,7 @@ void Server::on_tcp_event(std::uint32_t id, std::uint32_t events)
         }
     }
     reap();
-    arm_tick();
+    arm_dirty();
 }
 
 // tcp_reset: a client's TCP connection ended or broke: 2.6's two lines
@@ -427,6 +427,7 @@ void Server::report_link_faults()
 void Server::flush(Instance& in)
 {
     session::flush_control(in.cc, in, loop_.now());
+    touch(in); // its deadlines may have moved (wakeups.cpp)
 }
 
 // ---- control channel events ----

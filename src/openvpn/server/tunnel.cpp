@@ -292,8 +292,9 @@ void Server::on_peer_event(const data::PeerEvent& ev)
             flush(*in);
         break;
     }
+    touch(*in);
     reap();
-    arm_tick();
+    arm_dirty();
 }
 
 // ping_exits: --ping-exit is the clients' receive timeout (2.6's

@@ -393,3 +393,39 @@ TEST(ServerInstance, ClientConnectSeesTheAddressesOfTheCcdFile)
     ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
     EXPECT_EQ(d.read("env"), "10.94.0.77 fd00:94::77\n");
 }
+
+// Issue 14: the server's timer keeps each client at its own deadline, so a
+// control packet of one client reschedules that client only (it walked
+// every client before), and idle clients are visited about once a second.
+TEST(ServerInstance, OneClientsControlPacketReschedulesOnlyThatClient)
+{
+    constexpr int kClients = 8;
+    Harness h({"--duplicate-cn"});
+    std::vector<std::unique_ptr<io::LinkSocket>> socks;
+    std::vector<std::unique_ptr<control::ControlChannel>> clis;
+    for (int i = 0; i < kClients; ++i) {
+        h.connect();
+        ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+        if (i + 1 < kClients) {
+            socks.push_back(std::move(h.sock));
+            clis.push_back(std::move(h.cli));
+        }
+    }
+    ASSERT_EQ(h.srv->num_clients(), static_cast<std::size_t>(kClients));
+    for (int i = 0; i < 4; ++i)
+        h.pump();
+    const std::uint64_t before = h.srv->deadline_evals();
+    ASSERT_TRUE(h.cli->send_message("PUSH_REQUEST"));
+    h.pump();
+    const std::uint64_t one_packet = h.srv->deadline_evals() - before;
+    EXPECT_GE(one_packet, 1u);
+    EXPECT_LT(one_packet, static_cast<std::uint64_t>(kClients)) << "a walk over every client";
+    // ten seconds of silence: each client is visited about once a second,
+    // not once per client per tick
+    const std::uint64_t idle_start = h.srv->deadline_evals();
+    for (int i = 0; i < 100; ++i)
+        h.advance(milliseconds(100));
+    const std::uint64_t idle = h.srv->deadline_evals() - idle_start;
+    EXPECT_LE(idle, static_cast<std::uint64_t>(kClients * 10 * 3));
+    EXPECT_EQ(h.srv->num_clients(), static_cast<std::size_t>(kClients));
+}
