@@ -18,6 +18,7 @@
 #include "openvpn/daemon/daemon.hpp"
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/options/parser.hpp"
+#include "openvpn/options/startup_warnings.hpp"
 #include "openvpn/options/validate.hpp"
 #include "openvpn/process/daemonize.hpp"
 #include "openvpn/process/lifecycle.hpp"
@@ -200,13 +201,21 @@ bool enter_cd(const options::Options& o, Logger& log)
 }
 
 // admit: the checks every start makes, the first and each one after a
-// SIGHUP (admission.hpp decides; --check-config asks the same), and the
-// DCO verdict (the first blocker, at verb 3), stored in `dco` for
+// SIGHUP (admission.hpp decides; --check-config asks the same), 2.6's
+// start-up warnings (options/startup_warnings.hpp) and the DCO verdict (the
+// first blocker, at verb 3), in 2.6's order, stored in `dco` for
 // daemon::run, which chooses the data plane from it. Returns the exit code
 // when the options cannot run.
 std::optional<int> admit(const options::Options& o, Logger& log, options::DcoVerdict& dco)
 {
     const Admission a = admission(o, log, probe_host());
+    // 2.6 prints these in options_postprocess_mutate, before its checks refuse.
+    const auto warnings = options::startup_warnings(o, options::stat_mode);
+    for (auto p : {options::Phase::Parse, options::Phase::Mutate})
+        for (const auto& w : options::in_phase(warnings, p))
+            log.write(Verb::Error, w);
+    if (!a.dco.enabled())
+        log.write(Verb::Info, a.dco.blockers.front().message);
     if (!a.errors.empty())
         return usage_error(a.errors.front());
     if (!a.gaps.empty()) {
@@ -214,8 +223,8 @@ std::optional<int> admit(const options::Options& o, Logger& log, options::DcoVer
             std::fprintf(stderr, "%s\n", options::format_unsupported(a.gaps[i]).c_str());
         return usage_error(options::format_unsupported(a.gaps.front()));
     }
-    if (!a.dco.enabled())
-        log.write(Verb::Info, a.dco.blockers.front().message);
+    for (const auto& w : options::in_phase(warnings, options::Phase::Files))
+        log.write(Verb::Error, w);
     dco = a.dco;
     return std::nullopt;
 }

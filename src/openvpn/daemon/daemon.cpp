@@ -6,6 +6,7 @@
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/options/dco.hpp"
 #include "openvpn/options/options.hpp"
+#include "openvpn/options/startup_warnings.hpp"
 #include "openvpn/plugin/plugin.hpp"
 #include "openvpn/process/lifecycle.hpp"
 #include "openvpn/server/server.hpp"
@@ -41,6 +42,9 @@ int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& lo
     log.write(Verb::Error,
               "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL]");
     log.write(Verb::Error, "DCO version: " + dco::dco_module_version()); // as 2.6 at start-up
+    for (const auto& w :
+         options::in_phase(options::startup_warnings(opts, options::stat_mode), options::Phase::Init))
+        log.write(Verb::Error, w);
     // 2.6 looks --group and --user up once, before anything is opened, and
     // stops when one does not exist (every mode: one check).
     if (auto s = process::check_user_group(opts); !s) {

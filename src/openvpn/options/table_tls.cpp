@@ -119,8 +119,7 @@ Status<> h_reneg_sec(Ctx& c, Args a)
 
 Status<> h_ncp_ciphers(Ctx& c, Args a)
 {
-    c.log.write(Verb::Info,
-                "Note: Treating option '--ncp-ciphers' as  '--data-ciphers' (renamed in OpenVPN 2.5).");
+    // the rename note: options/startup_warnings.hpp
     c.o.data_ciphers = a[0];
     return Ok{};
 }

@@ -289,9 +289,7 @@ void check_tls(const Options& o, Errors& e, Logger& log)
             e.add("--tls-crypt-v2, --tls-auth and --tls-crypt are mutually exclusive in client mode");
         if (o.tls_server && !o.dh)
             e.add("You must define DH file (--dh)");
-        if (!o.tls_server && o.dh)
-            log.write(Verb::Error, "WARNING: Ignoring option 'dh' in tls-client mode, please only include "
-                                   "this in your server configuration");
+        // a client's --dh: options/startup_warnings.hpp
     }
     const int vmax = tls_version_rank(o.tls_version_max);
     if (vmax > 0 && vmax < tls_version_rank(o.tls_version_min))
