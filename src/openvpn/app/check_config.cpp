@@ -6,18 +6,42 @@
 //   DCO: the options are compatible with data channel offload
 //   DCO blocker: kernel: Note: Kernel support for ovpn-dco missing, ...
 //
+// Before that, every warning and note 2.6 prints at start-up about the
+// config (options/startup_warnings.hpp), each followed by what to write
+// instead and, where OpenVPN 2.7 removes or changes the thing, what 2.7
+// does:
+//
+//   WARNING: file 'k.key' is group or others accessible
+//     -> chmod 600 k.key
+//
+// Warnings alone do not fail the check.
+//
 // Exit 0 exactly when the daemon would get past its start-up checks
 // (app/admission.hpp decides both), 1 with the errors and the options this
 // build would not act on.
 #include "openvpn/app/admission.hpp"
 #include "openvpn/app/app.hpp"
 #include "openvpn/app/host_probe.hpp"
+#include "openvpn/options/startup_warnings.hpp"
 
 namespace ovpn::app {
+namespace {
+
+void print_warnings(const options::Options& o, std::FILE* out)
+{
+    for (const auto& w : options::startup_warnings(o, options::stat_mode)) {
+        std::fprintf(out, "%s\n  -> %s\n", w.text.c_str(), w.fix.c_str());
+        if (!w.in_27.empty())
+            std::fprintf(out, "  -> OpenVPN 2.7: %s\n", w.in_27.c_str());
+    }
+}
+
+} // namespace
 
 int check_config(const options::Options& o, Logger& log, std::FILE* out)
 {
     const Admission a = admission(o, log, probe_host());
+    print_warnings(o, out);
     for (const auto& e : a.errors)
         std::fprintf(out, "%s\n", e.c_str());
     bool option_blocker = false;

@@ -81,7 +81,7 @@ void compression_warning(const Directive& d, Out& out)
         "encryption. Sent packets are not compressed unless \"allow-compression yes\" is also set.",
         lzo ? "remove comp-lzo (or: compress migrate on the server)"
             : "remove compress " + joined(d.args) + " (or: compress migrate on the server)",
-        "2.7 never compresses what it sends; allow-compression yes means asym");
+        "never compresses what it sends; allow-compression yes means asym");
 }
 
 // parse_phase: the lines options.c prints while it reads the directives.
@@ -96,8 +96,7 @@ void parse_phase(const Options& o, Out& out)
         if (d.name == "secret")
             add(out, Phase::Parse, d.name, "DEPRECATED OPTION: The option --secret is deprecated.",
                 "use TLS: tls-server / tls-client with peer-fingerprint (no CA needed) instead of secret",
-                "2.7 refuses --secret unless --allow-deprecated-insecure-static-crypto is given; 2.8 removes "
-                "it");
+                "refuses --secret unless --allow-deprecated-insecure-static-crypto is given; 2.8 removes it");
         compression_directive(d, comp);
         const bool comp_directive = d.name == "comp-lzo" || d.name == "compress";
         if (comp_directive && comp.non_stub && !comp.allowed)
@@ -146,7 +145,7 @@ void net30_warning(const Options& o, Out& out)
         "WARNING: --topology net30 support for server configs with IPv4 pools will be removed in a future "
         "release. Please migrate to --topology subnet as soon as possible.",
         "write: topology subnet (clients' ifconfig-push lines then name address and netmask)",
-        "2.7's default for --server is topology subnet");
+        "the default for --server is topology subnet");
 }
 
 // mutate_phase: options_postprocess_mutate, before the DCO decision.
@@ -233,7 +232,7 @@ void insecure_cipher_warning(const Options& o, Out& out)
         "WARNING: INSECURE cipher (" + c + ") with block size less than 128 bit (" + std::to_string(*bits) +
             " bit).  This allows attacks like SWEET32.  Mitigate by using a --cipher with a larger block "
             "size (e.g. AES-256-CBC). Support for these insecure ciphers will be removed in OpenVPN 2.7.",
-        "write: cipher AES-256-CBC (on both peers)", "2.7 removes the 64-bit block ciphers");
+        "write: cipher AES-256-CBC (on both peers)", "removes the 64-bit block ciphers");
 }
 
 // fragment_warnings: do_init_frame's MTU advisories (first connection).
