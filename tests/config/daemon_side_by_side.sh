@@ -30,6 +30,10 @@
 # (app/admission.hpp), i.e. does not end with "Use --help for more
 # information.".
 #
+# And issue 13: every WARNING / Note / NOTE / DEPRECATED line 2.6 prints
+# for a config (in the empty namespace, timestamps stripped) must be among
+# ours, unless startup-warnings-known.txt lists it with its reason.
+#
 # Needs root (network namespaces) and Debian's openvpn.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,12 +43,14 @@ theirs=${THEIRS:-/usr/sbin/openvpn}
 seconds=${CDS_SECONDS:-5}
 envs="empty routed refusing"
 known=${CDS_KNOWN:-$here/daemon-known-differences.txt}
+known_warnings=${CDS_KNOWN_WARNINGS:-$here/startup-warnings-known.txt}
 
 lib_name=daemon_side_by_side
 # shellcheck source=tests/config/lib.sh
 . "$here/lib.sh"
 require_tools
 [ -r "$known" ] || die "known-differences file $known missing"
+[ -r "$known_warnings" ] || die "known-warnings file $known_warnings missing"
 
 work=$(mktemp -d /tmp/cfg-daemon.XXXXXX)
 nspre="cfgd$$"
@@ -147,6 +153,37 @@ run_one() {
   echo "$state $rc"
 }
 
+# warn_lines LOG: the warning and note lines of LOG, timestamps stripped,
+# each once.
+warn_lines() {
+  sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} (us=[0-9]+ )?//' "$1" |
+    grep -E '^(WARNING|Note|NOTE|DEPRECATED|DEPRECATION)' | sort -u
+}
+
+# warning_known NAME LINE: LINE of 2.6 may be missing from ours for NAME
+# (a "glob | ERE | reason" line of startup-warnings-known.txt matches).
+warning_known() {
+  local glob re reason
+  while IFS='|' read -r glob re reason; do
+    glob=$(echo "$glob" | xargs)
+    re=$(echo "$re" | sed -E 's/^[[:space:]]+|[[:space:]]+$//g')
+    [ -n "$glob" ] && [ "${glob:0:1}" != "#" ] || continue
+    # shellcheck disable=SC2053
+    [[ $1 == $glob ]] && [[ $2 =~ $re ]] && return 0
+  done <"$known_warnings"
+  return 1
+}
+
+# check_warnings NAME: 2.6's start-up warnings for NAME that ours lacks.
+check_warnings() {
+  local name=$1 line
+  while IFS= read -r line; do
+    warning_known "$name" "$line" && continue
+    echo "FAIL $name: 2.6 warns, ours does not: $line"
+  done < <(comm -23 <(warn_lines "$work/$name.empty.theirs") <(warn_lines "$work/$name.empty.ours"))
+  echo "warnings $name: $(warn_lines "$work/$name.empty.theirs" | wc -l)"
+}
+
 # known_entry NAME ENV: "ours|2.6|reason" of a listed difference, or "".
 known_entry() {
   awk -F'|' -v n="$1" -v e="$2" '
@@ -189,6 +226,7 @@ check_one() {
     echo "    ours| $(why_line "$work/$name.$env.ours")"
     echo "    2.6 | $(why_line "$work/$name.$env.theirs")"
   done
+  check_warnings "$name"
   # Item 7: --check-config accepts exactly what the daemon admits.
   (cd "$work" && "$ours" --check-config --config "$work/$name" >"$work/$name.check" 2>&1)
   cc=$?
@@ -231,5 +269,6 @@ while IFS= read -r n; do
     fail=$((fail + 1))
   }
 done < <(awk -F'|' '/^[[:space:]]*(#|$)/ { next } { gsub(/[[:space:]]/, "", $1); print $1 }' "$known" | sort -u)
-echo "daemon_side_by_side: ${#confs[@]} configs x 3 namespaces: $nok same, $nknown known differences, $fail failed"
+nwarn=$(cat "$results"/* | awk '/^warnings / { s += $3 } END { print s + 0 }')
+echo "daemon_side_by_side: ${#confs[@]} configs x 3 namespaces: $nok same, $nknown known differences, $fail failed; $nwarn start-up warning lines of 2.6 compared"
 [ "$fail" -eq 0 ]
