@@ -116,6 +116,29 @@ this build parses but would not act on (PKCS#11,
 \&...): the program refuses to start with any of them, so the check fails
 too. The check and the start\-up ask the same function, so a configuration
 passes the check exactly when the program gets past its start\-up checks.
+.PP
+Before that it lints: it prints every warning and note OpenVPN 2.6.14 prints
+at start\-up for the configuration (renamed and deprecated options, receive
+compression, a
+.B \-\-cipher
+missing from
+.BR \-\-data\-ciphers ,
+key files readable by group or others, a client that does not verify its
+server, a server without
+.BR \-\-keepalive ,
+net30 servers, ...), with 2.6's text, each followed by a line starting with
+.B \->
+that says what to write or do instead (for example
+.B "\-> write: data\-ciphers AES\-256\-GCM:AES\-128\-GCM"
+or
+.BR "\-> chmod 600 k.key" ),
+and, where OpenVPN 2.7 removes or changes the feature, a line starting with
+.B "\-> OpenVPN 2.7:"
+that says how. The daemon prints the same warnings, from the same function, at
+the points of its start where 2.6 prints them. Warnings alone do not fail the
+check: it still ends with
+.B "Configuration check OK"
+and status 0.
 .SH LISTS AND SELF-TEST
 .BR \-\-show\-ciphers ,
 .BR \-\-show\-digests ,
