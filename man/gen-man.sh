@@ -527,6 +527,31 @@ requires both checks to pass; in 2.6 whichever comes last silently
 replaces the other. A peer certificate whose subject has no common name
 (or one longer than 64 characters) is refused, as in 2.6.
 .PP
+.B \-\-stale\-routes\-check
+counts an iroute network as used whenever a packet to or from an address in
+it is routed, and ages it like any other route; 2.6 refreshes only the host
+routes it caches for such addresses, so it drops the network itself
+.I n
+seconds after the client connected however busy it is (OpenVPN issue 1063).
+Under data channel offload nothing is aged (the kernel routes and does not
+say which route was used); 2.6 then ages only its own copy of the routes
+while the kernel goes on routing. As in 2.6 the removals are logged at verb 7
+and given to
+.BR \-\-learn\-address " delete" ,
+and the client's own address goes too when nothing was sent to it.
+.PP
+.B \-\-replay\-persist
+keeps the replay state of the
+.B \-\-secret
+data channel in 2.6's file format (so the file survives a switch between
+the two programs); the file is replaced whole (write, flush, rename) where
+2.6 rewrites it in place. 2.6 also keeps the replay state of
+.BR \-\-tls\-auth / \-\-tls\-crypt
+in it on a TLS client or peer: that is refused here.
+A
+.B \-\-secret
+peer sends the wall clock in its packet ids, as 2.6 does.
+.PP
 A deferred result (2) from a plugin's
 .B AUTH_USER_PASS_VERIFY
 is refused with a log line: deferred plugin authentication (auth_control_file)

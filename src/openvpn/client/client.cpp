@@ -155,7 +155,7 @@ void Client::on_tick()
         !tick_server_poll(now))
         return;
     session::control_tick(cc_, *this, log_, now);
-    if (!tick_pull(now) || !tick_pre_pull_ping(now))
+    if (!tick_pull(now) || !tick_pre_pull_ping(now) || !tick_static_gate(now))
         return;
     flush_control();
     arm_tick();

@@ -33,6 +33,7 @@
 #include "openvpn/client/setup.hpp"
 #include "openvpn/control/control_channel.hpp"
 #include "openvpn/core/log.hpp"
+#include "openvpn/crypto/data_channel.hpp"
 #include "openvpn/data/data_plane.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
@@ -44,6 +45,7 @@
 #include "openvpn/session/inactivity.hpp"
 #include "openvpn/session/keys.hpp"
 #include "openvpn/session/make_data_plane.hpp"
+#include "openvpn/session/replay_persist.hpp"
 #include "openvpn/session/run_result.hpp"
 #include "openvpn/session/tls_config.hpp"
 #include "openvpn/tun/net_setup.hpp"
@@ -281,6 +283,16 @@ private:
     Status<> start_static();
     void on_static_packets(std::size_t n, TimePoint now);
     void on_static_authenticated(const io::SockAddr& from, TimePoint now);
+    Status<> open_static_plane();
+    Status<> open_replay_persist();
+    void save_replay_state(TimePoint now);
+    // static_gate.cpp: --up-delay with --secret: no device until the peer
+    // is heard; the gate checks its packets and pings it meanwhile.
+    bool gate_wanted() const;
+    Status<> open_static_gate();
+    bool gate_packets(std::size_t n);
+    bool tick_static_gate(TimePoint now);
+    void send_gate_ping();
 
     const options::Options& base_;
     const options::DcoVerdict& dco_;
@@ -364,6 +376,13 @@ private:
     // peer has shown itself in this session.
     std::optional<data::DataKeys> static_keys_;
     bool static_peer_seen_ = false;
+    // --up-delay: the static key's gate until the peer is heard (then the
+    // data plane takes over) and the next ping it sends.
+    std::unique_ptr<crypto::DataChannel> static_gate_;
+    TimePoint gate_ping_at_{};
+    // --replay-persist: the file (per process) and its next periodic write
+    std::optional<session::ReplayPersist> replay_persist_;
+    TimePoint replay_save_at_{};
 
     // the management interface (nullptr without --management)
     session::Management* mgmt_ = nullptr;

@@ -28,11 +28,13 @@ void Client::teardown_session()
         traffic_ = traffic(); // keep the ended session's counts for --status
         link_rx_other_ = link_tx_other_ = 0;
         mgmt_base_in_ = mgmt_base_out_ = 0;
+        save_replay_state(loop_.now()); // 2.6 writes it when the session closes
         if (dp_peer_added_)
             (void)dp_->del_peer(data::kP2pPeerId);
         dp_peer_added_ = false;
     }
     cc_.reset();
+    static_gate_.reset();
     close_link();
     if (!base_.persist_tun)
         close_tun();

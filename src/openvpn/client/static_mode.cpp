@@ -17,10 +17,13 @@
 //      ("remote-exit"), SIGTERM sends OCC_EXIT with explicit-exit-notify.
 #include <sys/socket.h>
 
+#include <ctime>
+
 #include "openvpn/client/client.hpp"
 #include "openvpn/core/secure_file.hpp"
 #include "openvpn/crypto/key_expansion.hpp"
 #include "openvpn/crypto/static_key.hpp"
+#include "openvpn/session/replay_persist.hpp"
 #include "openvpn/session/tls_config.hpp"
 #include "openvpn/tun/tun_device.hpp"
 
@@ -29,6 +32,8 @@ namespace ovpn::client {
 namespace {
 
 constexpr Verb kV1 = Verb::Error;
+// 2.6 writes the --replay-persist file every 60 s (and at close).
+constexpr Duration kReplaySaveInterval = seconds(60);
 
 // 2.6's default --cipher when none is given in static-key mode.
 constexpr const char* kStaticDefaultCipher = "BF-CBC";
@@ -72,7 +77,44 @@ Status<> Client::load_static_key()
         return Err(keys.error());
     static_keys_ = std::move(*keys);
     log_.write(kV1, "DEPRECATED OPTION: The option --secret is deprecated.");
+    return open_replay_persist();
+}
+
+// open_replay_persist: --replay-persist, once per process (2.6 keeps it
+// across SIGUSR1 restarts). A file that cannot be opened is a warning in
+// 2.6 (nothing persists then); one another process holds is fatal.
+Status<> Client::open_replay_persist()
+{
+    const options::Directive* d = base_.last("replay-persist");
+    if (d == nullptr || d->args.empty() || replay_persist_)
+        return Ok{};
+    auto rp = session::ReplayPersist::open(d->args[0]);
+    if (!rp) {
+        if (rp.error().starts_with("Cannot obtain"))
+            return Err(rp.error());
+        log_.write(kV1, mute::None, Severity::Warning, rp.error());
+        return Ok{};
+    }
+    replay_persist_ = std::move(*rp);
+    if (auto st = replay_persist_->state())
+        log_.logf(Verb::Info, "PID Persist Read from %s: [ #%u / time = (%u) ]", d->args[0].c_str(), st->id,
+                  st->time);
     return Ok{};
+}
+
+// save_replay_state: the primary key's receive state into the
+// --replay-persist file (when it changed).
+void Client::save_replay_state(TimePoint now)
+{
+    if (!replay_persist_)
+        return;
+    replay_save_at_ = now + kReplaySaveInterval;
+    if (dp_ && dp_peer_added_)
+        if (auto st = dp_->stats(data::kP2pPeerId))
+            replay_persist_->note(st->rx_highest);
+    if (auto s = replay_persist_->save(); !s)
+        log_.logf(kV1, "Cannot write to --replay-persist file %s: %s", replay_persist_->path().c_str(),
+                  s.error().c_str());
 }
 
 Status<> Client::start_static()
@@ -82,18 +124,34 @@ Status<> Client::start_static()
     n.auth = static_keys_->auth_name;
     neg_ = n;
     static_peer_seen_ = false;
-    if (auto s = open_data_plane(); !s)
+    // the long packet id's time field: the wall clock at start, as 2.6
+    static_keys_->long_pid_time = static_cast<std::uint32_t>(std::time(nullptr));
+    static_keys_->rx_replay_start =
+        replay_persist_ ? replay_persist_->state().value_or(wire::PacketId{}) : wire::PacketId{};
+    replay_save_at_ = loop_.now() + kReplaySaveInterval;
+    if (auto s = gate_wanted() ? open_static_gate() : open_static_plane(); !s)
         return s;
-    if (auto s = dp_->install_key(data::kP2pPeerId, data::KeySlot::Primary, *static_keys_); !s)
-        return Err("ERROR: installing the static key failed: " + s.error());
     last_rx_ = loop_.now();
     phase_ = tcp_ != nullptr ? Phase::Connecting : Phase::Handshake;
     arm_tick();
     return Ok{};
 }
 
+// open_static_plane: the device (if there is none yet) and the data plane
+// with the static key.
+Status<> Client::open_static_plane()
+{
+    if (auto s = open_data_plane(); !s)
+        return s;
+    if (auto s = dp_->install_key(data::kP2pPeerId, data::KeySlot::Primary, *static_keys_); !s)
+        return Err("ERROR: installing the static key failed: " + s.error());
+    return Ok{};
+}
+
 void Client::on_static_packets(std::size_t n, TimePoint now)
 {
+    if (static_gate_ && !gate_packets(n))
+        return;
     if (!dp_ || !dp_peer_added_ || n == 0)
         return;
     // A connected socket only delivers the peer's packets.

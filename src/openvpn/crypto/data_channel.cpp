@@ -54,6 +54,7 @@ Result<DataChannel> DataChannel::create(const data::DataKeys& keys, const DataCh
     dc.iv_pid_ = info->iv_packet_id;
     dc.tx_ = wire::PacketIdSend(cfg.session_time, cfg.last_sent_id);
     dc.rx_ = wire::ReplayWindow(cfg.replay_window, cfg.replay_time);
+    dc.rx_.seed(cfg.rx_start);
     if (info->alg != data::CipherAlg::None) {
         auto e = make_ctx(*info, keys.encrypt.cipher_key, true);
         auto d = make_ctx(*info, keys.decrypt.cipher_key, false);

@@ -50,6 +50,7 @@ struct DataChannelConfig {
     unsigned replay_time = wire::kDefaultReplayTime;
     bool replay_protect = true;     // --no-replay turns it off
     std::uint32_t last_sent_id = 0; // the first packet carries last_sent_id + 1 (tests)
+    wire::PacketId rx_start{};      // --replay-persist: the receive window's saved state
 };
 
 // kMaxDataOverhead: the most bytes encrypt() prepends (V2 header + HMAC-SHA512
@@ -83,6 +84,8 @@ public:
     // needs_renegotiation: the send counter reached 0xFF000000.
     bool needs_renegotiation() const noexcept { return tx_.needs_renegotiation(); }
     std::uint8_t key_id() const noexcept { return key_id_; }
+    // rx_highest: the highest id received (and its time, long form).
+    wire::PacketId rx_highest() const noexcept { return {rx_.highest(), rx_.time()}; }
     data::CipherAlg cipher() const noexcept { return alg_; }
     // set_peer_id: the id to put in P_DATA_V2 headers (pushed peer-id).
     void set_peer_id(std::uint32_t id) noexcept { cfg_.peer_id = id; }

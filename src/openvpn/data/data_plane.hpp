@@ -52,6 +52,7 @@
 #include "openvpn/core/secure.hpp"
 #include "openvpn/io/sock_addr.hpp"
 #include "openvpn/wire/compress.hpp"
+#include "openvpn/wire/packet_id.hpp"
 
 namespace ovpn::io {
 class EventLoop;
@@ -97,6 +98,12 @@ struct DataKeys {
     std::string auth_name;   // e.g. "SHA256"; "none" for AEAD
     DirectionKeys encrypt;   // what we send
     DirectionKeys decrypt;   // what we receive
+    // --secret (long packet ids, userspace): the time field we send (2.6:
+    // the wall clock at start; 0: the plane's clock) and the receive state
+    // to start from (--replay-persist: nothing at or below it is accepted;
+    // id 0: none).
+    std::uint32_t long_pid_time = 0;
+    wire::PacketId rx_replay_start{};
 };
 
 // Device: the interface the data plane owns.
@@ -111,6 +118,19 @@ struct IRoute {
     int family = AF_INET;                // AF_INET or AF_INET6
     std::array<std::uint8_t, 16> addr{}; // network bytes (first 4 for IPv4)
     std::uint8_t prefix_len = 32;
+};
+
+// StaleRoute: a route --stale-routes-check removed (expire_routes): the
+// peer it led to and the network (host: the peer's own address, with the
+// full prefix length).
+struct StaleRoute {
+    PeerId id = 0;
+    IRoute route;
+    bool host = false;
+    // a MAC a --dev tap server learned (route unused), on VLAN `vid`
+    bool is_mac = false;
+    std::array<std::uint8_t, 6> mac{};
+    std::uint16_t vid = 0;
 };
 
 // PeerSpec: one remote peer. A client or p2p process has one; a P2MP server
@@ -146,6 +166,9 @@ struct PeerStats {
     std::uint64_t link_rx_packets = 0, link_tx_packets = 0;
     std::uint64_t plain_rx_bytes = 0, plain_tx_bytes = 0;
     std::uint64_t plain_rx_packets = 0, plain_tx_packets = 0;
+    // --secret (userspace): the highest packet id (with its time) the
+    // primary key accepted, what --replay-persist saves; id 0: none yet.
+    wire::PacketId rx_highest{};
 };
 
 // Why a peer went away without being asked to (ovpn-dco-v2 DEL_PEER reasons).
@@ -231,6 +254,15 @@ public:
     // status: the most peers one broadcast/multicast packet from tun was
     // queued for (0 when the kernel routes tun packets, as under DCO).
     virtual std::size_t max_bcast_queue() const { return 0; }
+    // expire_routes: --stale-routes-check: the routes of a multi_peer plane
+    // no packet used for `idle` go (they route nothing more) and are
+    // returned. The kernel's plane keeps its routes (it does not say when
+    // a route was used; 2.6 under DCO only forgets its own copy of them).
+    virtual std::vector<StaleRoute> expire_routes(std::chrono::seconds idle)
+    {
+        (void)idle;
+        return {};
+    }
 };
 
 } // namespace ovpn::data

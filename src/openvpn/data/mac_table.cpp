@@ -11,18 +11,20 @@ MacTable::Learn MacTable::learn(const MacAddr& mac, std::uint16_t vid, PeerId pe
         return Learn::Refused;
     const std::uint64_t k = key(mac, vid);
     auto it = owner_.find(k);
-    if (it != owner_.end() && it->second == peer)
+    if (it != owner_.end() && it->second.peer == peer) {
+        it->second.last_use = now_;
         return Learn::Known;
+    }
     if (count(peer) >= max_per_peer_)
         return Learn::Refused;
     ++per_peer_[peer];
     if (it == owner_.end()) {
-        owner_.emplace(k, peer);
+        owner_.emplace(k, Owner{peer, now_, mac, vid});
         return Learn::Added;
     }
-    if (auto old = per_peer_.find(it->second); old != per_peer_.end() && --old->second == 0)
-        per_peer_.erase(old);
-    it->second = peer;
+    drop_count(it->second.peer);
+    it->second.peer = peer;
+    it->second.last_use = now_;
     return Learn::Moved;
 }
 
@@ -31,14 +33,41 @@ std::optional<PeerId> MacTable::lookup(const MacAddr& mac, std::uint16_t vid) co
     auto it = owner_.find(key(mac, vid));
     if (it == owner_.end())
         return std::nullopt;
-    return it->second;
+    it->second.last_use = now_;
+    return it->second.peer;
 }
 
 void MacTable::forget(PeerId peer)
 {
     if (per_peer_.erase(peer) == 0)
         return;
-    std::erase_if(owner_, [peer](const auto& e) { return e.second == peer; });
+    std::erase_if(owner_, [peer](const auto& e) { return e.second.peer == peer; });
+}
+
+void MacTable::drop_count(PeerId peer)
+{
+    if (auto old = per_peer_.find(peer); old != per_peer_.end() && --old->second == 0)
+        per_peer_.erase(old);
+}
+
+std::vector<StaleRoute> MacTable::expire(std::uint32_t max_idle)
+{
+    std::vector<StaleRoute> out;
+    for (auto it = owner_.begin(); it != owner_.end();) {
+        if (now_ - it->second.last_use < max_idle) {
+            ++it;
+            continue;
+        }
+        StaleRoute r;
+        r.id = it->second.peer;
+        r.is_mac = true;
+        r.mac = it->second.mac.b;
+        r.vid = it->second.vid;
+        out.push_back(r);
+        drop_count(it->second.peer);
+        it = owner_.erase(it);
+    }
+    return out;
 }
 
 std::size_t MacTable::count(PeerId peer) const

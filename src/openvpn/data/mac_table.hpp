@@ -12,6 +12,10 @@
 //                          the table without bound
 //   lookup(mac, vid)       O(1) (hash)
 //   forget(peer)           every MAC of a peer that went away
+//   expire(max_idle)       --stale-routes-check: MACs not seen (learned or
+//                          looked up) for max_idle seconds of the coarse
+//                          clock set_now() moves; the next frame from the
+//                          host learns it again, as in 2.6
 //
 // Group (broadcast/multicast) and all-zero MACs are never learned.
 // Threading: one thread (the data plane's).
@@ -21,6 +25,8 @@
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "openvpn/data/data_plane.hpp"
 #include "openvpn/data/ethernet.hpp"
@@ -35,6 +41,9 @@ public:
     Learn learn(const MacAddr& mac, std::uint16_t vid, PeerId peer);
     std::optional<PeerId> lookup(const MacAddr& mac, std::uint16_t vid) const;
     void forget(PeerId peer);
+    void set_now(std::uint32_t now) noexcept { now_ = now; }
+    // expire: drops the idle MACs; returns each one's owner, MAC and VLAN.
+    std::vector<StaleRoute> expire(std::uint32_t max_idle);
     std::size_t size() const noexcept { return owner_.size(); }
     std::size_t count(PeerId peer) const;
 
@@ -44,8 +53,17 @@ private:
         return mac.key() | (static_cast<std::uint64_t>(vid) << 48);
     }
 
+    struct Owner {
+        PeerId peer = 0;
+        mutable std::uint32_t last_use = 0;
+        MacAddr mac{};
+        std::uint16_t vid = 0;
+    };
+    void drop_count(PeerId peer);
+
     std::size_t max_per_peer_;
-    std::unordered_map<std::uint64_t, PeerId> owner_;
+    std::uint32_t now_ = 0;
+    std::unordered_map<std::uint64_t, Owner> owner_;
     std::unordered_map<PeerId, std::size_t> per_peer_;
 };
 

@@ -99,10 +99,11 @@ void RouteTable::claim(PeerId id, const Key& k)
     if (std::find(keys.begin(), keys.end(), k) != keys.end())
         return;
     keys.push_back(k);
-    auto& who = claims_[k];
-    if (who.empty() && k.len != kHost)
+    Entry& e = claims_[k];
+    if (e.who.empty() && k.len != kHost)
         count_length(k.family, k.len, +1);
-    who.push_back(id);
+    e.who.push_back(id);
+    e.last_use = now_;
 }
 
 void RouteTable::release(PeerId id, const Key& k)
@@ -110,8 +111,8 @@ void RouteTable::release(PeerId id, const Key& k)
     auto it = claims_.find(k);
     if (it == claims_.end())
         return;
-    std::erase(it->second, id);
-    if (!it->second.empty())
+    std::erase(it->second.who, id);
+    if (!it->second.who.empty())
         return;
     claims_.erase(it);
     if (k.len != kHost)
@@ -135,12 +136,48 @@ std::optional<PeerId> RouteTable::lookup(int family, const std::uint8_t* addr) c
     const std::uint8_t tag = family_tag(family);
     if (tag == 0 || claims_.empty())
         return std::nullopt;
-    if (auto it = claims_.find(make_key(family, addr, kHost)); it != claims_.end())
-        return it->second.back();
+    if (auto it = claims_.find(make_key(family, addr, kHost)); it != claims_.end()) {
+        it->second.last_use = now_;
+        return it->second.who.back();
+    }
     for (const std::uint8_t len : lengths(tag).in_use)
-        if (auto it = claims_.find(make_key(family, addr, len)); it != claims_.end())
-            return it->second.back();
+        if (auto it = claims_.find(make_key(family, addr, len)); it != claims_.end()) {
+            it->second.last_use = now_;
+            return it->second.who.back();
+        }
     return std::nullopt;
+}
+
+StaleRoute RouteTable::stale_route(const Key& k, PeerId owner)
+{
+    StaleRoute r;
+    r.id = owner;
+    r.host = k.len == kHost;
+    r.route.family = k.family == 4 ? AF_INET : AF_INET6;
+    r.route.addr = k.a;
+    r.route.prefix_len = static_cast<std::uint8_t>(r.host ? host_bits(k.family) : k.len);
+    return r;
+}
+
+std::vector<StaleRoute> RouteTable::expire(std::uint32_t max_idle)
+{
+    std::vector<StaleRoute> out;
+    for (auto it = claims_.begin(); it != claims_.end();) {
+        const Key& k = it->first;
+        const Entry& e = it->second;
+        if (e.who.empty() || now_ - e.last_use < max_idle) {
+            ++it;
+            continue;
+        }
+        out.push_back(stale_route(k, e.who.back()));
+        for (const PeerId id : e.who)
+            if (auto o = owned_.find(id); o != owned_.end())
+                std::erase(o->second, k);
+        if (k.len != kHost)
+            count_length(k.family, k.len, -1);
+        it = claims_.erase(it);
+    }
+    return out;
 }
 
 std::size_t RouteTable::prefix_lengths(int family) const

@@ -11,6 +11,10 @@
 // long as a prefix gets), then the longest iroute. Two peers claiming the
 // same address or the same network: the one that claimed it last wins
 // (2.6 replaces a learned route); when it goes, the earlier claim is back.
+// Ageing (--stale-routes-check, 2.6's check_stale_routes): every entry
+// (an own address, an iroute) carries the coarse time it was last used by
+// a lookup; set_now() moves that clock (once per batch, never per packet)
+// and expire() drops what was not used for a while.
 // Pure, no I/O; not thread-safe.
 #pragma once
 
@@ -42,6 +46,12 @@ public:
     // prefix_lengths: how many distinct iroute lengths `family` has (the
     // probes a lookup may take beyond the host hash).
     std::size_t prefix_lengths(int family) const;
+    // set_now: the coarse clock (seconds) lookups and claims stamp entries with.
+    void set_now(std::uint32_t now) noexcept { now_ = now; }
+    // expire: every entry not looked up (nor claimed) for max_idle seconds
+    // or more goes, whoever claimed it; returns them with the peer that
+    // owned them.
+    std::vector<StaleRoute> expire(std::uint32_t max_idle);
 
 private:
     // Key: a masked address of one family; len is the prefix length, or
@@ -71,11 +81,19 @@ private:
     const Lengths& lengths(std::uint8_t family) const { return family == 4 ? len4_ : len6_; }
     void count_length(std::uint8_t family, std::uint8_t len, int delta);
 
-    // claims_: per key the peers claiming it, the newest last (the winner)
-    std::unordered_map<Key, std::vector<PeerId>, KeyHash> claims_;
+    // Entry: the peers claiming a key, the newest last (the winner), and
+    // when a lookup last found it.
+    struct Entry {
+        std::vector<PeerId> who;
+        mutable std::uint32_t last_use = 0;
+    };
+    static StaleRoute stale_route(const Key& k, PeerId owner);
+
+    std::unordered_map<Key, Entry, KeyHash> claims_;
     // owned_: per peer the keys it claimed (to remove them again)
     std::unordered_map<PeerId, std::vector<Key>> owned_;
     Lengths len4_, len6_;
+    std::uint32_t now_ = 0;
 };
 
 } // namespace ovpn::data

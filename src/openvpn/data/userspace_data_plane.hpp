@@ -140,6 +140,9 @@ public:
     // set_iroutes: used with multi_peer. Host bits beyond prefix_len are
     // ignored.
     Status<> set_iroutes(PeerId id, std::vector<IRoute> routes) override;
+    // expire_routes: addresses and iroutes (tun) or learned MACs (tap) no
+    // packet used for `idle`; lookups stamp them with a per-batch clock.
+    std::vector<StaleRoute> expire_routes(std::chrono::seconds idle) override;
 
     // install_key: the header kind follows the peer's tx_peer_id (P_DATA_V2
     // with it, P_DATA_V1 without) or --secret (no opcode byte).
@@ -208,6 +211,18 @@ private:
     std::optional<TimePoint> next_deadline() const;
     void on_keepalive_timer();
     void arm_keepalive();
+    // stamp_routes: the coarse clock route and MAC lookups stamp entries
+    // with (once per batch).
+    void stamp_routes(TimePoint now) noexcept
+    {
+        routes_.set_now(secs_of(now));
+        macs_.set_now(secs_of(now));
+    }
+    static std::uint32_t secs_of(TimePoint now) noexcept
+    {
+        return static_cast<std::uint32_t>(
+            std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+    }
 
     std::unique_ptr<tun::TunDevice> tun_;
     Device device_;

@@ -31,9 +31,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"port-share", kServer, "sharing the TCP port with another server is not implemented"},
         {"mtu-test", kBoth, "the MTU test is not implemented"},
         {"multihome", kServer, "answering from the address a packet came to is not implemented"},
-        {"replay-persist", kBoth, "a persistent replay window is not implemented"},
-        // server side
-        {"stale-routes-check", kServer, "is not implemented"},
         // tap and server extras
         {"vlan-tagging", kServer, kTap},
     };
@@ -76,12 +73,12 @@ std::vector<Unsupported> runtime_unsupported(const Options& o)
         if (o.given(std::string(g.option)))
             out.push_back({std::string(g.option), std::string(g.why)});
     }
-    // --up-delay: a pulling client and a TLS peer open the device once the
-    // session is up anyway (2.6 skips the early open for a pull), but a
-    // --secret peer opens it at start.
-    if (o.up_delay && o.secret && !o.is_server())
-        out.push_back(
-            {"up-delay", "delaying a --secret peer's device until its peer is heard is not implemented"});
+    // --replay-persist: a TLS client or p2p peer of 2.6 keeps its
+    // --tls-auth/--tls-crypt replay state in it; only the --secret data
+    // channel's is kept here (a server of 2.6 never loads it).
+    if (o.given("replay-persist") && !o.secret && !o.is_server())
+        out.push_back({"replay-persist", "it is only implemented with --secret (static key mode), not for "
+                                         "the --tls-auth/--tls-crypt replay state"});
     if (o.connections.empty())
         connection_gaps(o, o.ce, out);
     for (const auto& ce : o.connections)

@@ -302,7 +302,8 @@ const OptionSpec kTable[] = {
     {"down", 1, kAny, P_SCRIPT, Dco::Ok, 0, script<&O::down>, "cmd", "Run cmd after the device closes."},
     {"down-pre", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::down_pre>, "", "Run --down before the device closes."},
     {"up-delay", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::up_delay>, "",
-     "Open the device and run --up only once the connection is up."},
+     "Open the device and run --up only once the connection is up (--secret: once the peer's first "
+     "authenticated packet arrives; it is pinged meanwhile)."},
     {"up-restart", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::up_restart>, "",
      "Also run --up/--down on restarts."},
     {"ipchange", 1, kAny, P_SCRIPT, Dco::Ok, 0, script<&O::ipchange>, "cmd",

@@ -114,6 +114,17 @@ Status<> h_two_ints(Ctx&, Args a)
     return Ok{};
 }
 
+// h_stale_routes: --stale-routes-check n [t], both at least 1 (2.6's words).
+Status<> h_stale_routes(Ctx&, Args a)
+{
+    for (const auto& s : a) {
+        auto v = parse_int(s, 0, 1 << 30);
+        if (!v || *v < 1)
+            return Err{std::string("--stale-routes-check aging time and check interval must be >= 1")};
+    }
+    return Ok{};
+}
+
 Status<> h_peer_id(Ctx& c, Args a)
 {
     auto v = parse_int(a[0], 0, 0xFFFFFE);
@@ -184,8 +195,8 @@ const OptionSpec kTable[] = {
      "Route client-to-client traffic internally (the kernel routes it under DCO)."},
     {"duplicate-cn", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::duplicate_cn>, "",
      "Allow several clients with one common name."},
-    {"stale-routes-check", 1, 2, P_GENERAL, Dco::Ok, 0, h_two_ints, "n [t]",
-     "Drop learned routes unused for n s."},
+    {"stale-routes-check", 1, 2, P_GENERAL, Dco::Ok, 0, h_stale_routes, "n [t]",
+     "Every t s (default n), drop the routes no packet used for n s (not under DCO: the kernel routes)."},
     {"shaper", 1, 1, P_SHAPER, Dco::Blocks, 0, h_shaper, "bytes/s",
      "Limit what is sent to the peer to this many bytes per second (100 to 100000000), counting the "
      "link's headers, as 2.6. Not in --mode server. Turns offload off (2.6 keeps offload on and does "

@@ -292,7 +292,9 @@ const OptionSpec kTable[] = {
     {"no-replay", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::no_replay>, "",
      "Disable replay protection (unsafe)."},
     {"replay-window", 0, 2, P_GENERAL, Dco::Ok, 0, h_replay_window, "[n [t]]", "Size of the replay window."},
-    {"replay-persist", 1, 1, P_GENERAL, Dco::Ok, 0, keep, "file", "Keep replay state in file (static key)."},
+    {"replay-persist", 1, 1, P_GENERAL, Dco::Ok, 0, keep, "file",
+     "Keep the --secret peer's replay state in file across restarts (2.6's format; saved every 60 s "
+     "and when the session closes)."},
     {"engine", 0, 1, P_GENERAL, Dco::Ok, 0, keep, "[name]", "Use an OpenSSL engine."},
     {"providers", 1, kAny, P_GENERAL, Dco::Ok, 0, keep, "name...", "Load OpenSSL providers."},
     {"keying-material-exporter", 2, kAny, P_GENERAL, Dco::Ok, 0, h_keying_exporter, "label len",

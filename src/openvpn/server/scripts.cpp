@@ -241,27 +241,33 @@ void Server::client_disconnect(Instance& in)
 
 void Server::learn_address(Instance& in, const char* op)
 {
-    if (!o_.learn_address && !plugin::wants(plugins_, OPENVPN_PLUGIN_LEARN_ADDRESS))
-        return;
-    script::ScriptRunner runner(log_, o_.script_security.value_or(1));
-    const bool add = std::strcmp(op, "add") == 0;
-    std::vector<std::string> addrs = {in.v4 ? v4_string(*in.v4) : std::string(),
-                                      in.v6 ? v6_string(*in.v6) : std::string()};
+    // an address --stale-routes-check dropped is no longer in the table
+    std::vector<std::string> addrs = {in.v4 && !in.v4_stale ? v4_string(*in.v4) : std::string(),
+                                      in.v6 && !in.v6_stale ? v6_string(*in.v6) : std::string()};
     for (const auto& r : in.iroutes)
         addrs.push_back(iroute_string(r));
-    for (const std::string& a : addrs) {
-        if (a.empty())
-            continue;
-        std::vector<std::string> args = {op, a};
-        if (add)
-            args.push_back(in.cn);
-        // 2.6 gives "delete" an (almost) empty environment; plugins first
-        const script::Env env = add ? client_env(in) : base_env();
-        if (plugin::wants(plugins_, OPENVPN_PLUGIN_LEARN_ADDRESS) &&
-            !plugins_->call({OPENVPN_PLUGIN_LEARN_ADDRESS, args}, env, plugin_client(in)).ok())
-            log_.write(kV1, plugin::failure_message(OPENVPN_PLUGIN_LEARN_ADDRESS));
-        if (o_.learn_address)
-            (void)runner.run("learn-address", *o_.learn_address, args, env);
+    for (const std::string& a : addrs)
+        if (!a.empty())
+            learn_one(in, op, a);
+}
+
+// learn_one: --learn-address (plugins first) for one address.
+void Server::learn_one(Instance& in, const char* op, const std::string& addr)
+{
+    if (!o_.learn_address && !plugin::wants(plugins_, OPENVPN_PLUGIN_LEARN_ADDRESS))
+        return;
+    const bool add = std::strcmp(op, "add") == 0;
+    std::vector<std::string> args = {op, addr};
+    if (add)
+        args.push_back(in.cn);
+    // 2.6 gives "delete" an (almost) empty environment
+    const script::Env env = add ? client_env(in) : base_env();
+    if (plugin::wants(plugins_, OPENVPN_PLUGIN_LEARN_ADDRESS) &&
+        !plugins_->call({OPENVPN_PLUGIN_LEARN_ADDRESS, args}, env, plugin_client(in)).ok())
+        log_.write(kV1, plugin::failure_message(OPENVPN_PLUGIN_LEARN_ADDRESS));
+    if (o_.learn_address) {
+        script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+        (void)runner.run("learn-address", *o_.learn_address, args, env);
     }
 }
 

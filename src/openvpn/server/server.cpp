@@ -138,6 +138,7 @@ Status<> Server::start_run()
     if (auto s = session::drop_privileges(o_, *dp_, log_); !s)
         return s;
     log_.logf(Verb::Info, "MULTI: multi_init called, r=256 v=256");
+    start_stale_routes();
     if (auto a = pool_->v4(0))
         log_.logf(Verb::Info, "IFCONFIG POOL IPv4: base=%s size=%zu", v4_string(*a).c_str(),
                   pool_->capacity());

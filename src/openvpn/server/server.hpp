@@ -309,6 +309,12 @@ private:
     bool run_client_connect(Instance& in, ClientConfig& cfg, ClientTexts& texts);
     void client_disconnect(Instance& in);
     void learn_address(Instance& in, const char* op);
+    void learn_one(Instance& in, const char* op, const std::string& addr);
+
+    // stale_routes.cpp: --stale-routes-check n [t] (2.6's check_stale_routes).
+    void start_stale_routes();
+    void check_stale_routes(TimePoint now);
+    void forget_stale_route(Instance& in, const data::StaleRoute& r);
     script::Env client_env(const Instance& in) const;
     void add_cert_vars(script::Env& env, const Instance& in) const;
 
@@ -400,6 +406,9 @@ private:
     int persist_secs_ = 0;     // --ifconfig-pool-persist seconds (0: read only)
     std::string persist_text_; // what the file held at start (read only: each SIGUSR1 reads it again)
     std::optional<TimePoint> next_persist_;
+    // --stale-routes-check: the ageing time, the check's period, its next run
+    int stale_age_ = 0, stale_every_ = 0;
+    std::optional<TimePoint> next_stale_check_;
     std::unique_ptr<process::StatusFile> persist_file_; // --ifconfig-pool-persist, opened at start
     Instance* verifying_ = nullptr;                     // set while a client's control packet is processed
 

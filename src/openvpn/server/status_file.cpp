@@ -43,9 +43,10 @@ std::string Server::status_text(int version)
         c.peer_id = in->ncp && in->ncp->data_v2 ? id : data::kUndefinedPeerId;
         c.cipher = in->ncp ? in->ncp->cipher : "";
         if (!in->iroutes.empty()) {
-            for (const std::string* a : {&c.virtual_address, &c.virtual_ipv6})
-                if (!a->empty())
-                    c.routes.push_back({*a, c.last_ref, false});
+            if (in->v4 && !in->v4_stale)
+                c.routes.push_back({c.virtual_address, c.last_ref, false});
+            if (in->v6 && !in->v6_stale)
+                c.routes.push_back({c.virtual_ipv6, c.last_ref, false});
             for (const auto& r : in->iroutes)
                 c.routes.push_back({iroute_string(r), c.last_ref, false});
         }

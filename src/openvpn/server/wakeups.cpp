@@ -42,6 +42,8 @@ void Server::on_tick()
         write_status();
     if (next_persist_ && now >= *next_persist_)
         write_persist();
+    if (next_stale_check_ && now >= *next_stale_check_)
+        check_stale_routes(now);
     reap();
     arm_dirty();
 }
@@ -160,7 +162,7 @@ void Server::arm_dirty()
     TimePoint t = now + kMaxTick;
     if (!wakes_.empty())
         t = std::min(t, wakes_.begin()->first);
-    for (const auto& at : {exit_at_, next_status_, next_persist_})
+    for (const auto& at : {exit_at_, next_status_, next_persist_, next_stale_check_})
         if (at)
             t = std::min(t, *at);
     t = std::max(t, now);

@@ -82,6 +82,20 @@ void ReplayWindow::add(PacketId pid, std::uint32_t now) noexcept
         slot(diff) = std::uint64_t{now} + 1;
 }
 
+void ReplayWindow::seed(PacketId pid) noexcept
+{
+    if (pid.id == 0)
+        return;
+    time_ = pid.time;
+    id_ = pid.id;
+    // a full window of seen slots (seen "at 0": long past any
+    // time_backtrack), so the next id extends it rather than starting a
+    // fresh window whose lower ids would count as unseen
+    head_ = 0;
+    size_ = ring_.size();
+    std::fill(ring_.begin(), ring_.end(), std::uint64_t{1});
+}
+
 std::optional<Drop> ReplayWindow::check_and_add(PacketId pid, std::uint32_t now) noexcept
 {
     if (auto d = test(pid, now))

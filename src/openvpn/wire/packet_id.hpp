@@ -76,7 +76,13 @@ public:
     // check_and_add: test, then add on success.
     std::optional<Drop> check_and_add(PacketId pid, std::uint32_t now) noexcept;
 
+    // seed: start from a saved state (--replay-persist): every id of
+    // `pid.time` up to pid.id, and every older time, counts as seen, as
+    // 2.6's packet_id_persist_load_obj leaves its window.
+    void seed(PacketId pid) noexcept;
+
     std::uint32_t highest() const noexcept { return id_; }
+    std::uint32_t time() const noexcept { return time_; }
 
 private:
     // slot(i): state of id_ - i, for i < size_: 0 = not seen, else receive time + 1.

@@ -199,3 +199,49 @@ TEST(RouteTable, AgreesWithAScanOfEveryClaim)
         ASSERT_EQ(got ? static_cast<long>(*got) : -1, scan(a)) << "address " << std::hex << a;
     }
 }
+
+// --stale-routes-check: entries stamped by lookups with the coarse clock;
+// expire() drops what no lookup found for the ageing time (own addresses
+// and iroutes alike), reports the owner, and the rest still routes.
+TEST(RouteTable, ExpiresWhatNoLookupUsed)
+{
+    RouteTable t;
+    t.set_now(1000);
+    t.add_host(1, a4("10.8.0.6"), a6("fd00::6"));
+    t.set_iroutes(1, {route("10.99.0.0", 24), route("10.98.0.0", 16)});
+    t.add_host(2, a4("10.8.0.10"), std::nullopt);
+    auto v4 = [](const char* s) {
+        static in_addr a{};
+        EXPECT_EQ(inet_pton(AF_INET, s, &a), 1);
+        return reinterpret_cast<const std::uint8_t*>(&a);
+    };
+    t.set_now(1030);
+    EXPECT_EQ(t.lookup(AF_INET, v4("10.99.0.5")), 1u); // the /24 is used
+    EXPECT_EQ(t.lookup(AF_INET, v4("10.8.0.6")), 1u);
+    t.set_now(1059);
+    EXPECT_TRUE(t.expire(60).empty());
+    t.set_now(1060);
+    auto gone = t.expire(60);
+    // idle since 1000: 10.98.0.0/16, fd00::6 and peer 2's 10.8.0.10
+    ASSERT_EQ(gone.size(), 3u);
+    int hosts = 0, nets = 0;
+    for (const StaleRoute& r : gone) {
+        (r.host ? hosts : nets)++;
+        if (!r.host) {
+            EXPECT_EQ(r.id, 1u);
+            EXPECT_EQ(r.route.prefix_len, 16);
+            EXPECT_EQ(r.route.family, AF_INET);
+        }
+    }
+    EXPECT_EQ(hosts, 2);
+    EXPECT_EQ(nets, 1);
+    EXPECT_FALSE(t.lookup(AF_INET, v4("10.98.1.1")));
+    EXPECT_FALSE(t.lookup(AF_INET, v4("10.8.0.10")));
+    EXPECT_EQ(t.lookup(AF_INET, v4("10.99.0.7")), 1u);
+    EXPECT_EQ(t.prefix_lengths(AF_INET), 1u); // the /16 length is gone
+    // removing a peer after some of its routes expired
+    t.remove(1);
+    EXPECT_FALSE(t.lookup(AF_INET, v4("10.99.0.7")));
+    t.set_now(5000);
+    EXPECT_TRUE(t.expire(60).empty());
+}

@@ -185,6 +185,35 @@ TEST(Ethernet, MacText)
     EXPECT_TRUE(mac("01:00:5e:00:00:fb").group());
 }
 
+// --stale-routes-check on tap: a MAC neither learned again nor looked up
+// for the ageing time goes (with its owner), a used one stays, and the next
+// frame from the host learns it again.
+TEST(MacTable, ExpiresIdleMacsAndLearnsThemAgain)
+{
+    MacTable t;
+    t.set_now(100);
+    EXPECT_EQ(t.learn(mac(kMac0), 0, 7), MacTable::Learn::Added);
+    EXPECT_EQ(t.learn(mac(kMac1), 3, 8), MacTable::Learn::Added);
+    t.set_now(105);
+    EXPECT_EQ(t.lookup(mac(kMac1), 3), 8u); // used
+    t.set_now(109);
+    EXPECT_TRUE(t.expire(10).empty());
+    t.set_now(110);
+    auto gone = t.expire(10);
+    ASSERT_EQ(gone.size(), 1u);
+    EXPECT_EQ(gone[0].id, 7u);
+    EXPECT_TRUE(gone[0].is_mac);
+    EXPECT_EQ(mac_string(MacAddr{gone[0].mac}), kMac0);
+    EXPECT_FALSE(t.lookup(mac(kMac0), 0));
+    EXPECT_EQ(t.count(7), 0u);
+    EXPECT_EQ(t.lookup(mac(kMac1), 3), 8u);
+    EXPECT_EQ(t.learn(mac(kMac0), 0, 7), MacTable::Learn::Added); // learned again
+    t.set_now(200);
+    gone = t.expire(10);
+    ASSERT_EQ(gone.size(), 2u);
+    EXPECT_EQ(t.size(), 0u);
+}
+
 TEST(MacTable, LearnsMovesForgetsAndCapsPerPeer)
 {
     MacTable t(2);

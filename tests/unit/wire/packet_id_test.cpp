@@ -99,6 +99,28 @@ TEST(ReplayWindow, LongFormTime)
     EXPECT_FALSE(w.check_and_add(id(2, 1001), 1));
 }
 
+// --replay-persist: a window started from a saved (time, id) refuses that
+// id and everything below it (and older times), accepts what follows, and
+// the first id it accepts does not open a fresh window under itself.
+TEST(ReplayWindow, SeededFromASavedStateRefusesWhatCameBefore)
+{
+    ReplayWindow w;
+    w.seed(id(500, 1000));
+    EXPECT_EQ(w.highest(), 500u);
+    EXPECT_EQ(w.time(), 1000u);
+    EXPECT_EQ(w.check_and_add(id(500, 1000), 1), Drop::Replay);
+    EXPECT_EQ(w.check_and_add(id(499, 1000), 1), Drop::Replay);
+    EXPECT_EQ(w.check_and_add(id(3, 1000), 1), Drop::Replay);
+    EXPECT_EQ(w.check_and_add(id(900, 999), 1), Drop::Replay); // an older session
+    EXPECT_FALSE(w.check_and_add(id(502, 1000), 1));
+    EXPECT_EQ(w.check_and_add(id(499, 1000), 1), Drop::Replay); // still below the saved id
+    EXPECT_FALSE(w.check_and_add(id(501, 1000), 1));            // reordered, after the saved id
+    EXPECT_FALSE(w.check_and_add(id(1, 1001), 1));              // the peer restarted
+    ReplayWindow fresh;
+    fresh.seed(id(0, 0)); // nothing saved: as a new window
+    EXPECT_FALSE(fresh.check_and_add(id(1, 5), 1));
+}
+
 TEST(ReplayWindow, WrapOfTheShortIdIsRefused)
 {
     ReplayWindow w;

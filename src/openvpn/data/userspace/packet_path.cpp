@@ -399,6 +399,7 @@ std::size_t UserspaceDataPlane::on_tun_readable(TimePoint now)
 {
     if (!tun_)
         return 0;
+    stamp_routes(now);
     std::size_t total = 0;
     // --shaper: one packet per read, and none while the shaper holds
     const std::size_t want = cfg_.shaper > 0 ? 1 : tx_batch_.size();
@@ -494,6 +495,7 @@ bool UserspaceDataPlane::unwrap_one(Peer& p, PacketBuf& b, TimePoint now)
 
 std::size_t UserspaceDataPlane::on_link_data(PeerId id, std::span<PacketBuf> pkts, TimePoint now)
 {
+    stamp_routes(now);
     Peer* p = find_live(id);
     if (!p) {
         for (std::size_t i = 0; i < pkts.size(); ++i)

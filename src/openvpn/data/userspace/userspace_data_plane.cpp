@@ -155,6 +155,16 @@ Status<> UserspaceDataPlane::set_iroutes(PeerId id, std::vector<IRoute> routes)
     return Ok{};
 }
 
+std::vector<StaleRoute> UserspaceDataPlane::expire_routes(std::chrono::seconds idle)
+{
+    const auto n = static_cast<std::uint32_t>(std::max<std::int64_t>(idle.count(), 0));
+    stamp_routes(now());
+    auto out = routes_.expire(n);
+    for (const StaleRoute& r : macs_.expire(n))
+        out.push_back(r);
+    return out;
+}
+
 Status<> UserspaceDataPlane::install_key(PeerId id, KeySlot slot, const DataKeys& keys)
 {
     Peer* p = find(id);
@@ -164,7 +174,8 @@ Status<> UserspaceDataPlane::install_key(PeerId id, KeySlot slot, const DataKeys
     if (cfg_.static_key) {
         dc.header = crypto::DataHeader::None;
         dc.long_packet_id = true;
-        dc.session_time = secs(now());
+        dc.session_time = keys.long_pid_time != 0 ? keys.long_pid_time : secs(now());
+        dc.rx_start = keys.rx_replay_start;
     } else if (p->spec.tx_peer_id) {
         dc.header = crypto::DataHeader::DataV2;
         dc.peer_id = *p->spec.tx_peer_id;
@@ -240,7 +251,10 @@ Result<PeerStats> UserspaceDataPlane::stats(PeerId id)
     Peer* p = find(id);
     if (!p)
         return no_peer(id);
-    return p->st;
+    PeerStats st = p->st;
+    if (cfg_.static_key && p->primary)
+        st.rx_highest = p->primary->rx_highest();
+    return st;
 }
 
 Result<std::vector<std::pair<PeerId, PeerStats>>> UserspaceDataPlane::stats_all()
