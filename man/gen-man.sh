@@ -552,6 +552,26 @@ A
 .B \-\-secret
 peer sends the wall clock in its packet ids, as 2.6 does.
 .PP
+.B \-\-port\-share
+proxies the connections that are not OpenVPN inside the daemon, on its own
+event loop, not in a forked process: there is no second process, and the
+proxy runs with the daemon's privileges (after
+.B \-\-user
+and
+.BR \-\-group ,
+as 2.6's process does). Every socket is non-blocking, the connect to
+.I host port
+included (given up after 5 seconds, as in 2.6); each direction buffers at
+most 16 KiB, so a side that does not read holds back the other through TCP,
+never the VPN. When one side ends its stream, the end is passed on to the
+other (a half-close) once its bytes are written, and the pair goes when both
+directions have ended or either fails; 2.6 closes both directions at the
+first end. A SIGHUP, which reads the configuration again, ends the proxied
+connections and starts the proxy anew with the new
+.I host port
+(2.6's proxy process keeps its connections and its first target until the
+program exits); SIGUSR1 keeps them, as in 2.6.
+.PP
 A deferred result (2) from a plugin's
 .B AUTH_USER_PASS_VERIFY
 is refused with a log line: deferred plugin authentication (auth_control_file)

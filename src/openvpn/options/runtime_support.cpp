@@ -28,7 +28,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         {"pkcs11-id-management", kBoth, kPkcs11},
         {"engine", kBoth, "OpenSSL engines are not supported (OpenSSL 3 uses providers)"},
         // transport details
-        {"port-share", kServer, "sharing the TCP port with another server is not implemented"},
         {"mtu-test", kBoth, "the MTU test is not implemented"},
         {"multihome", kServer, "answering from the address a packet came to is not implemented"},
         // tap and server extras

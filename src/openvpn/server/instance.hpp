@@ -91,6 +91,7 @@ struct Server::Instance final : session::ControlHandler {
     // when the kernel drops the peer, so client-disconnect still has them
     data::PeerStats stats;
     bool dead = false;
+    bool ps_probe = false;    // --port-share: its first bytes are still to be looked at
     bool up = false;          // peer in the data plane, keys installed
     bool auth_failed = false; // AUTH_FAILED sent; dropped at drop_at
     std::optional<TimePoint> drop_at;

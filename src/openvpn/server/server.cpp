@@ -8,6 +8,7 @@
 
 #include <ctime>
 
+#include "openvpn/io/port_share.hpp"
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/process/status.hpp"
 #include "openvpn/server/instance.hpp"
@@ -44,6 +45,7 @@ Server::~Server()
         loop_.remove_fd(udp_->fd());
     if (listener_)
         loop_.remove_fd(listener_->fd());
+    port_share_.reset(); // its pairs close, 2.6's "proxy exiting" after the exit line
 }
 
 int Server::run()
@@ -146,6 +148,8 @@ Status<> Server::start_run()
         log_.logf(Verb::Info, "IFCONFIG POOL IPv6: base=%s size=%zu", v6_string(*a).c_str(),
                   pool_->capacity());
     if (auto s = session::initialization_completed(o_, *dp_, log_); !s)
+        return s;
+    if (auto s = open_port_share(); !s)
         return s;
     write_status();
     arm_tick();

@@ -80,6 +80,9 @@
 #include "openvpn/session/run_result.hpp"
 #include "openvpn/session/tls_config.hpp"
 
+namespace ovpn::io {
+class PortShare;
+}
 namespace ovpn::tun {
 class TunDevice;
 class Netlink;
@@ -226,6 +229,10 @@ private:
     void accept_first(const FirstPacket& fp, PacketBuf& b, const io::SockAddr& from, TimePoint now);
     void on_tcp_accept();
     void on_tcp_event(std::uint32_t id, std::uint32_t events);
+    // port_share.cpp: --port-share: the proxy (once, kept across SIGUSR1)
+    // and the look at a new TCP connection's first bytes.
+    Status<> open_port_share();
+    bool probe_port_share(Instance& in);
     void tcp_reset(Instance& in, const io::LinkError& e);
     void on_control_packet(Instance& in, PacketBuf& b, TimePoint now);
     void send_to(Instance& in, const std::vector<std::uint8_t>& pkt);
@@ -378,6 +385,7 @@ private:
     bool tcp_mode_ = false;
     std::unique_ptr<io::LinkSocket> udp_;
     std::optional<TcpListener> listener_;
+    std::unique_ptr<io::PortShare> port_share_; // --port-share: foreign TCP connections go there
     std::vector<PacketBuf> rx_;
     std::vector<io::SockAddr> rx_from_;
     std::unique_ptr<tun::Netlink> nl_;

@@ -305,6 +305,7 @@ void Server::on_tcp_accept()
         Instance* in = new_instance(a->second, std::move(sock));
         if (in == nullptr)
             continue;
+        in->ps_probe = port_share_ != nullptr;
         const std::uint32_t id = in->id;
         if (auto s = loop_.add_fd(in->tcp->fd(), io::kReadable,
                                   [this, id](std::uint32_t ev) { on_tcp_event(id, ev); });
@@ -323,6 +324,10 @@ void Server::on_tcp_event(std::uint32_t id, std::uint32_t events)
     Instance* in = find_id(id);
     if (in == nullptr || !in->tcp)
         return;
+    if (in->ps_probe && !probe_port_share(*in)) {
+        reap();
+        return;
+    }
     TimePoint now = loop_.now();
     if ((events & io::kWritable) != 0) {
         if (auto s = in->tcp->flush(); !s) { // the watch follows the queue
