@@ -64,6 +64,13 @@ TEST(RuntimeSupport, PluginsRun)
     EXPECT_TRUE(runtime_unsupported(parsed(kServer + "plugin openvpn-plugin-auth-pam.so login\n")).empty());
 }
 
+TEST(RuntimeSupport, PortShareRuns)
+{
+    // issue 13: --check-config and the daemon accept it alike
+    EXPECT_TRUE(runtime_unsupported(parsed(kServer + "port-share 127.0.0.1 443\n")).empty());
+    EXPECT_TRUE(runtime_unsupported(parsed(kServer + "port-share 127.0.0.1 443 /run/ps\n")).empty());
+}
+
 TEST(RuntimeSupport, ServerOnlyGapsDoNotHitClients)
 {
     // A server-only gap is not reported for a client (2.6's option checks
