@@ -11,11 +11,14 @@
 # portshare: the page comes back through the VPN's port while a client's
 # transfer runs; with [dir] the journal file exists while a proxied
 # connection lasts, names the client's address, and goes when it ends.
+# portshare-usr1: a proxied connection in the middle of its request lives
+# through the server's SIGUSR1 restart and gets its page (2.6's proxy
+# process outlives the restart; ours is kept by the server).
 # portshare-hostile: connections that send 1 byte and stall, send nothing,
 # send garbage, or ask for a large file and never read it do not keep an
 # OpenVPN client from connecting and moving data.
 
-ALL+=(portshare portshare-hostile)
+ALL+=(portshare portshare-hostile portshare-usr1)
 
 PS_WEB_PORT=8080
 PS_TOKEN="port-share-page-$$"
@@ -129,4 +132,32 @@ time.sleep(30)" &
   wait_ready client 40 && traffic && ps_get || rc=1
   kill "${hp[@]}" 2>/dev/null
   return $rc
+}
+
+sc_portshare-usr1() {
+  ps_pair && ping_check "$TUN_S" || return 1
+  ip netns exec "$NS_C" python3 -c "
+import socket, time
+s = socket.create_connection(('$UNDER_S', 1194))
+s.sendall(b'GET /index.html HTTP/1.0\r\n')
+time.sleep(5)
+s.sendall(b'\r\n')
+d = b''
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    d += b
+open('$WORK/usr1.out', 'wb').write(d)
+" &
+  local p=$!
+  sleep 1.5
+  kill -USR1 "$(cat "$WORK/server.pid")"
+  wait_log server "Initialization Sequence Completed" 20 2 || { wait "$p"; return 1; }
+  wait "$p"
+  grep -q "$PS_TOKEN" "$WORK/usr1.out" || {
+    log "no page after SIGUSR1: '$(head -c 200 "$WORK/usr1.out")'"
+    return 1
+  }
+  wait_ready client 40 2 && ping_check "$TUN_S"
 }
