@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "openvpn/control/data_keys.hpp"
+#include "openvpn/control/dynamic_wrap.hpp"
 #include "openvpn/core/log.hpp"
 #include "openvpn/crypto/key_expansion.hpp"
 #include "openvpn/wire/push_message.hpp"
@@ -82,11 +83,16 @@ void ControlChannel::random_bytes(MutBytes out) const
         RAND_bytes(out.data(), static_cast<int>(out.size()));
 }
 
-std::size_t ControlChannel::max_payload() const
+std::size_t ControlChannel::max_payload(const KeyState& ks) const
 {
     std::size_t overhead =
-        wire::kControlHeaderLen + ack_size(wire::kMaxPiggybackAcks) + 4 + cfg_.wrap->overhead();
+        wire::kControlHeaderLen + ack_size(wire::kMaxPiggybackAcks) + 4 + wrap_for(ks.key_id).overhead();
     return cfg_.max_packet_size > overhead + 64 ? cfg_.max_packet_size - overhead : 64;
+}
+
+ControlWrap& ControlChannel::wrap_for(std::uint8_t key_id) const
+{
+    return key_id > 0 && dyn_wrap_ ? *dyn_wrap_ : *cfg_.wrap;
 }
 
 std::unique_ptr<KeyState> ControlChannel::new_key_state(std::uint8_t key_id, TimePoint now)
@@ -141,7 +147,7 @@ void ControlChannel::on_packet(Bytes pkt, TimePoint now)
         return;
     }
     std::vector<std::uint8_t> plain(pkt.size());
-    auto n = cfg_.wrap->unwrap(pkt, plain, secs(now));
+    auto n = wrap_for(wire::key_id_of(pkt[0])).unwrap(pkt, plain, secs(now));
     if (!n) {
         ++stats_.drop_unwrap;
         return;
@@ -308,7 +314,7 @@ void ControlChannel::fail_key(KeyState& ks, std::string why)
 void ControlChannel::feed_tls_output(KeyState& ks)
 {
     while (ks.tls->has_ciphertext()) {
-        std::size_t room = max_payload();
+        std::size_t room = max_payload(ks);
         Opcode op = Opcode::ControlV1;
         if (ks.wkc_pending) {
             op = Opcode::ControlWkcV1;
@@ -413,9 +419,10 @@ std::optional<std::vector<std::uint8_t>> ControlChannel::build_packet(KeyState& 
     auto n = wire::write_control(plain, p);
     if (!n)
         return std::nullopt;
-    Bytes wkc = wire::carries_wkc(p.opcode) ? cfg_.wrap->wkc() : Bytes{};
-    std::vector<std::uint8_t> out(*n + cfg_.wrap->overhead() + wkc.size() + 64);
-    auto w = cfg_.wrap->wrap(Bytes(plain.data(), *n), out, secs(now));
+    ControlWrap& wrap = wrap_for(ks.key_id);
+    Bytes wkc = wire::carries_wkc(p.opcode) ? wrap.wkc() : Bytes{};
+    std::vector<std::uint8_t> out(*n + wrap.overhead() + wkc.size() + 64);
+    auto w = wrap.wrap(Bytes(plain.data(), *n), out, secs(now));
     if (!w)
         return std::nullopt;
     out.resize(*w);
@@ -578,6 +585,17 @@ Result<SecureBytes> ControlChannel::export_keying_material(std::string_view labe
     if (!primary_ || !primary_->tls->established())
         return Err(std::string("TLS session not established"));
     return primary_->tls->export_keying_material(label, len);
+}
+
+Status<> ControlChannel::enable_dynamic_tls_crypt(std::uint32_t wall_secs)
+{
+    if (dyn_wrap_ || !primary_ || primary_->key_id != 0 || !primary_->tls->established())
+        return Ok{};
+    auto w = make_dynamic_wrap(*primary_->tls, cfg_.wrap->original_key(), cfg_.is_server, wall_secs);
+    if (!w)
+        return Err(w.error());
+    dyn_wrap_ = std::move(*w);
+    return Ok{};
 }
 
 const wire::KeyMethod2* ControlChannel::peer_km2(std::uint8_t key_id) const

@@ -13,7 +13,10 @@
 // It owns the session ids, the primary key state and the lame-duck key
 // state, runs renegotiation (by time, bytes, packets, packet-id exhaustion, or
 // the peer's soft reset) with key id rotation, and wraps every packet through
-// its ControlWrap. Data packets never come here: the caller routes by opcode.
+// its ControlWrap; once dynamic tls-crypt is on (enable_dynamic_tls_crypt),
+// the packets of key ids above 0 go through that wrap instead (2.6's
+// tls_session_get_tls_wrap). Data packets never come here: the caller routes
+// by opcode.
 //
 // Threading: event-loop thread only. Logging: never; failures are events.
 #pragma once
@@ -138,6 +141,14 @@ public:
     // export_keying_material: RFC 5705 from the primary key's TLS session.
     Result<SecureBytes> export_keying_material(std::string_view label, std::size_t len) const;
 
+    // enable_dynamic_tls_crypt: negotiated dynamic tls-crypt (IV_PROTO bit
+    // 9, control/dynamic_wrap.hpp), called when the first data key is
+    // installed: derives the wrap of every later key id from key id 0's TLS
+    // session, as 2.6 does only while that key is the primary one (else
+    // nothing changes). `wall_secs`: the wrap's packet-id time.
+    Status<> enable_dynamic_tls_crypt(std::uint32_t wall_secs);
+    bool dynamic_tls_crypt() const noexcept { return dyn_wrap_ != nullptr; }
+
     // peer_km2: what the peer sent in the key exchange of key_id.
     const wire::KeyMethod2* peer_km2(std::uint8_t key_id) const;
     const TlsSession* tls_session(std::uint8_t key_id) const;
@@ -171,13 +182,16 @@ private:
     std::optional<std::vector<std::uint8_t>> build_packet(KeyState& ks, Transmit t, TimePoint now);
     void emit(ControlEvent e) { events_.push_back(std::move(e)); }
     void random_bytes(MutBytes out) const;
-    std::size_t max_payload() const;
+    std::size_t max_payload(const KeyState& ks) const;
+    // wrap_for: the wrap of the packets of key_id.
+    ControlWrap& wrap_for(std::uint8_t key_id) const;
 
     ControlConfig cfg_;
     wire::SessionId local_sid_{};
     wire::SessionId remote_sid_{};
     std::unique_ptr<KeyState> primary_;
     std::unique_ptr<KeyState> lame_duck_;
+    std::unique_ptr<ControlWrap> dyn_wrap_; // dynamic tls-crypt: key ids > 0
     std::deque<ControlEvent> events_;
     ControlStats stats_;
     std::uint64_t data_bytes_ = 0, data_packets_ = 0;

@@ -35,7 +35,9 @@ private:
 
 class TlsAuthWrap final : public ControlWrap {
 public:
-    explicit TlsAuthWrap(wire::TlsAuth ta) : ta_(std::move(ta)) {}
+    TlsAuthWrap(wire::TlsAuth ta, SecureBytes original) : ta_(std::move(ta)), original_(std::move(original))
+    {
+    }
     std::size_t overhead() const noexcept override { return ta_.overhead(); }
     Result<std::size_t, wire::Drop> wrap(Bytes plain, MutBytes out, std::uint32_t now) override
     {
@@ -45,14 +47,17 @@ public:
     {
         return ta_.unwrap(in, out, now);
     }
+    Bytes original_key() const noexcept override { return original_; }
 
 private:
     wire::TlsAuth ta_;
+    SecureBytes original_;
 };
 
 class TlsCryptWrap final : public ControlWrap {
 public:
-    TlsCryptWrap(wire::TlsCrypt tc, std::vector<std::uint8_t> wkc) : tc_(std::move(tc)), wkc_(std::move(wkc))
+    TlsCryptWrap(wire::TlsCrypt tc, std::vector<std::uint8_t> wkc, SecureBytes original)
+        : tc_(std::move(tc)), wkc_(std::move(wkc)), original_(std::move(original))
     {
     }
     std::size_t overhead() const noexcept override { return tc_.overhead(); }
@@ -65,10 +70,12 @@ public:
         return tc_.unwrap(in, out, now);
     }
     Bytes wkc() const noexcept override { return wkc_; }
+    Bytes original_key() const noexcept override { return original_; }
 
 private:
     wire::TlsCrypt tc_;
     std::vector<std::uint8_t> wkc_;
+    SecureBytes original_;
 };
 
 class TlsCryptV2ServerWrap final : public ControlWrap {
@@ -108,15 +115,19 @@ public:
         if (!tc)
             return Err(wire::Drop::Crypto);
         auto n = tc->unwrap(opened->packet, out, now);
-        if (n)
+        if (n) {
             tc_.emplace(std::move(tc).value()); // only an authentic packet fixes the key
+            kc_ = std::move(opened->key.kc);
+        }
         return n;
     }
+    Bytes original_key() const noexcept override { return kc_; }
 
 private:
     SecureBytes server_key_;
     std::uint32_t start_;
     std::optional<wire::TlsCrypt> tc_;
+    SecureBytes kc_; // the client's Kc, once its WKc was opened
 };
 
 } // namespace
@@ -132,14 +143,15 @@ std::unique_ptr<ControlWrap> make_no_wrap()
     return std::make_unique<NoWrap>();
 }
 
-std::unique_ptr<ControlWrap> make_tls_auth_wrap(wire::TlsAuth ta)
+std::unique_ptr<ControlWrap> make_tls_auth_wrap(wire::TlsAuth ta, SecureBytes original)
 {
-    return std::make_unique<TlsAuthWrap>(std::move(ta));
+    return std::make_unique<TlsAuthWrap>(std::move(ta), std::move(original));
 }
 
-std::unique_ptr<ControlWrap> make_tls_crypt_wrap(wire::TlsCrypt tc, std::vector<std::uint8_t> wkc)
+std::unique_ptr<ControlWrap> make_tls_crypt_wrap(wire::TlsCrypt tc, std::vector<std::uint8_t> wkc,
+                                                 SecureBytes original)
 {
-    return std::make_unique<TlsCryptWrap>(std::move(tc), std::move(wkc));
+    return std::make_unique<TlsCryptWrap>(std::move(tc), std::move(wkc), std::move(original));
 }
 
 } // namespace ovpn::control

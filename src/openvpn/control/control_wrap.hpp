@@ -5,7 +5,9 @@
 // wrap() turns a plain control packet (wire/control_packet.hpp) into the
 // bytes on the wire; unwrap() does the reverse, authenticating and
 // replay-checking. A tls-crypt-v2 client also appends its WKc to the packets
-// that must carry it (hard reset V3, P_CONTROL_WKC_V1).
+// that must carry it (hard reset V3, P_CONTROL_WKC_V1). Each wrap keeps the
+// 256-byte key it came from, which dynamic tls-crypt mixes into its key
+// (control/dynamic_wrap.hpp).
 #pragma once
 
 #include <cstdint>
@@ -31,14 +33,20 @@ public:
     virtual Result<std::size_t, wire::Drop> unwrap(Bytes in, MutBytes out, std::uint32_t now) = 0;
     // wkc: the tls-crypt-v2 wrapped client key to append (empty otherwise).
     virtual Bytes wkc() const noexcept { return {}; }
+    // original_key: the 256-byte key 2.6 mixes into the dynamic tls-crypt
+    // key (the tls-auth / tls-crypt file, a tls-crypt-v2 Kc); empty for no
+    // wrap, and for a tls-crypt-v2 server before the client's WKc arrived.
+    virtual Bytes original_key() const noexcept { return {}; }
 };
 
 // make_no_wrap: plain packets on the wire (no tls-auth / tls-crypt).
 std::unique_ptr<ControlWrap> make_no_wrap();
-// make_tls_auth_wrap / make_tls_crypt_wrap: take ownership of the wire object.
-std::unique_ptr<ControlWrap> make_tls_auth_wrap(wire::TlsAuth ta);
+// make_tls_auth_wrap / make_tls_crypt_wrap: take ownership of the wire
+// object; `original`: the 256-byte key it was made from (original_key()).
+std::unique_ptr<ControlWrap> make_tls_auth_wrap(wire::TlsAuth ta, SecureBytes original = {});
 // wkc non-empty: tls-crypt-v2 client (Kc inside tc; WKc appended on V3/WKC packets).
-std::unique_ptr<ControlWrap> make_tls_crypt_wrap(wire::TlsCrypt tc, std::vector<std::uint8_t> wkc = {});
+std::unique_ptr<ControlWrap> make_tls_crypt_wrap(wire::TlsCrypt tc, std::vector<std::uint8_t> wkc = {},
+                                                 SecureBytes original = {});
 // make_tls_crypt_v2_server_wrap: the server side of tls-crypt-v2 for one
 // client. The first HARD_RESET_CLIENT_V3 carries the client's WKc: it is
 // opened with the 128-byte server key and Kc becomes this wrap's tls-crypt

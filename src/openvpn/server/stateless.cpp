@@ -234,6 +234,7 @@ public:
         return inner_->unwrap(in, out, now);
     }
     Bytes wkc() const noexcept override { return inner_->wkc(); }
+    Bytes original_key() const noexcept override { return inner_->original_key(); }
 
 private:
     std::unique_ptr<control::ControlWrap> inner_;

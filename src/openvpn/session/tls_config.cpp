@@ -249,7 +249,7 @@ Result<std::unique_ptr<control::ControlWrap>> tls_auth_wrap(const WrapKey& k, st
     auto w = wire::TlsAuth::create(k.digest, sl.send_hmac, sl.recv_hmac, wall_secs);
     if (!w)
         return Err("--tls-auth: " + w.error());
-    return control::make_tls_auth_wrap(std::move(w).value());
+    return control::make_tls_auth_wrap(std::move(w).value(), SecureBytes(k.key.span()));
 }
 
 // tls_crypt_wrap: --tls-crypt in our TLS role, or a tls-crypt-v2 client's
@@ -265,9 +265,9 @@ Result<std::unique_ptr<control::ControlWrap>> tls_crypt_wrap(const WrapKey& k, s
         return Err(name + w.error());
     auto wrap = std::move(w).value();
     if (!v2)
-        return control::make_tls_crypt_wrap(std::move(wrap));
+        return control::make_tls_crypt_wrap(std::move(wrap), {}, SecureBytes(k.key.span()));
     wrap.send_counter() = wire::PacketIdSend(wall_secs, wire::kEarlyNegStart);
-    return control::make_tls_crypt_wrap(std::move(wrap), k.wkc);
+    return control::make_tls_crypt_wrap(std::move(wrap), k.wkc, SecureBytes(k.key.span()));
 }
 
 // use_management_pki: --management-external-cert (2.6 asks at each TLS

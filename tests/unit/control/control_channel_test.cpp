@@ -1,4 +1,5 @@
 #include "openvpn/control/control_channel.hpp"
+#include "openvpn/control/dynamic_wrap.hpp"
 
 #include <functional>
 #include <set>
@@ -367,4 +368,65 @@ TEST(ControlChannel, PeerThatNeverAcksOurResetGetsOnlyTheWindowAcked)
     }
     EXPECT_LE(acked.size(), 1 + 12u); // the reset and one receive window
     EXPECT_GE(s->stats().drop_window, n - 12);
+}
+
+// Dynamic tls-crypt (2.6.1+): once both ends turned it on, the packets of
+// key ids above 0 go under the tls-crypt key derived from key 0's TLS
+// session, those of key 0 keep the session's wrap (here none).
+TEST(ControlChannel, DynamicTlsCryptWrapsTheRenegotiations)
+{
+    Pair p(make_cfg(false), make_cfg(true));
+    ASSERT_TRUE(p.run_until([&] { return p.c.cc->primary_active() && p.s.cc->primary_active(); }));
+    ASSERT_TRUE(p.c.cc->enable_dynamic_tls_crypt(1000));
+    ASSERT_TRUE(p.s.cc->enable_dynamic_tls_crypt(2000));
+    EXPECT_TRUE(p.c.cc->dynamic_tls_crypt());
+    // what the client sends for key 1 opens with the server's own derivation
+    auto check = make_dynamic_wrap(*p.s.cc->tls_session(0), {}, true, 0);
+    ASSERT_TRUE(check) << check.error();
+    int key1 = 0, opened = 0;
+    p.drop_if = [&](Bytes pkt, bool from_client) {
+        if (wire::key_id_of(pkt[0]) == 0)
+            return false;
+        ++key1;
+        std::vector<std::uint8_t> out(pkt.size());
+        if (from_client && (*check)->unwrap(pkt, out, 0))
+            ++opened;
+        return false;
+    };
+    ASSERT_TRUE(p.c.cc->renegotiate(p.now));
+    ASSERT_TRUE(p.run_until([&] {
+        return p.c.cc->primary_key_id() == 1 && p.c.cc->primary_active() && p.s.cc->primary_active();
+    }));
+    EXPECT_GT(key1, 4);
+    EXPECT_GT(opened, 2);
+    EXPECT_EQ(p.s.cc->stats().drop_unwrap + p.c.cc->stats().drop_unwrap, 0u);
+    // the lame duck (key 0) still talks without a wrap
+    EXPECT_TRUE(p.c.cc->derive_keys(0, "AES-128-GCM", "", true));
+}
+
+// One end without it: the other cannot read its packets, the rekey does
+// not complete (what a 2.6 peer sees from an end that announced bit 9 and
+// then did not switch).
+TEST(ControlChannel, DynamicTlsCryptOnOneEndOnlyBreaksTheRekey)
+{
+    Pair p(make_cfg(false), make_cfg(true));
+    ASSERT_TRUE(p.run_until([&] { return p.c.cc->primary_active() && p.s.cc->primary_active(); }));
+    ASSERT_TRUE(p.c.cc->enable_dynamic_tls_crypt(1000));
+    ASSERT_TRUE(p.c.cc->renegotiate(p.now));
+    // (the server, without a wrap, takes the tls-crypt packet for a plain
+    // soft reset with a wild message id; key 1 never becomes active)
+    EXPECT_FALSE(p.run_until(
+        [&] { return p.s.cc->primary_key_id() == 1 && p.s.cc->primary_active() && p.c.cc->primary_active(); },
+        300));
+}
+
+// Turned on only while key 0 is the primary key (2.6: KS_PRIMARY key id 0).
+TEST(ControlChannel, DynamicTlsCryptOnlyFromKeyZero)
+{
+    Pair p(make_cfg(false), make_cfg(true));
+    ASSERT_TRUE(p.run_until([&] { return p.c.cc->primary_active() && p.s.cc->primary_active(); }));
+    ASSERT_TRUE(p.c.cc->renegotiate(p.now));
+    ASSERT_TRUE(p.run_until([&] { return p.c.cc->primary_key_id() == 1 && p.c.cc->primary_active(); }));
+    ASSERT_TRUE(p.c.cc->enable_dynamic_tls_crypt(1000));
+    EXPECT_FALSE(p.c.cc->dynamic_tls_crypt());
 }

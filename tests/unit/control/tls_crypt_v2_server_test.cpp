@@ -53,7 +53,7 @@ std::unique_ptr<ControlWrap> client_wrap(const Keys& k, std::uint32_t start)
     EXPECT_TRUE(tc);
     auto w = std::move(tc).value();
     w.send_counter() = wire::PacketIdSend(start, wire::kEarlyNegStart);
-    return make_tls_crypt_wrap(std::move(w), k.wkc);
+    return make_tls_crypt_wrap(std::move(w), k.wkc, k.kc);
 }
 
 // handshake: shuttle until both keys are active (or give up).
@@ -136,4 +136,34 @@ TEST(TlsCryptV2Server, WrongServerKeyOrNoWkcIsDropped)
     std::vector<std::uint8_t> cut(p->begin(), p->begin() + 60);
     s2->on_packet(cut, now);
     EXPECT_GE(s2->stats().drop_unwrap + s2->stats().drop_parse, 2u);
+}
+
+// Dynamic tls-crypt mixes Kc into its key at both ends: the server has it
+// only from the client's WKc. A rekey goes through under the derived key.
+TEST(TlsCryptV2Server, DynamicTlsCryptMixesTheClientKeyAtBothEnds)
+{
+    Keys k = make_keys();
+    TimePoint now{seconds(5000)};
+    auto c = ControlChannel::create(make_cfg(false, client_wrap(k, 1700000000)), now).value();
+    auto s =
+        ControlChannel::create(make_cfg(true, make_tls_crypt_v2_server_wrap(k.server_key, 1700000001)), now)
+            .value();
+    ASSERT_TRUE(handshake(*c, *s, now));
+    ASSERT_TRUE(c->enable_dynamic_tls_crypt(1700000100));
+    ASSERT_TRUE(s->enable_dynamic_tls_crypt(1700000101));
+    ASSERT_TRUE(c->renegotiate(now));
+    bool done = false;
+    for (int i = 0; i < 200 && !done; ++i) {
+        while (auto p = c->poll_transmit(now))
+            s->on_packet(*p, now);
+        while (auto p = s->poll_transmit(now))
+            c->on_packet(*p, now);
+        while (c->poll_event() || s->poll_event()) {
+        }
+        done = c->primary_key_id() == 1 && c->primary_active() && s->primary_key_id() == 1 &&
+               s->primary_active();
+        now += milliseconds(50);
+    }
+    EXPECT_TRUE(done);
+    EXPECT_EQ(s->stats().drop_unwrap + c->stats().drop_unwrap, 0u);
 }
