@@ -266,6 +266,8 @@ Status<> Client::bring_up()
         return s;
     if (auto s = install_key(*cc_->primary_key_id(), true); !s)
         return Err("ERROR: installing the data channel key failed: " + s.error());
+    if (cc_->dynamic_tls_crypt())
+        session::log_dynamic_tls_crypt(log_, "");
     phase_ = Phase::Up;
     auto done = initialization_completed();
     if (done)
@@ -275,7 +277,7 @@ Status<> Client::bring_up()
 
 Status<> Client::install_key(std::uint8_t key_id, bool first)
 {
-    const session::DataCipher dc{neg_->cipher, neg_->auth, neg_->use_ekm};
+    const session::DataCipher dc{neg_->cipher, neg_->auth, neg_->use_ekm, neg_->dyn_tls_crypt};
     return keys_.install(*dp_, data::kP2pPeerId, *cc_, dc, key_id, first);
 }
 

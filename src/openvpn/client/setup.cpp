@@ -41,7 +41,8 @@ std::optional<std::string> occ_value(const std::string& occ, const std::string& 
 
 unsigned iv_proto(const options::Options& o)
 {
-    unsigned bits = wire::kIvProtoDataV2 | wire::kIvProtoTlsKeyExport | wire::kIvProtoCcExitNotify;
+    unsigned bits = wire::kIvProtoDataV2 | wire::kIvProtoTlsKeyExport | wire::kIvProtoCcExitNotify |
+                    wire::kIvProtoDynTlsCrypt;
     if (o.pull)
         bits |= wire::kIvProtoRequestPush | wire::kIvProtoAuthFailTemp;
     else
@@ -97,6 +98,7 @@ Result<Negotiated> negotiate_pull(const options::Options& pushed, const std::str
     n.use_ekm =
         has_flag(pushed, "protocol-flags", "tls-ekm") || has_flag(pushed, "key-derivation", "tls-ekm");
     n.cc_exit = has_flag(pushed, "protocol-flags", "cc-exit");
+    n.dyn_tls_crypt = has_flag(pushed, "protocol-flags", "dyn-tls-crypt");
     if (pushed.peer_id)
         n.peer_id = static_cast<std::uint32_t>(*pushed.peer_id);
     return n;
@@ -139,6 +141,7 @@ Result<Negotiated> negotiate_p2p(const options::Options& o, bool we_are_tls_serv
     if ((proto & wire::kIvProtoNcpP2p) != 0) {
         n.use_ekm = (proto & wire::kIvProtoTlsKeyExport) != 0;
         n.cc_exit = (proto & wire::kIvProtoCcExitNotify) != 0;
+        n.dyn_tls_crypt = (proto & wire::kIvProtoDynTlsCrypt) != 0;
         if ((proto & wire::kIvProtoDataV2) != 0)
             n.peer_id = 0x76706e; // "vpn"; EKM-derived when EKM is on (caller)
     }

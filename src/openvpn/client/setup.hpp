@@ -31,15 +31,18 @@ struct Negotiated {
     std::string auth = "SHA1";            // CBC only
     bool use_ekm = false;                 // tls-ekm key derivation
     bool cc_exit = false;                 // EXIT control message understood
+    bool dyn_tls_crypt = false;           // renegotiations under dynamic tls-crypt
     std::optional<std::uint32_t> peer_id; // P_DATA_V2 with this id
 };
 
 // negotiate_pull: after the final PUSH_REPLY was applied to `pushed` (a copy
 // of the options). `server_options`: the server's OCC string (poor man's NCP).
+// Dynamic tls-crypt when "protocol-flags" carries dyn-tls-crypt.
 Result<Negotiated> negotiate_pull(const options::Options& pushed, const std::string& server_options);
 
 // negotiate_p2p: TLS p2p (no pull): the TLS server's list order wins;
-// EKM, DATA_V2 and cc-exit from the peer's IV_PROTO (with bit 5).
+// EKM, DATA_V2, cc-exit and dynamic tls-crypt from the peer's IV_PROTO
+// (with bit 5).
 Result<Negotiated> negotiate_p2p(const options::Options& o, bool we_are_tls_server,
                                  const std::string& peer_info, const std::string& peer_options);
 

@@ -35,13 +35,19 @@ std::optional<std::string> occ_cipher(const std::string& occ)
 
 } // namespace
 
-std::string NcpResult::push_flags() const
+std::vector<std::string> NcpResult::push_flags() const
 {
+    std::vector<std::string> out;
+    std::string flags;
     if (cc_exit)
-        return use_ekm ? "protocol-flags cc-exit tls-ekm" : "protocol-flags cc-exit";
-    if (use_ekm)
-        return "key-derivation tls-ekm";
-    return "";
+        flags = use_ekm ? " cc-exit tls-ekm" : " cc-exit";
+    else if (use_ekm)
+        out.push_back("key-derivation tls-ekm");
+    if (dyn_tls_crypt)
+        flags += " dyn-tls-crypt";
+    if (!flags.empty())
+        out.push_back("protocol-flags" + flags);
+    return out;
 }
 
 Result<NcpResult> negotiate_server(const NcpInput& in)
@@ -82,6 +88,7 @@ Result<NcpResult> negotiate_server(const NcpInput& in)
     r.cc_exit = (proto & wire::kIvProtoCcExitNotify) != 0;
     r.data_v2 = (proto & wire::kIvProtoDataV2) != 0;
     r.request_push = (proto & wire::kIvProtoRequestPush) != 0;
+    r.dyn_tls_crypt = (proto & wire::kIvProtoDynTlsCrypt) != 0;
     return r;
 }
 

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "openvpn/core/result.hpp"
 
@@ -28,9 +29,11 @@ struct NcpResult {
     bool cc_exit = false;     // IV_PROTO cc-exit bit
     bool data_v2 = false;     // IV_PROTO data-v2 bit: P_DATA_V2 and peer-id
     bool request_push = false;
-    // push_flags: "protocol-flags cc-exit tls-ekm" / "key-derivation tls-ekm"
-    // / empty, as 2.6's prepare_push_reply writes it.
-    std::string push_flags() const;
+    bool dyn_tls_crypt = false; // IV_PROTO dynamic tls-crypt bit
+    // push_flags: the directives 2.6's prepare_push_reply writes for these,
+    // in its order: "key-derivation tls-ekm" (tls-ekm without cc-exit),
+    // then "protocol-flags[ cc-exit[ tls-ekm]][ dyn-tls-crypt]" if any.
+    std::vector<std::string> push_flags() const;
 };
 
 // negotiate_server: fails with 2.6's reason when no cipher is shared.

@@ -20,8 +20,8 @@ std::vector<std::string> push_options(const PushInput& in)
         out.push_back(*in.auth_token);
     if (in.ncp.push_cipher)
         out.push_back("cipher " + in.ncp.cipher);
-    if (auto f = in.ncp.push_flags(); !f.empty())
-        out.push_back(f);
+    for (auto& f : in.ncp.push_flags())
+        out.push_back(std::move(f));
     return out;
 }
 

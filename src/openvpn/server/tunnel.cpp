@@ -178,6 +178,8 @@ Status<> Server::activate(Instance& in)
               in.ncp->data_v2 ? static_cast<int>(in.id) : -1);
     if (auto s = install_key(in, *in.cc->primary_key_id(), true); !s)
         return Err("installing the data channel key failed: " + s.error());
+    if (in.cc->dynamic_tls_crypt())
+        session::log_dynamic_tls_crypt(log_, in.prefix() + " ");
     in.since = std::time(nullptr);
     learn_address(in, "add");
     write_status();
@@ -237,7 +239,7 @@ void Server::log_learned(const Instance& in)
 
 Status<> Server::install_key(Instance& in, std::uint8_t key_id, bool first)
 {
-    const session::DataCipher dc{in.ncp->cipher, in.ncp->auth, in.ncp->use_ekm};
+    const session::DataCipher dc{in.ncp->cipher, in.ncp->auth, in.ncp->use_ekm, in.ncp->dyn_tls_crypt};
     return in.keys.install(*dp_, in.id, *in.cc, dc, key_id, first);
 }
 

@@ -40,7 +40,8 @@ TEST(ServerInstance, HandshakeThenPushReplyWithPoolAddressPeerIdAndCipher)
     EXPECT_TRUE(has("ifconfig 10.94.0.2 255.255.255.0"));
     EXPECT_TRUE(has("peer-id 0"));
     EXPECT_TRUE(has("cipher AES-256-GCM"));
-    EXPECT_TRUE(has("protocol-flags cc-exit tls-ekm"));
+    // IV_PROTO 990 has bit 9: dynamic tls-crypt is pushed and turned on
+    EXPECT_TRUE(has("protocol-flags cc-exit tls-ekm dyn-tls-crypt"));
     EXPECT_TRUE(has("ping 2"));
     EXPECT_TRUE(has("ping-restart 10"));
     // A repeated PUSH_REQUEST within 30 s is ignored.
@@ -49,6 +50,29 @@ TEST(ServerInstance, HandshakeThenPushReplyWithPoolAddressPeerIdAndCipher)
     h.pump();
     h.pump();
     EXPECT_EQ(h.messages.size(), before);
+}
+
+// Dynamic tls-crypt: pushed and turned on (2.6's verb-4 key lines) only
+// for a client whose IV_PROTO has bit 9.
+TEST(ServerInstance, DynamicTlsCryptOnlyForAClientThatAnnouncesIt)
+{
+    for (bool announce : {true, false}) {
+        Harness h({});
+        if (!announce)
+            h.peer_info = "IV_VER=2.6.0\nIV_PLAT=linux\nIV_PROTO=478\nIV_CIPHERS=AES-256-GCM\n";
+        h.connect();
+        ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+        auto pr = wire::parse_push_reply(h.messages.back());
+        ASSERT_TRUE(pr);
+        const std::string want =
+            announce ? "protocol-flags cc-exit tls-ekm dyn-tls-crypt" : "protocol-flags cc-exit tls-ekm";
+        EXPECT_NE(std::find(pr->options.begin(), pr->options.end(), want), pr->options.end()) << announce;
+        const bool logged = std::any_of(h.lines.begin(), h.lines.end(), [](const std::string& l) {
+            return l.find("Outgoing dynamic tls-crypt: Cipher 'AES-256-CTR' initialized with 256 bit key") !=
+                   std::string::npos;
+        });
+        EXPECT_EQ(logged, announce);
+    }
 }
 
 TEST(ServerInstance, ExitMessageDropsTheClientAtOnce)

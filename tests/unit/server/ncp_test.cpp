@@ -98,16 +98,28 @@ TEST(Ncp, ProtocolBitsDecideTheFlags)
     EXPECT_TRUE(r->use_ekm);
     EXPECT_TRUE(r->cc_exit);
     EXPECT_TRUE(r->request_push);
-    EXPECT_EQ(r->push_flags(), "protocol-flags cc-exit tls-ekm");
+    EXPECT_TRUE(r->dyn_tls_crypt);
+    using V = std::vector<std::string>;
+    EXPECT_EQ(r->push_flags(), V{"protocol-flags cc-exit tls-ekm dyn-tls-crypt"});
+
+    r = negotiate_server(input("IV_CIPHERS=AES-256-GCM\nIV_PROTO=478\n")); // 990 without DYN_TLS_CRYPT
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(r->dyn_tls_crypt);
+    EXPECT_EQ(r->push_flags(), V{"protocol-flags cc-exit tls-ekm"});
 
     r = negotiate_server(input("IV_CIPHERS=AES-256-GCM\nIV_PROTO=10\n")); // DATA_V2 | TLS_KEY_EXPORT
     ASSERT_TRUE(r);
     EXPECT_FALSE(r->cc_exit);
-    EXPECT_EQ(r->push_flags(), "key-derivation tls-ekm");
+    EXPECT_EQ(r->push_flags(), V{"key-derivation tls-ekm"});
+
+    // DATA_V2 | TLS_KEY_EXPORT | DYN_TLS_CRYPT: 2.6 pushes both directives
+    r = negotiate_server(input("IV_CIPHERS=AES-256-GCM\nIV_PROTO=522\n"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->push_flags(), (V{"key-derivation tls-ekm", "protocol-flags dyn-tls-crypt"}));
 
     r = negotiate_server(input("IV_CIPHERS=AES-256-GCM\n"));
     ASSERT_TRUE(r);
     EXPECT_FALSE(r->data_v2);
     EXPECT_FALSE(r->use_ekm);
-    EXPECT_EQ(r->push_flags(), "");
+    EXPECT_TRUE(r->push_flags().empty());
 }
