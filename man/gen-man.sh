@@ -407,6 +407,35 @@ only, as 2.6 does. Not yet as in 2.6: with
 .B \-\-management\-client\-auth
 and no script or plugin no tokens are made, and with both the management
 interface is still asked after a good token (2.6 skips it).
+.SH RENEGOTIATIONS
+As OpenVPN 2.6.1 and later, every peer announces dynamic tls\-crypt (bit 9 of
+.B IV_PROTO
+in its peer info). A server that sees the bit in a client's peer info pushes
+.B "protocol\-flags ... dyn\-tls\-crypt"
+(with
+.BR cc\-exit " and " tls\-ekm
+when the client has those, alone otherwise); in a TLS point-to-point setup
+both peers must announce it (with P2P NCP, bit 5). Then, once the first data
+key is in place, both ends derive a tls\-crypt key from that TLS session
+(keying material exporter label
+\(lqEXPORTER\-OpenVPN\-dynamic\-tls\-crypt\(rq, 256 bytes, combined by
+exclusive or with the
+.BR \-\-tls\-auth ,
+.B \-\-tls\-crypt
+or
+.B \-\-tls\-crypt\-v2
+client key when one is used) and every control packet of a renegotiation
+(key id 1 to 7, from the soft reset on) is wrapped with it instead of the
+configured
+.BR \-\-tls\-auth / \-\-tls\-crypt
+wrap, or instead of no wrap at all. Only the peer that completed the first
+handshake can then start or answer a renegotiation, and a damaged control
+packet of a renegotiation is dropped before TLS sees it. With
+.B \-\-verb 4
+both ends log \(lqOutgoing dynamic tls\-crypt: Cipher 'AES\-256\-CTR'
+initialized with 256 bit key\(rq and the matching lines. A peer that does not
+announce the bit (OpenVPN before 2.6.1) keeps the configured wrap for
+renegotiations.
 .SH OPTIONS
 EOF
 options_from_help

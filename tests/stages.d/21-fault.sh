@@ -2,7 +2,8 @@
 # Stage 21-fault: fault_relay_test.py (the relay against itself, on the
 # loopback), then the fault scenarios (tests/interop/cases/fault.sh: loss,
 # reordering, duplicates and corruption with a 50 MiB checked transfer, the
-# same under a rekey every 5 s, a 30 s black hole, a TCP reset mid-transfer,
+# same under a rekey every 5 s, rekeys without a wrap (dynamic tls-crypt)
+# under pings, a 30 s black hole, a TCP reset mid-transfer,
 # an MTU black hole) through tests/interop/fault_relay.py, in the three
 # pairings side by side as stage 20 runs its scenarios:
 #   client  ours as the client, 2.6 as the server
