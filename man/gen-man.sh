@@ -111,8 +111,8 @@ would be turned off, each containing
 and the option's name, or one line saying the options are compatible. It
 creates no device, socket or file, and exits with status 0 when the
 configuration would start and 1 otherwise. It also lists the options that
-this build parses but would not act on (PKCS#11,
-.BR \-\-tun\-mtu\-extra ,
+this build parses but would not act on (for example
+.BR \-\-mtu\-test ,
 \&...): the program refuses to start with any of them, so the check fails
 too. The check and the start\-up ask the same function, so a configuration
 passes the check exactly when the program gets past its start\-up checks.
@@ -436,6 +436,40 @@ both ends log \(lqOutgoing dynamic tls\-crypt: Cipher 'AES\-256\-CTR'
 initialized with 256 bit key\(rq and the matching lines. A peer that does not
 announce the bit (OpenVPN before 2.6.1) keeps the configured wrap for
 renegotiations.
+.SH PKCS#11 TOKENS
+The certificate and key can live on a smart card or another PKCS#11 token,
+loaded through pkcs11\-helper, as in Debian's OpenVPN 2.6:
+.BI "\-\-pkcs11\-providers" " lib..."
+names the provider libraries (without it, an id loads
+.IR /usr/lib/x86_64\-linux\-gnu/p11\-kit\-proxy.so ,
+Debian's default),
+.BI "\-\-pkcs11\-id" " id"
+the object, by the serialized id that
+.BI "\-\-show\-pkcs11\-ids" " [provider [cert_private]]"
+prints (the same ids as 2.6's, so a profile's id keeps working; quote it
+with single quotes). With
+.B \-\-pkcs11\-id\-management
+the management client gives it (answering
+.BR ">NEED\-STR:Need 'pkcs11\-id\-request'" ,
+after looking with
+.B pkcs11\-id\-count
+and
+.BR "pkcs11\-id\-get n" ).
+.BR \-\-pkcs11\-protected\-authentication ,
+.BR \-\-pkcs11\-private\-mode " (hex),"
+.B \-\-pkcs11\-cert\-private
+(one value per provider) and
+.B \-\-pkcs11\-pin\-cache
+are passed to pkcs11\-helper as 2.6 passes them. The token signs the TLS
+handshake (RSA with PKCS#1 v1.5 or PSS, and ECDSA); the key never leaves
+it. The token's PIN is asked through the management interface with
+.B \-\-management\-query\-passwords
+.RB ( ">PASSWORD:Need '<label> token' password" ,
+answered with
+.BR "password '<label> token' PIN" ),
+else on the terminal. A wrong id, or a token that will not sign, stops the
+program with 2.6's
+.BR "Error: private key password verification failed" .
 .SH OPTIONS
 EOF
 options_from_help

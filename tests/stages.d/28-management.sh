@@ -9,8 +9,7 @@
 #    Debian's binary on both sides). Both sides pass through normalise.py
 #    (times, pids, ports, byte counts) and then through compare_filter below,
 #    which hides only what differs on purpose or by timing:
-#      - the title (2.6's "... [PKCS11] ..." vs ours, which has no PKCS#11
-#        and says "[openvpn-ng]"): <TITLE>;
+#      - the title (ours ends in "[openvpn-ng]"): <TITLE>;
 #      - "Max bcast/mcast queue length": how many clients one multicast
 #        from the tun device (the kernel's IPv6 router solicitations and MLD
 #        reports) found, which depends on when they came: <Q>;

@@ -1,5 +1,6 @@
 // app/app.cpp: see app.hpp.
 #include "openvpn/app/app.hpp"
+#include "openvpn/app/show_pkcs11.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -123,8 +124,7 @@ int one_shot(const options::Options& o, Logger& log)
         return test_crypto(o, log);
     if (o.given("show-gateway"))
         return show_gateway(o, log);
-    log.write(Verb::Fatal, "--show-pkcs11-ids: PKCS#11 is not supported by this build");
-    return 1;
+    return show_pkcs11_ids(o, log);
 }
 
 // set_nice: --nice n, with 2.6's log lines.

@@ -10,7 +10,6 @@ namespace {
 constexpr RuntimeModes kBoth = RuntimeModes::Both;
 constexpr RuntimeModes kServer = RuntimeModes::Server;
 
-constexpr std::string_view kPkcs11 = "PKCS#11 tokens are not supported (use --cert/--key or --pkcs12)";
 constexpr std::string_view kTap = "only --dev tun is implemented";
 
 } // namespace
@@ -19,13 +18,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
 {
     static const std::vector<RuntimeGap> gaps = {
         // crypto back ends
-        {"pkcs11-providers", kBoth, kPkcs11},
-        {"pkcs11-protected-authentication", kBoth, kPkcs11},
-        {"pkcs11-private-mode", kBoth, kPkcs11},
-        {"pkcs11-cert-private", kBoth, kPkcs11},
-        {"pkcs11-pin-cache", kBoth, kPkcs11},
-        {"pkcs11-id", kBoth, kPkcs11},
-        {"pkcs11-id-management", kBoth, kPkcs11},
         {"engine", kBoth, "OpenSSL engines are not supported (OpenSSL 3 uses providers)"},
         // transport details
         {"mtu-test", kBoth, "the MTU test is not implemented"},

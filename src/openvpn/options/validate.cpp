@@ -8,6 +8,7 @@
 #include <map>
 
 #include "openvpn/options/helpers.hpp"
+#include "openvpn/options/pkcs11_used.hpp"
 
 namespace ovpn::options {
 namespace {
@@ -214,8 +215,10 @@ void check_tls_required(const Options& o, Errors& e)
         {bool(o.ns_cert_type), "--ns-cert-type"},
         {o.given("remote-cert-ku"), "--remote-cert-ku"},
         {o.given("remote-cert-eku"), "--remote-cert-eku"},
-        {o.given("pkcs11-providers"), "--pkcs11-providers"},
+        {pkcs11_used(o), "--pkcs11-providers"},
+        {o.given("pkcs11-private-mode"), "--pkcs11-private-mode"},
         {o.given("pkcs11-id"), "--pkcs11-id"},
+        {o.given("pkcs11-id-management"), "--pkcs11-id-management"},
         {o.pull, "--pull"},
     };
     for (const Field& f : fields)
@@ -225,8 +228,31 @@ void check_tls_required(const Options& o, Errors& e)
                          f.name));
 }
 
+// check_pkcs11: 2.6's checks when the key is on a token (they take the
+// place of every other credential check but the CA's).
+void check_pkcs11(const Options& o, Errors& e)
+{
+    const bool id = o.given("pkcs11-id"), mgmt = o.given("pkcs11-id-management");
+    e.require(!(id && mgmt),
+              "Parameter --pkcs11-id cannot be used when --pkcs11-id-management is also specified.");
+    e.require(id || mgmt, "Parameter --pkcs11-id or --pkcs11-id-management should be specified.");
+    e.require(!o.cert, "Parameter --cert cannot be used when --pkcs11-provider is also specified.");
+    e.require(!o.key, "Parameter --key cannot be used when --pkcs11-provider is also specified.");
+    e.require(!o.management_external_key,
+              "Parameter --management-external-key cannot be used when --pkcs11-provider is also specified.");
+    e.require(
+        !o.management_external_cert,
+        "Parameter --management-external-cert cannot be used when --pkcs11-provider is also specified.");
+    e.require(!o.pkcs12, "Parameter --pkcs12 cannot be used when --pkcs11-provider is also specified.");
+    if (!o.ca && !o.capath && !o.peer_fingerprint)
+        e.add("You must define CA file (--ca) or CA path (--capath) and/or peer fingerprint verification "
+              "(--peer-fingerprint)");
+}
+
 void check_tls_credentials(const Options& o, Errors& e)
 {
+    if (pkcs11_used(o))
+        return check_pkcs11(o, e);
     const bool ext_cert = o.management_external_cert.has_value();
     const bool ext_key = o.management_external_key;
     // 2.6's order: the external key/certificate pairs first; when they
@@ -252,17 +278,16 @@ void check_tls_credentials(const Options& o, Errors& e)
         return;
     if (o.pull) {
         const int sum = (o.cert || ext_cert) + (o.key || ext_key);
-        if (sum == 0 && !o.auth_user_pass && !o.given("pkcs11-id") && !o.given("pkcs11-id-management"))
+        if (sum == 0 && !o.auth_user_pass)
             e.add("No client-side authentication method is specified.  You must use either --cert/--key, "
                   "--pkcs12, or --auth-user-pass");
         else if (sum == 1)
             e.add("If you use one of --cert or --key, you must use them both");
         return;
     }
-    const bool token = o.given("pkcs11-id") || o.given("pkcs11-id-management");
-    if (!o.cert && !ext_cert && !token)
+    if (!o.cert && !ext_cert)
         e.add("You must define certificate file (--cert) or PKCS#12 file (--pkcs12)");
-    if (!o.key && !ext_key && !token)
+    if (!o.key && !ext_key)
         e.add("You must define private key file (--key) or PKCS#12 file (--pkcs12)");
 }
 

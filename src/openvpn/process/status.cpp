@@ -194,8 +194,8 @@ std::string format_server_status(const std::vector<ServerClientRow>& rows, int v
 
 const char* title_string() noexcept
 {
-    return "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [MH/PKTINFO] [AEAD] [DCO] "
-           "[openvpn-ng]";
+    return "OpenVPN 2.6.14 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL] [PKCS11] [MH/PKTINFO] "
+           "[AEAD] [DCO] [openvpn-ng]";
 }
 
 StatusFile::StatusFile(std::string path, std::chrono::seconds interval)

@@ -8,6 +8,8 @@
 #include <cstring>
 
 #include "openvpn/mgmt/setup.hpp"
+#include "openvpn/session/external_key.hpp"
+#include "openvpn/session/pkcs11.hpp"
 
 namespace ovpn::session {
 
@@ -254,6 +256,13 @@ std::optional<std::string> Management::ask_certificate(std::string_view hint)
     return wait_answer(Ask::Cert);
 }
 
+std::optional<std::string> Management::ask_user_pass(const mgmt::UserPassQuery& q)
+{
+    if (!opts_.query_passwords || ask_ != Ask::None || !engine_->query_user_pass(q))
+        return std::nullopt;
+    return wait_answer(Ask::UserPass);
+}
+
 // wait_answer: the shell moves to a private loop for the wait, so no other
 // socket or timer of the daemon runs inside the TLS handshake that asked.
 // Signals that arrive meanwhile end the wait and are raised again for the
@@ -390,6 +399,19 @@ mgmt::ByteCounts Management::dco_client_bytes()
     return mode_ != nullptr ? mode_->live_bytes() : mgmt::ByteCounts{};
 }
 
+int Management::pkcs11_id_count()
+{
+    return pkcs11_count_ids();
+}
+
+std::optional<mgmt::Pkcs11Id> Management::pkcs11_id_get(int index)
+{
+    auto e = pkcs11_get_id(index);
+    if (!e)
+        return std::nullopt;
+    return mgmt::Pkcs11Id{std::move(e->id), base64(e->der)};
+}
+
 void Management::hold_released()
 {
     if (mode_ != nullptr)
@@ -398,6 +420,11 @@ void Management::hold_released()
 
 void Management::user_pass(const mgmt::UserPassAnswer& a)
 {
+    if (ask_ == Ask::UserPass) {
+        ask_answer_ = a.password;
+        ask_done_ = true;
+        return;
+    }
     if (mode_ != nullptr)
         mode_->user_pass(a);
 }

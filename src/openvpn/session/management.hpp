@@ -170,6 +170,12 @@ public:
     // once the caller has returned. No timeout, as 2.6.
     std::optional<std::string> ask_pk_sig(std::string_view b64, std::string_view algorithm);
     std::optional<std::string> ask_certificate(std::string_view hint);
+    // ask_user_pass: the same wait for a password, needok or needstr answer
+    // (2.6's get_user_pass through the management interface, e.g. a token
+    // PIN: ">PASSWORD:Need '<label> token' password"); the answer's
+    // password field ("ok"/"cancel" for needok). Nothing without
+    // --management-query-passwords (2.6 then asks on the console).
+    std::optional<std::string> ask_user_pass(const mgmt::UserPassQuery& q);
 
 private:
     Management(Logger& log, options::ManagementOptions m, mgmt::Config ec, mgmt::ShellConfig sc,
@@ -189,6 +195,8 @@ private:
     void forget_passwords() override;
     mgmt::ByteCounts link_bytes() override;
     mgmt::ByteCounts dco_client_bytes() override;
+    int pkcs11_id_count() override;
+    std::optional<mgmt::Pkcs11Id> pkcs11_id_get(int index) override;
     void hold_released() override;
     void user_pass(const mgmt::UserPassAnswer& a) override;
     void pk_sig(std::optional<std::string> b64) override;
@@ -222,7 +230,7 @@ private:
     // the start-up hold's outcome (startup_hold)
     bool hold_done_ = false, hold_signal_ = false;
     // a pk-sig / certificate wait in progress (ask_*) and its outcome
-    enum class Ask : std::uint8_t { None, PkSig, Cert };
+    enum class Ask : std::uint8_t { None, PkSig, Cert, UserPass };
     Ask ask_ = Ask::None;
     bool ask_done_ = false;
     std::optional<std::string> ask_answer_;

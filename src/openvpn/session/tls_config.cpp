@@ -18,6 +18,7 @@
 #include "openvpn/session/data_options.hpp"
 #include "openvpn/session/external_key.hpp"
 #include "openvpn/session/management.hpp"
+#include "openvpn/session/pkcs11.hpp"
 #include "openvpn/wire/control_packet.hpp"
 #include "openvpn/wire/tls_auth.hpp"
 #include "openvpn/wire/tls_crypt.hpp"
@@ -322,6 +323,8 @@ Result<control::TlsConfig> make_tls_config(const options::Options& o, Logger* lo
         if (auto s = step(o, t); !s)
             return Err(s.error());
     if (auto s = use_management_pki(o, log, mgmt, t); !s)
+        return Err(s.error());
+    if (auto s = use_pkcs11(o, log, mgmt, t); !s)
         return Err(s.error());
     if (log != nullptr && t.fingerprint_only)
         log->write(Verb::Info, "Using certificate fingerprint to verify peer (no CA option set). ");

@@ -47,15 +47,27 @@ TEST(RuntimeSupport, PlainConfigsRunAsGiven)
 TEST(RuntimeSupport, ManagementRunsAndGapsAreRefusedByName)
 {
     // The management interface and every option of it runs (issue 11),
-    // the external key and certificate included; PKCS#11 is still named.
+    // the external key and certificate included; a gap is still named.
     auto v = runtime_unsupported(
         parsed(kClient + "management 127.0.0.1 7505\nmanagement-hold\nmanagement-query-passwords\n"
-                         "management-signal\nmanagement-client-auth\npkcs11-id x\n"));
-    EXPECT_EQ(names(v), (std::vector<std::string>{"pkcs11-id"}));
+                         "management-signal\nmanagement-client-auth\nmtu-test\n"));
+    EXPECT_EQ(names(v), (std::vector<std::string>{"mtu-test"}));
     EXPECT_TRUE(runtime_unsupported(parsed(kClient + "management 127.0.0.1 7505\nmanagement-external-key\n"
                                                      "management-external-cert x\n"))
                     .empty());
-    EXPECT_EQ(format_unsupported(v[0]).rfind("Options error: --pkcs11-id is not supported", 0), 0u);
+    EXPECT_EQ(format_unsupported(v[0]).rfind("Options error: --mtu-test is not supported", 0), 0u);
+}
+
+TEST(RuntimeSupport, Pkcs11Runs)
+{
+    // PKCS#11 tokens run through pkcs11-helper (issue 12).
+    EXPECT_TRUE(
+        runtime_unsupported(parsed(kClient + "pkcs11-providers /p.so\npkcs11-id x\n"
+                                             "pkcs11-protected-authentication 0\npkcs11-private-mode 0\n"
+                                             "pkcs11-cert-private 0\npkcs11-pin-cache 60\n"))
+            .empty());
+    EXPECT_TRUE(
+        runtime_unsupported(parsed(kClient + "pkcs11-providers /p.so\npkcs11-id-management\n")).empty());
 }
 
 TEST(RuntimeSupport, PluginsRun)
