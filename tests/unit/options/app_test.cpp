@@ -98,14 +98,14 @@ TEST(App, CheckConfigFailsWhatTheDaemonRefuses)
         return opts(v);
     };
     int rc = -1;
-    auto out = report(with({"--pkcs11-id", "x"}), rc);
+    auto out = report(with({"--mtu-test"}), rc);
     EXPECT_EQ(rc, 1) << out;
-    EXPECT_NE(out.find("Not supported by this build: --pkcs11-id"), std::string::npos) << out;
+    EXPECT_NE(out.find("Not supported by this build: --mtu-test"), std::string::npos) << out;
     EXPECT_NE(out.find("Configuration check FAILED: 1 error(s)"), std::string::npos) << out;
-    const auto a = app::admission(with({"--pkcs11-id", "x"}), quiet(), {});
+    const auto a = app::admission(with({"--mtu-test"}), quiet(), {});
     EXPECT_FALSE(a.admitted());
     ASSERT_EQ(a.gaps.size(), 1u);
-    EXPECT_EQ(a.gaps[0].option, "pkcs11-id");
+    EXPECT_EQ(a.gaps[0].option, "mtu-test");
     EXPECT_TRUE(app::admission(with({"--tun-mtu-extra", "32"}), quiet(), {}).admitted());
     out = report(with({}), rc);
     EXPECT_EQ(rc, 0) << out;
