@@ -19,6 +19,7 @@
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/process/lifecycle.hpp"
 #include "openvpn/session/control_config.hpp"
+#include "openvpn/session/engine_note.hpp"
 #include "openvpn/session/tls_config.hpp"
 #include "openvpn/session/transport.hpp"
 #include "openvpn/wire/opcode.hpp"
@@ -124,6 +125,7 @@ void Client::begin_attempt(const options::ConnectionEntry& ce, const Remote& r)
     heard_from_peer_ = false;
     mgmt_push_asked_ = false;
     server_poll_at_.reset();
+    session::note_engine(base_, log_); // 2.6's init_crypto_pre, once per attempt
     // A listening p2p peer (no --remote) has nobody to poll.
     if (!r.host.empty() && !static_mode())
         server_poll_at_ = loop_.now() + seconds(ce.connect_timeout.value_or(kDefaultConnectTimeout));

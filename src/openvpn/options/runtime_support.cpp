@@ -18,7 +18,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
 {
     static const std::vector<RuntimeGap> gaps = {
         // crypto back ends
-        {"engine", kBoth, "OpenSSL engines are not supported (OpenSSL 3 uses providers)"},
         // transport details
         {"mtu-test", kBoth, "the MTU test is not implemented"},
         {"multihome", kServer, "answering from the address a packet came to is not implemented"},

@@ -295,7 +295,9 @@ const OptionSpec kTable[] = {
     {"replay-persist", 1, 1, P_GENERAL, Dco::Ok, 0, keep, "file",
      "Keep the --secret peer's replay state in file across restarts (2.6's format; saved every 60 s "
      "and when the session closes)."},
-    {"engine", 0, 1, P_GENERAL, Dco::Ok, 0, keep, "[name]", "Use an OpenSSL engine."},
+    {"engine", 0, 1, P_GENERAL, Dco::Ok, 0, keep, "[name]",
+     "Accepted as Debian's 2.6.14 on OpenSSL 3 does: no engine is loaded, and each crypto set-up notes that "
+     "engine support is not available (use --providers)."},
     {"providers", 1, kAny, P_GENERAL, Dco::Ok, 0, keep, "name...", "Load OpenSSL providers."},
     {"keying-material-exporter", 2, kAny, P_GENERAL, Dco::Ok, 0, h_keying_exporter, "label len",
      "Export TLS keying material to scripts."},

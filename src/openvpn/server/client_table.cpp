@@ -12,6 +12,7 @@
 #include "openvpn/server/instance.hpp"
 #include "openvpn/server/server.hpp"
 #include "openvpn/session/control_config.hpp"
+#include "openvpn/session/engine_note.hpp"
 #include "openvpn/session/tls_config.hpp"
 
 namespace ovpn::server {
@@ -65,6 +66,7 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
     Instance* raw = in.get();
     raw->visited = loop_.now();
     touch(*raw);
+    session::note_engine(o_, log_, raw->addr_str + " "); // 2.6: each instance sets up its crypto
     mgmt_new_instance(*raw);
     instances_[raw->id] = std::move(in);
     log_.logf(Verb::Info, "%s TLS: Initial packet from %s", raw->addr_str.c_str(), from.to_string().c_str());

@@ -12,6 +12,7 @@
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/process/status.hpp"
 #include "openvpn/server/instance.hpp"
+#include "openvpn/session/engine_note.hpp"
 #include "openvpn/session/privileges.hpp"
 #include "openvpn/session/tls_config.hpp"
 #include "openvpn/session/transport.hpp"
@@ -130,6 +131,7 @@ Status<> Server::make_gate()
 // device, the socket, the privilege drop (once), 2.6's lines, the timer.
 Status<> Server::start_run()
 {
+    session::note_engine(o_, log_); // 2.6's init_crypto_pre for the top instance
     if (auto s = make_gate(); !s)
         return s;
     if (auto s = open_or_keep_device(); !s)
