@@ -403,7 +403,16 @@ server (SIGUSR1 without
 .BR \-\-persist\-key )
 or carry over to another server. Tokens are shown in the log as
 .B SESS_ID
-only, as 2.6 does. Not yet as in 2.6: with
+only, as 2.6 does.
+.PP
+A client keeps the token it was pushed (the last one pushed) in memory that
+is wiped when a new token replaces it, when the server refuses it with
+.BR AUTH_FAILED ,
+on
+.B forget\-passwords
+from the management interface and at exit; the management client is told
+.B >PASSWORD:Auth\-Token:
+with the token, as 2.6 does. Not yet as in 2.6: with
 .B \-\-management\-client\-auth
 and no script or plugin no tokens are made, and with both the management
 interface is still asked after a good token (2.6 skips it).

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "openvpn/client/auth_token.hpp"
 #include "openvpn/client/retry.hpp"
 #include "openvpn/client/script_env.hpp"
 #include "openvpn/client/setup.hpp"
@@ -168,6 +169,7 @@ private:
     void handle_message(const std::string& text);
     void handle_push_reply(const std::string& text);
     void handle_auth_failed(const std::string& arg);
+    void take_auth_token(std::string& token);
     Status<> bring_up();
     Status<> install_key(std::uint8_t key_id, bool first);
 
@@ -313,7 +315,7 @@ private:
     std::optional<TimePoint> session_end_at_; // --session-timeout, per attempt (again at a push of timers)
     std::string username_;
     SecureBytes password_;
-    std::optional<std::string> auth_token_;
+    AuthToken auth_token_; // pushed by the server, in wiped memory
     bool have_credentials_ = false;
 
     // per connection attempt

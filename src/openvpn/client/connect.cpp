@@ -331,7 +331,7 @@ Status<> Client::start_control(const options::ConnectionEntry& ce, bool connecti
     control::ControlConfig cc = std::move(*made);
     if (have_credentials_) {
         cc.username = username_;
-        cc.password = auth_token_ ? SecureBytes(as_bytes(*auth_token_)) : password_;
+        cc.password = auth_token_.has() ? auth_token_.bytes() : password_;
     }
     const TimePoint now = loop_.now();
     auto ch = control::ControlChannel::create(std::move(cc), now);

@@ -354,7 +354,7 @@ void Client::forget_passwords()
 {
     password_.wipe();
     have_credentials_ = false;
-    auth_token_.reset();
+    auth_token_.clear();
 }
 
 std::string Client::auth_retry_now() const

@@ -5,9 +5,11 @@
 #include "openvpn/client/client.hpp"
 
 #include "openvpn/client/internal.hpp"
+#include "openvpn/mgmt/engine.hpp"
 #include "openvpn/mgmt/host.hpp"
 #include "openvpn/options/push_options.hpp"
 #include "openvpn/session/auth_token.hpp"
+#include "openvpn/session/management.hpp"
 #include "openvpn/wire/push_message.hpp"
 
 namespace ovpn::client {
@@ -28,7 +30,25 @@ bool pushes_timers(const std::vector<std::string>& parts)
     return false;
 }
 
+// wipe_pushed_tokens: the auth-token items of a push, once the token is taken.
+void wipe_pushed_tokens(std::vector<std::string>& parts)
+{
+    for (auto& p : parts)
+        if (p.rfind("auth-token ", 0) == 0)
+            OPENSSL_cleanse(p.data(), p.size());
+}
+
 } // namespace
+
+// take_auth_token: a pushed auth-token stands in for the password from now
+// on (2.6's ssl_set_auth_token), and the management client hears of it.
+void Client::take_auth_token(std::string& token)
+{
+    if (mgmt_ != nullptr)
+        mgmt_->engine().auth_token(token);
+    auth_token_.set(token);
+    cc_->update_credentials(username_, auth_token_.bytes());
+}
 
 void Client::handle_control_events()
 {
@@ -186,8 +206,7 @@ void Client::handle_auth_failed(const std::string& arg)
         schedule_restart("auth-temp-failure (server temporary reject)");
         return;
     }
-    if (auth_token_) {
-        auth_token_.reset();
+    if (auth_token_.clear()) { // 2.6's ssl_clean_auth_token: wiped, then the password again
         schedule_restart("auth-failure (auth-token)");
         return;
     }
@@ -206,14 +225,13 @@ void Client::handle_push_reply(const std::string& text)
     if (phase_ != Phase::Pulling) {
         // A later PUSH_REPLY (e.g. a renewed auth-token) only updates the token.
         auto pr = wire::parse_push_reply(text);
-        if (pr) {
-            for (const auto& o : pr->options) {
+        if (pr)
+            for (auto& o : pr->options)
                 if (o.rfind("auth-token ", 0) == 0) {
-                    auth_token_ = o.substr(11);
-                    cc_->update_credentials(username_, SecureBytes(as_bytes(*auth_token_)));
+                    std::string token = o.substr(11);
+                    OPENSSL_cleanse(o.data(), o.size());
+                    take_auth_token(token);
                 }
-            }
-        }
         return;
     }
     auto pr = wire::parse_push_reply(text);
@@ -235,8 +253,8 @@ void Client::handle_push_reply(const std::string& text)
         start_session_timer(pushed_.session_timeout);
     }
     if (pushed_.auth_token) {
-        auth_token_ = *pushed_.auth_token;
-        cc_->update_credentials(username_, SecureBytes(as_bytes(*auth_token_)));
+        take_auth_token(*pushed_.auth_token);
+        wipe_pushed_tokens(push_parts_);
     }
     // DCO: 2.6 checks the push again (compression, peer-id); a refusal
     // fails the push and restarts, as in 2.6 (no fallback to userspace).
