@@ -148,10 +148,16 @@ void Server::mgmt_started()
     mgmt_->engine().attach(mgmt::Mode::Server);
 }
 
-// mgmt_top_env: what 2.6's top context's env_set holds once the server
-// runs: its start-up settings (setenv_settings, copied from main's list),
-// the device's ifconfig variables and --up's variables.
 void Server::mgmt_top_env()
+{
+    mgmt_env_ = top_env();
+}
+
+// top_env: what 2.6's top context's env_set holds once the server runs
+// (each client instance starts with a copy): its start-up settings
+// (setenv_settings, copied from main's list), the device's ifconfig
+// variables and --up's variables.
+session::EnvList Server::top_env() const
 {
     session::EnvList main;
     set_if(main, "config", o_.config);
@@ -164,29 +170,32 @@ void Server::mgmt_top_env()
     set_if(main, "local_1", o_.ce.local);
     main.set("local_port_1", o_.ce.lport.value_or(o_.ce.port));
     main.set("remote_port_1", o_.ce.rport.value_or(o_.ce.port));
-    mgmt_env_ = session::EnvList{};
-    mgmt_env_.inherit(main);
+    session::EnvList env;
+    env.inherit(main);
+    if (!dp_)
+        return env;
     const std::string dev = dp_->device().name;
     if (dev == "null")
-        return;
+        return env;
     const bool subnet = o_.topology == options::Topology::Subnet;
     if (o_.ifconfig && !o_.ifconfig_noexec) {
-        mgmt_env_.set("ifconfig_local", o_.ifconfig->first);
-        mgmt_env_.set(subnet ? "ifconfig_netmask" : "ifconfig_remote", o_.ifconfig->second);
+        env.set("ifconfig_local", o_.ifconfig->first);
+        env.set(subnet ? "ifconfig_netmask" : "ifconfig_remote", o_.ifconfig->second);
     }
     if (o_.ifconfig_ipv6 && !o_.ifconfig_noexec) {
         const std::string& a = o_.ifconfig_ipv6->first;
         const auto slash = a.find('/');
-        mgmt_env_.set("ifconfig_ipv6_local", a.substr(0, slash));
-        mgmt_env_.set("ifconfig_ipv6_netbits", slash == std::string::npos ? "128" : a.substr(slash + 1));
-        mgmt_env_.set("ifconfig_ipv6_remote", o_.ifconfig_ipv6->second);
+        env.set("ifconfig_ipv6_local", a.substr(0, slash));
+        env.set("ifconfig_ipv6_netbits", slash == std::string::npos ? "128" : a.substr(slash + 1));
+        env.set("ifconfig_ipv6_remote", o_.ifconfig_ipv6->second);
     }
-    mgmt_env_.set("script_context", "init");
-    mgmt_env_.set("tun_mtu", std::to_string(o_.ce.tun_mtu.value_or(1500)));
-    mgmt_env_.set("dev", dev);
-    mgmt_env_.set("dev_type", o_.dev_type.value_or("tun"));
+    env.set("script_context", "init");
+    env.set("tun_mtu", std::to_string(o_.ce.tun_mtu.value_or(1500)));
+    env.set("dev", dev);
+    env.set("dev_type", o_.dev_type.value_or("tun"));
     if (!o_.route_noexec)
-        mgmt_env_.set("redirect_gateway", "0");
+        env.set("redirect_gateway", "0");
+    return env;
 }
 
 // mgmt_exiting: the server's end as 2.6's signal_restart_status reports it.

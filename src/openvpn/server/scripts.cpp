@@ -159,10 +159,16 @@ void Server::add_cert_vars(script::Env& env, const Instance& in) const
 }
 
 // run_tls_verify: --tls-verify for one certificate of a connecting client's
-// chain (depth subject as arguments), the client still untrusted.
+// chain (depth subject as arguments), the client still untrusted. 2.6's
+// instance env starts as a copy of the top one (the device's variables).
 bool Server::run_tls_verify(const control::CertFacts& cert, const std::vector<control::CertFacts>& chain)
 {
     script::Env env = base_env();
+    const session::EnvList top = top_env();
+    for (const auto& item : top.strings()) {
+        const auto eq = item.find('=');
+        env.set(item.substr(0, eq), eq == std::string::npos ? std::string() : item.substr(eq + 1));
+    }
     std::string who;
     if (verifying_ != nullptr) {
         set_peer_env(env, "untrusted", verifying_->addr);

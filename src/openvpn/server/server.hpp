@@ -259,6 +259,7 @@ private:
     bool mgmt_client_auth_on() const;
     void mgmt_started();
     void mgmt_top_env();
+    session::EnvList top_env() const;
     void mgmt_exiting(int code);
     void on_mgmt_signal(io::Signal s, std::string_view reason);
     void mgmt_new_instance(Instance& in);

@@ -25,15 +25,20 @@ bool run_tls_verify(const options::Options& o, const control::CertFacts& cert,
         return false;
     if (!check_peer_usage(o, cert, prefix, log))
         return false;
+    // 2.6 sets the time variables when a client is established, not before
+    env.unset("time_ascii");
+    env.unset("time_unix");
     // 2.6: the variables of every depth verified so far
     if (o.tls_verify || (plugins != nullptr && plugins->defined(OPENVPN_PLUGIN_TLS_VERIFY)))
         for (const auto& [name, value] : control::cert_env(chain))
             env.set(name, value);
     if (plugins != nullptr && plugins->defined(OPENVPN_PLUGIN_TLS_VERIFY)) {
-        const bool ok =
-            plugins
-                ->call({OPENVPN_PLUGIN_TLS_VERIFY, {std::to_string(cert.depth), cert.subject}}, env, client)
-                .ok();
+        // 2.6's plugin_call_ssl: the certificate and its depth in the v3 arguments
+        const plugin::Hook hook{OPENVPN_PLUGIN_TLS_VERIFY,
+                                {std::to_string(cert.depth), cert.subject},
+                                cert.cert.get(),
+                                cert.depth};
+        const bool ok = plugins->call(hook, env, client).ok();
         log.logf(kHandshake, "%sVERIFY PLUGIN %s: depth=%d, %s", prefix.c_str(), ok ? "OK" : "ERROR",
                  cert.depth, cert.subject.c_str());
         if (!ok)

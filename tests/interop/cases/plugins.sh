@@ -81,7 +81,7 @@ sc_plugin-auth-pam-wrong() { auth_pam_sc "$K/bad.txt" 0; }
 # CLIENT_DISCONNECT after an explicit exit), and a TLS_VERIFY that fails must refuse the client.
 # With 2.6 as the server too (--mode ref/client) it proves the header's ABI.
 ALL+=(plugin-record-hooks plugin-tls-verify-refuse plugin-auth-needs-credentials)
-RECORD_PLUGIN="$HERE/../../build/plugins/record_plugin_3.so"
+RECORD_PLUGIN=${RECORD_PLUGIN:-"$HERE/../../build/plugins/record_plugin_3.so"}
 
 rec_has() {
   grep -qxF -- "$1" "$WORK/rec.txt" || { log "plugin record lacks '$1'"; return 1; }
@@ -119,4 +119,61 @@ sc_plugin-auth-needs-credentials() {
   wait_log server "Auth Username/Password was not provided by peer" 30 || return 1
   no_tunnel "a client without credentials got in" || return 1
   ! grep -qx "func v3 type=5" "$WORK/rec.txt" || { log "the plugin was asked about empty credentials"; return 1; }
+}
+
+# plugin-tls-verify-env: the record plugin on both peers; the pair runs once
+# with 2.6 on both sides, then with the mode's binaries, and each side's
+# TLS_VERIFY calls (2.6's verify_cert: one per depth, argv "depth subject",
+# the X509* and its depth in the v3 arguments, the env with X509_{depth}_*,
+# tls_id_*, tls_digest_*, tls_serial_* of the depths so far and
+# untrusted_ip/port) must be the same, after normalising times, pids and
+# ports. In --mode ref it compares 2.6 with itself.
+ALL+=(plugin-tls-verify-env)
+
+# tls_verify_calls FILE: the TLS_VERIFY (type 4) calls of a record, each
+# call's lines sorted (2.6's env order is its list's), the calls in order.
+tls_verify_calls() {
+  awk '
+    function flush() { if (keep) { for (i = 1; i <= k; i++) print lines[i] | "sort"; close("sort"); print "--" }
+                       keep = 0; k = 0 }
+    /^certdepth / { flush(); lines[++k] = $0; inblk = 1; next }
+    /^(open v[123]$|ctor |dtor |close$|abort$|func v[12] )/ { flush(); inblk = 0; next }
+    inblk { if ($0 == "func v3 type=4") keep = 1; lines[++k] = $0 }
+    END { flush() }
+  ' "$1" | sed -E -e 's/^(envp (untrusted_port|daemon_pid|daemon_start_time|time_unix))=.*/\1=N/' \
+    -e 's/^envp time_ascii=.*/envp time_ascii=T/' -e "s|$WORK|WORK|g"
+}
+# verify_env_run SRV CLI TAG: one connection with these binaries; the
+# sides' TLS_VERIFY calls in $WORK/TAG.{server,client}.
+verify_env_run() {
+  rm -f "$WORK/rec-s.txt" "$WORK/rec-c.txt"
+  # TLS_VERIFY and TLS_FINAL only (mask 0x410): a client whose plugin
+  # verifies user/pass wants them from the server
+  SRV_BIN=$1 CLI_BIN=$2 start_pair "plugin $RECORD_PLUGIN $WORK/rec-s.txt mask=410\nsetenv io_side server" \
+    "plugin $RECORD_PLUGIN $WORK/rec-c.txt mask=410\nsetenv io_side client" || return 1
+  SRV_BIN=$1 CLI_BIN=$2 traffic "$TUN_S" 2 || return 1
+  stop_daemon client TERM
+  stop_daemon server TERM
+  tls_verify_calls "$WORK/rec-s.txt" >"$WORK/$3.server"
+  tls_verify_calls "$WORK/rec-c.txt" >"$WORK/$3.client"
+  local side
+  for side in server client; do
+    [ "$(grep -c '^--$' "$WORK/$3.$side")" = 2 ] ||
+      { log "$3: the $side made $(grep -c '^--$' "$WORK/$3.$side") TLS_VERIFY calls, not 2"; return 1; }
+  done
+}
+sc_plugin-tls-verify-env() {
+  [ -f "$RECORD_PLUGIN" ] || { log "missing $RECORD_PLUGIN"; return 1; }
+  local srv=$SRV_BIN cli=$CLI_BIN side rc=0
+  verify_env_run "$REF" "$REF" ref || return 1
+  verify_env_run "$srv" "$cli" run || return 1
+  for side in server client; do
+    diff -u "$WORK/ref.$side" "$WORK/run.$side" >"$WORK/diff.$side" ||
+      { log "TLS_VERIFY calls of the $side differ from 2.6's:"; cat "$WORK/diff.$side" >&2; rc=1; }
+  done
+  # what the plugin must have seen (not just the same as 2.6)
+  grep -qx "cert /CN=io-test-ca" "$WORK/run.server" && grep -qx "envp X509_0_CN=io-client" "$WORK/run.server" &&
+    grep -qx "envp untrusted_ip=$UNDER_C" "$WORK/run.server" ||
+    { log "server TLS_VERIFY record lacks the CA's X509*, X509_0_CN or untrusted_ip"; rc=1; }
+  return $rc
 }

@@ -9,7 +9,9 @@
  *                          waits until PATH exists, then writes
  *                          test_defer_answer (default "1") into the
  *                          auth_control_file, as a deferring plugin does
- * Further arguments "mask=HEX" choose the type mask it asks for.
+ * v3 calls also record the certificate depth and the subject of the X509*
+ * handed over (TLS_VERIFY). Further arguments "mask=HEX" choose the type
+ * mask it asks for.
  * RECORD_GEN (1, 2 or 3) selects the newest entry generation it exports
  * (it exports every older one too, so the host's choice is visible);
  * RECORD_NO_CLOSE leaves out openvpn_plugin_close_v1. */
@@ -20,6 +22,8 @@
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <openssl/x509.h>
 
 #include "openvpn-plugin.h"
 
@@ -193,6 +197,11 @@ OPENVPN_EXPORT int openvpn_plugin_func_v3(const int version, struct openvpn_plug
     char d[32];
     snprintf(d, sizeof d, "%d", in->current_cert_depth);
     record(in->handle, "certdepth %s%s", d, "");
+    if (in->current_cert != NULL) { /* the X509* of TLS_VERIFY: its subject */
+        char name[256];
+        X509_NAME_oneline(X509_get_subject_name(in->current_cert), name, sizeof name);
+        record(in->handle, "cert %s%s", name, "");
+    }
     return work(in->handle, "v3", in->type, in->argv, in->envp, in->per_client_context, out->return_list);
 }
 #endif
