@@ -170,6 +170,7 @@ private:
     void handle_push_reply(const std::string& text);
     void handle_auth_failed(const std::string& arg);
     void take_auth_token(std::string& token);
+    bool tls_final(std::uint8_t key_id);
     Status<> bring_up();
     Status<> install_key(std::uint8_t key_id, bool first);
 

@@ -72,6 +72,11 @@ void Client::on_lame_duck_expired(std::uint8_t key_id)
 
 void Client::on_key_active(std::uint8_t key_id, bool renegotiated)
 {
+    if (!tls_final(key_id)) { // the plugin's veto: 2.6 leaves the key unauthenticated
+        log_.write(kV1, "TLS Error: key_state not authenticated");
+        on_tls_failed();
+        return;
+    }
     const control::TlsSession* tls = cc_->tls_session(key_id);
     // 2.6 prints the Control Channel line after every handshake, the
     // renegotiations included; tools count these lines.

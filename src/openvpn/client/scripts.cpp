@@ -15,6 +15,7 @@
 #include "openvpn/options/push_options.hpp"
 #include "openvpn/plugin/host.hpp"
 #include "openvpn/script/script_runner.hpp"
+#include "openvpn/session/keying_exporter.hpp"
 #include "openvpn/session/tls_verify.hpp"
 #include "openvpn/tun/net_setup.hpp"
 
@@ -70,6 +71,19 @@ bool Client::run_tls_verify(const control::CertFacts& cert, const std::vector<co
     f.common_name.clear();
     f.cert_vars.clear();
     return session::run_tls_verify(base_, cert, chain, build_script_env(f), "", log_, plugins_);
+}
+
+// tls_final: 2.6's key_method_2_read calls TLS_FINAL on the client too,
+// after each key exchange, with --keying-material-exporter's variable.
+bool Client::tls_final(std::uint8_t key_id)
+{
+    if (!plugin::wants(plugins_, OPENVPN_PLUGIN_TLS_FINAL))
+        return true;
+    ScriptEnvFacts f = script_facts();
+    f.signal.clear();
+    script::Env env = build_script_env(f);
+    session::set_exported_keying_material(base_, cc_->tls_session(key_id), env, log_);
+    return plugin::call(plugins_, {OPENVPN_PLUGIN_TLS_FINAL, {}}, env).ok();
 }
 
 void Client::run_ipchange()

@@ -187,6 +187,13 @@ struct Options {
     std::optional<std::vector<std::string>> replay_window;
     std::optional<int> peer_id;
     std::optional<std::string> key_derivation, protocol_flags;
+    // --keying-material-exporter label len: exported_keying_material (hex)
+    // in the environment of TLS_FINAL plugin calls, as 2.6
+    struct KeyingExporter {
+        std::string label;
+        int length = 0;
+    };
+    std::optional<KeyingExporter> keying_material_exporter;
 
     // --- scripts, plugins, management
     std::optional<int> script_security;

@@ -181,13 +181,16 @@ Status<> h_replay_window(Ctx& c, Args a)
     return Ok{};
 }
 
-Status<> h_keying_exporter(Ctx&, Args a)
+Status<> h_keying_exporter(Ctx& c, Args a)
 {
     if (a[0].rfind("EXPORTER", 0) != 0)
         return fail("Keying material exporter label must begin with \"EXPORTER\"");
+    if (a[0] == "EXPORTER-OpenVPN-datakeys") // the data channel's own keys
+        return fail("Keying material exporter label must not be 'EXPORTER-OpenVPN-datakeys'.");
     auto v = parse_int(a[1], 16, 4095);
     if (!v)
         return fail("Invalid keying material exporter length");
+    c.o.keying_material_exporter = O::KeyingExporter{a[0], *v};
     return Ok{};
 }
 
@@ -300,7 +303,8 @@ const OptionSpec kTable[] = {
      "engine support is not available (use --providers)."},
     {"providers", 1, kAny, P_GENERAL, Dco::Ok, 0, keep, "name...", "Load OpenSSL providers."},
     {"keying-material-exporter", 2, kAny, P_GENERAL, Dco::Ok, 0, h_keying_exporter, "label len",
-     "Export TLS keying material to scripts."},
+     "Put len bytes of TLS keying material exported with label (RFC 5705), in hex, into the environment "
+     "of TLS_FINAL plugin calls as exported_keying_material, as 2.6 does."},
 
     // --- compression
     {"allow-compression", 1, 1, P_GENERAL, Dco::Conditional, 0, h_allow_compression, "no|asym|yes",

@@ -54,7 +54,7 @@ void Server::on_renegotiated(Instance& in, std::uint8_t key_id, const wire::KeyM
     if (mgmt_defer_auth(in, key_id, km, true))
         return;
     if ((checks_user_pass() && km != nullptr && !verify_user_pass(in, km->username, km->password)) ||
-        !tls_final(in)) {
+        !tls_final(in, key_id)) {
         in.auth.reset();
         fail_auth(in, "");
         return;
@@ -89,7 +89,7 @@ void Server::drop_older_sessions(Instance& in)
 void Server::admit(Instance& in, const wire::KeyMethod2* km, std::uint8_t key_id)
 {
     if ((checks_user_pass() && (km == nullptr || !verify_user_pass(in, km->username, km->password))) ||
-        !tls_final(in)) {
+        !tls_final(in, key_id)) {
         in.auth.reset();
         fail_auth(in, "");
         return;

@@ -7,6 +7,7 @@
 #include "openvpn/script/temp_file.hpp"
 #include "openvpn/server/instance.hpp"
 #include "openvpn/server/server.hpp"
+#include "openvpn/session/keying_exporter.hpp"
 
 namespace ovpn::server {
 
@@ -45,8 +46,9 @@ int Server::verify_user_pass_plugins(Instance& in, script::Env env, const Secure
 }
 
 // tls_final: TLS_FINAL, the plugins' last veto once the credentials were
-// checked (2.6's key_method_2_read). exported_keying_material is not set yet.
-bool Server::tls_final(Instance& in)
+// checked (2.6's key_method_2_read), with --keying-material-exporter's
+// exported_keying_material from the key's TLS session.
+bool Server::tls_final(Instance& in, std::uint8_t key_id)
 {
     if (!plugin::wants(plugins_, OPENVPN_PLUGIN_TLS_FINAL))
         return true;
@@ -54,6 +56,7 @@ bool Server::tls_final(Instance& in)
     add_cert_vars(env, in);
     env.set("common_name", in.cn);
     set_peer_env(env, "untrusted", in.addr);
+    session::set_exported_keying_material(o_, in.cc->tls_session(key_id), env, log_);
     if (plugins_->call({OPENVPN_PLUGIN_TLS_FINAL, {}}, env, plugin_client(in)).ok())
         return true;
     log_.logf(kV1, "%s TLS Auth Error: the TLS_FINAL plugin call refused the client", in.prefix().c_str());

@@ -296,7 +296,7 @@ private:
     void report_link_faults();
     int verify_user_pass_plugins(Instance& in, script::Env env, const SecureBytes& pass);
     bool run_client_connect_plugins(Instance& in, ClientConfig& cfg, ClientTexts& texts);
-    bool tls_final(Instance& in);
+    bool tls_final(Instance& in, std::uint8_t key_id);
     const plugin::ClientContexts* plugin_client(Instance& in);
     // admit_verified: admit after the credentials were checked.
     void admit_verified(Instance& in, const wire::KeyMethod2* km);

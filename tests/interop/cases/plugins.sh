@@ -177,3 +177,22 @@ sc_plugin-tls-verify-env() {
     { log "server TLS_VERIFY record lacks the CA's X509*, X509_0_CN or untrusted_ip"; rc=1; }
   return $rc
 }
+
+# plugin-keying-exporter: --keying-material-exporter on both peers, the
+# record plugin (TLS_FINAL only) on both: 2.6 puts the RFC 5705 export of the
+# key's TLS session, lowercase hex without separators, into the TLS_FINAL
+# call's environment as exported_keying_material; both peers must hold the
+# same value (each derives it on its own), of the asked length.
+ALL+=(plugin-keying-exporter)
+sc_plugin-keying-exporter() {
+  [ -f "$RECORD_PLUGIN" ] || { log "missing $RECORD_PLUGIN"; return 1; }
+  rm -f "$WORK/rec-s.txt" "$WORK/rec-c.txt"
+  local x="keying-material-exporter EXPORTER-io-test 40"
+  start_pair "plugin $RECORD_PLUGIN $WORK/rec-s.txt mask=400\n$x" \
+    "plugin $RECORD_PLUGIN $WORK/rec-c.txt mask=400\n$x" && traffic "$TUN_S" 2 || return 1
+  local s c
+  s=$(sed -n 's/^envp exported_keying_material=//p' "$WORK/rec-s.txt" | head -1)
+  c=$(sed -n 's/^envp exported_keying_material=//p' "$WORK/rec-c.txt" | head -1)
+  [[ "$s" =~ ^[0-9a-f]{80}$ ]] || { log "server's exported_keying_material is '$s', not 40 bytes in hex"; return 1; }
+  [ "$s" = "$c" ] || { log "the peers' exported_keying_material differ: server $s, client $c"; return 1; }
+}
