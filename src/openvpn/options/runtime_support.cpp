@@ -17,7 +17,6 @@ constexpr std::string_view kTap = "only --dev tun is implemented";
 const std::vector<RuntimeGap>& runtime_gaps()
 {
     static const std::vector<RuntimeGap> gaps = {
-        // crypto back ends
         // transport details
         {"mtu-test", kBoth, "the MTU test is not implemented"},
         {"multihome", kServer, "answering from the address a packet came to is not implemented"},

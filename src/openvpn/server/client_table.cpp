@@ -51,6 +51,7 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
     in->id = *slot;
     in->addr = from;
     in->addr_str = process::format_real_address(from.sa());
+    session::note_engine(o_, log_, in->addr_str + " "); // 2.6: each instance sets up its crypto
     in->cc = std::move(ch);
     in->inactivity.start(o_.inactive.value_or(0), o_.inactive_bytes, loop_.now());
     if (o_.session_timeout && *o_.session_timeout > 0)
@@ -66,7 +67,6 @@ Server::Instance* Server::new_instance(const io::SockAddr& from, std::unique_ptr
     Instance* raw = in.get();
     raw->visited = loop_.now();
     touch(*raw);
-    session::note_engine(o_, log_, raw->addr_str + " "); // 2.6: each instance sets up its crypto
     mgmt_new_instance(*raw);
     instances_[raw->id] = std::move(in);
     log_.logf(Verb::Info, "%s TLS: Initial packet from %s", raw->addr_str.c_str(), from.to_string().c_str());
