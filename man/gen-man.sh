@@ -648,6 +648,11 @@ A deferred result (2) from a plugin's
 .B AUTH_USER_PASS_VERIFY
 is refused with a log line: deferred plugin authentication (auth_control_file)
 is not implemented yet, so Debian's auth-pam plugin runs in its synchronous mode.
+.PP
+With
+.BR \-\-vlan\-tagging ,
+frames dropped by the VLAN rules are counted (\fIvlan\-filtered\fR) and not
+logged; 2.6 logs each at verb 7.
 .SH FILES
 .TP
 .I /usr/share/doc/openvpn/examples/sample\-config\-files

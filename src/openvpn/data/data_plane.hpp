@@ -159,6 +159,9 @@ struct PeerSpec {
     // client's connection entries may differ while the device persists.
     // DCO: 0 only (the verdict refuses --fragment).
     std::size_t fragment = 0;
+    // vlan_pvid: --vlan-pvid of the client (tap server with --vlan-tagging:
+    // its VLAN; 0: the server's own --vlan-pvid). DCO: unused (tap only).
+    std::uint16_t vlan_pvid = 0;
 };
 
 struct PeerStats {

@@ -38,6 +38,7 @@
 #include "openvpn/data/data_plane.hpp"
 #include "openvpn/data/mac_table.hpp"
 #include "openvpn/data/route_table.hpp"
+#include "openvpn/data/vlan.hpp"
 #include "openvpn/io/event_loop.hpp"
 #include "openvpn/io/link_socket.hpp"
 #include "openvpn/tun/tun_device.hpp"
@@ -65,9 +66,10 @@ enum class Drop : std::uint8_t {
     LinkSendFailed,
     LinkWouldBlock,
     TunWriteFailed,
-    TooBig,      // does not fit the buffer after headers
-    BadSource,   // multi_peer: source not the peer's address or iroute (2.6 "bad source address")
-    Ipv6Blocked, // --block-ipv6: an IPv6 packet from tun, answered with ICMPv6 unreachable
+    TooBig,       // does not fit the buffer after headers
+    BadSource,    // multi_peer: source not the peer's address or iroute (2.6 "bad source address")
+    Ipv6Blocked,  // --block-ipv6: an IPv6 packet from tun, answered with ICMPv6 unreachable
+    VlanFiltered, // --vlan-tagging: refused by --vlan-accept or a client's VLAN, tagged by a client
     Count
 };
 const char* drop_name(Drop d) noexcept;
@@ -99,6 +101,13 @@ struct UserspaceConfig {
     // a peer with client_to_client, to the others and to tun), unknown
     // unicast from tun is dropped and from a peer goes to tun, as 2.6.
     bool tap = false;
+    // vlan: --vlan-tagging (tap && multi_peer only; data/vlan.hpp): a frame
+    // from tun belongs to a VLAN (its tag, removed, or the global pvid) and
+    // goes only to the peers of that VLAN (PeerSpec::vlan_pvid); a peer's
+    // frames are learnt, flooded and forwarded client-to-client within its
+    // VLAN and tagged with it on the way to tun, as 2.6's multi.c and vlan.c.
+    // Refused frames count as Drop::VlanFiltered.
+    VlanConfig vlan;
     std::size_t batch = 32;
     // block_ipv6: --block-ipv6: every IPv6 packet read from tun is dropped
     // and answered, into tun, with an ICMPv6 unreachable from this address
@@ -182,15 +191,19 @@ private:
     Peer* find(PeerId id);
     Peer* find_live(PeerId id);
     TimePoint now() const;
-    Peer* route_tun_packet(const PacketBuf& pkt);
+    Peer* route_tun_packet(const PacketBuf& pkt, std::uint16_t vid);
     bool group_dest(const PacketBuf& pkt) const noexcept;
-    Peer* peer_by_mac(const PacketBuf& frame);
+    Peer* peer_by_mac(const PacketBuf& frame, std::uint16_t vid);
+    std::uint16_t vid_of(const Peer& p) const noexcept;
+    bool vlan_in(PacketBuf& frame, std::uint16_t& vid);
+    bool vlan_out(const Peer& p, PacketBuf& frame);
+    bool admit(Peer& p, const PacketBuf& pkt);
     void rewrite_ip(const Peer& p, PacketBuf& b, NatDirection dir) const noexcept;
-    Peer* peer_by_vpn_dest(const PacketBuf& pkt);
+    Peer* peer_by_vpn_dest(const PacketBuf& pkt, std::uint16_t vid);
     Peer* peer_by_addr(int family, const std::uint8_t* a);
     bool source_ok(Peer& p, const PacketBuf& pkt);
     bool forward_c2c(Peer& from, std::span<PacketBuf> one, TimePoint now);
-    void broadcast(const PacketBuf& pkt, const Peer* except, TimePoint now);
+    void broadcast(const PacketBuf& pkt, const Peer* except, std::uint16_t vid, TimePoint now);
     void send_tun_batch(std::span<PacketBuf> pkts, TimePoint now);
     std::size_t refuse_ipv6(std::span<PacketBuf> pkts);
     std::span<const std::uint8_t> inner_ip(std::span<const std::uint8_t> pkt) const noexcept;

@@ -10,8 +10,6 @@ namespace {
 constexpr RuntimeModes kBoth = RuntimeModes::Both;
 constexpr RuntimeModes kServer = RuntimeModes::Server;
 
-constexpr std::string_view kTap = "only --dev tun is implemented";
-
 } // namespace
 
 const std::vector<RuntimeGap>& runtime_gaps()
@@ -20,8 +18,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
         // transport details
         {"mtu-test", kBoth, "the MTU test is not implemented"},
         {"multihome", kServer, "answering from the address a packet came to is not implemented"},
-        // tap and server extras
-        {"vlan-tagging", kServer, kTap},
     };
     return gaps;
 }

@@ -1,6 +1,7 @@
 // options/table_server.cpp: mode, client/pull, the P2MP server, push and
 // client-config-dir options, user/password authentication.
 #include "openvpn/options/handlers.hpp"
+#include "openvpn/options/vlan_pvid.hpp"
 
 namespace ovpn::options {
 namespace {
@@ -89,10 +90,10 @@ Status<> h_auth_user_pass(Ctx& c, Args a)
 
 Status<> h_vlan_accept(Ctx& c, Args a)
 {
-    auto st = one_of(a[0], {"tagged", "untagged", "all"}, "vlan-accept");
-    if (st)
-        c.o.vlan_accept = a[0];
-    return st;
+    if (a[0] != "tagged" && a[0] != "untagged" && a[0] != "all")
+        return fail("--vlan-accept must be 'tagged', 'untagged' or 'all'");
+    c.o.vlan_accept = a[0];
+    return Ok{};
 }
 
 Status<> h_shaper(Ctx& c, Args a)
@@ -140,10 +141,9 @@ Status<> h_pool_persist(Ctx& c, Args a)
     return Ok{};
 }
 
-Status<> h_vlan_pvid(Ctx& c, Args a)
+Status<> h_vlan_pvid(Ctx&, Args a)
 {
-    auto v = parse_int(a[0], 1, 4094);
-    if (!v)
+    if (!vlan_pvid_ok(vlan_pvid_value(a[0])))
         return fail("the parameter of --vlan-pvid parameters must be >= 1 and <= 4094");
     return Ok{};
 }
@@ -201,10 +201,22 @@ const OptionSpec kTable[] = {
      "Limit what is sent to the peer to this many bytes per second (100 to 100000000), counting the "
      "link's headers, as 2.6. Not in --mode server. Turns offload off (2.6 keeps offload on and does "
      "not shape)."},
-    {"vlan-tagging", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::vlan_tagging>, "", "Tap server: 802.1Q tagging."},
+    {"vlan-tagging", 0, 0, P_GENERAL, Dco::Ok, 0, flag<&O::vlan_tagging>, "",
+     "--dev tap --mode server: the tap device is an 802.1Q VLAN port. A frame read from it belongs to "
+     "the VLAN its tag names (the tag is removed) or, untagged, to the server's --vlan-pvid, and goes "
+     "only to the clients with that --vlan-pvid; a client's frames are tagged with its VLAN on the way "
+     "to the device, and learnt, flooded and forwarded client-to-client only within it. A frame a "
+     "client tagged itself is dropped. Dropped frames are counted (vlan-filtered), not logged."},
     {"vlan-accept", 1, 1, P_GENERAL, Dco::Ok, 0, h_vlan_accept, "tagged|untagged|all",
-     "Which frames the tap device accepts."},
-    {"vlan-pvid", 1, 1, P_GENERAL | P_INSTANCE, Dco::Ok, 0, h_vlan_pvid, "id", "VLAN id of a client."},
+     "With --vlan-tagging, which frames the device carries (default all). tagged: only tagged frames "
+     "come from it and every client's frame gets its tag. untagged: only untagged (and priority-tagged, "
+     "VLAN 0) frames come from it, for the server's --vlan-pvid; frames of clients on another VLAN are "
+     "dropped. all: both; a client's frame is tagged unless its VLAN is the server's --vlan-pvid. A "
+     "priority-tagged frame keeps its tag and priority bits."},
+    {"vlan-pvid", 1, 1, P_GENERAL | P_INSTANCE, Dco::Ok, 0, h_vlan_pvid, "id",
+     "With --vlan-tagging, a VLAN id from 1 to 4094 (default 1): in the server's config, the VLAN of "
+     "untagged frames and of clients that set none; in a --client-config-dir file or the "
+     "--client-connect output, the client's VLAN."},
 
     // --- client-config-dir
     {"client-config-dir", 1, 1, P_GENERAL, Dco::Ok, 0, str<&O::client_config_dir>, "dir",

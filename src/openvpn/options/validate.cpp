@@ -9,6 +9,7 @@
 
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/options/pkcs11_used.hpp"
+#include "openvpn/options/vlan_pvid.hpp"
 
 namespace ovpn::options {
 namespace {
@@ -136,6 +137,10 @@ void check_server_mode(const Options& o, const std::string& dev, Errors& e)
     e.require(!o.ccd_exclusive || o.client_config_dir,
               "--ccd-exclusive must be used with --client-config-dir");
     e.require(!o.vlan_tagging || dev == "tap", "--vlan-tagging must be used with --dev tap");
+    // 2.6 compares with its defaults: "all" and 1 may be given without it
+    e.require(o.vlan_tagging || o.vlan_accept.value_or("all") == "all",
+              "--vlan-accept requires --vlan-tagging");
+    e.require(o.vlan_tagging || vlan_pvid(o) == 1, "--vlan-pvid requires --vlan-tagging");
     e.require(!o.port_share || proto_is_tcp(o.ce.proto),
               "--port-share only works in TCP server mode (--proto values of tcp-server, tcp4-server, or "
               "tcp6-server)");

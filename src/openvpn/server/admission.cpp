@@ -12,6 +12,7 @@
 
 #include "openvpn/options/dco.hpp"
 #include "openvpn/options/push_options.hpp"
+#include "openvpn/options/vlan_pvid.hpp"
 #include "openvpn/server/instance.hpp"
 #include "openvpn/server/iroute.hpp"
 #include "openvpn/server/server.hpp"
@@ -281,6 +282,20 @@ bool Server::select_pool_address(Instance& in, const ClientConfig& cfg)
     return true;
 }
 
+// client_vlan_pvid: the client's --vlan-pvid (0: the server's). A bad value
+// is reported and ignored, as 2.6 does with an option error in these files.
+std::uint16_t Server::client_vlan_pvid(const Instance& in, const ClientConfig& cfg)
+{
+    if (!cfg.vlan_pvid)
+        return 0;
+    const int v = options::vlan_pvid_value(*cfg.vlan_pvid);
+    if (options::vlan_pvid_ok(v))
+        return static_cast<std::uint16_t>(v);
+    log_.logf(kV1, "%s Options error: the parameter of --vlan-pvid parameters must be >= 1 and <= 4094",
+              in.prefix().c_str());
+    return 0;
+}
+
 // apply_client_config: the merged configuration decides: disable, the
 // addresses to push, the iroutes.
 bool Server::apply_client_config(Instance& in, ClientConfig cfg)
@@ -316,6 +331,7 @@ bool Server::apply_client_config(Instance& in, ClientConfig cfg)
             remote = o_.ifconfig_ipv6->first.substr(0, o_.ifconfig_ipv6->first.find('/'));
         in.push_ifconfig_ipv6 = "ifconfig-ipv6 " + spec + " " + remote;
     }
+    in.vlan_pvid = client_vlan_pvid(in, cfg);
     in.iroutes.clear();
     for (const std::string& r : cfg.iroutes) {
         auto ir = parse_iroute(r);

@@ -48,6 +48,10 @@ Result<ClientConfig> parse_client_config(std::string_view text, const std::strin
             if (n > 1)
                 r += " " + l.tokens[2];
             c.iroutes.push_back(r);
+        } else if (d == "vlan-pvid") {
+            if (auto s = need(1); !s)
+                return Err(s.error());
+            c.vlan_pvid = l.tokens[1];
         } else if (d == "disable") {
             c.disable = true;
         } else {
@@ -70,6 +74,8 @@ void merge(ClientConfig& a, const ClientConfig& b)
     if (b.ifconfig_ipv6_push)
         a.ifconfig_ipv6_push = b.ifconfig_ipv6_push;
     a.iroutes.insert(a.iroutes.end(), b.iroutes.begin(), b.iroutes.end());
+    if (b.vlan_pvid)
+        a.vlan_pvid = b.vlan_pvid;
     a.disable = a.disable || b.disable;
     a.ignored.insert(a.ignored.end(), b.ignored.begin(), b.ignored.end());
 }

@@ -2,7 +2,8 @@
 // --client-config-dir file of a client (named by its common name, or
 // DEFAULT) and from the file a --client-connect script writes. Pure: text in,
 // options out. Supported: push, push-reset, push-remove, ifconfig-push,
-// ifconfig-ipv6-push, iroute, iroute-ipv6 (routed: iroute.hpp), disable.
+// ifconfig-ipv6-push, iroute, iroute-ipv6 (routed: iroute.hpp), disable,
+// vlan-pvid (the client's VLAN with --vlan-tagging).
 // Anything else is reported back so the caller can log it.
 #pragma once
 
@@ -22,6 +23,7 @@ struct ClientConfig {
     std::optional<std::pair<std::string, std::string>> ifconfig_push; // local, remote-or-netmask
     std::optional<std::pair<std::string, std::string>> ifconfig_ipv6_push;
     std::vector<std::string> iroutes;
+    std::optional<std::string> vlan_pvid; // as written; checked when applied
     bool disable = false;
     std::vector<std::string> ignored; // directives we do not apply
 };

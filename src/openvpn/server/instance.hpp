@@ -84,6 +84,7 @@ struct Server::Instance final : session::ControlHandler {
     std::optional<std::string> push_ifconfig, push_ifconfig_ipv6;
     std::vector<data::IRoute> iroutes;       // --iroute / --iroute-ipv6 of its config (less the stale ones)
     bool v4_stale = false, v6_stale = false; // its own address left the routing table (stale-routes-check)
+    std::uint16_t vlan_pvid = 0;             // --vlan-pvid of its config (0: the server's)
     // control-channel bytes on the link; with the data plane's they make
     // 2.6's link read/write byte counts (status file, bytes_* env)
     std::uint64_t ctl_rx_bytes = 0, ctl_tx_bytes = 0;

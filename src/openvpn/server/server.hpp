@@ -304,6 +304,7 @@ private:
     bool read_ccd(Instance& in, ClientConfig& cfg, ClientTexts& texts);
     bool select_pool_address(Instance& in, const ClientConfig& cfg);
     bool apply_client_config(Instance& in, ClientConfig cfg);
+    std::uint16_t client_vlan_pvid(const Instance& in, const ClientConfig& cfg);
     bool dco_allows(Instance& in, const ClientTexts& texts);
     void fail_auth(Instance& in, const std::string& reason);
 

@@ -202,6 +202,7 @@ Status<> Server::add_data_peer(Instance& in)
     ps.compression = session::compression_of(o_);
     if (o_.ce.fragment && !tcp_mode_)
         ps.fragment = static_cast<std::size_t>(*o_.ce.fragment);
+    ps.vlan_pvid = in.vlan_pvid;
     if (auto s = dp_->add_peer(ps); !s)
         return Err("data plane: " + s.error());
     in.up = true;

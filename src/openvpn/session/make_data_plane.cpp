@@ -9,6 +9,7 @@
 #include "dco/kernel_data_plane.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
 #include "openvpn/options/helpers.hpp"
+#include "openvpn/options/vlan_pvid.hpp"
 #include "openvpn/tun/tun_device.hpp"
 
 namespace ovpn::session {
@@ -50,6 +51,19 @@ void set_lladdr(const std::string& ifname, const std::string& lladdr, Logger& lo
         log.logf(kV1, "TUN/TAP link layer address set to %s", lladdr.c_str());
 }
 
+// vlan_config: --vlan-tagging, --vlan-accept, --vlan-pvid (a tap server's).
+data::VlanConfig vlan_config(const options::Options& o, bool tap_server)
+{
+    data::VlanConfig v;
+    v.enabled = tap_server && o.vlan_tagging;
+    const std::string accept = o.vlan_accept.value_or("all");
+    v.accept = accept == "tagged"     ? data::VlanAccept::Tagged
+               : accept == "untagged" ? data::VlanAccept::Untagged
+                                      : data::VlanAccept::All;
+    v.pvid = static_cast<std::uint16_t>(options::vlan_pvid(o));
+    return v;
+}
+
 // open_userspace: the tun device (or --dev null) and a UserspaceDataPlane
 // on it.
 Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& o, PlaneMode mode,
@@ -70,6 +84,7 @@ Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& 
     uc.multi_peer = mode == PlaneMode::MultiPeer;
     uc.client_to_client = uc.multi_peer && o.client_to_client;
     uc.tap = tc.tap;
+    uc.vlan = vlan_config(o, uc.tap && uc.multi_peer);
     if (o.block_ipv6)
         uc.block_ipv6 = block_ipv6_source(o);
     uc.passtos = o.given("passtos");

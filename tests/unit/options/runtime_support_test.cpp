@@ -70,6 +70,13 @@ TEST(RuntimeSupport, Pkcs11Runs)
         runtime_unsupported(parsed(kClient + "pkcs11-providers /p.so\npkcs11-id-management\n")).empty());
 }
 
+TEST(RuntimeSupport, VlanTaggingRuns)
+{
+    EXPECT_TRUE(runtime_unsupported(parsed("dev tap\nserver-bridge\nvlan-tagging\nvlan-accept tagged\n"
+                                           "vlan-pvid 7\n"))
+                    .empty());
+}
+
 TEST(RuntimeSupport, PluginsRun)
 {
     EXPECT_TRUE(runtime_unsupported(parsed(kClient + "plugin /x/y.so a b\n")).empty());

@@ -8,6 +8,7 @@
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/options/parser.hpp"
 #include "openvpn/options/validate.hpp"
+#include "openvpn/options/vlan_pvid.hpp"
 #include "unit/options/parsed.hpp"
 
 using namespace ovpn;
@@ -131,4 +132,36 @@ TEST(Validate, FilesAreReadAndParsed)
     EXPECT_NE(bad_ta.find("--tls-auth"), std::string::npos);
     auto dh = joined(check_files(parsed("dev tun\ntls-server\ndh " + kKeys + "ca.crt\n")));
     EXPECT_NE(dh.find("DH parameters"), std::string::npos);
+}
+
+// --vlan-tagging's checks, in 2.6's words: a tap server only, and
+// --vlan-accept / --vlan-pvid other than their defaults need it.
+TEST(Validate, VlanRulesAs26)
+{
+    auto errors = [](const std::string& cfg) { return joined(check_options(parsed(cfg), quiet())); };
+    const std::string tap = "dev tap\nserver-bridge\n";
+    EXPECT_NE(errors("dev tun\nserver 10.8.0.0 255.255.255.0\nvlan-tagging\n")
+                  .find("--vlan-tagging must be used with --dev tap"),
+              std::string::npos);
+    EXPECT_NE(
+        errors("dev tap\nclient\nremote x\nvlan-tagging\n").find("--vlan-tagging requires --mode server"),
+        std::string::npos);
+    EXPECT_NE(errors(tap + "vlan-accept tagged\n").find("--vlan-accept requires --vlan-tagging"),
+              std::string::npos);
+    EXPECT_NE(errors(tap + "vlan-pvid 5\n").find("--vlan-pvid requires --vlan-tagging"), std::string::npos);
+    EXPECT_NE(errors(tap + "vlan-pvid 4x\n").find("--vlan-pvid requires --vlan-tagging"), std::string::npos);
+    for (const char* ok :
+         {"vlan-accept all\nvlan-pvid 1\n", "vlan-tagging\nvlan-accept untagged\nvlan-pvid 7\n"})
+        EXPECT_EQ(errors(tap + ok).find("vlan"), std::string::npos) << ok;
+}
+
+TEST(Validate, VlanPvidValuesAs26)
+{
+    EXPECT_EQ(vlan_pvid(parsed("dev tap\nserver-bridge\nvlan-tagging\n")), 1);
+    EXPECT_EQ(vlan_pvid(parsed("dev tap\nserver-bridge\nvlan-tagging\nvlan-pvid 9\nvlan-pvid 4094\n")), 4094);
+    EXPECT_EQ(vlan_pvid_value("4x"), 4); // 2.6's atoi
+    EXPECT_EQ(vlan_pvid_value("x"), 0);
+    EXPECT_EQ(vlan_pvid_value("-3"), 0);
+    EXPECT_FALSE(vlan_pvid_ok(vlan_pvid_value("4095")));
+    EXPECT_FALSE(vlan_pvid_ok(vlan_pvid_value("99999999999999999999")));
 }

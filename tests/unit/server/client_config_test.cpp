@@ -57,3 +57,22 @@ TEST(ClientConfig, MergeLetsTheScriptOutputWin)
     EXPECT_EQ(a->push, (std::vector<std::string>{"a 1", "b 2"}));
     EXPECT_TRUE(a->disable);
 }
+
+// --vlan-pvid in a ccd file or the --client-connect output: the client's
+// VLAN, the later file's value winning; checked when applied.
+TEST(ClientConfig, VlanPvidIsKeptAsWrittenAndTheLaterOneWins)
+{
+    auto ccd = parse_client_config("vlan-pvid 10\n", "ccd/alice");
+    ASSERT_TRUE(ccd) << ccd.error();
+    EXPECT_EQ(ccd->vlan_pvid, "10");
+    EXPECT_TRUE(ccd->ignored.empty());
+    auto script = parse_client_config("vlan-pvid 20\n", "client-connect output");
+    ASSERT_TRUE(script);
+    merge(*ccd, *script);
+    EXPECT_EQ(ccd->vlan_pvid, "20");
+    auto none = parse_client_config("push \"ping 5\"\n", "x");
+    ASSERT_TRUE(none);
+    merge(*ccd, *none);
+    EXPECT_EQ(ccd->vlan_pvid, "20");
+    EXPECT_FALSE(parse_client_config("vlan-pvid\n", "x"));
+}

@@ -68,11 +68,11 @@ bool is_multicast(const PacketBuf& pkt) noexcept
 
 // ---- routing (multi_peer) ----
 
-UserspaceDataPlane::Peer* UserspaceDataPlane::route_tun_packet(const PacketBuf& pkt)
+UserspaceDataPlane::Peer* UserspaceDataPlane::route_tun_packet(const PacketBuf& pkt, std::uint16_t vid)
 {
     if (peers_.size() == 1 && !cfg_.multi_peer)
         return peers_.begin()->second.get();
-    return peer_by_vpn_dest(pkt);
+    return peer_by_vpn_dest(pkt, vid);
 }
 
 // group_dest: a packet for every peer: IPv4/IPv6 multicast on tun, a
@@ -85,13 +85,14 @@ bool UserspaceDataPlane::group_dest(const PacketBuf& pkt) const noexcept
     return f && f->dst.group();
 }
 
-// peer_by_mac: the peer that owns the frame's destination MAC (tap).
-UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_mac(const PacketBuf& frame)
+// peer_by_mac: the peer that owns the frame's destination MAC on VLAN
+// `vid` (tap; 0 without --vlan-tagging, whatever tag the frame has, as 2.6).
+UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_mac(const PacketBuf& frame, std::uint16_t vid)
 {
     auto f = parse_ethernet(frame.span());
     if (!f)
         return nullptr;
-    auto id = macs_.lookup(f->dst, f->vid);
+    auto id = macs_.lookup(f->dst, vid);
     return id ? find_live(*id) : nullptr;
 }
 
@@ -131,7 +132,7 @@ bool UserspaceDataPlane::source_ok(Peer& p, const PacketBuf& pkt)
 {
     if (cfg_.tap) { // learn where the source MAC lives (multi_learn_addr)
         auto f = parse_ethernet(pkt.span());
-        return f && macs_.learn(f->src, f->vid, p.spec.id) != MacTable::Learn::Refused;
+        return f && macs_.learn(f->src, vid_of(p), p.spec.id) != MacTable::Learn::Refused;
     }
     if (pkt.size() < 1)
         return false;
@@ -143,10 +144,10 @@ bool UserspaceDataPlane::source_ok(Peer& p, const PacketBuf& pkt)
     return false;
 }
 
-UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& pkt)
+UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& pkt, std::uint16_t vid)
 {
     if (cfg_.tap)
-        return peer_by_mac(pkt);
+        return peer_by_mac(pkt, vid);
     if (pkt.size() < 1)
         return nullptr;
     // Without iroutes (only a multi_peer server sets them) this is the
@@ -160,15 +161,17 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_vpn_dest(const PacketBuf& 
 }
 
 // broadcast: a copy of `pkt` to every peer that can send, but `except`
-// (2.6 treats multicast as broadcast).
-void UserspaceDataPlane::broadcast(const PacketBuf& pkt, const Peer* except, TimePoint now)
+// (2.6 treats multicast as broadcast); with vid (--vlan-tagging), only to
+// the peers of that VLAN.
+void UserspaceDataPlane::broadcast(const PacketBuf& pkt, const Peer* except, std::uint16_t vid, TimePoint now)
 {
+    auto wants = [&](const Peer& q) { return &q != except && (vid == 0 || vid_of(q) == vid); };
     std::size_t queued = 0; // 2.6 queues one copy per client (its mbuf)
     for (auto& [id, q] : peers_)
-        queued += q.get() != except && !q->gone ? 1 : 0;
+        queued += wants(*q) && !q->gone ? 1 : 0;
     max_bcast_ = std::max(max_bcast_, queued);
     for (auto& [id, q] : peers_) {
-        if (q.get() == except || !q->can_send())
+        if (!wants(*q) || !q->can_send())
             continue;
         PacketBuf& copy = ctl_buf_[0];
         copy.reset();
@@ -189,10 +192,10 @@ bool UserspaceDataPlane::forward_c2c(Peer& from, std::span<PacketBuf> one, TimeP
 {
     const PacketBuf& pkt = one[0];
     if (group_dest(pkt)) {
-        broadcast(pkt, &from, now); // and it still goes to tun
+        broadcast(pkt, &from, vid_of(from), now); // and it still goes to tun
         return false;
     }
-    Peer* to = peer_by_vpn_dest(pkt);
+    Peer* to = peer_by_vpn_dest(pkt, vid_of(from));
     if (!to || to == &from)
         return false;
     if (!to->can_send()) {
@@ -382,11 +385,14 @@ void UserspaceDataPlane::send_tun_batch(std::span<PacketBuf> pkts, TimePoint now
         return;
     }
     for (std::size_t i = 0; i < pkts.size(); ++i) {
+        std::uint16_t vid = 0;
+        if (cfg_.vlan.enabled && !vlan_in(pkts[i], vid))
+            continue;
         if (cfg_.multi_peer && group_dest(pkts[i])) {
-            broadcast(pkts[i], nullptr, now); // 2.6: multicast from tun goes to all clients
+            broadcast(pkts[i], nullptr, vid, now); // 2.6: multicast from tun goes to all clients
             continue;
         }
-        Peer* p = route_tun_packet(pkts[i]);
+        Peer* p = route_tun_packet(pkts[i], vid);
         if (!p || !p->can_send()) {
             drops_.add(!p || p->gone ? Drop::UnknownPeer : !p->primary ? Drop::NoKey : Drop::NoLink);
             continue;
@@ -509,11 +515,11 @@ std::size_t UserspaceDataPlane::on_link_data(PeerId id, std::span<PacketBuf> pkt
         ++authenticated;
         if (!unwrap_one(*p, pkts[i], now))
             continue;
-        if (cfg_.multi_peer && !source_ok(*p, pkts[i])) {
-            drops_.add(Drop::BadSource);
+        if (cfg_.multi_peer && !admit(*p, pkts[i]))
             continue;
-        }
         if (cfg_.client_to_client && peers_.size() > 1 && forward_c2c(*p, pkts.subspan(i, 1), now))
+            continue;
+        if (cfg_.vlan.enabled && !vlan_out(*p, pkts[i]))
             continue;
         if (good != i)
             std::swap(pkts[good], pkts[i]);

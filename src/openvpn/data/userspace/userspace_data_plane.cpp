@@ -29,7 +29,7 @@ const char* drop_name(Drop d) noexcept
         "too-short",   "unknown-peer",     "no-key",           "unknown-key-id",   "bad-opcode",
         "auth-failed", "replay",           "packet-id-wrap",   "bad-compression",  "bad-fragment",
         "no-link",     "link-send-failed", "link-would-block", "tun-write-failed", "too-big",
-        "bad-source",  "ipv6-blocked"};
+        "bad-source",  "ipv6-blocked",     "vlan-filtered"};
     auto i = static_cast<std::size_t>(d);
     return i < std::size(kNames) ? kNames[i] : "unknown";
 }
