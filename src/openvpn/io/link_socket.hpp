@@ -8,6 +8,7 @@
 // Threading: one thread at a time (the event loop's). Non-blocking always.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -68,6 +69,24 @@ public:
     // TCP: the rest did not fit the send queue). The bufs are not modified.
     virtual Result<std::size_t, LinkError> send(std::span<const PacketBuf> bufs, const SockAddr* to) = 0;
 
+    // recv_local: recv, and to[i]: where packet i came to. Only a UDP
+    // socket opened with UdpConfig::pktinfo knows it; other sockets leave
+    // every to[i] empty. `to` must be at least as long as `bufs`.
+    virtual Result<std::size_t, LinkError> recv_local(std::span<PacketBuf> bufs, std::span<SockAddr> from,
+                                                      std::span<LocalEnd> to)
+    {
+        std::fill(to.begin(), to.end(), LocalEnd{});
+        return recv(bufs, from);
+    }
+    // send_from: send, leaving from `via` (what recv_local gave for a packet
+    // from `to`). Only an unconnected UDP socket applies it; empty: as send.
+    virtual Result<std::size_t, LinkError> send_from(std::span<const PacketBuf> bufs, const SockAddr* to,
+                                                     const LocalEnd& via)
+    {
+        (void)via;
+        return send(bufs, to);
+    }
+
     // wants_write: true while queued bytes wait for the fd to become
     // writable (TCP only); the loop then watches kWritable and calls flush().
     virtual bool wants_write() const { return false; }
@@ -124,6 +143,10 @@ struct UdpConfig {
     int sndbuf = 0, rcvbuf = 0;      // --sndbuf/--rcvbuf; 0 = leave the kernel default
     int mark = 0;                    // --mark; 0 = none
     std::optional<int> mtu_discover; // --mtu-disc (io::mtu_discover_type); none: kernel default
+    // pktinfo: --multihome: IP_PKTINFO (IPv4 socket) or IPV6_RECVPKTINFO
+    // (IPv6 socket, also for its IPv4-mapped peers), so recv_local reports
+    // where each datagram came to and send_from can answer from there.
+    bool pktinfo = false;
 };
 
 // open_udp: a non-blocking UDP socket (IPv6 sockets accept IPv4-mapped peers

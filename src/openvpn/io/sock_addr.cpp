@@ -2,6 +2,7 @@
 #include "openvpn/io/sock_addr.hpp"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netdb.h>
 
 #include <cstring>
@@ -9,6 +10,24 @@
 #include "openvpn/core/log.hpp"
 
 namespace ovpn::io {
+
+std::string LocalEnd::via_string() const
+{
+    bool v4 = addr.family() == AF_INET;
+    if (addr.family() == AF_INET6) {
+        const in6_addr& a = reinterpret_cast<const sockaddr_in6*>(&addr.ss)->sin6_addr;
+        if (IN6_IS_ADDR_UNSPECIFIED(&a))
+            return "";
+        // IPv4-mapped: shown as IPv4, as to_string shows the peer on a
+        // dual-stack socket (2.6: "::ffff:10.0.0.2%eth0")
+        v4 = IN6_IS_ADDR_V4MAPPED(&a);
+    } else if (!v4 || reinterpret_cast<const sockaddr_in*>(&addr.ss)->sin_addr.s_addr == 0) {
+        return "";
+    }
+    char name[IF_NAMESIZE] = "";
+    const char* ifname = ::if_indextoname(ifindex, name) != nullptr ? name : "[undef]";
+    return strfmt(" (via %s%s%%%s)", v4 ? "[AF_INET]" : "", addr.ip_string().c_str(), ifname);
+}
 
 std::uint16_t SockAddr::port() const noexcept
 {

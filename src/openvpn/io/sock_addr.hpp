@@ -42,6 +42,25 @@ struct SockAddr {
     friend bool operator==(const SockAddr& a, const SockAddr& b) noexcept;
 };
 
+// LocalEnd: --multihome: the local end of a UDP datagram (IP_PKTINFO /
+// IPV6_PKTINFO): our address it came to (port 0; IPv4-mapped on a
+// dual-stack socket) and the interface it came in on. A reply sent with it
+// leaves from that address through that interface, as 2.6's sendmsg with
+// the pktinfo it received. Empty: not known; the kernel picks the source.
+struct LocalEnd {
+    SockAddr addr;
+    unsigned ifindex = 0;
+    bool empty() const noexcept { return addr.empty(); }
+    // via_string: 2.6's suffix for an address it received on with
+    // pktinfo: " (via [AF_INET]10.0.0.2%eth0)", " (via fd00::2%eth0)";
+    // "" when empty or the wildcard.
+    std::string via_string() const;
+    friend bool operator==(const LocalEnd& a, const LocalEnd& b) noexcept
+    {
+        return a.ifindex == b.ifindex && a.addr == b.addr;
+    }
+};
+
 enum class SockType : std::uint8_t { Datagram, Stream };
 
 // resolve: getaddrinfo() for host/port (blocking; start-up and reconnect

@@ -12,6 +12,7 @@
 
 #include "openvpn/core/log.hpp"
 #include "openvpn/io/link_socket.hpp"
+#include "openvpn/io/pktinfo.hpp"
 #include "openvpn/io/socket_setup.hpp"
 
 namespace ovpn::io {
@@ -56,9 +57,10 @@ bool passing_error(int e)
 class UdpSocket final : public LinkSocket {
 public:
     // pending: connect() to remote failed; try again before each send.
-    UdpSocket(int fd, std::size_t batch, bool connected, bool pending, SockAddr remote)
+    // pktinfo: the socket reports where datagrams come to (--multihome).
+    UdpSocket(int fd, std::size_t batch, bool connected, bool pending, SockAddr remote, bool pktinfo)
         : fd_(fd), batch_(batch ? batch : 1), connected_(connected), pending_(pending), remote_(remote),
-          hdrs_(batch_), iovs_(batch_)
+          hdrs_(batch_), iovs_(batch_), ctl_(pktinfo ? batch_ : 0)
     {
     }
     ~UdpSocket() override { ::close(fd_); }
@@ -68,6 +70,13 @@ public:
     std::size_t batch_size() const override { return batch_; }
 
     Result<std::size_t, LinkError> recv(std::span<PacketBuf> bufs, std::span<SockAddr> from) override
+    {
+        return recv_local(bufs, from, {});
+    }
+
+    // recv_local: `to` may be empty (recv); otherwise as long as bufs.
+    Result<std::size_t, LinkError> recv_local(std::span<PacketBuf> bufs, std::span<SockAddr> from,
+                                              std::span<LocalEnd> to) override
     {
         const std::size_t want = std::min({bufs.size(), from.size(), batch_});
         if (want == 0)
@@ -81,6 +90,10 @@ public:
             hdrs_[i].msg_hdr.msg_iovlen = 1;
             hdrs_[i].msg_hdr.msg_name = &from[i].ss;
             hdrs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+            if (!ctl_.empty()) {
+                hdrs_[i].msg_hdr.msg_control = ctl_[i].bytes;
+                hdrs_[i].msg_hdr.msg_controllen = sizeof ctl_[i].bytes;
+            }
         }
         int n = ::recvmmsg(fd_, hdrs_.data(), static_cast<unsigned>(want), MSG_DONTWAIT, nullptr);
         if (n < 0) {
@@ -94,10 +107,16 @@ public:
                 return std::size_t{0};
             return Err{LinkError{LinkErrorKind::Io, e}};
         }
-        return keep_received(bufs, from, n);
+        return keep_received(bufs, from, to, n);
     }
 
     Result<std::size_t, LinkError> send(std::span<const PacketBuf> bufs, const SockAddr* to) override
+    {
+        return send_from(bufs, to, LocalEnd{});
+    }
+
+    Result<std::size_t, LinkError> send_from(std::span<const PacketBuf> bufs, const SockAddr* to,
+                                             const LocalEnd& via) override
     {
         if (pending_ && !connect_now()) {
             dropped_ += bufs.size(); // no route yet: lost, as 2.6's sendto loses them
@@ -110,14 +129,15 @@ public:
         std::size_t done = 0;
         while (done < bufs.size()) {
             const std::size_t n = std::min(bufs.size() - done, batch_);
-            prepare_send(bufs.subspan(done, n), to);
+            prepare_send(bufs.subspan(done, n), to, via);
             int r = ::sendmmsg(fd_, hdrs_.data(), static_cast<unsigned>(n), MSG_DONTWAIT);
             if (r < 0) {
                 const int e = errno;
                 if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR || e == ENOBUFS)
                     return done;
                 record(true, e);
-                if (!passing_error(e))
+                // EINVAL: the kernel refused the pktinfo (our address is gone)
+                if (!passing_error(e) && !(e == EINVAL && !via.empty()))
                     return Err{LinkError{LinkErrorKind::Io, e}};
                 ++dropped_; // skip the packet the kernel refused
                 ++done;
@@ -145,8 +165,10 @@ public:
 
 private:
     // keep_received: the n datagrams read, minus the empty or truncated ones
-    // and, while the connect waits, those from anyone but the remote.
-    std::size_t keep_received(std::span<PacketBuf> bufs, std::span<SockAddr> from, int n)
+    // and, while the connect waits, those from anyone but the remote; with
+    // where each came to when `to` is not empty.
+    std::size_t keep_received(std::span<PacketBuf> bufs, std::span<SockAddr> from, std::span<LocalEnd> to,
+                              int n)
     {
         std::size_t out = 0;
         for (int i = 0; i < n; ++i) {
@@ -160,13 +182,15 @@ private:
                 std::swap(bufs[out], bufs[i]);
                 from[out] = from[i];
             }
+            if (out < to.size())
+                to[out] = ctl_.empty() ? LocalEnd{} : read_pktinfo(h.msg_hdr);
             bufs[out].commit(h.msg_len);
             ++out;
         }
         return out;
     }
 
-    void prepare_send(std::span<const PacketBuf> bufs, const SockAddr* to)
+    void prepare_send(std::span<const PacketBuf> bufs, const SockAddr* to, const LocalEnd& via)
     {
         for (std::size_t i = 0; i < bufs.size(); ++i) {
             const auto& b = bufs[i];
@@ -177,6 +201,8 @@ private:
             if (to && !to->empty() && !connected_) {
                 hdrs_[i].msg_hdr.msg_name = const_cast<sockaddr_storage*>(&to->ss);
                 hdrs_[i].msg_hdr.msg_namelen = to->len;
+                if (!ctl_.empty())
+                    (void)write_pktinfo(hdrs_[i].msg_hdr, ctl_[i], *to, via);
             }
         }
     }
@@ -208,6 +234,7 @@ private:
     SockAddr remote_;
     std::vector<mmsghdr> hdrs_;
     std::vector<iovec> iovs_;
+    std::vector<PktinfoSpace> ctl_; // one per batch slot; none without --multihome
     std::uint64_t dropped_ = 0;
     std::vector<LinkFault> faults_;
 };
@@ -242,6 +269,10 @@ Result<std::unique_ptr<LinkSocket>> open_udp(const UdpConfig& cfg)
         return fail(*err);
     if (auto err = set_mtu_discover(fd, cfg.mtu_discover))
         return fail(*err);
+    if (cfg.pktinfo) {
+        if (auto err = enable_pktinfo(fd, fam))
+            return fail(*err);
+    }
     if (cfg.report_errors) {
         int on = 1;
         // As 2.6: IP_RECVERR only (also on IPv6 sockets, for v4-mapped peers).
@@ -255,7 +286,7 @@ Result<std::unique_ptr<LinkSocket>> open_udp(const UdpConfig& cfg)
         pending = !connected; // no route yet: each send tries again
     }
     return std::unique_ptr<LinkSocket>(
-        std::make_unique<UdpSocket>(fd, cfg.batch, connected, pending, remote));
+        std::make_unique<UdpSocket>(fd, cfg.batch, connected, pending, remote, cfg.pktinfo));
 }
 
 } // namespace ovpn::io

@@ -15,6 +15,14 @@ Result<std::size_t, LinkError> WatchedLink::send(std::span<const PacketBuf> bufs
     return r;
 }
 
+Result<std::size_t, LinkError> WatchedLink::send_from(std::span<const PacketBuf> bufs, const SockAddr* to,
+                                                      const LocalEnd& via)
+{
+    auto r = inner_->send_from(bufs, to, via);
+    sync();
+    return r;
+}
+
 Status<LinkError> WatchedLink::flush()
 {
     auto s = inner_->flush();

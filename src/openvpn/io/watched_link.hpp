@@ -36,8 +36,15 @@ public:
     {
         return inner_->recv(bufs, from);
     }
-    // send: inner's send, then the watch follows wants_write().
+    Result<std::size_t, LinkError> recv_local(std::span<PacketBuf> bufs, std::span<SockAddr> from,
+                                              std::span<LocalEnd> to) override
+    {
+        return inner_->recv_local(bufs, from, to);
+    }
+    // send / send_from: inner's, then the watch follows wants_write().
     Result<std::size_t, LinkError> send(std::span<const PacketBuf> bufs, const SockAddr* to) override;
+    Result<std::size_t, LinkError> send_from(std::span<const PacketBuf> bufs, const SockAddr* to,
+                                             const LocalEnd& via) override;
     bool wants_write() const override { return inner_->wants_write(); }
     // flush: inner's flush, then the watch follows wants_write() (also after
     // a finished TCP connect, which ends wanting to write).
