@@ -240,8 +240,10 @@ Status<> KernelDataPlane::del_peer(data::PeerId id)
     return Ok{};
 }
 
-Status<> KernelDataPlane::update_remote(data::PeerId id, const io::SockAddr& remote)
+Status<> KernelDataPlane::update_remote(data::PeerId id, const io::SockAddr& remote,
+                                        const io::LocalEnd& local)
 {
+    (void)local; // the module learns its local address from each packet itself
     auto* p = book_.find(id);
     if (!p)
         return Err{"DCO: unknown peer " + std::to_string(id)};

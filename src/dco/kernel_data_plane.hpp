@@ -109,7 +109,7 @@ public:
 
     Status<> add_peer(const data::PeerSpec& peer) override;
     Status<> del_peer(data::PeerId id) override;
-    Status<> update_remote(data::PeerId id, const io::SockAddr& remote) override;
+    Status<> update_remote(data::PeerId id, const io::SockAddr& remote, const io::LocalEnd& local) override;
     Status<> set_iroutes(data::PeerId id, std::vector<data::IRoute> routes) override;
 
     Status<> install_key(data::PeerId id, data::KeySlot slot, const data::DataKeys& keys) override;

@@ -98,7 +98,7 @@ Status<> add_udp_addresses(const data::PeerSpec& peer, const LinkFacts& link, Ne
     if (!remote)
         return Err{remote.error()};
     m.remote = *remote;
-    m.local_ip = local_for_kernel(peer.local, remote->ss_family);
+    m.local_ip = local_for_kernel(peer.local.addr, remote->ss_family);
     return Ok{};
 }
 

@@ -194,7 +194,7 @@ TYPED_TEST_P(DataPlaneContract, UnknownPeerIdIsAnError)
     EXPECT_FALSE(p.del_key(bogus, data::KeySlot::Secondary).ok());
     EXPECT_FALSE(p.set_keepalive(bogus, std::chrono::seconds(1), std::chrono::seconds(5)).ok());
     EXPECT_FALSE(p.stats(bogus).ok());
-    EXPECT_FALSE(p.update_remote(bogus, env.link(0, 1).local()).ok());
+    EXPECT_FALSE(p.update_remote(bogus, env.link(0, 1).local(), io::LocalEnd{}).ok());
     EXPECT_FALSE(p.set_iroutes(bogus, {}).ok());
     EXPECT_FALSE(p.del_peer(bogus).ok());
     EXPECT_FALSE(p.add_peer(env.spec(0, 1)).ok()) << "the same peer twice";

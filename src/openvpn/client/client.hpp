@@ -145,7 +145,7 @@ private:
     void on_tcp_connected();
     void on_link_readable();
     std::size_t sort_batch(std::size_t n, TimePoint now);
-    void on_control_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now);
+    void on_control_packet(PacketBuf& b, const io::SockAddr& from, const io::LocalEnd& via, TimePoint now);
     void send_packet(const std::vector<std::uint8_t>& pkt);
     void flush_control();
     // report_link_faults: the errors the UDP socket went past, logged as 2.6
@@ -285,7 +285,7 @@ private:
     Status<> load_static_key();
     Status<> start_static();
     void on_static_packets(std::size_t n, TimePoint now);
-    void on_static_authenticated(const io::SockAddr& from, TimePoint now);
+    void on_static_authenticated(const io::SockAddr& from, const io::LocalEnd& via, TimePoint now);
     Status<> open_static_plane();
     Status<> open_replay_persist();
     void save_replay_state(TimePoint now);
@@ -326,6 +326,7 @@ private:
     io::TcpLinkSocket* tcp_ = nullptr; // inside link_ (an io::WatchedLink) when TCP
     io::SockAddr remote_;
     bool udp_unconnected_ = false; // listening p2p / float: send to remote_
+    io::LocalEnd local_;           // --multihome, unconnected: where remote_ talks to; we answer from there
     std::unique_ptr<control::ControlChannel> cc_;
     std::optional<Negotiated> neg_;
     std::vector<std::string> push_parts_;
@@ -343,6 +344,7 @@ private:
     std::optional<io::TimerId> tick_;
     std::vector<PacketBuf> rx_;
     std::vector<io::SockAddr> rx_from_;
+    std::vector<io::LocalEnd> rx_via_; // --multihome: where each came to
 
     // the tunnel: addresses and routes on the data plane's device
     std::unique_ptr<tun::Netlink> nl_;

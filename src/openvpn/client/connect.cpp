@@ -161,6 +161,7 @@ Status<> Client::resolve_remote(const options::ConnectionEntry& ce, const Remote
                                     : addrs.error());
     }
     remote_ = addrs->front();
+    local_ = io::LocalEnd{};
     return Ok{};
 }
 
@@ -183,6 +184,7 @@ Status<> Client::open_link(const options::ConnectionEntry& ce, const Remote& r, 
     for (std::size_t i = 0; i < link_->batch_size(); ++i)
         rx_.emplace_back();
     rx_from_.assign(link_->batch_size(), io::SockAddr{});
+    rx_via_.assign(link_->batch_size(), io::LocalEnd{});
     return Ok{};
 }
 
@@ -252,6 +254,7 @@ Status<> Client::open_udp(const options::ConnectionEntry& ce)
         uc.connect_to = remote_;
     udp_unconnected_ = !uc.connect_to.has_value();
     uc.report_errors = true; // 2.6's "read UDPv4 [ECONNREFUSED]: ..." lines
+    uc.pktinfo = base_.given("multihome");
     uc.mtu_discover = session::mtu_discover(ce);
     session::apply(session::socket_knobs(base_), uc);
     auto b = local_bind(ce, false);
@@ -417,7 +420,7 @@ void Client::on_link_readable()
 {
     const TimePoint now = loop_.now();
     for (int round = 0; round < 8 && link_; ++round) {
-        auto n = link_->recv(rx_, rx_from_);
+        auto n = link_->recv_local(rx_, rx_from_, rx_via_);
         if (!report_link_faults())
             return;
         if (!n) {
@@ -464,7 +467,7 @@ std::size_t Client::sort_batch(std::size_t n, TimePoint now)
         if (!is_data || !dp_ || !dp_peer_added_)
             link_rx_other_ += b.size();
         if (!is_data) {
-            on_control_packet(b, rx_from_[i], now);
+            on_control_packet(b, rx_from_[i], rx_via_[i], now);
             continue;
         }
         if (i != num_data)
@@ -476,13 +479,16 @@ std::size_t Client::sort_batch(std::size_t n, TimePoint now)
 
 // on_control_packet: one control packet from `from`. A listening p2p peer
 // (unconnected UDP) learns its peer from the packets its control channel
-// accepts, until the session is up.
-void Client::on_control_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now)
+// accepts, until the session is up, and (--multihome) answers from where
+// they came to.
+void Client::on_control_packet(PacketBuf& b, const io::SockAddr& from, const io::LocalEnd& via, TimePoint now)
 {
     if (!cc_)
         return;
-    if (udp_unconnected_ && remote_.empty() && !cc_->primary_active())
+    if (udp_unconnected_ && remote_.empty() && !cc_->primary_active()) {
         remote_ = from;
+        local_ = via;
+    }
     const bool accepted = session::feed_control_packet(*cc_, b.span(), now);
     const bool learning = udp_unconnected_ && !cc_->primary_active();
     if (!accepted) {
@@ -492,6 +498,8 @@ void Client::on_control_packet(PacketBuf& b, const io::SockAddr& from, TimePoint
     }
     if (learning && phase_ != Phase::Up)
         remote_ = from;
+    if (phase_ != Phase::Up) // 2.6 keeps it from the packets that start the session
+        local_ = via;
     last_rx_ = now;
     if (!heard_from_peer_)
         mgmt_state(mgmt::State::Auth); // 2.6: the peer's first valid packet
@@ -509,7 +517,8 @@ void Client::send_packet(const std::vector<std::uint8_t>& pkt)
     if (udp_unconnected_ && remote_.empty())
         return; // a listening peer has nobody to talk to yet
     const std::uint64_t dropped = link_->num_dropped();
-    auto r = link_->send(std::span<const PacketBuf>(&b, 1), udp_unconnected_ ? &remote_ : nullptr);
+    auto r =
+        link_->send_from(std::span<const PacketBuf>(&b, 1), udp_unconnected_ ? &remote_ : nullptr, local_);
     if (!r && tcp_ != nullptr) {
         schedule_restart("connection-reset");
         return;

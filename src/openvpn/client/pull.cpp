@@ -110,7 +110,8 @@ void Client::peer_initiated(const control::TlsSession& tls)
     peer_cn_ = tls.peer_common_name();
     peer_subject_ = tls.peer_subject();
     peer_cert_vars_ = control::cert_env(tls.peer_chain());
-    log_.logf(kV1, "[%s] Peer Connection Initiated with %s", peer_cn_.c_str(), remote_.to_string().c_str());
+    log_.logf(kV1, "[%s] Peer Connection Initiated with %s%s", peer_cn_.c_str(), remote_.to_string().c_str(),
+              local_.via_string().c_str());
     run_ipchange();
 }
 

@@ -157,7 +157,7 @@ void Client::on_static_packets(std::size_t n, TimePoint now)
     // A connected socket only delivers the peer's packets.
     if (!udp_unconnected_) {
         if (dp_->on_link_data(data::kP2pPeerId, std::span<PacketBuf>(rx_.data(), n), now) > 0)
-            on_static_authenticated(remote_, now);
+            on_static_authenticated(remote_, local_, now);
         return;
     }
     // Unconnected (listening peer or --float): runs of packets from one
@@ -169,12 +169,12 @@ void Client::on_static_packets(std::size_t n, TimePoint now)
         while (j < n && rx_from_[j] == rx_from_[i])
             ++j;
         if (dp_->on_link_data(data::kP2pPeerId, std::span<PacketBuf>(rx_.data() + i, j - i), now) > 0)
-            on_static_authenticated(rx_from_[i], now);
+            on_static_authenticated(rx_from_[i], rx_via_[i], now);
         i = j;
     }
 }
 
-void Client::on_static_authenticated(const io::SockAddr& from, TimePoint now)
+void Client::on_static_authenticated(const io::SockAddr& from, const io::LocalEnd& via, TimePoint now)
 {
     last_rx_ = now;
     if (udp_unconnected_ && !(from == remote_)) {
@@ -182,13 +182,15 @@ void Client::on_static_authenticated(const io::SockAddr& from, TimePoint now)
             log_.logf(kV1, "Peer address changed (float): %s -> %s", remote_.to_string().c_str(),
                       from.to_string().c_str());
         remote_ = from;
-        (void)dp_->update_remote(data::kP2pPeerId, remote_);
+        local_ = via;
+        (void)dp_->update_remote(data::kP2pPeerId, remote_, local_);
     }
     if (static_peer_seen_)
         return;
     static_peer_seen_ = true;
     phase_ = Phase::Up;
-    log_.logf(kV1, "Peer Connection Initiated with %s", remote_.to_string().c_str());
+    log_.logf(kV1, "Peer Connection Initiated with %s%s", remote_.to_string().c_str(),
+              local_.via_string().c_str());
     run_ipchange();
     if (auto s = initialization_completed(); !s) {
         exit_now(kExitError, s.error());

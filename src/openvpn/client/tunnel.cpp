@@ -57,6 +57,7 @@ Status<> Client::open_data_plane()
     ps.id = data::kP2pPeerId;
     ps.link = link_.get();
     ps.remote = remote_;
+    ps.local = local_;
     ps.tx_peer_id = neg_->peer_id;
     ps.compression = session::compression_of(pushed_);
     if (current_ce().fragment && tcp_ == nullptr)

@@ -147,7 +147,9 @@ struct PeerSpec {
     // connected socket; empty: the peer is not known yet (a listening p2p
     // peer), sends fail until update_remote.
     io::SockAddr remote;
-    io::SockAddr local; // UDP --multihome: our address towards it (empty: any)
+    // local: UDP --multihome: where its packets come to; userspace sends
+    // from there, DCO passes the address as LOCAL_IP (empty: any)
+    io::LocalEnd local;
     // tx_peer_id: send P_DATA_V2 carrying this id (pushed or assigned
     // peer-id); nullopt: P_DATA_V1 (DCO refuses this).
     std::optional<std::uint32_t> tx_peer_id;
@@ -216,9 +218,10 @@ public:
     virtual Status<> add_peer(const PeerSpec& peer) = 0;
     // del_peer: forget the peer; no Gone event follows for it.
     virtual Status<> del_peer(PeerId id) = 0;
-    // update_remote: the peer floated to `remote` (UDP); the kernel follows
-    // floats itself, so for DCO this only records it.
-    virtual Status<> update_remote(PeerId id, const io::SockAddr& remote) = 0;
+    // update_remote: the peer floated to `remote` (UDP), and talks to
+    // `local` (--multihome; else empty); the kernel follows floats itself,
+    // so for DCO this only records it.
+    virtual Status<> update_remote(PeerId id, const io::SockAddr& remote, const io::LocalEnd& local) = 0;
     // set_iroutes: the networks behind peer `id` (replaces earlier ones).
     // Userspace routes by longest prefix and checks sources; DCO installs
     // kernel routes "net via <peer's VPN address> dev <device> metric 100".

@@ -145,7 +145,7 @@ public:
 
     Status<> add_peer(const PeerSpec& peer) override;
     Status<> del_peer(PeerId id) override;
-    Status<> update_remote(PeerId id, const io::SockAddr& remote) override;
+    Status<> update_remote(PeerId id, const io::SockAddr& remote, const io::LocalEnd& local) override;
     // set_iroutes: used with multi_peer. Host bits beyond prefix_len are
     // ignored.
     Status<> set_iroutes(PeerId id, std::vector<IRoute> routes) override;

@@ -8,7 +8,6 @@ namespace ovpn::options {
 namespace {
 
 constexpr RuntimeModes kBoth = RuntimeModes::Both;
-constexpr RuntimeModes kServer = RuntimeModes::Server;
 
 } // namespace
 
@@ -17,7 +16,6 @@ const std::vector<RuntimeGap>& runtime_gaps()
     static const std::vector<RuntimeGap> gaps = {
         // transport details
         {"mtu-test", kBoth, "the MTU test is not implemented"},
-        {"multihome", kServer, "answering from the address a packet came to is not implemented"},
     };
     return gaps;
 }

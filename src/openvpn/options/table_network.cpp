@@ -489,7 +489,11 @@ const OptionSpec kTable[] = {
     {"passtos", 0, 0, P_GENERAL, Dco::Blocks, 0, keep, "",
      "Copy the TOS byte of each IPv4 packet from the tunnel to the encrypted packets carrying it (IPv4 "
      "link only, as 2.6). Turns offload off."},
-    {"multihome", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "", "UDP server: answer from the address asked."},
+    {"multihome", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "",
+     "UDP on a wildcard-bound socket with several local addresses: answer each peer from the address its "
+     "packets come to, through the interface they came in on (IP_PKTINFO / IPV6_PKTINFO). A server keeps "
+     "it per client (and, with offload, gives it to the kernel); a p2p peer that learns its peer (no "
+     "--remote, or --float) keeps its peer's. No effect on TCP, as in 2.6."},
     {"mtu-test", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "", "Measure the path MTU at start-up."},
 
     // --- MTU

@@ -37,8 +37,8 @@ void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
         on_renegotiated(in, key_id, km);
         return;
     }
-    log_.logf(kV1, "%s [%s] Peer Connection Initiated with %s", in.prefix().c_str(), in.cn.c_str(),
-              in.addr.to_string().c_str());
+    log_.logf(kV1, "%s [%s] Peer Connection Initiated with %s%s", in.prefix().c_str(), in.cn.c_str(),
+              in.addr.to_string().c_str(), in.local.via_string().c_str());
     if (!o_.duplicate_cn && in.cn != "UNDEF")
         drop_older_sessions(in);
     if (mgmt_defer_auth(in, key_id, km, false))

@@ -72,6 +72,7 @@ struct Server::Instance final : session::ControlHandler {
     std::uint32_t id = 0;                   // pool slot and peer id
     std::optional<std::uint32_t> addr_slot; // pool address slot, once the cn is known
     io::SockAddr addr;
+    io::LocalEnd local;                  // UDP --multihome: where it talks to; replies leave from there
     std::string addr_str;                // "10.93.0.2:41234" as 2.6 prints it in prefixes
     std::unique_ptr<io::LinkSocket> tcp; // an io::WatchedLink: it keeps its own kWritable watch
     std::unique_ptr<control::ControlChannel> cc;

@@ -218,15 +218,18 @@ private:
     // transport.cpp: the sockets and every packet on them.
     Status<> open_transport();
     void on_udp_readable();
-    void on_udp_data(PacketBuf& b, const io::SockAddr& from, TimePoint now);
-    void on_udp_control(PacketBuf& b, const io::SockAddr& from, TimePoint now);
+    // `via`: where the packet came to (--multihome; else empty)
+    void on_udp_data(PacketBuf& b, const io::SockAddr& from, const io::LocalEnd& via, TimePoint now);
+    void on_udp_control(PacketBuf& b, const io::SockAddr& from, const io::LocalEnd& via, TimePoint now);
     static bool from_other_session(const Instance& in, const PacketBuf& b);
-    void on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now, Instance* known = nullptr);
+    void on_first_packet(PacketBuf& b, const io::SockAddr& from, const io::LocalEnd& via, TimePoint now,
+                         Instance* known = nullptr);
     bool log_known_drop(const Instance& in, const PacketBuf& b, bool unwrap_failed);
     bool refuse_new_session(const Instance& in, const PacketBuf& b, const io::SockAddr& from);
     void log_first_drop(const FirstPacket& fp, const CookieStats& before, const PacketBuf& b,
                         const io::SockAddr& from);
-    void accept_first(const FirstPacket& fp, PacketBuf& b, const io::SockAddr& from, TimePoint now);
+    void accept_first(const FirstPacket& fp, PacketBuf& b, const io::SockAddr& from, const io::LocalEnd& via,
+                      TimePoint now);
     void on_tcp_accept();
     void on_tcp_event(std::uint32_t id, std::uint32_t events);
     // port_share.cpp: --port-share: the proxy (once, kept across SIGUSR1)
@@ -390,6 +393,7 @@ private:
     std::unique_ptr<io::PortShare> port_share_; // --port-share: foreign TCP connections go there
     std::vector<PacketBuf> rx_;
     std::vector<io::SockAddr> rx_from_;
+    std::vector<io::LocalEnd> rx_via_; // --multihome: where each came to
     std::unique_ptr<tun::Netlink> nl_;
     std::unique_ptr<tun::NetSetup> net_;
     std::unique_ptr<data::DataPlane> dp_; // owns the tun device

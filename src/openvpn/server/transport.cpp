@@ -42,6 +42,7 @@ Status<> Server::open_transport()
     for (std::size_t i = 0; i < batch; ++i)
         rx_.emplace_back();
     rx_from_.assign(batch, io::SockAddr{});
+    rx_via_.assign(batch, io::LocalEnd{});
     if (tcp_mode_) {
         const int mark = session::socket_knobs(o_).mark;
         auto l = TcpListener::open(bind_addr, mark);
@@ -61,6 +62,7 @@ Status<> Server::open_transport()
     uc.bind_addr = bind_addr;
     uc.batch = batch;
     uc.mtu_discover = session::mtu_discover(ce);
+    uc.pktinfo = o_.given("multihome");
     session::apply(session::socket_knobs(o_), uc);
     auto s = io::open_udp(uc);
     if (!s && fam == io::Family::Any) {
@@ -84,16 +86,16 @@ void Server::on_udp_readable()
     const TimePoint now = loop_.now();
     bool control = false;
     for (int round = 0; round < kMaxRounds && udp_; ++round) {
-        auto n = udp_->recv(rx_, rx_from_);
+        auto n = udp_->recv_local(rx_, rx_from_, rx_via_);
         if (!n || *n == 0)
             break;
         for (std::size_t i = 0; i < *n; ++i) {
             if (rx_[i].empty())
                 continue;
             if (is_data_packet(rx_[i])) {
-                on_udp_data(rx_[i], rx_from_[i], now);
+                on_udp_data(rx_[i], rx_from_[i], rx_via_[i], now);
             } else {
-                on_udp_control(rx_[i], rx_from_[i], now);
+                on_udp_control(rx_[i], rx_from_[i], rx_via_[i], now);
                 control = true;
             }
         }
@@ -108,8 +110,9 @@ void Server::on_udp_readable()
 
 // on_udp_data: a data packet finds its client by peer id (P_DATA_V2) or
 // address. From another address it may float the client (2.6 with
-// peer-id): once a packet from there decrypts and passes the replay check.
-void Server::on_udp_data(PacketBuf& b, const io::SockAddr& from, TimePoint now)
+// peer-id): once a packet from there decrypts and passes the replay check;
+// under --multihome its replies then leave from where that packet came to.
+void Server::on_udp_data(PacketBuf& b, const io::SockAddr& from, const io::LocalEnd& via, TimePoint now)
 {
     const auto pid = wire::peer_id_of(b.span());
     Instance* in = pid ? find_id(*pid) : find_addr(from);
@@ -126,20 +129,21 @@ void Server::on_udp_data(PacketBuf& b, const io::SockAddr& from, TimePoint now)
     log_.logf(kV1, "%s peer info: float from %s to %s", in->prefix().c_str(), in->addr.to_string().c_str(),
               from.to_string().c_str());
     move_addr(*in, from);
-    (void)dp_->update_remote(in->id, from);
+    in->local = via;
+    (void)dp_->update_remote(in->id, from, via);
 }
 
 // on_udp_control: a control packet: to its client's channel; from an
 // address without a client, or from a client's address but another session
 // (the client starting over, or a forgery), to the stateless handshake,
 // which verifies it before anything changes (issue 15, finding 1).
-void Server::on_udp_control(PacketBuf& b, const io::SockAddr& from, TimePoint now)
+void Server::on_udp_control(PacketBuf& b, const io::SockAddr& from, const io::LocalEnd& via, TimePoint now)
 {
     Instance* in = find_addr(from);
     if (in != nullptr && !from_other_session(*in, b))
         on_control_packet(*in, b, now);
     else if (in == nullptr || !refuse_new_session(*in, b, from))
-        on_first_packet(b, from, now, in);
+        on_first_packet(b, from, via, now, in);
 }
 
 // refuse_new_session: --single-session: a client's instance takes no new
@@ -171,8 +175,10 @@ bool Server::from_other_session(const Instance& in, const PacketBuf& b)
 // cookie handshake (stateless.hpp) decides. `known` is closed only when the
 // new session proved itself (a valid wrap and, but for an old tls-crypt-v2
 // client, the cookie round trip): 2.6 keeps a client through any packet
-// whose wrap fails.
-void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint now, Instance* known)
+// whose wrap fails. The cookie goes back from where the packet came to
+// (--multihome), as 2.6's HMAC reset reply.
+void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, const io::LocalEnd& via, TimePoint now,
+                             Instance* known)
 {
     if (exiting_ || !gate_)
         return;
@@ -193,7 +199,7 @@ void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint n
         log_.logf(Verb::Debug, "Reset packet from client, sending HMAC based reset challenge");
         PacketBuf out(fp.reply.size() + PacketBuf::kDefaultHeadroom + 64);
         (void)out.append(fp.reply);
-        (void)udp_->send(std::span<const PacketBuf>(&out, 1), &from);
+        (void)udp_->send_from(std::span<const PacketBuf>(&out, 1), &from, via);
         report_link_faults();
         return;
     }
@@ -211,7 +217,7 @@ void Server::on_first_packet(PacketBuf& b, const io::SockAddr& from, TimePoint n
                   from.to_string().c_str());
         return;
     }
-    accept_first(fp, b, from, now);
+    accept_first(fp, b, from, via, now);
 }
 
 // log_known_drop: 2.6's lines (tls_pre_decrypt, read_control_auth) for a
@@ -269,8 +275,11 @@ void Server::log_first_drop(const FirstPacket& fp, const CookieStats& before, co
 }
 
 // accept_first: a new instance for a client the gate let in (its reset, or
-// the ACK of our cookie), fed its first packet.
-void Server::accept_first(const FirstPacket& fp, PacketBuf& b, const io::SockAddr& from, TimePoint now)
+// the ACK of our cookie), fed its first packet. It answers from where that
+// packet came to (--multihome), as 2.6 keeps the pktinfo of the packet that
+// made the instance until the client floats.
+void Server::accept_first(const FirstPacket& fp, PacketBuf& b, const io::SockAddr& from,
+                          const io::LocalEnd& via, TimePoint now)
 {
     const bool from_ack = fp.verdict == FirstVerdict::CreateFromAck;
     if (from_ack)
@@ -280,6 +289,7 @@ void Server::accept_first(const FirstPacket& fp, PacketBuf& b, const io::SockAdd
         new_instance(from, nullptr, from_ack ? std::optional<wire::SessionId>(fp.cookie) : std::nullopt);
     if (in == nullptr)
         return;
+    in->local = via;
     if (from_ack)
         in->cc->on_packet(synthetic_client_reset(fp.client_sid), now);
     on_control_packet(*in, b, now);
@@ -409,7 +419,7 @@ void Server::send_to(Instance& in, const std::vector<std::uint8_t>& pkt)
             return;
         }
     } else if (udp_) {
-        (void)udp_->send(std::span<const PacketBuf>(&b, 1), &in.addr);
+        (void)udp_->send_from(std::span<const PacketBuf>(&b, 1), &in.addr, in.local);
         report_link_faults();
     }
     if (in.up && dp_)

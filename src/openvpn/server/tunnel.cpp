@@ -195,6 +195,7 @@ Status<> Server::add_data_peer(Instance& in)
     ps.id = in.id;
     ps.link = in.tcp ? in.tcp.get() : udp_.get();
     ps.remote = in.addr;
+    ps.local = in.local;
     if (in.ncp->data_v2)
         ps.tx_peer_id = in.id;
     ps.vpn_ipv4 = in.v4;

@@ -20,7 +20,7 @@ public:
     Status<> attach(io::EventLoop&, data::EventSink) override { return Ok{}; }
     Status<> add_peer(const data::PeerSpec& p) override { return note("add " + std::to_string(p.id)); }
     Status<> del_peer(data::PeerId id) override { return note("del_peer " + std::to_string(id)); }
-    Status<> update_remote(data::PeerId, const io::SockAddr&) override { return Ok{}; }
+    Status<> update_remote(data::PeerId, const io::SockAddr&, const io::LocalEnd&) override { return Ok{}; }
     Status<> set_iroutes(data::PeerId, std::vector<data::IRoute>) override { return Ok{}; }
     Status<> install_key(data::PeerId id, data::KeySlot slot, const data::DataKeys& k) override
     {

@@ -396,11 +396,11 @@ TEST(UserspaceDataPlane, UnconnectedUdpSendsToTheRemoteAndFollowsFloats)
         p.a.dp->install_key(kP2pPeerId, KeySlot::Primary, make_keys(CipherAlg::Aes256Gcm, true)).ok());
     auto to = io::SockAddr::parse_numeric("192.0.2.9", 1194);
     ASSERT_TRUE(to.ok());
-    ASSERT_TRUE(p.a.dp->update_remote(kP2pPeerId, *to).ok());
+    ASSERT_TRUE(p.a.dp->update_remote(kP2pPeerId, *to, io::LocalEnd{}).ok());
     expect_crossing(p.a, p.b, 1, 100);
     ASSERT_EQ(p.a.link.sent_to().size(), 1u);
     EXPECT_EQ(p.a.link.sent_to()[0], *to);
-    EXPECT_FALSE(p.a.dp->update_remote(5, *to).ok());
+    EXPECT_FALSE(p.a.dp->update_remote(5, *to, io::LocalEnd{}).ok());
 }
 
 TEST(UserspaceDataPlane, KeyExhaustedIsReportedOnce)

@@ -96,7 +96,7 @@ LinkFacts udp_link(int fd = 9)
 TEST(KernelDataPlaneMap, V4MappedRemoteIsSentAsAfInet)
 {
     auto p = udp_peer("::ffff:192.0.2.7");
-    p.local = *io::SockAddr::parse_numeric("::ffff:192.0.2.1", 0);
+    p.local.addr = *io::SockAddr::parse_numeric("::ffff:192.0.2.1", 0);
     auto m = to_new_peer_msg(p, udp_link(), LinkMode::P2P);
     ASSERT_TRUE(m.ok()) << m.error();
     ASSERT_TRUE(m->remote.has_value());
@@ -134,7 +134,7 @@ TEST(KernelDataPlaneMap, MultiPeerSendsVpnAddressesP2pDoesNot)
 TEST(KernelDataPlaneMap, TcpPeerHasNoRemoteNorLocal)
 {
     auto p = udp_peer("2001:db8::7");
-    p.local = *io::SockAddr::parse_numeric("2001:db8::1", 0);
+    p.local.addr = *io::SockAddr::parse_numeric("2001:db8::1", 0);
     auto f = udp_link();
     f.udp = false;
     auto m = to_new_peer_msg(p, f, LinkMode::P2P);

@@ -92,6 +92,33 @@ TEST(ServerDco, EachClientIsAPeerWithItsPushedAddressesPeerIdSocketAndKeepalive)
     EXPECT_EQ(k->calls[1], "install " + std::to_string(p.id) + " primary");
 }
 
+// --multihome: a server bound to the wildcard answers a client that talks
+// to 127.0.0.2 from there (the client's socket is connected to it, so it
+// takes nothing else: the handshake would not finish), and the kernel peer
+// carries that address as LOCAL_IP, as 2.6's dco_multi_get_localaddr.
+TEST(ServerDco, MultihomePeerHasTheAddressItsClientTalksTo)
+{
+    FakeKernelPlane* k = nullptr;
+    Harness h({"--multihome", "--local", "0.0.0.0"}, FakeKernelPlane::factory(k));
+    h.server_ip = "127.0.0.2";
+    admitted(h);
+    ASSERT_NE(k, nullptr);
+    ASSERT_EQ(k->peers.size(), 1u);
+    const data::PeerSpec& p = k->peers.begin()->second;
+    EXPECT_EQ(p.remote, h.sock->local());
+    EXPECT_EQ(p.local.addr.ip_string(), "127.0.0.2");
+    EXPECT_NE(p.local.ifindex, 0u);
+}
+
+TEST(ServerDco, WithoutMultihomeAClientTalkingToAnotherAddressGetsNoAnswer)
+{
+    FakeKernelPlane* k = nullptr;
+    Harness h({"--local", "0.0.0.0"}, FakeKernelPlane::factory(k));
+    h.server_ip = "127.0.0.2";
+    h.connect();
+    EXPECT_FALSE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }, 20));
+}
+
 TEST(ServerDco, ClientWithoutDataV2IsDroppedAsIn26)
 {
     FakeKernelPlane* k = nullptr;

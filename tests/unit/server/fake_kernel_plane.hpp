@@ -58,7 +58,7 @@ public:
         peers.erase(id);
         return note("del_peer " + std::to_string(id));
     }
-    Status<> update_remote(data::PeerId, const io::SockAddr&) override { return Ok{}; }
+    Status<> update_remote(data::PeerId, const io::SockAddr&, const io::LocalEnd&) override { return Ok{}; }
     Status<> set_iroutes(data::PeerId id, std::vector<data::IRoute> r) override
     {
         iroutes[id] = std::move(r);

@@ -46,6 +46,9 @@ struct Harness {
     std::vector<std::string> lines; // the server's log
     std::string peer_info = kPeerInfo;
     bool key_active = false;
+    // server_ip: connect() talks to this address at the server's port
+    // (default: the address the server is bound to)
+    std::string server_ip;
 
     explicit Harness(std::vector<std::string> extra, server::PlaneFactory plane = {},
                      const options::DcoVerdict& dco = no_dco())
@@ -86,6 +89,8 @@ struct Harness {
         io::UdpConfig uc;
         uc.family = io::Family::V4;
         uc.connect_to = srv->local_address();
+        if (!server_ip.empty())
+            uc.connect_to = io::SockAddr::parse_numeric(server_ip, uc.connect_to->port()).value();
         auto s = io::open_udp(uc);
         ASSERT_TRUE(s) << s.error();
         sock = std::move(*s);

@@ -298,7 +298,7 @@ void UserspaceDataPlane::seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimeP
     }
     if (good == 0)
         return;
-    auto sent = p.spec.link->send(pkts.first(good), p.to());
+    auto sent = p.spec.link->send_from(pkts.first(good), p.to(), p.spec.local);
     if (!sent) {
         for (std::size_t i = 0; i < good; ++i)
             drops_.add(Drop::LinkSendFailed);

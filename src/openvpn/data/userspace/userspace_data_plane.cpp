@@ -130,12 +130,13 @@ Status<> UserspaceDataPlane::del_peer(PeerId id)
     return Ok{};
 }
 
-Status<> UserspaceDataPlane::update_remote(PeerId id, const io::SockAddr& remote)
+Status<> UserspaceDataPlane::update_remote(PeerId id, const io::SockAddr& remote, const io::LocalEnd& local)
 {
     Peer* p = find(id);
     if (!p)
         return no_peer(id);
     p->spec.remote = remote;
+    p->spec.local = local;
     return Ok{};
 }
 
