@@ -90,24 +90,6 @@ TEST(RuntimeSupport, PortShareRuns)
     EXPECT_TRUE(runtime_unsupported(parsed(kServer + "port-share 127.0.0.1 443 /run/ps\n")).empty());
 }
 
-TEST(RuntimeSupport, ServerOnlyGapsDoNotHitClients)
-{
-    // A server-only gap is not reported for a client (2.6's option checks
-    // refuse such options there with their own message). Whichever
-    // server-only gap is left serves as the example.
-    const RuntimeGap* gap = nullptr;
-    for (const RuntimeGap& g : runtime_gaps())
-        if (g.modes == RuntimeModes::Server && gap == nullptr)
-            gap = &g;
-    if (gap == nullptr)
-        GTEST_SKIP() << "no server-only gap left";
-    const std::string line =
-        std::string(gap->option) + (gap->option == "port-share" ? " 192.0.2.9 80\n" : "\n");
-    EXPECT_TRUE(runtime_unsupported(parsed(kClient + line)).empty());
-    auto v = runtime_unsupported(parsed(kServer + line));
-    EXPECT_EQ(names(v), (std::vector<std::string>{std::string(gap->option)}));
-}
-
 // Issue 13: --stale-routes-check runs on a server; --replay-persist with
 // --secret (2.6 also keeps --tls-auth's state in it: refused there, by name).
 TEST(RuntimeSupport, StaleRoutesAndReplayPersistRun)
