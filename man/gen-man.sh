@@ -531,6 +531,57 @@ Removed in OpenVPN 2.6 and rejected as unknown:
 .BR \-\-no\-iv ,
 .BR \-\-ifconfig\-pool\-linear ,
 .BR \-\-inetd .
+.SH DEFERRED AUTHENTICATION
+A server's
+.B AUTH_USER_PASS_VERIFY
+plugins and its
+.B \-\-auth\-user\-pass\-verify
+script may answer later, as in OpenVPN 2.6. Each call gets three fresh
+empty files (mode 0600, unpredictable names in
+.BR \-\-tmp\-dir )
+named by the environment variables
+.IR auth_control_file ,
+.I auth_pending_file
+and
+.IR auth_failed_reason_file .
+A plugin returning 2 (OPENVPN_PLUGIN_FUNC_DEFERRED) or a script exiting
+with 2 defers: the server goes on serving everyone else and reads the
+first byte of
+.I auth_control_file
+on its timer:
+.B 1
+accepts,
+.B 0
+refuses, an empty file is still pending. The client is refused when no
+answer came within
+.B \-\-hand\-window
+seconds (or half of
+.BR \-\-reneg\-sec ,
+when that is shorter) of the key's authentication, or within the timeout of
+an AUTH_PENDING. With
+.B \-\-management\-client\-auth
+the management client's decision is one more answer to wait for: any
+refusal refuses, the client is admitted when all accepted. Debian's
+openvpn\-plugin\-auth\-pam.so defers when the configuration has
+.BR "setenv deferred_auth_pam 1" .
+.PP
+Before returning 2 the checker may write three lines into
+.IR auth_pending_file :
+a timeout in seconds, the pending method the client must announce in its
+IV_SSO peer info (e.g. crtext, openurl), and the text for the client (e.g.
+.B CR_TEXT:E,R:Enter the code
+or
+.BR WEB_AUTH::https://... ).
+The server then sends
+.B AUTH_PENDING,timeout N
+(plain AUTH_PENDING to clients without IV_PROTO bit 4) and
+.B INFO_PRE,\fItext\fP,
+and the deadline becomes the timeout; a client lacking the method is
+refused with "Authentication failed, required pending auth method '...' not
+supported". Text written into
+.I auth_failed_reason_file
+becomes the reason of the AUTH_FAILED message. The files are removed once
+the key is decided or the client goes.
 .SH EXIT STATUS
 0 on a normal exit, after \-\-version, \-\-genkey, the \-\-show lists, a
 successful \-\-test\-crypto and a successful \-\-check\-config; 1 on a
@@ -644,10 +695,12 @@ connections and starts the proxy anew with the new
 (2.6's proxy process keeps its connections and its first target until the
 program exits); SIGUSR1 keeps them, as in 2.6.
 .PP
-A deferred result (2) from a plugin's
-.B AUTH_USER_PASS_VERIFY
-is refused with a log line: deferred plugin authentication (auth_control_file)
-is not implemented yet, so Debian's auth-pam plugin runs in its synchronous mode.
+Deferred authentication (see
+.BR "DEFERRED AUTHENTICATION" )
+keeps one pending decision per client: a second key negotiated while the
+first one's decision is still pending replaces it. An auth_control_file
+is read once a second, where 2.6 reads it less and less often (up to every
+8 seconds).
 .PP
 With
 .BR \-\-vlan\-tagging ,

@@ -321,11 +321,20 @@ const OptionSpec kTable[] = {
     {"client-disconnect", 1, kAny, P_SCRIPT, Dco::Ok, 0, script<&O::client_disconnect>, "cmd",
      "Server: run cmd when a client disconnects."},
     {"client-crresponse", 1, kAny, P_SCRIPT, Dco::Ok, 0, script<&O::client_crresponse>, "cmd",
-     "Server: run cmd with a client's challenge/response answer."},
+     "Server: run cmd when a client sends CR_RESPONSE,answer (its answer to a CR_TEXT challenge, from the "
+     "client's management cr-response). The answer is in a temporary file (mode 0600, in --tmp-dir) named by "
+     "the last argument, never in the environment; the environment has the client's common_name, username, "
+     "untrusted_ip/port and the pending key's auth_control_file, so the script may decide a deferred "
+     "authentication. A failing script refuses the client (AUTH_FAILED). Plugins get the answer at "
+     "CLIENT_CRRESPONSE in the variable crresponse. Needs --mode server."},
     {"learn-address", 1, kAny, P_SCRIPT, Dco::Ok, 0, script<&O::learn_address>, "cmd",
      "Server: run cmd when a client address is added or removed."},
     {"auth-user-pass-verify", 1, kAny, P_SCRIPT, Dco::Ok, 0, script<&O::auth_user_pass_verify>,
-     "cmd via-env|via-file", "Server: check client user names and passwords with cmd."},
+     "cmd via-env|via-file",
+     "Server: check client user names and passwords with cmd. Exit status 0 accepts, 2 defers the decision "
+     "(see "
+     "DEFERRED AUTHENTICATION in the man page), anything else refuses. The password reaches the environment "
+     "(via-env) only with --script-security 3."},
     {"plugin", 1, kAny, P_PLUGIN, Dco::Ok, 0, append<&O::plugins>, "module [args]", "Load a plugin module."},
 
     // --- deprecated and removed
