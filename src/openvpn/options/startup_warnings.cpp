@@ -198,6 +198,12 @@ bool no_server_verification(const Options& o)
 
 void option_warnings(const Options& o, Out& out)
 {
+    if (o.server_bridge) // 2.6: server_bridge_defined | server_bridge_proxy_dhcp
+        add(out, Phase::Init, "server-bridge",
+            "NOTE: when bridging your LAN adapter with the TAP adapter, note that the new bridge adapter "
+            "will often "
+            "take on its own IP address that is different from what the LAN adapter was previously set to",
+            "give the Linux bridge the LAN adapter's address (ip addr add ... dev br0), not the LAN adapter");
     if (o.is_server() && (!o.keepalive || o.keepalive->first == 0 || o.keepalive->second == 0))
         add(out, Phase::Init, "keepalive", "WARNING: --keepalive option is missing from server config",
             "write: keepalive 10 60");

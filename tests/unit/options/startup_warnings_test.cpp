@@ -179,3 +179,15 @@ TEST(StartupWarnings, FragmentAndMssfix)
     ASSERT_NE(find(w, mtu_flag), nullptr);
     EXPECT_EQ(find(w, mtu_flag)->fix, "write: fragment 1300 mtu");
 }
+
+// 2.6's do_option_warnings: any --server-bridge (with a pool, or none for
+// DHCP) gets the bridging note; a routed tap server does not.
+TEST(StartupWarnings, ServerBridgeNote)
+{
+    const std::string tap = "dev tap\nca ca.crt\ncert s.crt\nkey s.key\ndh none\nkeepalive 10 60\n"
+                            "cipher AES-256-GCM\n";
+    const char* const note = "NOTE: when bridging your LAN adapter with the TAP adapter";
+    EXPECT_TRUE(has(tap + "server-bridge 10.8.0.4 255.255.255.0 10.8.0.128 10.8.0.254\n", note));
+    EXPECT_TRUE(has(tap + "server-bridge\n", note));
+    EXPECT_FALSE(has(tap + "server 10.8.0.0 255.255.255.0\n", note));
+}
