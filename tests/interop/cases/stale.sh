@@ -36,7 +36,7 @@ sc_stale-routes() {
   printf 'iroute %s.0 255.255.255.0\n' "$STALE_NET" >"$WORK/ccd/io-client"
   start_pair "client-config-dir $WORK/ccd\nroute $STALE_NET.0 255.255.255.0\nstale-routes-check 6 1\nstatus $WORK/status.txt 1" \
     "" || return 1
-  ip netns exec "$NS_C" ip addr add "$STALE_NET.1/32" dev lo || return 1
+  ip netns exec "$NS_C" ip addr replace "$STALE_NET.1/32" dev lo || return 1
   ip netns exec "$NS_S" ping -c 2 -i 0.3 -W 2 "$STALE_NET.1" >"$WORK/ping.log" 2>&1 ||
     { log "ping $STALE_NET.1 failed before any ageing"; return 1; }
   local i
