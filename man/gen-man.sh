@@ -412,10 +412,18 @@ on
 .B forget\-passwords
 from the management interface and at exit; the management client is told
 .B >PASSWORD:Auth\-Token:
-with the token, as 2.6 does. Not yet as in 2.6: with
-.B \-\-management\-client\-auth
-and no script or plugin no tokens are made, and with both the management
-interface is still asked after a good token (2.6 skips it).
+with the token, as 2.6 does. With
+.BR \-\-management\-client\-auth ,
+as in 2.6, the token is checked before the management client is asked: a
+good token (without
+.BR external\-auth )
+admits the key, or a reconnecting client, without a
+.B >CLIENT:CONNECT
+or
+.BR REAUTH ,
+a bad one is refused without it, and the environment the management client
+sees carries
+.BR session_id " and " session_state .
 .SH RENEGOTIATIONS
 As OpenVPN 2.6.1 and later, every peer announces dynamic tls\-crypt (bit 9 of
 .B IV_PROTO

@@ -10,8 +10,9 @@
 # --out: where NAME.txt (normalised) and NAME.raw (as received) go (default
 #        tests/mgmt/transcripts, the committed 2.6.14 transcripts).
 # Scenarios: hold-none hold-client password unix unix-reject second server
-#            server-envfilter server-reauth server-two client-flow external-key
-#            external-key-ec external-cert external-key-server (all by
+#            server-envfilter server-reauth server-token server-handwindow
+#            server-two client-flow external-key external-key-ec
+#            external-cert external-key-server (all by
 #            default). Each runs scripts/<name>.txt
 #            (see drive.py) and normalise.py. Needs root. Keys are Debian's
 #            sample keys (stable names, valid until 2033).
@@ -33,8 +34,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$REF" ] || REF=$BIN
-ALL=(hold-none hold-client password unix unix-reject second server server-envfilter server-reauth server-two client-flow
-  external-key external-key-ec external-cert external-key-server)
+ALL=(hold-none hold-client password unix unix-reject second server server-envfilter server-reauth server-token
+  server-handwindow server-two client-flow external-key external-key-ec external-cert external-key-server)
 [ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
 [ "$(id -u)" -eq 0 ] || { echo "capture.sh: needs root (network namespaces)" >&2; exit 2; }
 SAMPLE=/usr/share/doc/openvpn/examples/sample-keys
@@ -168,6 +169,29 @@ sc_server-reauth() {
   printf 'auth-user-pass %s\nauth-retry nointeract\nreneg-sec 6\n' "$K/good.txt" >>"$WORK/c.conf"
   start_daemon client "$NS_C" "$REF" "$WORK/c.conf"
   drive "$NS_S" "--tcp 127.0.0.1:7505" server-reauth
+}
+# server-token: --auth-gen-token beside --management-client-auth; the 2.6
+# client renegotiates every 6 s with the pushed token, and reconnects with it
+# after client-kill.
+sc_server-token() {
+  server_conf >"$WORK/s.conf"
+  printf 'management 127.0.0.1 7505\nmanagement-client-auth\nmanagement-hold\nauth-gen-token 600\n' >>"$WORK/s.conf"
+  start_daemon server "$NS_S" "$BIN" "$WORK/s.conf"
+  client_conf "$UNDER_S" | grep -v '^management' >"$WORK/c.conf"
+  printf 'auth-user-pass %s\nauth-retry nointeract\nreneg-sec 6\n' "$K/good.txt" >>"$WORK/c.conf"
+  start_daemon client "$NS_C" "$REF" "$WORK/c.conf"
+  drive "$NS_S" "--tcp 127.0.0.1:7505" server-token
+}
+# server-handwindow: a CONNECT left unanswered until the server's
+# hand-window (6 s) runs out.
+sc_server-handwindow() {
+  server_conf >"$WORK/s.conf"
+  printf 'management 127.0.0.1 7505\nmanagement-client-auth\nmanagement-hold\nhand-window 6\n' >>"$WORK/s.conf"
+  start_daemon server "$NS_S" "$BIN" "$WORK/s.conf"
+  client_conf "$UNDER_S" | grep -v '^management' >"$WORK/c.conf"
+  printf 'auth-user-pass %s\nauth-retry none\n' "$K/good.txt" >>"$WORK/c.conf"
+  start_daemon client "$NS_C" "$REF" "$WORK/c.conf"
+  drive "$NS_S" "--tcp 127.0.0.1:7505" server-handwindow
 }
 sc_server_with() {
   server_conf >"$WORK/s.conf"

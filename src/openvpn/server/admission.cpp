@@ -54,34 +54,57 @@ void Server::on_renegotiated(Instance& in, std::uint8_t key_id, const wire::KeyM
         return;
     if (mgmt_defer_auth(in, key_id, km, true))
         return;
-    if ((checks_user_pass() && km != nullptr && !verify_user_pass(in, km->username, km->password)) ||
-        !tls_final(in, key_id)) {
+    if (checks_user_pass() && km != nullptr && !verify_user_pass(in, km->username, km->password)) {
         in.auth.reset();
         fail_auth(in, "");
         return;
     }
-    if (auth_wait(in, key_id, true))
+    key_verified(in, km, key_id, true);
+}
+
+// key_verified: a key whose credentials passed: the TLS_FINAL plugins,
+// then a deferring plugin, script or management client, then the client's
+// admission (its first key) or the new key's installation.
+void Server::key_verified(Instance& in, const wire::KeyMethod2* km, std::uint8_t key_id, bool renegotiated)
+{
+    if (!tls_final(in, key_id)) {
+        in.auth.reset();
+        fail_auth(in, "");
+        return;
+    }
+    if (auth_wait(in, key_id, renegotiated))
         return; // a deferring plugin or script decides (auth_deferred.cpp)
+    if (!renegotiated) {
+        admit_verified(in, km);
+        return;
+    }
     if (in.up)
         if (auto s = install_key(in, key_id, false); !s)
             log_.logf(kV1, "%s ERROR: installing the renegotiated key failed: %s", in.prefix().c_str(),
                       s.error().c_str());
 }
 
-// drop_older_sessions: 2.6 without --duplicate-cn: a new session of a
-// common name replaces the older ones.
+// drop_older_sessions: 2.6 without --duplicate-cn (multi_delete_dup): once
+// a new session of a common name is authenticated, it replaces the older
+// ones. Not before: a client that fails its password or token check must
+// not end the session of the user it claims to be.
 void Server::drop_older_sessions(Instance& in)
 {
+    if (o_.duplicate_cn || in.cn == "UNDEF")
+        return;
+    int dropped = 0;
     for (auto& [id, other] : instances_) {
         if (other.get() == &in || other->dead || other->cn != in.cn)
             continue;
+        close_instance(*other, "SIGUSR1[soft,duplicate-cn] received, client-instance restarting");
+        ++dropped;
+    }
+    if (dropped > 0)
         log_.logf(kV1,
                   "MULTI: new connection by client '%s' will cause previous active sessions by this "
                   "client to be dropped.  Remember to use the --duplicate-cn option if you want multiple "
                   "clients using the same certificate or username to concurrently connect.",
                   in.cn.c_str());
-        close_instance(*other, "SIGUSR1[soft,duplicate-cn] received, client-instance restarting");
-    }
 }
 
 // admit: a client's first key: --auth-user-pass-verify, the client config
@@ -89,15 +112,12 @@ void Server::drop_older_sessions(Instance& in)
 // AUTH_FAILED.
 void Server::admit(Instance& in, const wire::KeyMethod2* km, std::uint8_t key_id)
 {
-    if ((checks_user_pass() && (km == nullptr || !verify_user_pass(in, km->username, km->password))) ||
-        !tls_final(in, key_id)) {
+    if (checks_user_pass() && (km == nullptr || !verify_user_pass(in, km->username, km->password))) {
         in.auth.reset();
         fail_auth(in, "");
         return;
     }
-    if (auth_wait(in, key_id, false))
-        return; // a deferring plugin or script decides (auth_deferred.cpp)
-    admit_verified(in, km);
+    key_verified(in, km, key_id, false);
 }
 
 void Server::admit_verified(Instance& in, const wire::KeyMethod2* km)

@@ -289,11 +289,14 @@ void Server::mgmt_key_env(Instance& in, std::uint8_t key_id, const wire::KeyMeth
     }
 }
 
-// mgmt_defer_auth: --management-client-auth: tell the management client
-// about the key (>CLIENT:CONNECT, or REAUTH for a renegotiation of an
-// established client) with the environment 2.6 has built by then, run the
-// --auth-user-pass-verify script after it as 2.6 does, and keep the key
-// waiting for its decision. false without --management-client-auth.
+// mgmt_defer_auth: --management-client-auth, in 2.6's verify_user_pass
+// order: a --auth-gen-token token first (a bad one is refused and a good
+// one, without external-auth, admits the key, both without asking
+// anyone), then the management client is told about the key
+// (>CLIENT:CONNECT, or REAUTH for a renegotiation of an established
+// client) with the environment 2.6 has built by then, then the plugins and
+// the --auth-user-pass-verify script; the key waits for the decision.
+// false without --management-client-auth.
 bool Server::mgmt_defer_auth(Instance& in, std::uint8_t key_id, const wire::KeyMethod2* km, bool renegotiated)
 {
     if (!mgmt_client_auth_on())
@@ -310,29 +313,37 @@ bool Server::mgmt_defer_auth(Instance& in, std::uint8_t key_id, const wire::KeyM
         fail_auth(in, "");
         return true;
     }
-    const std::string peer_user = given ? km->username : std::string(); // --auth-user-pass-optional: empty
-    const SecureBytes peer_pass = given ? km->password : SecureBytes();
-    in.env.set("username", peer_user);
-    in.env.set("common_name", in.cn);
-    in.env.set("untrusted_ip", in.addr.ip_string());
-    in.env.set("untrusted_port", std::to_string(in.addr.port()));
-    in.env.set("password",
-               std::string_view(reinterpret_cast<const char*>(peer_pass.data()), peer_pass.size()));
-    mgmt_->engine().client_connect(in.mctx, in.mgmt_kid, in.env.strings());
-    in.env.unset("password");
-    if (checks_user_pass() ? !verify_user_pass(in, peer_user, peer_pass) : !username_fits_cn(in, peer_user)) {
+    auto c = given ? peer_creds(in, km->username, km->password) : peer_creds(in, {}, {});
+    if (!c) {
         fail_auth(in, "");
         return true;
     }
-    if (!checks_user_pass())
-        auth_begin(in);
-    if (o_.username_as_common_name)
-        in.cn = remap_name(peer_user);
-    log_.logf(Verb::Info, "%s TLS: Username/Password authentication deferred for username '%s' %s",
-              in.addr_str.c_str(), peer_user.c_str(), o_.username_as_common_name ? "[CN SET]" : "");
-    in.username = peer_user;
-    in.auth->mgmt = true; // one pending state with a deferring plugin or script (auth_deferred.cpp)
-    (void)auth_wait(in, key_id, renegotiated);
+    // set_verify_user_pass_env: these stay in the client's env
+    in.env.set("username", c->user);
+    in.env.set("common_name", in.cn);
+    in.env.set("untrusted_ip", in.addr.ip_string());
+    in.env.set("untrusted_port", std::to_string(in.addr.port()));
+    script::Env token_vars;
+    token_env(in, token_vars, c->user, c->pass); // 2.6's add_session_token_env
+    if (in.token_env) {
+        in.env.set("session_state", in.token_env->second);
+        in.env.set("session_id", in.token_env->first);
+    }
+    const bool ask = c->gate != TokenGate::Accepted;
+    if (ask) {
+        in.env.set("password",
+                   std::string_view(reinterpret_cast<const char*>(c->pass.data()), c->pass.size()));
+        mgmt_->engine().client_connect(in.mctx, in.mgmt_kid, in.env.strings());
+        in.env.unset("password");
+    }
+    if (!verify_creds(in, *c, ask)) {
+        fail_auth(in, "");
+        return true;
+    }
+    in.username = c->user;
+    if (ask)
+        in.auth->mgmt = true; // one pending state with a deferring plugin or script (auth_deferred.cpp)
+    key_verified(in, km, key_id, renegotiated);
     return true;
 }
 
@@ -364,8 +375,10 @@ void Server::mgmt_apply_decision(const mgmt::ClientDecision& d)
         fail_auth(*in, d.client_reason.value_or(""));
     } else {
         in->auth->mgmt = false;
-        if (!in->auth->reneg)
+        if (!in->auth->reneg) {
             in->mgmt_config = d.config;
+            in->pool_env_again = true; // multi_client_connect_mda
+        }
         auth_settle(*in, loop_.now());
     }
     flush(*in);
@@ -397,8 +410,9 @@ void Server::mgmt_established(Instance& in)
     in.env.set("time_unix", std::to_string(static_cast<long long>(in.created)));
     // 2.6 selects the address again, and sets its variables again, after a
     // --client-connect script, a connect plugin's config or client-auth's
-    // config block (multi_client_connect_post, _post_plugin, _mda)
-    if (in.pool_env_again || mgmt_client_auth_on())
+    // config block (multi_client_connect_post, _post_plugin, _mda); not
+    // for a client admitted by its auth-token, which no one was asked about
+    if (in.pool_env_again)
         mgmt_pool_env(in);
     ++mgmt_n_established_;
     in.mctx.flags |= mgmt::ClientContext::kEstablished;

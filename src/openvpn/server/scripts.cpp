@@ -41,28 +41,49 @@ std::optional<script::TempFile> Server::write_credentials(const Instance& in, co
     return std::move(*f);
 }
 
-// verify_user_pass: --auth-user-pass-verify for the peer's credentials,
-// remapped first as 2.6 does (string_mod_remap_name: a control character,
-// e.g. a newline that would forge a log line or a via-file line, becomes '_').
-bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const SecureBytes& peer_pass)
+// peer_creds: the first part of 2.6's verify_user_pass: the credentials
+// remapped (string_mod_remap_name: a control character, e.g. a newline that
+// would forge a log line or a via-file line, becomes '_'), then an
+// --auth-gen-token token checked before anything else. nullopt: refused
+// (logged), and no script, plugin or management client is asked.
+std::optional<Server::PeerCreds> Server::peer_creds(Instance& in, const std::string& peer_user,
+                                                    const SecureBytes& peer_pass)
 {
     const bool given = !peer_user.empty() && peer_pass.size() != 0;
     if (!given && !o_.auth_user_pass_optional) { // 2.6: refused before any script or plugin
         log_.logf(kV1, "%s TLS Error: Auth Username/Password was not provided by peer", in.prefix().c_str());
-        return false;
+        return std::nullopt;
     }
     // --auth-user-pass-optional: a client without credentials is checked
     // with empty ones (2.6 clears both), so the script or plugin decides.
-    const options::Directive* d = o_.last("auth-user-pass-verify");
-    std::string user = given ? remap_name(peer_user) : std::string();
-    SecureBytes pass = given ? peer_pass : SecureBytes();
-    for (std::uint8_t& b : pass.span())
+    PeerCreds c{given ? remap_name(peer_user) : std::string(), given ? peer_pass : SecureBytes(),
+                TokenGate::NoToken};
+    for (std::uint8_t& b : c.pass.span())
         if (!is_cc_print(static_cast<char>(b)))
             b = '_';
-    const TokenGate gate = token_gate(in, user, pass); // --auth-gen-token (auth_token.cpp)
-    if (gate == TokenGate::Refused)
-        return false;
-    const bool skip = gate == TokenGate::Accepted;
+    c.gate = token_gate(in, c.user, c.pass); // --auth-gen-token (auth_token.cpp)
+    if (c.gate == TokenGate::Refused)
+        return std::nullopt;
+    return c;
+}
+
+// verify_user_pass: --auth-user-pass-verify (and the plugins) for the
+// peer's credentials.
+bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const SecureBytes& peer_pass)
+{
+    auto c = peer_creds(in, peer_user, peer_pass);
+    return c && verify_creds(in, *c);
+}
+
+// verify_creds: the plugins and the script for checked credentials, none
+// of them for a good token (2.6's skip_auth). mgmt: the management client
+// was asked too (--management-client-auth), so the key waits for it.
+bool Server::verify_creds(Instance& in, const PeerCreds& c, bool mgmt)
+{
+    const options::Directive* d = o_.last("auth-user-pass-verify");
+    const std::string& user = c.user;
+    const SecureBytes& pass = c.pass;
+    const bool skip = c.gate == TokenGate::Accepted;
     script::Env env = base_env();
     add_cert_vars(env, in);
     env.set("username", user);
@@ -90,7 +111,7 @@ bool Server::verify_user_pass(Instance& in, const std::string& peer_user, const 
         in.cn = user;
     token_accepted(in, user); // 2.6 makes the token for a deferred check too
     const bool deferred =
-        plugin_st == OPENVPN_PLUGIN_FUNC_DEFERRED || script_st == OPENVPN_PLUGIN_FUNC_DEFERRED;
+        mgmt || plugin_st == OPENVPN_PLUGIN_FUNC_DEFERRED || script_st == OPENVPN_PLUGIN_FUNC_DEFERRED;
     log_.logf(kV1, "%s TLS: Username/Password authentication %s for username '%s' %s", in.prefix().c_str(),
               deferred ? "deferred" : "succeeded", user.c_str(),
               o_.username_as_common_name ? "[CN SET]" : "");

@@ -303,6 +303,7 @@ private:
     const plugin::ClientContexts* plugin_client(Instance& in);
     // admit_verified: admit after the credentials were checked.
     void admit_verified(Instance& in, const wire::KeyMethod2* km);
+    void key_verified(Instance& in, const wire::KeyMethod2* km, std::uint8_t key_id, bool renegotiated);
     bool client_connect(Instance& in);
     bool read_ccd(Instance& in, ClientConfig& cfg, ClientTexts& texts);
     bool select_pool_address(Instance& in, const ClientConfig& cfg);
@@ -312,7 +313,16 @@ private:
     void fail_auth(Instance& in, const std::string& reason);
 
     // scripts.cpp: 2.6's server scripts and their environment.
+    enum class TokenGate { NoToken, Accepted, Refused }; // auth_token.cpp
+    struct PeerCreds {
+        std::string user;
+        SecureBytes pass;
+        TokenGate gate;
+    };
     bool verify_user_pass(Instance& in, const std::string& peer_user, const SecureBytes& peer_pass);
+    std::optional<PeerCreds> peer_creds(Instance& in, const std::string& peer_user,
+                                        const SecureBytes& peer_pass);
+    bool verify_creds(Instance& in, const PeerCreds& c, bool mgmt = false);
     int run_user_pass_script(Instance& in, const options::Directive& d, const std::string& user,
                              const SecureBytes& pass, script::Env env);
     std::optional<script::TempFile> write_credentials(const Instance& in, const std::string& user,
@@ -331,7 +341,6 @@ private:
     void add_cert_vars(script::Env& env, const Instance& in) const;
 
     // auth_token.cpp: --auth-gen-token in the credentials check and pushes.
-    enum class TokenGate { NoToken, Accepted, Refused };
     Status<> load_auth_token();
     TokenGate token_gate(Instance& in, std::string& user, const SecureBytes& pass);
     void token_env(Instance& in, script::Env& env, const std::string& user, const SecureBytes& pass);
