@@ -39,8 +39,6 @@ void Server::on_key_active(Instance& in, std::uint8_t key_id, bool renegotiated)
     }
     log_.logf(kV1, "%s [%s] Peer Connection Initiated with %s%s", in.prefix().c_str(), in.cn.c_str(),
               in.addr.to_string().c_str(), in.local.via_string().c_str());
-    if (!o_.duplicate_cn && in.cn != "UNDEF")
-        drop_older_sessions(in);
     if (mgmt_defer_auth(in, key_id, km, false))
         return; // --management-client-auth decides (mgmt_host.cpp)
     admit(in, km, key_id);
@@ -122,6 +120,10 @@ void Server::admit(Instance& in, const wire::KeyMethod2* km, std::uint8_t key_id
 
 void Server::admit_verified(Instance& in, const wire::KeyMethod2* km)
 {
+    // 2.6's multi_client_connect_early_setup: the log prefix gets the
+    // common name, and older sessions of that name go
+    in.named = true;
+    drop_older_sessions(in);
     if (!client_connect(in)) {
         fail_auth(in, "");
         return;

@@ -117,6 +117,7 @@ struct Server::Instance final : session::ControlHandler {
     std::optional<TimePoint> wake_at;      // its entry in Server::wakes_ (wakeups.cpp)
     bool wake_dirty = false;               // listed in Server::dirty_, to be rescheduled
     TimePoint visited{};                   // its last timer visit
+    bool named = false;                    // authenticated: the log prefix carries the CN
     bool pool_env_again = false;           // 2.6 sets the pool env again after a connect script/plugin
     session::EnvList env;                  // 2.6's env_set of the instance
     // --auth-gen-token (auth_token.cpp): its tokens, the user they are
@@ -129,7 +130,9 @@ struct Server::Instance final : session::ControlHandler {
         auth_reason; // 2.6's client_reason for the AUTH_FAILED (also a deferring checker's reason file)
     std::string peer_info;
 
-    std::string prefix() const { return cn + "/" + addr_str; }
+    // prefix: 2.6's log prefix for the client: its address until it is
+    // authenticated, then "common name/address" (multi_instance_string)
+    std::string prefix() const { return named ? cn + "/" + addr_str : addr_str; }
 
     bool alive() const override { return !dead; }
     std::string log_prefix() const override { return prefix() + " "; }

@@ -321,6 +321,26 @@ TEST(ServerInstance, SameCommonNameReplacesTheOlderSession)
     EXPECT_TRUE(push_has(h.messages, "ifconfig 10.94.0.2 255.255.255.0"));
 }
 
+// 2.6 drops the older sessions of a common name only once the new one is
+// authenticated (multi_delete_dup): a second session with the right
+// certificate but a wrong password must leave the first one alone.
+TEST(ServerInstance, SameCommonNameWithAWrongPasswordKeepsTheOlderSession)
+{
+    TempDir d;
+    d.write("verify.sh", "#!/bin/sh\n[ \"$password\" = right ]\n", true);
+    Harness h({"--script-security", "2", "--auth-user-pass-verify", d.path + "/verify.sh", "via-env"});
+    h.connect("user", "right");
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("PUSH_REPLY"); }));
+    auto first_sock = std::move(h.sock);
+    auto first_cli = std::move(h.cli);
+    h.messages.clear();
+    h.connect("user", "wrong");
+    ASSERT_TRUE(h.pump_until([&] { return h.has_message("AUTH_FAILED"); }));
+    EXPECT_EQ(h.srv->num_clients(), 2u);
+    h.advance(seconds(3)); // the refused one lingers so AUTH_FAILED gets out
+    EXPECT_EQ(h.srv->num_clients(), 1u);
+}
+
 TEST(ServerInstance, AuthenticDataFromANewAddressFloatsTheClient)
 {
     Harness h({});
