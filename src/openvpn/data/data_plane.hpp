@@ -197,6 +197,14 @@ struct PeerEvent {
 
 using EventSink = std::function<void(const PeerEvent&)>;
 
+// MacLearner: --dev tap P2MP server: asked before a client's frame teaches
+// the plane a source MAC it did not know for that client (moved: another
+// client had it), as 2.6's multi_learn_addr runs --learn-address there.
+// false: not learned, and the frame is dropped (2.6: "Learn FAILED"). It
+// runs synchronously on the data path and must not call into the plane.
+using MacLearner =
+    std::function<bool(PeerId id, const std::array<std::uint8_t, 6>& mac, std::uint16_t vid, bool moved)>;
+
 class DataPlane {
 public:
     virtual ~DataPlane() = default;
@@ -260,6 +268,9 @@ public:
     // status: the most peers one broadcast/multicast packet from tun was
     // queued for (0 when the kernel routes tun packets, as under DCO).
     virtual std::size_t max_bcast_queue() const { return 0; }
+    // set_mac_learner: see MacLearner; planes without a MAC table (tun,
+    // DCO, which carries no tap) never ask it.
+    virtual void set_mac_learner(MacLearner learn) { (void)learn; }
     // expire_routes: --stale-routes-check: the routes of a multi_peer plane
     // no packet used for `idle` go (they route nothing more) and are
     // returned. The kernel's plane keeps its routes (it does not say when

@@ -5,18 +5,27 @@
 
 namespace ovpn::data {
 
-MacTable::Learn MacTable::learn(const MacAddr& mac, std::uint16_t vid, PeerId peer)
+MacTable::Learn MacTable::probe(const MacAddr& mac, std::uint16_t vid, PeerId peer) const
 {
     if (mac.group() || mac.zero())
         return Learn::Refused;
-    const std::uint64_t k = key(mac, vid);
-    auto it = owner_.find(k);
-    if (it != owner_.end() && it->second.peer == peer) {
-        it->second.last_use = now_;
+    auto it = owner_.find(key(mac, vid));
+    if (it != owner_.end() && it->second.peer == peer)
         return Learn::Known;
-    }
     if (count(peer) >= max_per_peer_)
         return Learn::Refused;
+    return it == owner_.end() ? Learn::Added : Learn::Moved;
+}
+
+MacTable::Learn MacTable::learn(const MacAddr& mac, std::uint16_t vid, PeerId peer)
+{
+    const Learn st = probe(mac, vid, peer);
+    const std::uint64_t k = key(mac, vid);
+    auto it = owner_.find(k);
+    if (st == Learn::Known)
+        it->second.last_use = now_;
+    if (st == Learn::Known || st == Learn::Refused)
+        return st;
     ++per_peer_[peer];
     if (it == owner_.end()) {
         owner_.emplace(k, Owner{peer, now_, mac, vid});

@@ -39,6 +39,8 @@ public:
 
     enum class Learn : std::uint8_t { Known, Added, Moved, Refused };
     Learn learn(const MacAddr& mac, std::uint16_t vid, PeerId peer);
+    // probe: what learn would answer, changing nothing.
+    Learn probe(const MacAddr& mac, std::uint16_t vid, PeerId peer) const;
     std::optional<PeerId> lookup(const MacAddr& mac, std::uint16_t vid) const;
     void forget(PeerId peer);
     void set_now(std::uint32_t now) noexcept { now_ = now; }

@@ -185,6 +185,7 @@ public:
     // peer, re-encrypted for another).
     std::uint64_t c2c_packets() const noexcept { return c2c_packets_; }
     std::size_t max_bcast_queue() const override { return max_bcast_; }
+    void set_mac_learner(MacLearner learn) override { learner_ = std::move(learn); }
 
 private:
     struct Peer;
@@ -202,6 +203,7 @@ private:
     Peer* peer_by_vpn_dest(const PacketBuf& pkt, std::uint16_t vid);
     Peer* peer_by_addr(int family, const std::uint8_t* a);
     bool source_ok(Peer& p, const PacketBuf& pkt);
+    bool learn_mac(Peer& p, const MacAddr& mac);
     bool forward_c2c(Peer& from, std::span<PacketBuf> one, TimePoint now);
     void broadcast(const PacketBuf& pkt, const Peer* except, std::uint16_t vid, TimePoint now);
     void send_tun_batch(std::span<PacketBuf> pkts, TimePoint now);
@@ -249,8 +251,9 @@ private:
     // destroyed the data plane stops touching it.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::unordered_map<PeerId, std::unique_ptr<Peer>> peers_;
-    RouteTable routes_; // the peers' vpn addresses and iroutes (multi_peer lookups)
-    MacTable macs_;     // tap && multi_peer
+    RouteTable routes_;  // the peers' vpn addresses and iroutes (multi_peer lookups)
+    MacTable macs_;      // tap && multi_peer
+    MacLearner learner_; // asked before macs_ learns (--learn-address)
     std::vector<PacketBuf> tx_batch_;
     std::vector<PacketBuf> ctl_buf_;    // one buffer for pings / OCC
     std::vector<PacketBuf> reply_buf_;  // one buffer for answers into tun (block_ipv6)

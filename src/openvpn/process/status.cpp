@@ -74,7 +74,7 @@ std::time_t last_ref(const ServerClientRow& r)
 // address.
 std::vector<ServerRoute> routes_of(const ServerClientRow& r)
 {
-    if (!r.routes.empty())
+    if (!r.routes.empty() || r.routes_only)
         return r.routes;
     std::vector<ServerRoute> out;
     if (!r.virtual_address.empty())

@@ -80,6 +80,9 @@ struct ServerClientRow {
     // prints them in its hash order, so any order is 2.6's); when empty, one
     // row for virtual_address and one for virtual_ipv6, at last_ref.
     std::vector<ServerRoute> routes;
+    // routes_only: routes is the client's whole table even when empty (a
+    // tap server's rows are the MACs it learned, not the addresses)
+    bool routes_only = false;
 };
 
 // title_string: 2.6's title_string as this build says it (the --version

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,7 @@ struct Server::Instance final : session::ControlHandler {
     std::optional<TimePoint> wake_at;      // its entry in Server::wakes_ (wakeups.cpp)
     bool wake_dirty = false;               // listed in Server::dirty_, to be rescheduled
     TimePoint visited{};                   // its last timer visit
+    std::set<std::string> macs;            // --dev tap: the MACs learned behind it ("mac@vid")
     bool named = false;                    // authenticated: the log prefix carries the CN
     bool pool_env_again = false;           // 2.6 sets the pool env again after a connect script/plugin
     session::EnvList env;                  // 2.6's env_set of the instance

@@ -268,34 +268,69 @@ void Server::client_disconnect(Instance& in)
 
 void Server::learn_address(Instance& in, const char* op)
 {
-    // an address --stale-routes-check dropped is no longer in the table
-    std::vector<std::string> addrs = {in.v4 && !in.v4_stale ? v4_string(*in.v4) : std::string(),
-                                      in.v6 && !in.v6_stale ? v6_string(*in.v6) : std::string()};
+    // an address --stale-routes-check dropped is no longer in the table;
+    // a tap server has MACs, not addresses, in its table (2.6)
+    const bool ip = !tap_mode();
+    std::vector<std::string> addrs = {ip && in.v4 && !in.v4_stale ? v4_string(*in.v4) : std::string(),
+                                      ip && in.v6 && !in.v6_stale ? v6_string(*in.v6) : std::string()};
     for (const auto& r : in.iroutes)
         addrs.push_back(iroute_string(r));
+    if (std::strcmp(op, "delete") == 0)
+        addrs.insert(addrs.end(), in.macs.begin(), in.macs.end());
     for (const std::string& a : addrs)
         if (!a.empty())
-            learn_one(in, op, a);
+            (void)learn_one(in, op, a);
 }
 
-// learn_one: --learn-address (plugins first) for one address.
-void Server::learn_one(Instance& in, const char* op, const std::string& addr)
+// learn_one: --learn-address (plugins first) for one address; false when
+// the plugin or the script failed (2.6's learn_address_script).
+bool Server::learn_one(Instance& in, const char* op, const std::string& addr)
 {
     if (!o_.learn_address && !plugin::wants(plugins_, OPENVPN_PLUGIN_LEARN_ADDRESS))
-        return;
-    const bool add = std::strcmp(op, "add") == 0;
+        return true;
+    const bool named = std::strcmp(op, "delete") != 0; // add, update: the client is known
     std::vector<std::string> args = {op, addr};
-    if (add)
+    if (named)
         args.push_back(in.cn);
     // 2.6 gives "delete" an (almost) empty environment
-    const script::Env env = add ? client_env(in) : base_env();
+    const script::Env env = named ? client_env(in) : base_env();
+    bool ok = true;
     if (plugin::wants(plugins_, OPENVPN_PLUGIN_LEARN_ADDRESS) &&
-        !plugins_->call({OPENVPN_PLUGIN_LEARN_ADDRESS, args}, env, plugin_client(in)).ok())
+        !plugins_->call({OPENVPN_PLUGIN_LEARN_ADDRESS, args}, env, plugin_client(in)).ok()) {
         log_.write(kV1, plugin::failure_message(OPENVPN_PLUGIN_LEARN_ADDRESS));
-    if (o_.learn_address) {
-        script::ScriptRunner runner(log_, o_.script_security.value_or(1));
-        (void)runner.run("learn-address", *o_.learn_address, args, env);
+        ok = false;
     }
+    if (ok && o_.learn_address) {
+        script::ScriptRunner runner(log_, o_.script_security.value_or(1));
+        const auto res = runner.run("learn-address", *o_.learn_address, args, env);
+        ok = res.ran && res.exit_status == 0;
+    }
+    return ok;
+}
+
+// mac_learned: --dev tap: a client's frame came from a MAC the data plane
+// did not have for it (2.6's multi_learn_addr): --learn-address "add", or
+// "update" when another client had it, then 2.6's Learn line.
+bool Server::mac_learned(data::PeerId id, const std::array<std::uint8_t, 6>& mac, std::uint16_t vid,
+                         bool moved)
+{
+    auto it = instances_.find(id);
+    if (it == instances_.end() || it->second->dead)
+        return false;
+    Instance& in = *it->second;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x@%u", mac[0], mac[1], mac[2], mac[3], mac[4],
+                  mac[5], static_cast<unsigned>(vid));
+    const std::string addr(buf);
+    const bool ok = learn_one(in, moved ? "update" : "add", addr);
+    if (ok) {
+        for (auto& [other_id, other] : instances_)
+            other->macs.erase(addr);
+        in.macs.insert(addr);
+    }
+    log_.logf(kV1, "%s MULTI: Learn%s: %s -> %s", in.prefix().c_str(), ok ? "" : " FAILED", addr.c_str(),
+              in.prefix().c_str());
+    return ok;
 }
 
 // run_client_connect: --client-connect with a file for its output, merged

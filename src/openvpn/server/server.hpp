@@ -331,7 +331,9 @@ private:
     bool run_client_connect(Instance& in, ClientConfig& cfg, ClientTexts& texts);
     void client_disconnect(Instance& in);
     void learn_address(Instance& in, const char* op);
-    void learn_one(Instance& in, const char* op, const std::string& addr);
+    bool learn_one(Instance& in, const char* op, const std::string& addr);
+    bool tap_mode() const;
+    bool mac_learned(data::PeerId id, const std::array<std::uint8_t, 6>& mac, std::uint16_t vid, bool moved);
 
     // stale_routes.cpp: --stale-routes-check n [t] (2.6's check_stale_routes).
     void start_stale_routes();

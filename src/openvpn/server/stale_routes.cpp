@@ -38,10 +38,7 @@ std::string route_text(const data::StaleRoute& r)
         char buf[32];
         std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", r.mac[0], r.mac[1], r.mac[2],
                       r.mac[3], r.mac[4], r.mac[5]);
-        std::string s(buf);
-        if (r.vid != 0)
-            s += "@" + std::to_string(r.vid);
-        return s;
+        return std::string(buf) + "@" + std::to_string(r.vid); // 2.6 prints "@0" too
     }
     if (r.host) {
         const std::string net = iroute_string(r.route);
@@ -91,7 +88,7 @@ void Server::check_stale_routes(TimePoint now)
         if (it == instances_.end() || it->second->dead)
             continue;
         forget_stale_route(*it->second, r);
-        learn_one(*it->second, "delete", text);
+        (void)learn_one(*it->second, "delete", text);
     }
 }
 
@@ -99,8 +96,10 @@ void Server::check_stale_routes(TimePoint now)
 // status file's ROUTING TABLE, learn-address at disconnect).
 void Server::forget_stale_route(Instance& in, const data::StaleRoute& r)
 {
-    if (r.is_mac)
+    if (r.is_mac) {
+        in.macs.erase(route_text(r));
         return;
+    }
     if (r.host) {
         (r.route.family == AF_INET ? in.v4_stale : in.v6_stale) = true;
         return;

@@ -42,7 +42,11 @@ std::string Server::status_text(int version)
         c.client_id = in->mctx.cid;
         c.peer_id = in->ncp && in->ncp->data_v2 ? id : data::kUndefinedPeerId;
         c.cipher = in->ncp ? in->ncp->cipher : "";
-        if (!in->iroutes.empty()) {
+        if (tap_mode()) { // 2.6 routes frames by MAC: those are its rows
+            c.routes_only = true;
+            for (const auto& m : in->macs)
+                c.routes.push_back({m, c.last_ref, false});
+        } else if (!in->iroutes.empty()) {
             if (in->v4 && !in->v4_stale)
                 c.routes.push_back({c.virtual_address, c.last_ref, false});
             if (in->v6 && !in->v6_stale)

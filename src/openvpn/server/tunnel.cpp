@@ -29,6 +29,8 @@ Status<> Server::open_tun()
     if (!dp)
         return Err(dp.error());
     dp_ = std::move(*dp);
+    dp_->set_mac_learner([this](data::PeerId id, const std::array<std::uint8_t, 6>& mac, std::uint16_t vid,
+                                bool moved) { return mac_learned(id, mac, vid, moved); });
     if (offloaded() && o_.client_to_client) // 2.6's options check, once DCO runs
         log_.write(
             kV1, mute::None, Severity::Warning,
@@ -183,9 +185,16 @@ Status<> Server::activate(Instance& in)
     in.since = std::time(nullptr);
     learn_address(in, "add");
     write_status();
-    log_learned(in);
+    if (!tap_mode()) // 2.6 learns a tap client's addresses by MAC, from its frames
+        log_learned(in);
     mgmt_established(in);
     return Ok{};
+}
+
+// tap_mode: --dev tap (or --dev-type tap): frames, routed by MAC.
+bool Server::tap_mode() const
+{
+    return options::effective_dev_type(o_) == "tap";
 }
 
 // add_data_peer: the PeerSpec of a client, its iroutes and keepalive.

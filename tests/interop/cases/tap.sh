@@ -141,6 +141,32 @@ nopool_checks() {
 }
 sc_tap-bridge-nopool() { bridge_case "server-bridge" "" nopool_checks; }
 
+# tap-learn-address: --learn-address on a tap server runs for each MAC a
+# client's frames bring, as 2.6's multi_learn_addr does ("add <mac>@<vid>
+# <common name>"), and the server logs 2.6's "MULTI: Learn: <mac>@0 -> ...".
+ALL+=(tap-learn-address)
+learn_checks() {
+  lan_reached || return 1
+  grep -q "^add $TAP_MAC_C@0 [^ ]" "$WORK/learn.log" ||
+    { log "learn-address calls: $(tr '\n' ';' <"$WORK/learn.log" 2>/dev/null)"; return 1; }
+  log_has server "MULTI: Learn: $TAP_MAC_C@0 -> " || return 1
+  # the table holds MACs only: no learn-address call for the pool address
+  ! grep -q "^add 10\.94\." "$WORK/learn.log" || { log "learn-address got the client's IP"; return 1; }
+  local i
+  for i in $(seq 1 30); do
+    grep -q "^ROUTING_TABLE,$TAP_MAC_C@0,[^,]*,10\.93\.0\.2:" "$WORK/status.txt" 2>/dev/null && break
+    sleep 0.2
+  done
+  grep -q "^ROUTING_TABLE,$TAP_MAC_C@0," "$WORK/status.txt" && ! grep -q "^ROUTING_TABLE,10\." "$WORK/status.txt" ||
+    { log "status: $(tr '\n' ';' <"$WORK/status.txt" 2>/dev/null)"; return 1; }
+}
+sc_tap-learn-address() {
+  printf '#!/bin/sh\necho "$*" >>%s/learn.log\n' "$WORK" >"$WORK/learn.sh"
+  chmod 755 "$WORK/learn.sh"
+  bridge_case "server-bridge $TUN_S 255.255.255.0 10.94.0.100 10.94.0.150\nscript-security 2\nlearn-address $WORK/learn.sh\nstatus $WORK/status.txt 1\nstatus-version 2" \
+    "" learn_checks
+}
+
 # client-to-client on a tap server: a second client (the same binary as the
 # first, same certificate: duplicate-cn) from its own namespace reaches the
 # first through the server, which floods its ARP request to the other client

@@ -282,6 +282,46 @@ TEST(TapPlane, ServerLearnsMacsAndRoutesFramesByThem)
     EXPECT_EQ(s.dp->drops().get(Drop::BadSource), 1u);
 }
 
+// The learner (--learn-address) is asked once per MAC a client brings, with
+// "moved" when another client had it; a refusal drops the frame and leaves
+// the MAC unlearned, so the next frame asks again (2.6's Learn FAILED).
+TEST(TapPlane, LearnerIsAskedForNewAndMovedMacsAndCanRefuse)
+{
+    Server s;
+    struct Call {
+        PeerId id;
+        std::array<std::uint8_t, 6> mac;
+        std::uint16_t vid;
+        bool moved;
+    };
+    std::vector<Call> calls;
+    bool allow = true;
+    s.dp->set_mac_learner(
+        [&](PeerId id, const std::array<std::uint8_t, 6>& m, std::uint16_t vid, bool moved) {
+            calls.push_back({id, m, vid, moved});
+            return allow;
+        });
+    s.c0.send(frame(kLan, kMac0, kEthTypeIpv4));
+    s.c0.send(frame(kLan, kMac0, kEthTypeIpv4)); // known: not asked again
+    EXPECT_EQ(s.from_client(0), 2u);
+    ASSERT_EQ(calls.size(), 1u);
+    EXPECT_EQ(calls[0].id, 0u);
+    EXPECT_EQ(calls[0].mac, mac(kMac0).b);
+    EXPECT_EQ(calls[0].vid, 0u);
+    EXPECT_FALSE(calls[0].moved);
+    s.c1.send(frame(kLan, kMac0, kEthTypeIpv4)); // the host moved to client 1
+    EXPECT_EQ(s.from_client(1), 1u);
+    ASSERT_EQ(calls.size(), 2u);
+    EXPECT_TRUE(calls[1].moved);
+    EXPECT_EQ(s.route(frame(kMac0, kLan, kEthTypeIpv4)), 2);
+    allow = false; // refused: dropped, not learned, asked again next time
+    s.c0.send(frame(kLan, kMac1, kEthTypeIpv4));
+    s.c0.send(frame(kLan, kMac1, kEthTypeIpv4));
+    EXPECT_EQ(s.from_client(0), 0u);
+    EXPECT_EQ(calls.size(), 4u);
+    EXPECT_EQ(s.route(frame(kMac1, kLan, kEthTypeIpv4)), 0);
+}
+
 TEST(TapPlane, ClientToClientFloodsBroadcastAndForwardsKnownUnicast)
 {
     Server s(true);

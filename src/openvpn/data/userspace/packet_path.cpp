@@ -125,6 +125,19 @@ UserspaceDataPlane::Peer* UserspaceDataPlane::peer_by_addr(int family, const std
     return id ? find(*id) : nullptr;
 }
 
+// learn_mac: the frame's source MAC is p's from now on, unless the table is
+// full for p or the learner (--learn-address) refuses it.
+bool UserspaceDataPlane::learn_mac(Peer& p, const MacAddr& mac)
+{
+    const std::uint16_t vid = vid_of(p);
+    const MacTable::Learn st = macs_.probe(mac, vid, p.spec.id);
+    if (st == MacTable::Learn::Refused)
+        return false;
+    if (st != MacTable::Learn::Known && learner_ && !learner_(p.spec.id, mac.b, vid, st == MacTable::Learn::Moved))
+        return false;
+    return macs_.learn(mac, vid, p.spec.id) != MacTable::Learn::Refused;
+}
+
 // source_ok: multi_peer's check that a decrypted packet's source belongs to
 // the peer it came from; non-IP packets fail too (2.6 drops what it cannot
 // parse).
@@ -132,7 +145,7 @@ bool UserspaceDataPlane::source_ok(Peer& p, const PacketBuf& pkt)
 {
     if (cfg_.tap) { // learn where the source MAC lives (multi_learn_addr)
         auto f = parse_ethernet(pkt.span());
-        return f && macs_.learn(f->src, vid_of(p), p.spec.id) != MacTable::Learn::Refused;
+        return f && learn_mac(p, f->src);
     }
     if (pkt.size() < 1)
         return false;
