@@ -133,7 +133,8 @@ bool UserspaceDataPlane::learn_mac(Peer& p, const MacAddr& mac)
     const MacTable::Learn st = macs_.probe(mac, vid, p.spec.id);
     if (st == MacTable::Learn::Refused)
         return false;
-    if (st != MacTable::Learn::Known && learner_ && !learner_(p.spec.id, mac.b, vid, st == MacTable::Learn::Moved))
+    if (st != MacTable::Learn::Known && learner_ &&
+        !learner_(p.spec.id, mac.b, vid, st == MacTable::Learn::Moved))
         return false;
     return macs_.learn(mac, vid, p.spec.id) != MacTable::Learn::Refused;
 }
