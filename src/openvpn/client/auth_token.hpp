@@ -3,6 +3,8 @@
 // for the password until it expires, so it lives in wiped memory: the old
 // one is wiped when a push replaces it, when AUTH_FAILED or forget-passwords
 // drops it and when the client goes away; set() wipes the string it came in.
+// A pushed auth-token-user names the user the token logs in as (2.6's
+// set_auth_token_user); it goes with the token.
 #pragma once
 
 #include <string>
@@ -26,13 +28,18 @@ public:
     {
         const bool had = has();
         bytes_.wipe();
+        user_.clear();
         return had;
     }
+    // set_user: the user name of the token's logins (empty: the login's own)
+    void set_user(std::string user) { user_ = std::move(user); }
+    const std::string& user() const noexcept { return user_; }
     bool has() const noexcept { return !bytes_.empty(); }
     const SecureBytes& bytes() const noexcept { return bytes_; }
 
 private:
     SecureBytes bytes_;
+    std::string user_;
 };
 
 } // namespace ovpn::client

@@ -50,6 +50,7 @@
 #include "openvpn/session/run_result.hpp"
 #include "openvpn/session/tls_config.hpp"
 #include "openvpn/tun/net_setup.hpp"
+#include "openvpn/wire/push_message.hpp"
 
 namespace ovpn::tun {
 class Netlink;
@@ -169,7 +170,10 @@ private:
     void handle_message(const std::string& text);
     void handle_push_reply(const std::string& text);
     void handle_auth_failed(const std::string& arg);
+    void react_to_auth_failed(const wire::AuthFailed& af);
     void take_auth_token(std::string& token);
+    void take_token_user(const std::string& b64);
+    const std::string& login_user() const; // the token's pushed user, or username_
     bool tls_final(std::uint8_t key_id);
     Status<> bring_up();
     Status<> install_key(std::uint8_t key_id, bool first);
@@ -316,7 +320,8 @@ private:
     std::optional<TimePoint> session_end_at_; // --session-timeout, per attempt (again at a push of timers)
     std::string username_;
     SecureBytes password_;
-    AuthToken auth_token_; // pushed by the server, in wiped memory
+    AuthToken auth_token_;            // pushed by the server, in wiped memory
+    std::optional<std::string> crv1_; // the last AUTH_FAILED,CRV1:... reason, answered at the next login
     bool have_credentials_ = false;
 
     // per connection attempt

@@ -333,7 +333,7 @@ Status<> Client::start_control(const options::ConnectionEntry& ce, bool connecti
         return Err(made.error());
     control::ControlConfig cc = std::move(*made);
     if (have_credentials_) {
-        cc.username = username_;
+        cc.username = login_user();
         cc.password = auth_token_.has() ? auth_token_.bytes() : password_;
     }
     const TimePoint now = loop_.now();

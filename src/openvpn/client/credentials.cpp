@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "openvpn/client/challenge.hpp"
 #include "openvpn/client/internal.hpp"
 #include "openvpn/io/proxy.hpp"
 #include "openvpn/process/console.hpp"
@@ -88,6 +89,21 @@ Result<SecureBytes> with_challenge_response(const options::Options& o, const Sec
     return packed;
 }
 
+// answer_dynamic_challenge: 2.6's get_user_pass_cr for a CRV1 challenge:
+// the response is asked on the terminal ("CHALLENGE: text"), the login is
+// the challenge's user with CRV1::<state id>::<response>; the auth file is
+// not read.
+Result<std::pair<std::string, SecureBytes>> answer_dynamic_challenge(const std::string& reason)
+{
+    const auto dc = parse_dynamic_challenge(reason);
+    if (!dc)
+        return Err(std::string("ERROR: received malformed challenge request from server"));
+    auto response = process::read_console("CHALLENGE: " + dc->text, dc->echo);
+    if (!response)
+        return Err("ERROR: could not read challenge response from stdin (" + response.error() + ")");
+    return std::pair{dc->user, crv1_password(dc->state_id, response->span())};
+}
+
 } // namespace
 
 std::optional<StaticChallenge> static_challenge(const options::Options& o)
@@ -98,11 +114,21 @@ std::optional<StaticChallenge> static_challenge(const options::Options& o)
 }
 
 // load_credentials: --auth-user-pass from its file, inline block or the
-// terminal; again at a restart after --auth-nocache dropped them.
+// terminal, or the answer to the server's dynamic challenge; again at a
+// restart after --auth-nocache or --auth-retry interact dropped them.
 Status<> Client::load_credentials()
 {
     if (!base_.auth_user_pass || have_credentials_)
         return Ok{};
+    if (crv1_) {
+        auto answer = answer_dynamic_challenge(*crv1_);
+        if (!answer)
+            return Err(answer.error());
+        username_ = std::move(answer->first);
+        password_ = std::move(answer->second);
+        have_credentials_ = true;
+        return Ok{};
+    }
     auto up = read_user_pass(base_);
     if (!up)
         return Err(up.error());

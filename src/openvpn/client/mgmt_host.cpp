@@ -236,7 +236,7 @@ bool Client::mgmt_ask_credentials()
                   up.path.c_str());
     }
     mgmt::UserPassQuery q("Auth");
-    if (const auto sc = static_challenge(base_)) { // " SC:<echo>,<text>"
+    if (const auto sc = static_challenge(base_); sc && !crv1_) { // " SC:<echo>,<text>"
         q.static_challenge = sc->text;
         q.challenge_echo = sc->echo;
     }
@@ -355,6 +355,7 @@ void Client::forget_passwords()
     password_.wipe();
     have_credentials_ = false;
     auth_token_.clear();
+    crv1_.reset(); // 2.6's ssl_purge_auth drops the dynamic challenge too
 }
 
 std::string Client::auth_retry_now() const

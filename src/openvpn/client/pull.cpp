@@ -4,6 +4,7 @@
 // HALT, ...), and the data keys of each new key state.
 #include "openvpn/client/client.hpp"
 
+#include "openvpn/client/challenge.hpp"
 #include "openvpn/client/internal.hpp"
 #include "openvpn/mgmt/engine.hpp"
 #include "openvpn/mgmt/host.hpp"
@@ -47,7 +48,26 @@ void Client::take_auth_token(std::string& token)
     if (mgmt_ != nullptr)
         mgmt_->engine().auth_token(token);
     auth_token_.set(token);
-    cc_->update_credentials(username_, auth_token_.bytes());
+    cc_->update_credentials(login_user(), auth_token_.bytes());
+}
+
+// take_token_user: a pushed auth-token-user (base64) is the user name of the
+// token's logins from now on (2.6's ssl_set_auth_token_user).
+void Client::take_token_user(const std::string& b64)
+{
+    auto u = decode_token_user(b64);
+    if (!u) {
+        log_.logf(Verb::Info, "%s", u.error().c_str());
+        return;
+    }
+    auth_token_.set_user(std::move(*u));
+    if (auth_token_.has())
+        cc_->update_credentials(login_user(), auth_token_.bytes());
+}
+
+const std::string& Client::login_user() const
+{
+    return auth_token_.has() && !auth_token_.user().empty() ? auth_token_.user() : username_;
 }
 
 void Client::handle_control_events()
@@ -204,6 +224,15 @@ void Client::handle_auth_failed(const std::string& arg)
     log_.logf(kV1, "AUTH: Received control message: AUTH_FAILED%s%s", arg.empty() ? "" : ",", arg.c_str());
     auto af = wire::parse_auth_failed(arg);
     mgmt_auth_failed(arg);
+    react_to_auth_failed(af);
+    // 2.6 keeps a dynamic challenge whatever it did: the next login that
+    // asks for credentials answers it (after auth-retry interact dropped them)
+    if (af.kind == wire::AuthFailed::Kind::Crv1)
+        crv1_ = arg;
+}
+
+void Client::react_to_auth_failed(const wire::AuthFailed& af)
+{
     attempts_.stay(); // 2.6: the same server again, unless TEMP says otherwise
     if (af.kind == wire::AuthFailed::Kind::Temp) {
         if (af.advance_remote || af.advance_addr)
@@ -231,13 +260,17 @@ void Client::handle_push_reply(const std::string& text)
     if (phase_ != Phase::Pulling) {
         // A later PUSH_REPLY (e.g. a renewed auth-token) only updates the token.
         auto pr = wire::parse_push_reply(text);
-        if (pr)
-            for (auto& o : pr->options)
-                if (o.rfind("auth-token ", 0) == 0) {
-                    std::string token = o.substr(11);
-                    OPENSSL_cleanse(o.data(), o.size());
-                    take_auth_token(token);
-                }
+        if (!pr)
+            return;
+        for (auto& o : pr->options) {
+            if (o.rfind("auth-token ", 0) == 0) {
+                std::string token = o.substr(11);
+                OPENSSL_cleanse(o.data(), o.size());
+                take_auth_token(token);
+            } else if (o.rfind("auth-token-user ", 0) == 0) {
+                take_token_user(o.substr(16));
+            }
+        }
         return;
     }
     auto pr = wire::parse_push_reply(text);
@@ -262,6 +295,8 @@ void Client::handle_push_reply(const std::string& text)
         take_auth_token(*pushed_.auth_token);
         wipe_pushed_tokens(push_parts_);
     }
+    if (pushed_.auth_token_user)
+        take_token_user(*pushed_.auth_token_user);
     // DCO: 2.6 checks the push again (compression, peer-id); a refusal
     // fails the push and restarts, as in 2.6 (no fallback to userspace).
     if (!session::pushed_options_allow(pushed_, pushed_.peer_id.has_value(), dco_, dp_.get(), log_)) {
