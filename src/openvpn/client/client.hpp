@@ -140,6 +140,7 @@ private:
     io::Family link_family(const options::ConnectionEntry& ce) const;
     Status<> watch_link(bool connecting);
     Status<> load_tls_context();
+    Status<> key_failed(const Status<>& s);
     Status<> start_control(const options::ConnectionEntry& ce, bool connecting);
     void close_link();
     void on_link_event(std::uint32_t events);

@@ -13,6 +13,7 @@
 #include <ctime>
 
 #include "openvpn/client/internal.hpp"
+#include "openvpn/crypto/pkcs11.hpp"
 #include "openvpn/io/proxy.hpp"
 #include "openvpn/io/watched_link.hpp"
 #include "openvpn/mgmt/host.hpp"
@@ -314,12 +315,31 @@ Status<> Client::load_tls_context()
     return Ok{};
 }
 
+// key_failed: the TLS context could not be made. A private key that
+// cannot be used (wrong passphrase, PKCS#11 id or PIN) restarts the client
+// unless --auth-retry none, as 2.6's do_init_crypto_tls_c1; interact forgets
+// the passwords and logs out of the tokens first (ssl_purge_auth).
+Status<> Client::key_failed(const Status<>& s)
+{
+    const std::string retry = auth_retry_now();
+    if (!session::is_key_failure(s.error()) || retry == "none")
+        return s;
+    if (s.error().rfind("Error: ", 0) != 0) // 2.6 warns of the key file; the pkcs11 lines are out
+        log_.write(Verb::Error, mute::None, Severity::Warning, s.error());
+    if (retry == "interact") {
+        forget_passwords();
+        crypto::pkcs11::logout();
+    }
+    schedule_restart("private-key-password-failure");
+    return Ok{};
+}
+
 // start_control: this session's control channel, started unless a TCP
 // connect is still in progress (on_tcp_connected starts it then).
 Status<> Client::start_control(const options::ConnectionEntry& ce, bool connecting)
 {
     if (auto s = load_tls_context(); !s)
-        return s;
+        return key_failed(s);
     auto wrap = session::make_control_wrap(*wrap_key_, static_cast<std::uint32_t>(std::time(nullptr)));
     if (!wrap)
         return Err(wrap.error());

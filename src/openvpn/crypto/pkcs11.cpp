@@ -239,6 +239,12 @@ void terminate()
     pkcs11h_terminate();
 }
 
+void logout()
+{
+    if (state().up)
+        (void)pkcs11h_logout();
+}
+
 Result<std::vector<Entry>> enumerate()
 {
     pkcs11h_certificate_id_list_t list = nullptr;

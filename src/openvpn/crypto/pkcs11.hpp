@@ -56,6 +56,9 @@ bool initialized() noexcept;
 bool add_provider(const Provider& p);
 // terminate: unload everything (the next initialize starts afresh).
 void terminate();
+// logout: forget the tokens' sessions and cached PINs (2.6's pkcs11_logout,
+// at --auth-retry interact after a key failure and forget-passwords).
+void logout();
 
 // Entry: one certificate the providers' tokens hold.
 struct Entry {

@@ -315,6 +315,16 @@ Result<SecureBytes> read_secret_ref(const options::FileRef& f)
     return b;
 }
 
+bool is_key_failure(std::string_view error)
+{
+    // the key's own errors: unlock_private_key and use_pkcs11 (pkcs11.cpp)
+    for (std::string_view head :
+         {"Cannot load private key file ", "Error: private key password verification failed"})
+        if (error.substr(0, head.size()) == head)
+            return true;
+    return false;
+}
+
 Result<control::TlsConfig> make_tls_config(const options::Options& o, Logger* log, Management* mgmt)
 {
     control::TlsConfig t;

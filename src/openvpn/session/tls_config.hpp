@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "openvpn/control/control_wrap.hpp"
@@ -42,6 +43,12 @@ Result<SecureBytes> read_secret_ref(const options::FileRef& f);
 // for the signing failures).
 Result<control::TlsConfig> make_tls_config(const options::Options& o, Logger* log = nullptr,
                                            Management* mgmt = nullptr);
+
+// is_key_failure: make_tls_config's error is about the private key (a wrong
+// passphrase, a PKCS#11 object that cannot be used): 2.6's init_ssl leaves
+// its context uninitialised then, and the client restarts unless
+// --auth-retry none (do_init_crypto_tls_c1) instead of exiting.
+bool is_key_failure(std::string_view error);
 
 // WrapKey: the control-channel wrapping of a configuration with its key
 // material read and parsed, so sessions made later (a server's clients, a

@@ -15,7 +15,10 @@
 #  pkcs11-rsa-tls12: RSA key, TLS 1.2 (the unit tests cover PKCS#1 v1.5:
 #    OpenSSL picks PSS here too).
 #  pkcs11-wrong-id: an id naming no object: no tunnel, 2.6's lines.
-ALL+=(pkcs11-show-ids pkcs11-ec pkcs11-id-mgmt pkcs11-rsa pkcs11-rsa-tls12 pkcs11-wrong-id)
+#  pkcs11-wrong-id-retry: the same under --auth-retry nointeract: 2.6
+#    (do_init_crypto_tls_c1) restarts, SIGUSR1 private-key-password-failure,
+#    and tries the token again instead of exiting.
+ALL+=(pkcs11-show-ids pkcs11-ec pkcs11-id-mgmt pkcs11-rsa pkcs11-rsa-tls12 pkcs11-wrong-id pkcs11-wrong-id-retry)
 
 P11_LIB=/usr/lib/softhsm/libsofthsm2.so
 P11_PIN=1234
@@ -143,6 +146,19 @@ sc_pkcs11-wrong-id() {
     { log "no 'Cannot load certificate' line with the id"; return 1; }
   log_has client "PKCS#11: Unable get x509 certificate object" || return 1
   log_has client "Error: private key password verification failed" || return 1
+  no_tunnel "the tunnel came up with a wrong --pkcs11-id"
+}
+
+sc_pkcs11-wrong-id-retry() {
+  p11_token ec || return 1
+  local bad=${P11_ID%/01}/02
+  p11_start "$bad" "auth-retry nointeract" || return 1
+  wait_log client "SIGUSR1\[soft,private-key-password-failure\] received, process restarting" 30 2 || return 1
+  [ "$(grep -cF "Cannot load certificate \"$bad\" using PKCS#11 interface" "$WORK/client.log")" -ge 2 ] ||
+    { log "the token was not tried again"; return 1; }
+  kill -0 "$(cat "$WORK/client.pid")" 2>/dev/null || { log "the client exited"; return 1; }
+  ! grep -q "Error: private key password verification failed" "$WORK/client.log" ||
+    { log "the client took the failure as fatal"; return 1; }
   no_tunnel "the tunnel came up with a wrong --pkcs11-id"
 }
 

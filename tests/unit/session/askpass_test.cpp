@@ -99,6 +99,10 @@ TEST(Askpass, UnlocksAnEncryptedKey)
     auto bad = config_with(key, pass);
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().find(key), std::string::npos);
+    // a key failure: the client restarts on it unless --auth-retry none
+    EXPECT_TRUE(ovpn::session::is_key_failure(bad.error()));
+    EXPECT_TRUE(ovpn::session::is_key_failure("Error: private key password verification failed"));
+    EXPECT_FALSE(ovpn::session::is_key_failure("Cannot load CA certificate file x"));
     std::remove(key.c_str());
     std::remove(pass.c_str());
 }
