@@ -18,14 +18,18 @@
 #  pkcs11-wrong-id-retry: the same under --auth-retry nointeract: 2.6
 #    (do_init_crypto_tls_c1) restarts, SIGUSR1 private-key-password-failure,
 #    and tries the token again instead of exiting.
-ALL+=(pkcs11-show-ids pkcs11-ec pkcs11-id-mgmt pkcs11-rsa pkcs11-rsa-tls12 pkcs11-wrong-id pkcs11-wrong-id-retry)
+#  pkcs11-server: the server's key and certificate on the token (the PIN
+#    through the server's management interface); ping and transfer.
+ALL+=(pkcs11-show-ids pkcs11-ec pkcs11-id-mgmt pkcs11-rsa pkcs11-rsa-tls12 pkcs11-wrong-id pkcs11-wrong-id-retry
+  pkcs11-server)
 
 P11_LIB=/usr/lib/softhsm/libsofthsm2.so
 P11_PIN=1234
 P11_LABEL=io-token
 
-# p11_token KIND(ec|rsa): a fresh token with the client's key and
-# certificate (rsa: a new RSA-2048 client pair signed by the run's CA).
+# p11_token KIND(ec|rsa|server): a fresh token with the client's key and
+# certificate (rsa: a new RSA-2048 client pair signed by the run's CA;
+# server: the server's EC pair).
 # Sets P11_CONF (the SOFTHSM2_CONF) and P11_ID (the serialized id).
 p11_token() {
   local d="$WORK/p11" key="$K/client.key" crt="$K/client.crt"
@@ -33,6 +37,7 @@ p11_token() {
   mkdir -p "$d/tokens"
   P11_CONF="$d/softhsm2.conf"
   printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$d/tokens" >"$P11_CONF"
+  [ "$1" = server ] && key="$K/server.key" crt="$K/server.crt"
   if [ "$1" = rsa ]; then
     key="$d/rsa.key" crt="$d/rsa.crt"
     openssl req -newkey rsa:2048 -nodes -keyout "$key" -out "$d/rsa.csr" -subj "/CN=io-client-rsa" \
@@ -72,7 +77,7 @@ p11_client_conf() {
 # then given with needstr. Then the >PASSWORD:Need 'io-token token'
 # password query is answered with the PIN.
 p11_pin() {
-  python3 - "$WORK/cmgmt.sock" "$P11_LABEL token" "$P11_PIN" "${1:-}" >"$WORK/p11pin.log" 2>&1 <<'EOP' &
+  python3 - "$WORK/${P11_SOCK:-cmgmt.sock}" "$P11_LABEL token" "$P11_PIN" "${1:-}" >"$WORK/p11pin.log" 2>&1 <<'EOP' &
 import socket, sys, time
 path, what, pin, want_id = sys.argv[1:5]
 for _ in range(100):
@@ -160,6 +165,21 @@ sc_pkcs11-wrong-id-retry() {
   ! grep -q "Error: private key password verification failed" "$WORK/client.log" ||
     { log "the client took the failure as fatal"; return 1; }
   no_tunnel "the tunnel came up with a wrong --pkcs11-id"
+}
+
+sc_pkcs11-server() {
+  p11_token server || return 1
+  { server_conf "proto udp" | grep -v '^cert \|^key '
+    printf "pkcs11-providers %s\npkcs11-id '%s'\n" "$P11_LIB" "$P11_ID"
+    printf 'management %s unix\nmanagement-query-passwords\n' "$WORK/smgmt.sock"; } >"$WORK/server.conf"
+  client_conf "proto udp" "$UNDER_S" >"$WORK/client.conf"
+  start_daemon server "$NS_S" "$SRV_BIN" "$WORK/server.conf"
+  P11_SOCK=smgmt.sock p11_pin
+  wait_log server "Initialization Sequence Completed" 30 || return 1
+  start_daemon client "$NS_C" "$CLI_BIN" "$WORK/client.conf"
+  wait_ready client 40 && traffic "$TUN_S" 10 || return 1
+  grep -q "Need '$P11_LABEL token' password" "$WORK/p11pin.log" || { log "no PIN query seen"; return 1; }
+  log_has server "PKCS#11: Adding PKCS#11 provider '$P11_LIB'" && log_has client "VERIFY OK: depth=0, CN=io-server"
 }
 
 # The listing of the client binary against Debian's 2.6, for an EC and an
