@@ -18,10 +18,13 @@
 #  pkcs11-wrong-id-retry: the same under --auth-retry nointeract: 2.6
 #    (do_init_crypto_tls_c1) restarts, SIGUSR1 private-key-password-failure,
 #    and tries the token again instead of exiting.
+#  pkcs11-wrong-pin: every PIN query answered wrongly: pkcs11-helper asks
+#    three times, the signature fails, the handshake fails and the client
+#    restarts (SIGUSR1 tls-error) rather than exiting, as 2.6.
 #  pkcs11-server: the server's key and certificate on the token (the PIN
 #    through the server's management interface); ping and transfer.
 ALL+=(pkcs11-show-ids pkcs11-ec pkcs11-id-mgmt pkcs11-rsa pkcs11-rsa-tls12 pkcs11-wrong-id pkcs11-wrong-id-retry
-  pkcs11-server)
+  pkcs11-wrong-pin pkcs11-server)
 
 P11_LIB=/usr/lib/softhsm/libsofthsm2.so
 P11_PIN=1234
@@ -165,6 +168,53 @@ sc_pkcs11-wrong-id-retry() {
   ! grep -q "Error: private key password verification failed" "$WORK/client.log" ||
     { log "the client took the failure as fatal"; return 1; }
   no_tunnel "the tunnel came up with a wrong --pkcs11-id"
+}
+
+# p11_wrong_pins: answers every PIN query of the client's management
+# interface with a wrong PIN for 20 s (log p11pin.log).
+p11_wrong_pins() {
+  python3 - "$WORK/cmgmt.sock" "$P11_LABEL token" >"$WORK/p11pin.log" 2>&1 <<'EOP' &
+import socket, sys, time
+path, what = sys.argv[1:3]
+for _ in range(100):
+    try:
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(path)
+        break
+    except OSError:
+        time.sleep(0.2)
+s.settimeout(1)
+end, buf = time.time() + 20, b""
+while time.time() < end:
+    try:
+        d = s.recv(4096)
+    except socket.timeout:
+        continue
+    if not d:
+        break
+    buf += d
+    while b"\n" in buf:
+        line, buf = buf.split(b"\n", 1)
+        if line.startswith((">PASSWORD:Need '%s' password" % what).encode()):
+            print(line.decode().rstrip("\r"), flush=True)
+            s.sendall(("password '%s' 9999\n" % what).encode())
+EOP
+  PIDS+=("$!")
+}
+sc_pkcs11-wrong-pin() {
+  p11_token ec || return 1
+  server_conf "proto udp" >"$WORK/server.conf"
+  p11_client_conf "$P11_ID" >"$WORK/client.conf"
+  start_daemon server "$NS_S" "$SRV_BIN" "$WORK/server.conf"
+  wait_log server "Initialization Sequence Completed" 20 || return 1
+  start_daemon client "$NS_C" "$CLI_BIN" "$WORK/client.conf"
+  p11_wrong_pins
+  wait_log client "SIGUSR1\[soft,tls-error\] received, process restarting" 30 || return 1
+  [ "$(grep -c "Need '$P11_LABEL token' password" "$WORK/p11pin.log")" -ge 3 ] ||
+    { log "the PIN was not asked three times: $(tr '\n' '|' <"$WORK/p11pin.log")"; return 1; }
+  sleep 1
+  kill -0 "$(cat "$WORK/client.pid")" 2>/dev/null || { log "the client exited"; return 1; }
+  no_tunnel "the tunnel came up with a wrong PIN"
 }
 
 sc_pkcs11-server() {
