@@ -132,7 +132,7 @@ for s in $scripts; do
   fi
   if [ -n "$finding" ]; then
     echo "KTEST-DMESG $name:"
-    grep -n -E -A 25 "$dmesg_pat" "$KT_WORK/dmesg" | head -n 80 | sed 's/^/  | /'
+    grep -n -E -A 60 "$dmesg_pat" "$KT_WORK/dmesg" | head -n 200 | sed 's/^/  | /'
   fi
 done
 

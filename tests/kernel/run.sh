@@ -5,11 +5,14 @@
 # finish). See tests/kernel/README.md.
 #
 # usage: run.sh [--real | --module KO] [--known-findings-ok] [--timeout SECS]
-#               [--pending A,B] [--kver VER] [--kroot DIR] [--out DIR] [--keep] [scenario ...]
+#               [--pending A,B] [--kver VER] [--kroot DIR] [--out DIR] [--keep]
+#               [--save DIR] [--append ARGS] [scenario ...]
 # --kroot: boot a kernel unpacked from its .deb under DIR (DIR/boot/vmlinuz-VER,
 # DIR/lib/modules/VER) instead of an installed one; --kver names it.
 # --pending: scenarios NOT run with this module (known open bugs that break
 # or hang the VM); printed loudly as PENDING. Everything else counts.
+# --save: where a failed run keeps its whole console log (console-full.log);
+# default: --out DIR, else build/kernel-tests/<label>-<kver> in the tree.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +27,7 @@ out=""
 keep=0
 bench_module=""
 extra_append=""
+save=""
 scenarios=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,7 +42,8 @@ while [ $# -gt 0 ]; do
   --keep) keep=1; shift ;;
   --bench-module) bench_module=$2; shift 2 ;;
   --append) extra_append=$2; shift 2 ;;
-  -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+  --save) save=$2; shift 2 ;;
+  -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
   -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   *) scenarios+=("${1%.sh}"); shift ;;
   esac
@@ -48,6 +53,8 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 if [ -z "$kver" ]; then
   kver=$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n1)
 fi
+# build-initramfs.sh matches module paths under it: make it absolute
+[ -n "$kroot" ] && kroot=$(cd "$kroot" && pwd)
 kernel=$kroot/boot/vmlinuz-$kver
 [ -r "$kernel" ] || die "no readable $kernel (install linux-image-amd64; run as root)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (qemu-system-x86)"
@@ -84,7 +91,18 @@ bench_args=()
 
 # no_timer_check: under TCG on a loaded host the boot-time IO-APIC timer
 # check can fail and panic ("IO-APIC + timer doesn't work"); skip it.
-append="console=ttyS0 quiet panic=-1 loglevel=3 no_timer_check${extra_append:+ $extra_append}"
+# The guest keeps kernel messages off the console (dmesg -n 1), so a stack
+# printed at the default level (a soft lockup's, a WARNING's) would never
+# reach the host if the VM dies: panic_print=0x20 replays the whole kernel
+# log on the console when the kernel panics; softlockup_all_cpu_backtrace
+# adds the other CPU's stack to a lockup report. With our module a soft
+# lockup also panics (softlockup_panic=1): the VM ends with every stack on
+# the console instead of hanging until the timeout with none (issue 16:
+# scenario 80 once hung with "soft lockup [ping]" and nothing else). The
+# control group keeps running after a lockup (its dmesg scan reports it).
+append="console=ttyS0 quiet panic=-1 loglevel=3 no_timer_check panic_print=0x20 softlockup_all_cpu_backtrace=1"
+[ "$label" = ours ] && append="$append softlockup_panic=1"
+append="$append${extra_append:+ $extra_append}"
 pendings=0
 if [ -n "$pending" ]; then
   [ "${#scenarios[@]}" -gt 0 ] || for f in "$here"/scenarios/[0-9]*.sh; do scenarios+=("$(basename "$f" .sh)"); done
@@ -148,12 +166,29 @@ done < <(grep -E '^KTEST [^ ]+ (PASS|FAIL)' "$log")
 
 if ! grep -q '^KTEST-END' "$log"; then
   fails=$((fails + 1))
-  echo "FAILED: the VM did not finish (timeout ${vm_timeout}s, panic or hang); console tail:"
-  tail -n 60 "$log" | sed 's/^/  > /'
+  last=$(grep '^KTEST-INFO start ' "$log" | tail -n1 | awk '{print $3}')
+  echo "FAILED: the VM did not finish (timeout ${vm_timeout}s, panic or hang) during ${last:-boot}; console tail:"
+  tail -n 30 "$log" | sed 's/^/  > /'
 fi
 if [ "$passes" -eq 0 ] && [ "$fails" -eq 0 ] && [ "$findings" -eq 0 ]; then
   fails=1
   echo "FAILED: no scenario ran"
+fi
+# A failed run keeps the whole console log and prints every kernel report
+# in it whole (a tail loses the top of a panic: the faulting frame).
+if [ "$fails" -gt 0 ] || [ "$findings" -gt 0 ]; then
+  if [ -z "$save" ]; then
+    save=${out:-$here/../../build/kernel-tests/$label-$kver}
+  fi
+  if mkdir -p "$save" && cp "$log" "$save/console-full.log"; then
+    echo "== whole console log: $(cd "$save" && pwd)/console-full.log"
+  else
+    echo "== could not keep the console log in $save" >&2
+  fi
+  if "$here/console-report.sh" "$log" >"$work/reports.txt"; then
+    echo "== kernel reports on the console:"
+    sed 's/^/  > /' "$work/reports.txt"
+  fi
 fi
 if [ "$findings" -gt 0 ]; then
   echo "== $findings dmesg finding(s) in the control group ($label module); excerpts above (KTEST-DMESG)."

@@ -43,5 +43,5 @@ echo "31-kernel-6.12: ovpn-dco-v2.ko built for $kver without warnings"
 # the kernel itself, with the modules.dep an install would have made
 depmod -b "$root" "$kver" || die "depmod for the unpacked $kver failed"
 [ -r "$root/boot/vmlinuz-$kver" ] || die "no vmlinuz-$kver in the unpacked image"
-exec bash tests/kernel/run.sh --module "$work/src/ovpn-dco-v2.ko" --kver "$kver" --kroot "$root" --timeout 1500 \
+exec bash tests/kernel/run.sh --module "$work/src/ovpn-dco-v2.ko" --kver "$kver" --kroot "$root" --timeout 1500 --out "$work/run" \
   10-udp4-aes 12-udp6-aes 14-tcp4-aes 20-mp-udp-three-clients 54-dco-contract 80-our-server-udp
