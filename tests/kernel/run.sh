@@ -6,13 +6,14 @@
 #
 # usage: run.sh [--real | --module KO] [--known-findings-ok] [--timeout SECS]
 #               [--pending A,B] [--kver VER] [--kroot DIR] [--out DIR] [--keep]
-#               [--save DIR] [--append ARGS] [scenario ...]
+#               [--save DIR] [--append ARGS] [--repeat N] [scenario ...]
 # --kroot: boot a kernel unpacked from its .deb under DIR (DIR/boot/vmlinuz-VER,
 # DIR/lib/modules/VER) instead of an installed one; --kver names it.
 # --pending: scenarios NOT run with this module (known open bugs that break
 # or hang the VM); printed loudly as PENDING. Everything else counts.
 # --save: where a failed run keeps its whole console log (console-full.log);
 # default: --out DIR, else build/kernel-tests/<label>-<kver> in the tree.
+# --repeat: run the selected scenarios N times in the one boot (a hunt).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +29,7 @@ keep=0
 bench_module=""
 extra_append=""
 save=""
+repeat=1
 scenarios=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -43,7 +45,8 @@ while [ $# -gt 0 ]; do
   --bench-module) bench_module=$2; shift 2 ;;
   --append) extra_append=$2; shift 2 ;;
   --save) save=$2; shift 2 ;;
-  -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+  --repeat) repeat=$2; shift 2 ;;
+  -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
   -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   *) scenarios+=("${1%.sh}"); shift ;;
   esac
@@ -102,6 +105,7 @@ bench_args=()
 # control group keeps running after a lockup (its dmesg scan reports it).
 append="console=ttyS0 quiet panic=-1 loglevel=3 no_timer_check panic_print=0x20 softlockup_all_cpu_backtrace=1"
 [ "$label" = ours ] && append="$append softlockup_panic=1"
+[ "$repeat" -gt 1 ] && append="$append ktest.repeat=$repeat"
 append="$append${extra_append:+ $extra_append}"
 pendings=0
 if [ -n "$pending" ]; then

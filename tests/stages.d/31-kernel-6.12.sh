@@ -8,8 +8,10 @@
 # is built there without warnings, then that kernel boots under qemu with it
 # and runs a subset of stage 30's scenarios: Debian's 2.6 over UDP4, UDP6
 # and TCP4 and as a P2MP server with three clients on our module, the DCO
-# contract suite, and our daemon as a P2MP server on DCO (dmesg clean after
-# each). Needs root, qemu and network access to Debian's mirror.
+# contract suite, and our daemon as a P2MP server on DCO, plain (80) and
+# under the client-to-client / iroute / loop ping flood with reconnects (82)
+# (dmesg clean after each). Needs root, qemu and network access to Debian's
+# mirror.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 die() { echo "31-kernel-6.12: $*" >&2; exit 1; }
@@ -44,4 +46,5 @@ echo "31-kernel-6.12: ovpn-dco-v2.ko built for $kver without warnings"
 depmod -b "$root" "$kver" || die "depmod for the unpacked $kver failed"
 [ -r "$root/boot/vmlinuz-$kver" ] || die "no vmlinuz-$kver in the unpacked image"
 exec bash tests/kernel/run.sh --module "$work/src/ovpn-dco-v2.ko" --kver "$kver" --kroot "$root" --timeout 1500 --out "$work/run" \
-  10-udp4-aes 12-udp6-aes 14-tcp4-aes 20-mp-udp-three-clients 54-dco-contract 80-our-server-udp
+  10-udp4-aes 12-udp6-aes 14-tcp4-aes 20-mp-udp-three-clients 54-dco-contract 80-our-server-udp \
+  82-our-server-c2c-loop
