@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "openvpn/control/data_keys.hpp"
 #include "openvpn/control/dynamic_wrap.hpp"
@@ -381,6 +382,9 @@ void ControlChannel::activate(KeyState& ks, TimePoint now)
 {
     ks.state = KeyStateName::Active;
     ks.established = now;
+    for (const std::string& text : std::exchange(ks.pending_messages, {}))
+        if (ks.tls->write_record(wire::encode_control_message(text)))
+            feed_tls_output(ks);
     ks.bytes_at_start = data_bytes_;
     ks.packets_at_start = data_packets_;
     ControlEvent e{ControlEvent::Kind::KeyActive, {}, {}, {}, {}, {}};
@@ -398,6 +402,16 @@ bool ControlChannel::send_message(std::string_view text)
     if (auto s = primary_->tls->write_record(rec); !s)
         return false;
     feed_tls_output(*primary_);
+    return true;
+}
+
+bool ControlChannel::queue_message(std::string_view text)
+{
+    if (!primary_)
+        return false;
+    if (primary_->is_active())
+        return send_message(text);
+    primary_->pending_messages.emplace_back(text);
     return true;
 }
 

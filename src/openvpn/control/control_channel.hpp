@@ -119,6 +119,10 @@ public:
     // send_message: queue a NUL-terminated text message on the primary key
     // (it must be Active, else false).
     bool send_message(std::string_view text);
+    // queue_message: send_message, or, while a renegotiation is under way,
+    // send it once the new primary key is Active (2.6's paybuf: a server's
+    // exit RESTART during a rekey). false without any key.
+    bool queue_message(std::string_view text);
 
     // poll_transmit: the next packet to put on the wire, or nothing.
     std::optional<std::vector<std::uint8_t>> poll_transmit(TimePoint now);

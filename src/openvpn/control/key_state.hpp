@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "openvpn/control/reliable.hpp"
 #include "openvpn/control/tls_engine.hpp"
@@ -48,6 +49,8 @@ struct KeyState {
     bool got_km2 = false;
     wire::KeyMethod2 local_km2;
     std::optional<wire::KeyMethod2> peer_km2;
+    // messages waiting for this key to become Active (queue_message)
+    std::vector<std::string> pending_messages;
     // data traffic counted at activation, for --reneg-bytes/--reneg-pkts
     std::uint64_t bytes_at_start = 0, packets_at_start = 0;
     std::string error;

@@ -213,9 +213,10 @@ void Server::begin_exit(int code, const std::string& why)
         exit_code_ = code;
         log_.write(kV1, why);
         for (auto& [id, in] : instances_) {
-            if (in->dead || !in->cc->primary_active())
+            if (in->dead || !in->cc->primary_key_id())
                 continue;
-            (void)in->cc->send_message(een >= 2 ? "RESTART,[N]" : "RESTART");
+            // mid-rekey: sent once the new key is active, as 2.6 buffers it
+            (void)in->cc->queue_message(een >= 2 ? "RESTART,[N]" : "RESTART");
             flush(*in);
         }
         exit_at_ = loop_.now() + seconds(2);

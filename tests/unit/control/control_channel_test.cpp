@@ -178,6 +178,29 @@ TEST(ControlChannel, RenegotiationRotatesKeyIdAndKeepsLameDuck)
     EXPECT_TRUE(wrapped); // 7 wraps to 1, never back to 0
 }
 
+// A message queued while a renegotiation is under way (the server's exit
+// RESTART) goes out once the new key is active, as 2.6's paybuf; before, the
+// server skipped a client that was rekeying.
+TEST(ControlChannel, MessageQueuedDuringARekeyGoesOutOnTheNewKey)
+{
+    auto sc = make_cfg(true);
+    sc.reneg_sec = seconds(10);
+    Pair p(make_cfg(false), std::move(sc));
+    ASSERT_TRUE(p.run_until([&] { return p.c.cc->primary_active() && p.s.cc->primary_active(); }));
+    ASSERT_TRUE(p.run_until([&] { return p.s.count(ControlEvent::Kind::RenegotiationStarted) == 1; }));
+    ASSERT_FALSE(p.s.cc->primary_active());
+    EXPECT_FALSE(p.s.cc->send_message("RESTART"));
+    ASSERT_TRUE(p.s.cc->queue_message("RESTART"));
+    const auto got = [&] {
+        return std::any_of(p.c.events.begin(), p.c.events.end(), [](const ControlEvent& e) {
+            return e.kind == ControlEvent::Kind::Message && e.message.text == "RESTART";
+        });
+    };
+    ASSERT_TRUE(p.run_until([&] { return got(); }));
+    EXPECT_EQ(p.s.cc->primary_key_id(), 1);
+    EXPECT_TRUE(p.s.cc->primary_active());
+}
+
 // The client's last ACKs of key 0 never reach the server (lost): the
 // client is active, the server still waits for them when the client's
 // soft reset for key 1 arrives. A peer renegotiates only from an active key,
