@@ -142,6 +142,14 @@ std::size_t DataChannel::overhead(std::size_t plaintext_len) const noexcept
     return header_len() + hmac_len_ + block_ + padded - plaintext_len;
 }
 
+std::size_t DataChannel::frame_overhead() const noexcept
+{
+    const std::size_t pid_len = cfg_.long_packet_id || iv_pid_ ? 8 : 4;
+    if (aead_)
+        return header_len() + pid_len + kAeadTagLen;
+    return header_len() + pid_len + block_ + hmac_len_;
+}
+
 Status<Drop> DataChannel::encrypt(PacketBuf& buf, std::uint32_t now) noexcept
 {
     wire::PacketId pid;

@@ -81,6 +81,10 @@ public:
 
     // overhead: bytes added to a plaintext of the given size.
     std::size_t overhead(std::size_t plaintext_len) const noexcept;
+    // frame_overhead: 2.6's count of the same (mtu.c): header, packet id
+    // (long form for --secret and CFB/OFB), then the tag, or IV and HMAC;
+    // CBC padding is not counted. What --mtu-test's loads are sized by.
+    std::size_t frame_overhead() const noexcept;
     // needs_renegotiation: the send counter reached 0xFF000000.
     bool needs_renegotiation() const noexcept { return tx_.needs_renegotiation(); }
     std::uint8_t key_id() const noexcept { return key_id_; }

@@ -50,6 +50,7 @@
 #include "openvpn/core/packet_buf.hpp"
 #include "openvpn/core/result.hpp"
 #include "openvpn/core/secure.hpp"
+#include "openvpn/data/mtu_test.hpp"
 #include "openvpn/io/sock_addr.hpp"
 #include "openvpn/wire/compress.hpp"
 #include "openvpn/wire/packet_id.hpp"
@@ -187,12 +188,14 @@ enum class PeerEventKind : std::uint8_t {
     Gone,
     RemoteExit,   // an OCC_EXIT came from the peer on the data channel
     KeyExhausted, // the primary key's packet ids are nearly used up: renegotiate
+    MtuReply,     // an OCC_MTU_REPLY came (--mtu-test): the sizes are in `mtu`
 };
 
 struct PeerEvent {
     PeerId id = 0;
     PeerEventKind kind = PeerEventKind::Gone;
     DelReason reason = DelReason::Teardown; // for Gone
+    MtuReport mtu{};                        // for MtuReply
 };
 
 using EventSink = std::function<void(const PeerEvent&)>;
@@ -257,6 +260,20 @@ public:
     // notify towards a peer without control-channel EXIT support). Err when
     // the data plane cannot send it (DCO).
     virtual Status<> send_exit_notify(PeerId id, TimePoint now) = 0;
+    // send_mtu_probe: one step of --mtu-test towards peer `id` on the data
+    // channel (data/mtu_test.hpp): OCC_MTU_LOAD_REQUEST asking for loads of
+    // `load_size` bytes, an OCC_MTU_LOAD of that size, or OCC_MTU_REQUEST,
+    // whose answer comes back as a MtuReply event. Every peer answers the
+    // peer's questions by itself. Err when the data plane cannot send OCC
+    // messages (the kernel's: it carries the data channel, as 2.6's DCO).
+    virtual Status<> send_mtu_probe(PeerId id, wire::OccType type, std::uint16_t load_size, TimePoint now)
+    {
+        (void)id;
+        (void)type;
+        (void)load_size;
+        (void)now;
+        return Err{std::string("the data channel is offloaded: no OCC messages")};
+    }
 
     virtual Result<PeerStats> stats(PeerId id) = 0;
     // stats_all: every peer at once (a server's status file; one GET_PEER

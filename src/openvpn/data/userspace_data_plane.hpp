@@ -170,6 +170,7 @@ public:
     std::size_t on_link_data(PeerId id, std::span<PacketBuf> pkts, TimePoint now) override;
     void note_control(PeerId id, bool rx, TimePoint now) override;
     Status<> send_exit_notify(PeerId id, TimePoint now) override;
+    Status<> send_mtu_probe(PeerId id, wire::OccType type, std::uint16_t load_size, TimePoint now) override;
 
     Result<PeerStats> stats(PeerId id) override;
     Result<std::vector<std::pair<PeerId, PeerStats>>> stats_all() override;
@@ -221,6 +222,8 @@ private:
     bool decrypt_one(Peer& p, PacketBuf& pkt, TimePoint now);
     bool unwrap_one(Peer& p, PacketBuf& pkt, TimePoint now);
     bool send_payload(Peer& p, std::span<const std::uint8_t> payload, TimePoint now);
+    void on_occ(Peer& p, const wire::OccMessage& m, TimePoint now);
+    std::size_t load_overhead(const Peer& p) const noexcept;
     void post_event(PeerEvent ev);
     void deliver_events();
     std::optional<TimePoint> next_deadline() const;

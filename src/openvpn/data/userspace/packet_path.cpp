@@ -319,6 +319,7 @@ void UserspaceDataPlane::seal_and_send(Peer& p, std::span<PacketBuf> pkts, TimeP
         return;
     }
     for (std::size_t i = 0; i < *sent; ++i) {
+        p.mtu.sent(pkts[i].size());
         p.st.link_tx_bytes += pkts[i].size();
         ++p.st.link_tx_packets;
     }
@@ -478,6 +479,8 @@ bool UserspaceDataPlane::decrypt_one(Peer& p, PacketBuf& b, TimePoint now)
     }
     p.st.link_rx_bytes += wire_len;
     ++p.st.link_rx_packets;
+    if (!b.empty())
+        p.mtu.received(wire_len);
     p.last_rx = now;
     return true;
 }
@@ -501,8 +504,8 @@ bool UserspaceDataPlane::unwrap_one(Peer& p, PacketBuf& b, TimePoint now)
     if (wire::is_ping(b.span()))
         return false; // keepalive: counted as life above, never to tun
     if (auto occ = wire::parse_occ(b.span())) {
-        if (occ->ok() && occ->value().type == wire::OccType::Exit)
-            post_event(PeerEvent{p.spec.id, PeerEventKind::RemoteExit, DelReason::Teardown});
+        if (occ->ok())
+            on_occ(p, occ->value(), now);
         return false;
     }
     if (b.empty())

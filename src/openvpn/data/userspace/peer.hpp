@@ -11,6 +11,7 @@
 
 #include "openvpn/crypto/data_channel.hpp"
 #include "openvpn/data/fragment.hpp"
+#include "openvpn/data/mtu_test.hpp"
 #include "openvpn/data/userspace_data_plane.hpp"
 
 namespace ovpn::data {
@@ -26,6 +27,7 @@ struct UserspaceDataPlane::Peer {
     PeerStats st;
     std::optional<Fragmenter> frag; // built at first send, from the key's overhead
     Defragmenter defrag;
+    MtuSizes mtu; // --mtu-test: the largest datagrams each way
 
     bool can_send() const noexcept { return primary && spec.link && !gone; }
     const io::SockAddr* to() const noexcept
