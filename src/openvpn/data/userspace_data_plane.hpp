@@ -128,6 +128,10 @@ struct UserspaceConfig {
     // tx_packet_id_start: keys send ids from this + 1 (tests reach 2.6's
     // renegotiation mark with it; 0 in the daemon).
     std::uint32_t tx_packet_id_start = 0;
+    // mtu_load_crypto: --mtu-test: the crypto overhead (packet id included,
+    // no opcode) 2.6 takes off a requested load, that of the configured
+    // cipher and auth (session/mtu_frame.hpp); nullopt: the key's own.
+    std::optional<std::size_t> mtu_load_crypto;
 };
 
 class UserspaceDataPlane final : public DataPlane {

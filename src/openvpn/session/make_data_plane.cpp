@@ -1,5 +1,6 @@
 // session/make_data_plane.cpp: see make_data_plane.hpp.
 #include "openvpn/session/make_data_plane.hpp"
+#include "openvpn/session/mtu_frame.hpp"
 
 #include <arpa/inet.h>
 
@@ -88,6 +89,7 @@ Result<std::unique_ptr<data::DataPlane>> open_userspace(const options::Options& 
     if (o.block_ipv6)
         uc.block_ipv6 = block_ipv6_source(o);
     uc.passtos = o.given("passtos");
+    uc.mtu_load_crypto = occ_crypto_overhead(o);
     uc.shaper = o.shaper.value_or(0);
     for (const auto& args : o.client_nat)
         if (auto r = data::parse_client_nat(args))

@@ -30,15 +30,19 @@ std::uint32_t filler_seed(TimePoint now)
 } // namespace
 
 // load_overhead: what 2.6 takes off a requested load size for this peer's
-// framing: the key's header, packet id, tag or IV and HMAC, the v1
-// compression byte and the fragment header.
+// framing: opcode (and peer-id), packet id, tag or IV and HMAC (of the
+// configured key type when given, else of the key), the v1 compression
+// byte and the fragment header.
 std::size_t UserspaceDataPlane::load_overhead(const Peer& p) const noexcept
 {
     using wire::CompressMode;
     const CompressMode c = p.spec.compression;
     const bool comp_v1 = c == CompressMode::Lz4 || c == CompressMode::Stub || c == CompressMode::Lzo ||
                          c == CompressMode::LzoNo;
-    return (p.primary ? p.primary->frame_overhead() : 0) + (comp_v1 ? 1 : 0) + (p.spec.fragment ? 4 : 0);
+    const std::size_t header = cfg_.static_key ? 0 : p.spec.tx_peer_id ? 4 : 1;
+    const std::size_t key = p.primary ? p.primary->frame_overhead() : header;
+    const std::size_t crypto = cfg_.mtu_load_crypto ? *cfg_.mtu_load_crypto : key - header;
+    return header + crypto + (comp_v1 ? 1 : 0) + (p.spec.fragment ? 4 : 0);
 }
 
 void UserspaceDataPlane::on_occ(Peer& p, const wire::OccMessage& m, TimePoint now)
