@@ -110,11 +110,11 @@ would be turned off, each containing
 .B DCO
 and the option's name, or one line saying the options are compatible. It
 creates no device, socket or file, and exits with status 0 when the
-configuration would start and 1 otherwise. It also lists the options that
-this build parses but would not act on (for example
-.BR \-\-mtu\-test ,
-\&...): the program refuses to start with any of them, so the check fails
-too. The check and the start\-up ask the same function, so a configuration
+configuration would start and 1 otherwise. It also lists the uses of
+options that this build parses but would not act on (SOCKS over UDP, NTLM
+or Digest proxy authentication): the program refuses to start with any of
+them, so the check fails too. Every option OpenVPN 2.6 acts on on Linux
+runs. The check and the start\-up ask the same function, so a configuration
 passes the check exactly when the program gets past its start\-up checks.
 .PP
 Before that it lints: it prints every warning and note OpenVPN 2.6.14 prints

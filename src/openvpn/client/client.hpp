@@ -186,6 +186,13 @@ private:
     // effective_mssfix: 2.6's MSS limit for this session's cipher and
     // transport (0 = off).
     Result<std::uint16_t> effective_mssfix(wire::CompressMode comp, std::size_t fragment) const;
+    Result<data::MssfixFrame> data_frame(wire::CompressMode comp, std::size_t fragment) const;
+    // --mtu-test (client/mtu_test.cpp): 2.6's empirical MTU test over the
+    // data plane, from when this session's peer is in it until teardown.
+    void start_mtu_test(wire::CompressMode comp, std::size_t fragment);
+    void on_mtu_tick();
+    void on_mtu_reply(const data::MtuReport& r);
+    void stop_mtu_test();
     Status<> configure_network();
     // start_routes / add_routes: routes and redirect-gateway (not with
     // --route-noexec), then --route-up in any case (2.6's do_route), after
@@ -360,6 +367,8 @@ private:
     std::unique_ptr<data::DataPlane> dp_;
     session::PlaneChoice plane_; // which data plane dp_ is, and why
     bool dp_peer_added_ = false;
+    std::optional<data::MtuTest> mtu_test_; // --mtu-test, while it runs
+    std::optional<io::TimerId> mtu_timer_;
     tun::NetPlan plan_;
     bool routes_added_ = false;
     std::optional<TimePoint> route_up_at_; // --route-delay

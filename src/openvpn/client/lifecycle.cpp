@@ -23,6 +23,7 @@ void Client::teardown_session()
     resume_at_.reset();
     inactivity_.stop();
     session_end_at_.reset();
+    stop_mtu_test();
     mgmt_end_session();
     if (dp_) {
         traffic_ = traffic(); // keep the ended session's counts for --status

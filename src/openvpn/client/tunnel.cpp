@@ -28,8 +28,13 @@ namespace ovpn::client {
 // and --up.
 Status<> Client::open_device()
 {
+    // the plane sizes --mtu-test loads by the configured cipher and auth, as
+    // 2.6 (session/mtu_frame.hpp): not by the ones the server pushed
+    options::Options po = pushed_;
+    po.cipher = base_.cipher;
+    po.auth = base_.auth;
     auto dp = session::make_data_plane(
-        pushed_, dco_, session::PlaneMode::P2P, loop_, [this](const data::PeerEvent& e) { on_peer_event(e); },
+        po, dco_, session::PlaneMode::P2P, loop_, [this](const data::PeerEvent& e) { on_peer_event(e); },
         log_, &plane_);
     if (!dp)
         return Err(dp.error());
@@ -69,6 +74,7 @@ Status<> Client::open_data_plane()
     if (auto s = dp_->add_peer(ps); !s)
         return Err("data plane: " + s.error());
     dp_peer_added_ = true;
+    start_mtu_test(ps.compression, ps.fragment);
     int ping = pushed_.ping.value_or(0);
     int restart = pushed_.ping_restart.value_or(pushed_.ping_exit.value_or(0));
     if (ping > 0 || restart > 0)
@@ -128,6 +134,9 @@ void Client::on_peer_event(const data::PeerEvent& ev)
             arm_tick();
         }
         return;
+    case data::PeerEventKind::MtuReply:
+        on_mtu_reply(ev.mtu);
+        return;
     }
 }
 
@@ -139,6 +148,22 @@ Result<std::uint16_t> Client::effective_mssfix(wire::CompressMode comp, std::siz
                              pushed_.ce.tun_mtu ? pushed_.ce.tun_mtu : ce.tun_mtu, ce.link_mtu.has_value());
     if (!setting)
         return Err(setting.error());
+    auto f = data_frame(comp, fragment);
+    if (!f)
+        return Err(f.error());
+    const std::uint16_t mss = data::effective_mss(*setting, *f);
+    log_.logf(Verb::Info, "MSS clamp for TCP SYNs: %u (mssfix %d%s)", mss, setting->value,
+              setting->fixed   ? " fixed"
+              : setting->encap ? " mtu"
+                               : "");
+    return mss;
+}
+
+// data_frame: what this session's data packets carry around the payload
+// (for --mssfix and --mtu-test's load size).
+Result<data::MssfixFrame> Client::data_frame(wire::CompressMode comp, std::size_t fragment) const
+{
+    const options::ConnectionEntry& ce = current_ce();
     auto cipher = crypto::lookup_cipher(neg_->cipher);
     if (!cipher)
         return Err(cipher.error());
@@ -161,12 +186,7 @@ Result<std::uint16_t> Client::effective_mssfix(wire::CompressMode comp, std::siz
     f.fragment = fragment > 0;
     if (options::effective_dev_type(pushed_) == "tap")
         f.extra_tun = static_cast<std::size_t>(ce.tun_mtu_extra.value_or(32));
-    const std::uint16_t mss = data::effective_mss(*setting, f);
-    log_.logf(Verb::Info, "MSS clamp for TCP SYNs: %u (mssfix %d%s)", mss, setting->value,
-              setting->fixed   ? " fixed"
-              : setting->encap ? " mtu"
-                               : "");
-    return mss;
+    return f;
 }
 
 Status<> Client::configure_network()

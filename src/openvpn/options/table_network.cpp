@@ -494,7 +494,11 @@ const OptionSpec kTable[] = {
      "packets come to, through the interface they came in on (IP_PKTINFO / IPV6_PKTINFO). A server keeps "
      "it per client (and, with offload, gives it to the kernel); a p2p peer that learns its peer (no "
      "--remote, or --float) keeps its peer's. No effect on TCP, as in 2.6."},
-    {"mtu-test", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "", "Measure the path MTU at start-up."},
+    {"mtu-test", 0, 0, P_GENERAL, Dco::Ok, 0, keep, "",
+     "UDP: measure the largest packets the link carries each way, as 2.6: once the tunnel is up, a "
+     "full-size OCC load packet each way every 6 s, then the peer's figures; after about three minutes "
+     "a NOTE line gives [tried,actual] sizes both ways (a server tests each client). Under offload the "
+     "kernel carries the data channel, no test packets go out and the test ends with 2.6's failure note."},
 
     // --- MTU
     {"tun-mtu", 1, 2, P_PUSH_MTU | P_CONNECTION, Dco::Ok, 0, h_tun_mtu, "n [occ-n]", "MTU of the device."},

@@ -98,7 +98,9 @@ struct Server::Instance final : session::ControlHandler {
     bool up = false;          // peer in the data plane, keys installed
     bool auth_failed = false; // AUTH_FAILED sent; dropped at drop_at
     std::optional<TimePoint> drop_at;
-    std::optional<TimePoint> session_end; // --session-timeout (2.6's per-instance session_interval)
+    std::optional<TimePoint> session_end;  // --session-timeout (2.6's per-instance session_interval)
+    std::optional<data::MtuTest> mtu_test; // --mtu-test (server/mtu_test.cpp), while it runs
+    std::optional<TimePoint> mtu_at;       // its next step
     std::optional<NcpResult> ncp;
     std::optional<TimePoint> last_push;
     session::KeyRotation keys;           // its keys in the data plane (while up)

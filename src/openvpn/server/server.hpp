@@ -204,6 +204,10 @@ private:
     // on_data_packets: to the data plane; returns how many authenticated.
     std::size_t on_data_packets(Instance& in, std::span<PacketBuf> pkts, TimePoint now);
     void on_peer_event(const data::PeerEvent& ev);
+    // --mtu-test per client (server/mtu_test.cpp)
+    void start_mtu_test(Instance& in, wire::CompressMode comp, std::size_t fragment);
+    void mtu_tick(Instance& in, TimePoint now);
+    void on_mtu_reply(Instance& in, const data::MtuReport& r);
     void on_peer_gone(Instance& in, data::DelReason reason);
     bool ping_exits() const;
     // offloaded: the kernel carries the data channel (DCO): 2.6's

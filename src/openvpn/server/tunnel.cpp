@@ -216,6 +216,7 @@ Status<> Server::add_data_peer(Instance& in)
     if (auto s = dp_->add_peer(ps); !s)
         return Err("data plane: " + s.error());
     in.up = true;
+    start_mtu_test(in, ps.compression, ps.fragment);
     if (!in.iroutes.empty()) {
         if (auto s = dp_->set_iroutes(in.id, in.iroutes); !s)
             return Err("data plane: " + s.error());
@@ -303,6 +304,9 @@ void Server::on_peer_event(const data::PeerEvent& ev)
     case data::PeerEventKind::KeyExhausted:
         if (in->cc->renegotiate(loop_.now()))
             flush(*in);
+        break;
+    case data::PeerEventKind::MtuReply:
+        on_mtu_reply(*in, ev.mtu);
         break;
     }
     touch(*in);

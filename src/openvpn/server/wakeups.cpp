@@ -72,6 +72,7 @@ void Server::visit(Instance& in, TimePoint now)
     if (in.dead)
         return;
     token_tick(in, now);
+    mtu_tick(in, now);
     session::control_tick(in.cc, in, log_, now);
     flush(in);
 }
@@ -101,7 +102,7 @@ TimePoint Server::deadline(const Instance& in) const
     TimePoint t = std::min(in.visited + kMaxTick, in.cc->next_timeout());
     const std::optional<TimePoint> auth_deadline = in.auth ? in.auth->deadline : std::nullopt;
     for (const auto& at :
-         {in.drop_at, in.inactivity.deadline(), auth_deadline, in.mgmt_exit_at, in.session_end})
+         {in.drop_at, in.inactivity.deadline(), auth_deadline, in.mgmt_exit_at, in.session_end, in.mtu_at})
         if (at)
             t = std::min(t, *at);
     return t;
