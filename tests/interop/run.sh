@@ -7,7 +7,8 @@
 # --mode client: ours is the client (p2p: the connecting peer), ref the server
 # --mode server: ours is the server / listening p2p peer, ref the client
 # --mode both:   ours on both sides
-# Without scenario names, all run. One "PASS name" / "FAIL name" line each;
+# Without scenario names, all of ALL run (--list-slow: the names of the SLOW
+# ones, which run only by name). One "PASS name" / "FAIL name" line each;
 # the exit status is non-zero if any failed. Needs root. KEEP_LOGS=1 leaves
 # each scenario's logs in /tmp (server.log, client.log, proxy.log).
 set -uo pipefail
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
   --ours) OURS=$2; shift 2 ;;
   --ref) REF=$2; shift 2 ;;
   --mode) MODE=$2; shift 2 ;;
-  -h | --help) sed -n 2,14p "$0"; exit 0 ;;
+  -h | --help) sed -n 2,15p "$0"; exit 0 ;;
   *) SCEN+=("$1"); shift ;;
   esac
 done
@@ -33,10 +34,16 @@ ALL=(udp4 tcp4 udp6 tcp6 ipv6-inside tls-auth tls-crypt tls-crypt-v2 aes128gcm a
   p2p-tls p2p-tls-rev p2p-secret p2p-secret-rev http-proxy http-proxy-auto socks-proxy http-proxy-wrong
   socks-proxy-wrong http-proxy6)
 # More scenario sets, one file per area: each defines sc_* functions and
-# appends their names to ALL.
+# appends their names to ALL, or to SLOW for the ones that take minutes of
+# waiting (run only by name; stage 20 runs each in the background).
+SLOW=()
 for f in "$HERE"/cases/*.sh; do
   [ -e "$f" ] && . "$f"
 done
+if [ "${SCEN[*]}" = --list-slow ]; then
+  printf '%s\n' "${SLOW[@]}"
+  exit 0
+fi
 [ ${#SCEN[@]} -eq 0 ] && SCEN=("${ALL[@]}")
 
 if [ "$(id -u)" -ne 0 ]; then
