@@ -15,6 +15,7 @@
 #include "openvpn/client/internal.hpp"
 #include "openvpn/crypto/pkcs11.hpp"
 #include "openvpn/io/proxy.hpp"
+#include "openvpn/io/socket_buffers.hpp"
 #include "openvpn/io/watched_link.hpp"
 #include "openvpn/mgmt/host.hpp"
 #include "openvpn/options/helpers.hpp"
@@ -266,6 +267,8 @@ Status<> Client::open_udp(const options::ConnectionEntry& ce)
     if (!s)
         return Err(s.error());
     link_ = std::move(*s);
+    if (auto sb = io::socket_buffers(link_->fd()))
+        log_.write(Verb::Info, io::socket_buffers_line(*sb));
     const char* udp = uc.family == io::Family::V6 ? "UDPv6" : "UDPv4";
     if (uc.bind_addr)
         log_.logf(kV1, "%s link local (bound): %s", udp, uc.bind_addr->bound_string().c_str());

@@ -1,5 +1,10 @@
 #include "openvpn/daemon/daemon.hpp"
 
+#include <lzo/lzoconf.h>
+#include <openssl/crypto.h>
+
+#include <string>
+
 #include "dco/availability.hpp"
 
 #include "openvpn/client/client.hpp"
@@ -41,6 +46,9 @@ int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& lo
 {
     log.write(Verb::Error,
               "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL]");
+    // 2.6's start-up line names OpenSSL and LZO only (--version adds LZ4)
+    log.write(Verb::Error, std::string("library versions: ") + OpenSSL_version(OPENSSL_VERSION) + ", LZO " +
+                               lzo_version_string());
     log.write(Verb::Error, "DCO version: " + dco::dco_module_version()); // as 2.6 at start-up
     for (const auto& w :
          options::in_phase(options::startup_warnings(opts, options::stat_mode), options::Phase::Init))

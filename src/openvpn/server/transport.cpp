@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "openvpn/io/socket_buffers.hpp"
 #include "openvpn/io/watched_link.hpp"
 #include "openvpn/options/helpers.hpp"
 #include "openvpn/process/status.hpp"
@@ -73,6 +74,8 @@ Status<> Server::open_transport()
     if (!s)
         return Err(s.error());
     udp_ = std::move(*s);
+    if (auto sb = io::socket_buffers(udp_->fd()))
+        log_.write(Verb::Info, io::socket_buffers_line(*sb));
     log_.logf(kV1, "UDP%s link local (bound): %s", uc.family == io::Family::V6 ? "v6" : "v4",
               uc.bind_addr->bound_string().c_str());
     log_.logf(kV1, "UDP%s link remote: [AF_UNSPEC]", uc.family == io::Family::V6 ? "v6" : "v4");
