@@ -34,6 +34,11 @@
 # for a config (in the empty namespace, timestamps stripped) must be among
 # ours, unless startup-warnings-known.txt lists it with its reason.
 #
+# Debian's example configs (sample-config-files: client.conf, server.conf,
+# loopback-client, loopback-server) run beside the corpus, with the sample
+# keys they name in the working directory. CDS_MATCH (a glob on the file
+# name) runs only the configs it matches.
+#
 # Needs root (network namespaces) and Debian's openvpn.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -240,6 +245,22 @@ make_keys
 cp "$here"/corpus/*.inc "$work/" 2>/dev/null
 confs=("$here"/corpus/*.conf)
 [ "${#confs[@]}" -ge 40 ] || die "corpus has ${#confs[@]} configs, need at least 40"
+# Debian's examples name their keys relative to the working directory
+# (client.conf, server.conf) or in its sample-keys/ (loopback-server)
+cp "$work"/keys/{ca.crt,client.crt,client.key,server.crt,server.key,dh2048.pem,ta.key} "$work/"
+ln -s "$samples/sample-keys" "$work/sample-keys"
+for f in client.conf server.conf loopback-client loopback-server; do
+  [ -r "$samples/sample-config-files/$f" ] || die "Debian's example $f missing"
+  confs+=("$samples/sample-config-files/$f")
+done
+if [ -n "${CDS_MATCH:-}" ]; then
+  all=("${confs[@]}")
+  confs=()
+  for c in "${all[@]}"; do
+    # shellcheck disable=SC2053 # a glob on purpose
+    [[ $(basename "$c") == $CDS_MATCH ]] && confs+=("$c")
+  done
+fi
 
 lanes=${CDS_JOBS:-8}
 results=$work/results
@@ -264,7 +285,7 @@ nknown=$(cat "$results"/* | grep -c '^known')
 nok=$(cat "$results"/* | grep -c '^ok')
 # Entries for configs that are not in the corpus any more are stale too.
 while IFS= read -r n; do
-  [ -e "$here/corpus/$n" ] || {
+  [ -e "$here/corpus/$n" ] || [ -e "$samples/sample-config-files/$n" ] || {
     echo "FAIL daemon-known-differences.txt lists $n, which is not in the corpus"
     fail=$((fail + 1))
   }

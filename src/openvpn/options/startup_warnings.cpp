@@ -198,6 +198,12 @@ bool no_server_verification(const Options& o)
 
 void option_warnings(const Options& o, Out& out)
 {
+    // 2.6's first: a ping sent but none awaited (--keepalive sets both)
+    const bool ka = o.keepalive && o.keepalive->first > 0 && o.keepalive->second > 0;
+    if (!ka && o.ping.value_or(0) > 0 && o.ping_restart.value_or(0) <= 0 && o.ping_exit.value_or(0) <= 0)
+        add(out, Phase::Init, "ping",
+            "WARNING: --ping should normally be used with --ping-restart or --ping-exit",
+            "write: ping-restart <seconds> (or keepalive <ping> <restart> for both)");
     if (o.server_bridge) // 2.6: server_bridge_defined | server_bridge_proxy_dhcp
         add(out, Phase::Init, "server-bridge",
             "NOTE: when bridging your LAN adapter with the TAP adapter, note that the new bridge adapter "

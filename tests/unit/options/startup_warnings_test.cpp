@@ -191,3 +191,14 @@ TEST(StartupWarnings, ServerBridgeNote)
     EXPECT_TRUE(has(tap + "server-bridge\n", note));
     EXPECT_FALSE(has(tap + "server 10.8.0.0 255.255.255.0\n", note));
 }
+
+// Debian's loopback-client sends pings and awaits none: 2.6 warns.
+TEST(StartupWarnings, PingWithoutARestartOrExit)
+{
+    const char* const w = "WARNING: --ping should normally be used with --ping-restart or --ping-exit";
+    EXPECT_TRUE(has(kQuietClient + "ping 1\n", w));
+    EXPECT_FALSE(has(kQuietClient + "ping 1\nping-restart 10\n", w));
+    EXPECT_FALSE(has(kQuietClient + "ping 1\nping-exit 10\n", w));
+    EXPECT_FALSE(has(kServer, w)); // keepalive 10 60 sets both
+    EXPECT_FALSE(has(kQuietClient, w));
+}
