@@ -35,8 +35,11 @@
 # ours, unless startup-warnings-known.txt lists it with its reason.
 #
 # Debian's example configs (sample-config-files: client.conf, server.conf,
-# loopback-client, loopback-server) run beside the corpus, with the sample
-# keys they name in the working directory. CDS_MATCH (a glob on the file
+# loopback-client) run beside the corpus, with the sample keys they name in
+# the working directory. loopback-server is left out: in the empty namespace
+# (lo down) how it ends varies from run to run, for 2.6 and for ours
+# (running, restarting or refused:network), which the known-differences
+# list cannot express; its warnings matched 2.6's when it was tried. CDS_MATCH (a glob on the file
 # name) runs only the configs it matches.
 #
 # Needs root (network namespaces) and Debian's openvpn.
@@ -245,11 +248,10 @@ make_keys
 cp "$here"/corpus/*.inc "$work/" 2>/dev/null
 confs=("$here"/corpus/*.conf)
 [ "${#confs[@]}" -ge 40 ] || die "corpus has ${#confs[@]} configs, need at least 40"
-# Debian's examples name their keys relative to the working directory
-# (client.conf, server.conf) or in its sample-keys/ (loopback-server)
+# Debian's client.conf and server.conf name their keys relative to the
+# working directory (loopback-client carries its own)
 cp "$work"/keys/{ca.crt,client.crt,client.key,server.crt,server.key,dh2048.pem,ta.key} "$work/"
-ln -s "$samples/sample-keys" "$work/sample-keys"
-for f in client.conf server.conf loopback-client loopback-server; do
+for f in client.conf server.conf loopback-client; do
   [ -r "$samples/sample-config-files/$f" ] || die "Debian's example $f missing"
   confs+=("$samples/sample-config-files/$f")
 done
