@@ -1,6 +1,5 @@
 // app/info.cpp: --version and --help. The help text is generated from the
 // option table (options/table.hpp), so it always lists what the parser takes.
-#include <lz4.h>
 #include <lzo/lzoconf.h>
 #include <openssl/crypto.h>
 
@@ -45,8 +44,9 @@ std::string version_title()
 
 std::string library_versions()
 {
+    // as Debian's 2.6.14 says it: OpenSSL and LZO (LZ4 goes unnamed)
     return std::string("library versions: ") + OpenSSL_version(OPENSSL_VERSION) + ", LZO " +
-           lzo_version_string() + ", LZ4 " + LZ4_versionString();
+           lzo_version_string();
 }
 
 std::string dco_version()

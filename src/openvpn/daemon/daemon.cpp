@@ -14,6 +14,7 @@
 #include "openvpn/options/startup_warnings.hpp"
 #include "openvpn/plugin/plugin.hpp"
 #include "openvpn/process/lifecycle.hpp"
+#include "openvpn/process/status.hpp"
 #include "openvpn/server/server.hpp"
 #include "openvpn/session/management.hpp"
 
@@ -44,9 +45,9 @@ private:
 // build does not run (a peer without --secret or TLS) before we get here.
 int run(const options::Options& opts, const options::DcoVerdict& dco, Logger& log, session::Management* mgmt)
 {
-    log.write(Verb::Error,
-              "OpenVPN 2.6.14 (openvpn-ng) x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [LZ4] [EPOLL]");
-    // 2.6's start-up line names OpenSSL and LZO only (--version adds LZ4)
+    // 2.6 starts its log with the title of --version and the libraries
+    // (OpenSSL and LZO only)
+    log.write(Verb::Error, process::title_string());
     log.write(Verb::Error, std::string("library versions: ") + OpenSSL_version(OPENSSL_VERSION) + ", LZO " +
                                lzo_version_string());
     log.write(Verb::Error, "DCO version: " + dco::dco_module_version()); // as 2.6 at start-up
