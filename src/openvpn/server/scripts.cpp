@@ -324,8 +324,9 @@ bool Server::mac_learned(data::PeerId id, const std::array<std::uint8_t, 6>& mac
     const std::string addr(buf);
     const bool ok = learn_one(in, moved ? "update" : "add", addr);
     if (ok) {
-        for (auto& [other_id, other] : instances_)
-            other->macs.erase(addr);
+        if (moved) // only a move takes it from another client's list
+            for (auto& [other_id, other] : instances_)
+                other->macs.erase(addr);
         in.macs.insert(addr);
     }
     log_.logf(kV1, "%s MULTI: Learn%s: %s -> %s", in.prefix().c_str(), ok ? "" : " FAILED", addr.c_str(),
